@@ -1,0 +1,31 @@
+// createApp(): the whole hub as a value. It imports no runtime; Node, Workers and tests hand
+// it Deps through Hono's env (app.fetch(req, { deps })).
+import { Hono } from "hono";
+import type { AppEnv } from "./deps";
+import { toHttpError } from "./errors";
+import { api } from "./routes/api/index";
+import { health } from "./routes/health";
+import { publicFeeds } from "./routes/public/feeds";
+import { publicPages } from "./routes/public/pages";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => {
+    const mapped = toHttpError(error);
+    if (mapped) return c.json(mapped.body, mapped.status as 400);
+    c.env.deps.log.error("unhandled error", { path: c.req.path, error: String((error as Error)?.stack ?? error) });
+    return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
+  });
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/")
+      ? c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404)
+      : c.text("Sidan finns inte.", 404),
+  );
+  app.route("/", health);
+  app.route("/api/v1", api);
+  app.route("/", publicFeeds);
+  app.route("/", publicPages);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

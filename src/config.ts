@@ -1,0 +1,75 @@
+// Settings parsed from a plain record: process.env on Node, the env bindings on Workers.
+import { z } from "zod";
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined || v === "" ? fallback : !["0", "false", "no", "off"].includes(v.toLowerCase()),
+    );
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("localhost"),
+  DATABASE_URL: z.string().optional(),
+  KRISKANAL_DATA_DIR: z.string().default("./data"),
+  KRISKANAL_DEMO: flag(true),
+  KRISKANAL_PUBLIC_URL: z.string().url().optional(),
+  KRISKANAL_BOOTSTRAP_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  KRISKANAL_SECRET_KEY: z.string().optional(),
+  KRISKANAL_ORG_NAME: z.string().default("Exempelkommun"),
+  /** Secure cookies unless the hub is served from localhost over plain HTTP. */
+  KRISKANAL_SECURE_COOKIES: z.string().optional(),
+  KRISKANAL_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  KRISKANAL_WEBHOOK_URL: z.string().url().optional(),
+  KRISKANAL_LOG: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demo: boolean;
+  /** Base of every permalink, without a trailing slash. */
+  publicUrl: string;
+  bootstrapToken?: string;
+  secretKey?: string;
+  orgName: string;
+  secureCookies: boolean;
+  dispatchIntervalMs: number;
+  webhookUrl?: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (
+    e.KRISKANAL_PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`
+  ).replace(/\/+$/, "");
+  const secureCookies =
+    e.KRISKANAL_SECURE_COOKIES !== undefined
+      ? !["0", "false", "no", "off"].includes(e.KRISKANAL_SECURE_COOKIES.toLowerCase())
+      : publicUrl.startsWith("https://");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: e.KRISKANAL_DATA_DIR,
+    demo: e.KRISKANAL_DEMO,
+    publicUrl,
+    bootstrapToken: e.KRISKANAL_BOOTSTRAP_TOKEN,
+    secretKey: e.KRISKANAL_SECRET_KEY,
+    orgName: e.KRISKANAL_ORG_NAME,
+    secureCookies,
+    dispatchIntervalMs: e.KRISKANAL_DISPATCH_INTERVAL_MS,
+    webhookUrl: e.KRISKANAL_WEBHOOK_URL,
+    logLevel: e.KRISKANAL_LOG,
+  };
+}

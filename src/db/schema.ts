@@ -1,0 +1,342 @@
+// Every table of Kriskanal. Nothing is hard-deleted: rows are closed, withdrawn, retired or
+// superseded, and the archive export is a projection of these tables.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const id = () => uuid("id").primaryKey().defaultRandom();
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const organisations = pgTable("organisations", {
+  id: id(),
+  name: text("name").notNull(),
+  /** Bumped by every change the public can see; the ETag and render cache key of public pages. */
+  publicRevision: bigint("public_revision", { mode: "number" }).notNull().default(0),
+  /** Four-eyes rule: updates wait for a second communicator unless marked urgent. */
+  requireApproval: boolean("require_approval").notNull().default(false),
+  /** Kill switch: social deliveries pause; the website keeps publishing. */
+  deliveriesPausedAt: at("deliveries_paused_at"),
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: at("created_at").notNull(),
+});
+
+export const departments = pgTable("departments", {
+  id: id(),
+  name: text("name").notNull(),
+  retiredAt: at("retired_at"),
+  createdAt: at("created_at").notNull(),
+});
+
+export const ROLES = ["admin", "communicator", "editor", "registrar", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const people = pgTable(
+  "people",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    title: text("title"),
+    departmentId: uuid("department_id").references(() => departments.id),
+    role: text("role").$type<Role>().notNull(),
+    /** Departments whose accounts an editor may publish to. */
+    departmentIds: jsonb("department_ids").$type<string[]>().notNull().default([]),
+    passwordHash: text("password_hash"),
+    disabledAt: at("disabled_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("people_email_key").on(sql`lower(${t.email})`)],
+);
+
+export const sessions = pgTable("sessions", {
+  id: id(),
+  /** SHA-256 of the cookie value; the cookie itself is never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  personId: uuid("person_id")
+    .notNull()
+    .references(() => people.id),
+  csrfToken: text("csrf_token").notNull(),
+  createdAt: at("created_at").notNull(),
+  expiresAt: at("expires_at").notNull(),
+  revokedAt: at("revoked_at"),
+});
+
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    at: at("at").notNull(),
+  },
+  (t) => [index("sign_in_attempts_email_at").on(t.email, t.at)],
+);
+
+export const apiTokens = pgTable("api_tokens", {
+  id: id(),
+  personId: uuid("person_id")
+    .notNull()
+    .references(() => people.id),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  scopes: jsonb("scopes").$type<string[]>().notNull().default([]),
+  createdAt: at("created_at").notNull(),
+  lastUsedAt: at("last_used_at"),
+  revokedAt: at("revoked_at"),
+});
+
+export interface Editor {
+  name: string;
+  email: string;
+  role: "editor" | "deputy";
+}
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: id(),
+    platform: text("platform").notNull(),
+    handle: text("handle").notNull(),
+    departmentId: uuid("department_id").references(() => departments.id),
+    baseUrl: text("base_url").notNull(),
+    options: jsonb("options").$type<Record<string, string>>().notNull().default({}),
+    /** AES-GCM ciphertext (iv + data, base64) of the credential JSON. Never leaves the server. */
+    credentialCiphertext: text("credential_ciphertext"),
+    publicUrl: text("public_url"),
+    purpose: text("purpose"),
+    editors: jsonb("editors").$type<Editor[]>().notNull().default([]),
+    status: text("status").$type<"active" | "closed">().notNull().default("active"),
+    closedAt: at("closed_at"),
+    closedReason: text("closed_reason"),
+    rightsStatus: text("rights_status").$type<"ok" | "failing" | "unknown">().notNull().default("unknown"),
+    rightsClass: text("rights_class"),
+    rightsDetail: text("rights_detail"),
+    rightsCheckedAt: at("rights_checked_at"),
+    /** True for accounts pointing at the built-in sandbox platforms (demo and tests). */
+    sandbox: boolean("sandbox").notNull().default(false),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("accounts_platform_handle_key").on(t.platform, sql`lower(${t.handle})`)],
+);
+
+export const SEVERITIES = ["info", "minor", "major", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: id(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    summary: text("summary"),
+    severity: text("severity").$type<Severity>().notNull(),
+    status: text("status").$type<"active" | "resolved">().notNull().default("active"),
+    areas: jsonb("areas").$type<string[]>().notNull().default([]),
+    registrationNumber: text("registration_number"),
+    /** Standing reason for communicators borrowing department accounts during this incident. */
+    borrowingReason: text("borrowing_reason"),
+    openedBy: uuid("opened_by").references(() => people.id),
+    openedAt: at("opened_at").notNull(),
+    closedBy: uuid("closed_by").references(() => people.id),
+    closedAt: at("closed_at"),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [index("incidents_status_opened").on(t.status, t.openedAt)],
+);
+
+export const UPDATE_KINDS = ["update", "correction", "all_clear"] as const;
+export type UpdateKind = (typeof UPDATE_KINDS)[number];
+
+export interface Author {
+  name: string;
+  title?: string;
+  department?: string;
+}
+
+export const updates = pgTable(
+  "updates",
+  {
+    id: id(),
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id),
+    number: integer("number").notNull(),
+    kind: text("kind").$type<UpdateKind>().notNull(),
+    body: text("body").notNull(),
+    variants: jsonb("variants").$type<Record<string, string>>().notNull().default({}),
+    author: jsonb("author").$type<Author>().notNull(),
+    signature: text("signature"),
+    image: jsonb("image").$type<{ url: string; alt: string } | null>(),
+    postedBy: uuid("posted_by").references(() => people.id),
+    /** pending_approval under the four-eyes rule; published otherwise. */
+    state: text("state").$type<"published" | "pending_approval" | "rejected">().notNull().default("published"),
+    urgent: boolean("urgent").notNull().default(false),
+    approvedBy: uuid("approved_by").references(() => people.id),
+    borrowingReason: text("borrowing_reason"),
+    /** Targets chosen at posting, kept so approval can enqueue them later. */
+    targets: jsonb("targets").$type<"all" | string[]>().notNull().default(sql`'"all"'::jsonb`),
+    createdAt: at("created_at").notNull(),
+    publishedAt: at("published_at"),
+    revision: integer("revision").notNull().default(1),
+    editedAt: at("edited_at"),
+    editReason: text("edit_reason"),
+    withdrawnAt: at("withdrawn_at"),
+    withdrawnReason: text("withdrawn_reason"),
+    withdrawnBy: uuid("withdrawn_by").references(() => people.id),
+  },
+  (t) => [uniqueIndex("updates_incident_number_key").on(t.incidentId, t.number)],
+);
+
+export const updateRevisions = pgTable(
+  "update_revisions",
+  {
+    id: id(),
+    updateId: uuid("update_id")
+      .notNull()
+      .references(() => updates.id),
+    revision: integer("revision").notNull(),
+    body: text("body").notNull(),
+    reason: text("reason"),
+    createdBy: uuid("created_by").references(() => people.id),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("update_revisions_update_revision_key").on(t.updateId, t.revision)],
+);
+
+export const DELIVERY_STATUSES = ["pending", "sending", "published", "failed", "skipped", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: id(),
+    /** Monotonic order of enqueueing: per account, deliveries go out in this order. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    updateId: uuid("update_id")
+      .notNull()
+      .references(() => updates.id),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    kind: text("kind").$type<"publish" | "edit" | "retract" | "farewell">().notNull().default("publish"),
+    status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: at("lease_until"),
+    /** Sent as Idempotency-Key where the platform supports one; stable across retries. */
+    idempotencyKey: uuid("idempotency_key").notNull().defaultRandom(),
+    remoteId: text("remote_id"),
+    remoteUrl: text("remote_url"),
+    failureClass: text("failure_class"),
+    message: text("message"),
+    /** The text actually sent (or to be sent), kept as the record of what went where. */
+    sentText: text("sent_text"),
+    borrowed: boolean("borrowed").notNull().default(false),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+    publishedAt: at("published_at"),
+  },
+  (t) => [
+    index("deliveries_due").on(t.status, t.nextAttemptAt),
+    index("deliveries_account_seq").on(t.accountId, t.seq),
+    index("deliveries_update").on(t.updateId),
+  ],
+);
+
+export const borrowings = pgTable("borrowings", {
+  id: id(),
+  personId: uuid("person_id")
+    .notNull()
+    .references(() => people.id),
+  accountId: uuid("account_id")
+    .notNull()
+    .references(() => accounts.id),
+  incidentId: uuid("incident_id")
+    .notNull()
+    .references(() => incidents.id),
+  updateId: uuid("update_id").references(() => updates.id),
+  reason: text("reason").notNull(),
+  createdAt: at("created_at").notNull(),
+});
+
+export const notifications = pgTable("notifications", {
+  id: id(),
+  personId: uuid("person_id").references(() => people.id),
+  email: text("email"),
+  kind: text("kind").notNull(),
+  message: text("message").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: at("created_at").notNull(),
+  sentAt: at("sent_at"),
+  readAt: at("read_at"),
+});
+
+export const REMOVAL_REASONS = [
+  "confidential",
+  "offensive",
+  "personal_attack",
+  "personal_data",
+  "criminal_or_copyright",
+  "advertising_off_topic",
+] as const;
+
+export const removals = pgTable("removals", {
+  id: id(),
+  platform: text("platform").notNull(),
+  accountId: uuid("account_id").references(() => accounts.id),
+  incidentId: uuid("incident_id").references(() => incidents.id),
+  link: text("link"),
+  author: text("author").notNull(),
+  content: text("content").notNull(),
+  reason: text("reason").notNull(),
+  removedBy: uuid("removed_by").references(() => people.id),
+  authorNotified: boolean("author_notified").notNull().default(false),
+  notice: text("notice"),
+  removedAt: at("removed_at").notNull(),
+  createdAt: at("created_at").notNull(),
+});
+
+export const snapshots = pgTable("snapshots", {
+  id: id(),
+  accountId: uuid("account_id")
+    .notNull()
+    .references(() => accounts.id),
+  periodFrom: at("period_from").notNull(),
+  periodTo: at("period_to").notNull(),
+  data: jsonb("data").notNull(),
+  sha256: text("sha256").notNull(),
+  createdBy: uuid("created_by").references(() => people.id),
+  createdAt: at("created_at").notNull(),
+});
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: at("at").notNull(),
+    actorId: uuid("actor_id"),
+    actorName: text("actor_name").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    incidentId: uuid("incident_id"),
+    accountId: uuid("account_id"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+  },
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_incident").on(t.incidentId)],
+);

@@ -1,0 +1,46 @@
+// The demo organisation seeded on first start (KRISKANAL_DEMO=0 turns it off): Exempelkommun
+// with a few departments and a communicator, so a newcomer sees the hub work at once.
+import { count } from "drizzle-orm";
+import type { Db } from "./db/client";
+import { departments, people } from "./db/schema";
+import { SYSTEM_ACTOR } from "./domain/actor";
+import { recordAudit } from "./domain/audit";
+
+export const DEMO_DEPARTMENTS = [
+  "Kommunikationsenheten",
+  "Räddningstjänsten",
+  "VA-avdelningen",
+  "Barn- och utbildning",
+];
+
+/** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
+export async function seedDemo(db: Db, now: Date): Promise<Record<string, string> | null> {
+  const [{ n }] = await db.select({ n: count() }).from(departments);
+  if (Number(n) > 0) return null;
+  return db.transaction(async (tx) => {
+    const ids: Record<string, string> = {};
+    for (const name of DEMO_DEPARTMENTS) {
+      const [d] = await tx.insert(departments).values({ name, createdAt: now }).returning();
+      ids[name] = d.id;
+    }
+    const [anna] = await tx
+      .insert(people)
+      .values({
+        name: "Anna Andersson",
+        email: "anna.andersson@exempelkommun.se",
+        title: "Kommunikatör i beredskap",
+        role: "communicator",
+        departmentId: ids.Kommunikationsenheten,
+        departmentIds: [ids.Kommunikationsenheten],
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await recordAudit(tx, SYSTEM_ACTOR, now, {
+      action: "demo.seeded",
+      entityType: "organisation",
+      after: { departments: ids, people: [anna.id] },
+    });
+    return ids;
+  });
+}

@@ -1,0 +1,304 @@
+// Numbered updates of an incident: posted (website first, outbox in the same transaction),
+// edited into revisions, withdrawn with a reason. Never deleted.
+import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../db/client";
+import { borrowings, deliveries, incidents, notifications, UPDATE_KINDS, updateRevisions, updates } from "../db/schema";
+import type { Deps } from "../deps";
+import { ConflictError, NotFoundError } from "../errors";
+import { PLATFORMS } from "../platforms/types";
+import { requireCan } from "./access";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { type Delivery, enqueueDeliveries } from "./deliveries";
+import { requireIncident } from "./incidents";
+import { bumpPublicRevision, getOrganisation } from "./organisation";
+import { refusePersonalIdentityNumbers } from "./personnummer";
+import { resolveTargets, type Target } from "./targets";
+
+export type Update = typeof updates.$inferSelect;
+
+const AuthorInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().max(200).optional(),
+  department: z.string().trim().max(200).optional(),
+});
+
+export const PostUpdateInput = z.object({
+  incidentId: z.string().uuid(),
+  body: z.string().trim().min(1).max(5000),
+  kind: z.enum(UPDATE_KINDS).default("update"),
+  author: AuthorInput.optional(),
+  targets: z.union([z.literal("all"), z.array(z.string().uuid()).max(500)]).default("all"),
+  variants: z.partialRecord(z.enum(PLATFORMS), z.string().trim().min(1).max(5000)).default({}),
+  signature: z.string().trim().max(300).optional(),
+  image: z.object({ url: z.string().url(), alt: z.string().trim().min(1).max(1000) }).optional(),
+  borrowingReason: z.string().trim().min(3).max(500).optional(),
+  /** Skips the four-eyes wait; logged. */
+  urgent: z.boolean().default(false),
+});
+export type PostUpdateInput = z.input<typeof PostUpdateInput>;
+
+export interface PostedUpdate {
+  update: Update;
+  incident: typeof incidents.$inferSelect;
+  deliveries: Delivery[];
+}
+
+export async function postUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, raw: unknown): Promise<PostedUpdate> {
+  requireCan(actor, "update.post");
+  const input = PostUpdateInput.parse(raw);
+  refusePersonalIdentityNumbers({
+    body: input.body,
+    signature: input.signature,
+    ...Object.fromEntries(Object.entries(input.variants).map(([p, t]) => [`variants.${p}`, t])),
+  });
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const incident = await requireIncident(tx, input.incidentId);
+    if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
+    const targets = await resolveTargets(tx, actor, incident, input.targets, input.borrowingReason);
+    const org = await getOrganisation(tx);
+    const waits = org.requireApproval && !input.urgent && actor.role !== "admin";
+    const update = await insertUpdate(tx, actor, input, now, waits);
+    let queued: Delivery[] = [];
+    if (!waits)
+      queued = await startDelivering(
+        tx,
+        actor,
+        update,
+        incident.id,
+        targets,
+        input.borrowingReason ?? incident.borrowingReason,
+        now,
+      );
+    await recordAudit(tx, actor, now, {
+      action: waits
+        ? "update.awaiting_approval"
+        : input.urgent && org.requireApproval
+          ? "update.posted_urgent"
+          : "update.posted",
+      entityType: "update",
+      entityId: update.id,
+      incidentId: incident.id,
+      after: update,
+    });
+    if (!waits) {
+      await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
+      await bumpPublicRevision(tx);
+    }
+    return { update, incident, deliveries: queued };
+  });
+}
+
+async function insertUpdate(
+  tx: DbOrTx,
+  actor: Actor,
+  input: z.output<typeof PostUpdateInput>,
+  now: Date,
+  waits: boolean,
+): Promise<Update> {
+  // Numbers are per incident and gap-free; the unique index guards against a racing writer.
+  const [{ next }] = await tx
+    .select({ next: sql<number>`coalesce(max(${updates.number}), 0) + 1` })
+    .from(updates)
+    .where(eq(updates.incidentId, input.incidentId));
+  const author = input.author ?? {
+    name: actor.name,
+    title: actor.title ?? undefined,
+    department: actor.departmentName ?? undefined,
+  };
+  const [update] = await tx
+    .insert(updates)
+    .values({
+      incidentId: input.incidentId,
+      number: Number(next),
+      kind: input.kind,
+      body: input.body,
+      variants: input.variants as Record<string, string>,
+      author,
+      signature: input.signature ?? null,
+      image: input.image ?? null,
+      postedBy: actor.id || null,
+      state: waits ? "pending_approval" : "published",
+      urgent: input.urgent,
+      borrowingReason: input.borrowingReason ?? null,
+      targets: input.targets,
+      createdAt: now,
+      publishedAt: waits ? null : now,
+    })
+    .returning();
+  await tx
+    .insert(updateRevisions)
+    .values({ updateId: update.id, revision: 1, body: update.body, createdBy: actor.id || null, createdAt: now });
+  return update;
+}
+
+/** Writes the outbox rows and records every borrowing, telling the account's editors. */
+export async function startDelivering(
+  tx: DbOrTx,
+  actor: Actor,
+  update: Update,
+  incidentId: string,
+  targets: Target[],
+  borrowingReason: string | null,
+  now: Date,
+): Promise<Delivery[]> {
+  const queued = await enqueueDeliveries(
+    tx,
+    update.id,
+    targets.map((t) => ({ accountId: t.account.id, borrowed: t.borrowed })),
+    "publish",
+    now,
+  );
+  for (const t of targets.filter((x) => x.borrowed)) {
+    const reason = borrowingReason ?? "";
+    await tx
+      .insert(borrowings)
+      .values({ personId: actor.id, accountId: t.account.id, incidentId, updateId: update.id, reason, createdAt: now });
+    await recordAudit(tx, actor, now, {
+      action: "account.borrowed",
+      entityType: "account",
+      entityId: t.account.id,
+      accountId: t.account.id,
+      incidentId,
+      after: { updateId: update.id, reason },
+    });
+    if (t.account.editors.length) {
+      await tx.insert(notifications).values(
+        t.account.editors.map((e) => ({
+          email: e.email,
+          kind: "account.borrowed",
+          message: `${actor.name} publicerade uppdatering ${update.number} genom ${t.account.platform}-kontot ${t.account.handle} (lånat under en kris). Skäl: ${reason}`,
+          data: { accountId: t.account.id, incidentId, updateId: update.id, editor: e.name },
+          createdAt: now,
+        })),
+      );
+    }
+  }
+  return queued;
+}
+
+export async function requireUpdate(db: DbOrTx, id: string): Promise<Update> {
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The update");
+  const [row] = await db.select().from(updates).where(eq(updates.id, id));
+  if (!row) throw new NotFoundError("The update");
+  return row;
+}
+
+export const EditUpdateInput = z.object({
+  body: z.string().trim().min(1).max(5000),
+  reason: z.string().trim().min(3).max(500),
+});
+
+/** A new revision; the old text stays readable. Published copies are corrected by the dispatcher. */
+export async function editUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+  requireCan(actor, "update.edit");
+  const input = EditUpdateInput.parse(raw);
+  refusePersonalIdentityNumbers({ body: input.body });
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const before = await requireUpdate(tx, id);
+    if (before.withdrawnAt) throw new ConflictError("A withdrawn update cannot be edited.");
+    if (before.body === input.body) throw new ConflictError("The text is unchanged.");
+    const revision = before.revision + 1;
+    await tx.insert(updateRevisions).values({
+      updateId: id,
+      revision,
+      body: input.body,
+      reason: input.reason,
+      createdBy: actor.id || null,
+      createdAt: now,
+    });
+    const [after] = await tx
+      .update(updates)
+      .set({ body: input.body, revision, editedAt: now, editReason: input.reason })
+      .where(eq(updates.id, id))
+      .returning();
+    const edits = await followUpDeliveries(tx, id, "edit", now);
+    await recordAudit(tx, actor, now, {
+      action: "update.edited",
+      entityType: "update",
+      entityId: id,
+      incidentId: after.incidentId,
+      before,
+      after,
+    });
+    await bumpPublicRevision(tx);
+    return { update: after, deliveries: edits };
+  });
+}
+
+export const WithdrawUpdateInput = z.object({ reason: z.string().trim().min(3).max(500) });
+
+/** Leaves feeds and lists; the permalink says it was withdrawn, when and why. */
+export async function withdrawUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+  requireCan(actor, "update.withdraw");
+  const input = WithdrawUpdateInput.parse(raw);
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const before = await requireUpdate(tx, id);
+    if (before.withdrawnAt) throw new ConflictError("The update is already withdrawn.");
+    const [after] = await tx
+      .update(updates)
+      .set({ withdrawnAt: now, withdrawnReason: input.reason, withdrawnBy: actor.id || null })
+      .where(eq(updates.id, id))
+      .returning();
+    // Not yet sent: never send. Already sent (or possibly sent): retract where the platform can.
+    await tx
+      .update(deliveries)
+      .set({ status: "cancelled", message: "Uppdateringen drogs tillbaka innan den skickades.", updatedAt: now })
+      .where(and(eq(deliveries.updateId, id), eq(deliveries.status, "pending"), eq(deliveries.kind, "publish")));
+    const retracts = await followUpDeliveries(tx, id, "retract", now);
+    await recordAudit(tx, actor, now, {
+      action: "update.withdrawn",
+      entityType: "update",
+      entityId: id,
+      incidentId: after.incidentId,
+      before,
+      after,
+    });
+    await bumpPublicRevision(tx);
+    return { update: after, deliveries: retracts };
+  });
+}
+
+/** One edit or retract delivery per account whose publish went out or may have. */
+async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "retract", now: Date) {
+  const sent = await tx
+    .select({ accountId: deliveries.accountId, borrowed: deliveries.borrowed })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.updateId, updateId),
+        eq(deliveries.kind, "publish"),
+        notInArray(deliveries.status, ["skipped", "cancelled", ...(kind === "retract" ? ["pending" as const] : [])]),
+      ),
+    );
+  // An earlier edit still waiting covers this one too: the dispatcher sends the current text.
+  const waiting = await tx
+    .select({ accountId: deliveries.accountId })
+    .from(deliveries)
+    .where(and(eq(deliveries.updateId, updateId), eq(deliveries.kind, kind), inArray(deliveries.status, ["pending"])));
+  const skip = new Set(waiting.map((w) => w.accountId));
+  return enqueueDeliveries(
+    tx,
+    updateId,
+    sent.filter((s) => !skip.has(s.accountId)),
+    kind,
+    now,
+  );
+}
+
+export async function listRevisions(db: DbOrTx, updateId: string) {
+  await requireUpdate(db, updateId);
+  return db
+    .select()
+    .from(updateRevisions)
+    .where(eq(updateRevisions.updateId, updateId))
+    .orderBy(asc(updateRevisions.revision));
+}
+
+export async function listUpdatesOfIncident(db: DbOrTx, incidentId: string) {
+  return db.select().from(updates).where(eq(updates.incidentId, incidentId)).orderBy(asc(updates.number));
+}

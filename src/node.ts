@@ -1,0 +1,81 @@
+// Node entry: PGlite in the data directory (or PostgreSQL via DATABASE_URL), migrations,
+// bootstrap admin, demo data, the HTTP server and the delivery loop. Everything Node-only
+// lives here and in src/db/open-node.ts and src/render/load-templates-node.ts.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app";
+import { type Config, parseConfig } from "./config";
+import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
+import { seedDemo } from "./demo";
+import { assembleDeps, type Deps } from "./deps";
+import { ensureOrganisation } from "./domain/organisation";
+import { generateSecretKeyBase64, importSecretKey } from "./domain/secrets";
+import { ensureBootstrapAdmin } from "./domain/tokens";
+import { createLog, type Log } from "./log";
+import { createPlatforms } from "./platforms/index";
+import { loadTemplateSources } from "./render/load-templates-node";
+import { createPublicCache } from "./render/public-cache";
+import { createRenderer } from "./render/renderer";
+
+/** KRISKANAL_SECRET_KEY, or a key generated once into the data directory (mode 0600). */
+export async function loadSecretKey(config: Config, log: Log): Promise<CryptoKey> {
+  if (config.secretKey) return importSecretKey(config.secretKey);
+  const path = join(config.dataDir, "secret.key");
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, generateSecretKeyBase64(), { mode: 0o600 });
+    chmodSync(path, 0o600);
+    log.info("generated a credential encryption key", { path });
+    if (config.databaseUrl)
+      log.warn("set KRISKANAL_SECRET_KEY so that every process sharing the database uses one key");
+  }
+  return importSecretKey(readFileSync(path, "utf8"));
+}
+
+export async function openDatabase(config: Config): Promise<OpenDatabase> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+}
+
+export async function startNode(env: Record<string, string | undefined> = process.env) {
+  const config = parseConfig(env);
+  const log = createLog(config.logLevel);
+  const database = await openDatabase(config);
+  const now = () => new Date();
+  await ensureOrganisation(database.db, config.orgName, now());
+  const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
+  if (config.demo) await seedDemo(database.db, now());
+  const deps: Deps = assembleDeps({
+    db: database.db,
+    config,
+    log,
+    secretKey: await loadSecretKey(config, log),
+    render: createRenderer(loadTemplateSources()),
+    platforms: createPlatforms(),
+    publicCache: createPublicCache(),
+  });
+  const app = createApp();
+  const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: config.host });
+  log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
+    database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
+    publicUrl: config.publicUrl,
+  });
+  if (printedToken) {
+    console.log(`\nFirst start: your admin API token (shown once, stored hashed):\n\n  ${printedToken}\n`);
+  }
+  const stop = async () => {
+    server.close();
+    await database.close();
+  };
+  return { deps, app, stop };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
+if (isMain) {
+  const { stop } = await startNode();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stop().finally(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,127 @@
+// The contract every platform adapter fulfils. Adapters do no database work: the dispatcher
+// hands them what they need and records what they return.
+
+export const PLATFORMS = [
+  "facebook",
+  "instagram",
+  "x",
+  "linkedin",
+  "mastodon",
+  "bluesky",
+  "threads",
+  "telegram",
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export type FailureClass = "retry" | "auth" | "rights" | "invalid" | "unconfirmed";
+
+/** What Kriskanal wants to say, before any platform has shaped it. */
+export interface PostContent {
+  /** The update text as published on the website. */
+  body: string;
+  /** Permalink of the update on the website; every post must carry it. */
+  link: string;
+  /** Incident title, used for link cards and headlines. */
+  title: string;
+  kind: "update" | "correction" | "all_clear";
+  /** Per-platform variant text chosen by the communicator; wins over shortening `body`. */
+  variant?: string;
+  /** e.g. "Anna Andersson, kommunikatör, Exempelkommun"; appended when room allows. */
+  signature?: string;
+  /** Absolute URL of an image with alt text (Instagram needs one). */
+  image?: { url: string; alt: string };
+}
+
+/** The account as the adapter sees it: public settings only, never the credential. */
+export interface AccountTarget {
+  id: string;
+  platform: Platform;
+  handle: string;
+  /** API base URL (a Mastodon instance, a Bluesky PDS, or a sandbox server). */
+  baseUrl: string;
+  /** Platform ids: pageId, igUserId, organizationUrn, chatId, threadsUserId ... */
+  options: Record<string, string>;
+}
+
+/** Decrypted credential. Lives only in memory for the duration of one call. */
+export type Credential = Record<string, string>;
+
+export interface ComposeLimits {
+  /** Overrides the platform default, e.g. a Mastodon instance's max_characters. */
+  maxChars?: number;
+  charsPerUrl?: number;
+}
+
+export interface Composed {
+  /** The exact text that will be sent. */
+  text: string;
+  /** Length as the platform counts it (weighted for X, graphemes for Bluesky...). */
+  length: number;
+  limit: number;
+  fits: boolean;
+  /** True when the body was shortened to fit. */
+  shortened: boolean;
+  /** Set when this platform cannot take this post at all (Instagram without an image). */
+  skipReason?: string;
+  /** The request body the adapter will send (facets, embed card, link field ...). */
+  payload: Record<string, unknown>;
+}
+
+export type PublishResult =
+  | { ok: true; remoteId: string; remoteUrl: string }
+  | FailureResult;
+
+export interface FailureResult {
+  ok: false;
+  class: FailureClass;
+  message: string;
+  /** Seconds to wait before trying again, when the platform said so. */
+  retryAfterSeconds?: number;
+}
+
+export type Send = (url: string, init?: SendInit) => Promise<Response>;
+export interface SendInit {
+  method?: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface AdapterContext {
+  account: AccountTarget;
+  credential: Credential;
+  /** Wraps the injected fetch with a timeout; see http.ts. */
+  send: Send;
+}
+
+export interface PublishRequest {
+  composed: Composed;
+  /** Stable per delivery; used as Idempotency-Key where the platform supports one. */
+  idempotencyKey: string;
+  /** Remote id of the first post of this incident on this account, to reply in a thread. */
+  replyTo?: string;
+}
+
+export type RightsResult = { ok: true; detail: string } | { ok: false; class: FailureClass; detail: string };
+
+export interface PlatformAdapter {
+  platform: Platform;
+  /** Default API base when an account has none. */
+  defaultBaseUrl: string;
+  /** Option keys the account must have (e.g. ["pageId"]) and credential keys. */
+  requiredOptions: readonly string[];
+  credentialFields: readonly string[];
+  compose(content: PostContent, limits?: ComposeLimits): Composed;
+  /** Reads limits from the platform where it publishes them (Mastodon /api/v2/instance). */
+  fetchLimits?(ctx: AdapterContext): Promise<ComposeLimits>;
+  publish(ctx: AdapterContext, request: PublishRequest): Promise<PublishResult>;
+  checkRights(ctx: AdapterContext): Promise<RightsResult>;
+  edit?(ctx: AdapterContext, remoteId: string, composed: Composed): Promise<PublishResult>;
+  retract?(ctx: AdapterContext, remoteId: string): Promise<PublishResult>;
+  /** Looks among recent posts for one carrying `link`, to settle an unconfirmed publish. */
+  findByLink?(ctx: AdapterContext, link: string): Promise<{ remoteId: string; remoteUrl: string } | null>;
+  /** Hides or deletes a third-party comment (moderation), where the API allows it. */
+  removeComment?(ctx: AdapterContext, commentId: string): Promise<PublishResult>;
+}

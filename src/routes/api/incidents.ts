@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { closeIncident, editIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
+import { listUpdatesOfIncident } from "../../domain/updates";
+import { readJson } from "./auth";
+import { toIncidentView, toUpdateView } from "./views";
+
+export const incidentRoutes = new Hono<AppEnv>()
+  .post("/incidents", async (c) => {
+    const { deps } = c.env;
+    const incident = await openIncident(deps, c.get("actor"), await readJson(c));
+    deps.onPublicChange?.(["/", "/feed.atom", "/feed.rss", "/feed.json"]);
+    return c.json(toIncidentView(incident, deps.config.publicUrl), 201);
+  })
+  .get("/incidents", async (c) => {
+    const { deps } = c.env;
+    const rows = await listIncidents(deps.db, c.req.query());
+    return c.json({ incidents: rows.map((i) => toIncidentView(i, deps.config.publicUrl)) });
+  })
+  .get("/incidents/:id", async (c) => {
+    const { deps } = c.env;
+    const incident = await requireIncident(deps.db, c.req.param("id"));
+    const updates = await listUpdatesOfIncident(deps.db, incident.id);
+    return c.json({
+      ...toIncidentView(incident, deps.config.publicUrl),
+      updates: updates.map((u) => toUpdateView(u, incident, deps.config.publicUrl)),
+    });
+  })
+  .patch("/incidents/:id", async (c) => {
+    const { deps } = c.env;
+    const incident = await editIncident(deps, c.get("actor"), c.req.param("id"), await readJson(c));
+    return c.json(toIncidentView(incident, deps.config.publicUrl));
+  })
+  .post("/incidents/:id/close", async (c) => {
+    const { deps } = c.env;
+    const { incident, allClearPosted } = await closeIncident(deps, c.get("actor"), c.req.param("id"));
+    return c.json({
+      ...toIncidentView(incident, deps.config.publicUrl),
+      allClearPosted,
+      ...(allClearPosted
+        ? {}
+        : { warning: "No all-clear update was posted: the public may not know the incident is over." }),
+    });
+  });

@@ -1,0 +1,46 @@
+// How incidents and updates look in the JSON API.
+import type { Incident } from "../../domain/incidents";
+import { incidentUrl, updateUrl } from "../../domain/links";
+import type { Update } from "../../domain/updates";
+
+export function toIncidentView(incident: Incident, publicUrl: string) {
+  return {
+    id: incident.id,
+    slug: incident.slug,
+    url: incidentUrl(publicUrl, incident.slug),
+    status: incident.status,
+    title: incident.title,
+    summary: incident.summary,
+    severity: incident.severity,
+    areas: incident.areas,
+    registrationNumber: incident.registrationNumber,
+    borrowingReason: incident.borrowingReason,
+    openedAt: incident.openedAt,
+    closedAt: incident.closedAt,
+    updatedAt: incident.updatedAt,
+  };
+}
+
+export function toUpdateView(update: Update, incident: Pick<Incident, "slug">, publicUrl: string) {
+  return {
+    id: update.id,
+    incidentId: update.incidentId,
+    number: update.number,
+    kind: update.kind,
+    state: update.state,
+    body: update.body,
+    url: updateUrl(publicUrl, incident.slug, update.number),
+    author: update.author,
+    signature: update.signature,
+    variants: update.variants,
+    image: update.image,
+    urgent: update.urgent,
+    createdAt: update.createdAt,
+    publishedAt: update.publishedAt,
+    revision: update.revision,
+    editedAt: update.editedAt,
+    editReason: update.editReason,
+    withdrawnAt: update.withdrawnAt,
+    withdrawnReason: update.withdrawnReason,
+  };
+}

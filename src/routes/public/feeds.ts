@@ -1,0 +1,47 @@
+// Site-wide and per-incident feeds in Atom, RSS and JSON Feed 1.1.
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { findIncidentBySlug } from "../../domain/incidents";
+import { getOrganisation } from "../../domain/organisation";
+import { loadFeedEntries } from "../../domain/public-view";
+import { type FeedScope, renderAtom, renderJsonFeed, renderRss } from "../../render/feeds";
+import { serveCached } from "./serve-cached";
+
+const FORMATS = {
+  atom: { type: "application/atom+xml; charset=utf-8" },
+  rss: { type: "application/rss+xml; charset=utf-8" },
+  json: { type: "application/feed+json; charset=utf-8" },
+} as const;
+type Format = keyof typeof FORMATS;
+
+function serveFeed(c: Context<AppEnv>, format: Format, slug?: string) {
+  return serveCached(c, FORMATS[format].type, async () => {
+    const { deps } = c.env;
+    const org = await getOrganisation(deps.db);
+    const scope: FeedScope = { publicUrl: deps.config.publicUrl, orgName: org.name };
+    let incidentId: string | undefined;
+    if (slug) {
+      const incident = await findIncidentBySlug(deps.db, slug);
+      if (!incident) return { status: 404, body: "Händelsen finns inte." };
+      scope.incident = { slug: incident.slug, title: incident.title };
+      incidentId = incident.id;
+    }
+    const entries = await loadFeedEntries(deps.db, { incidentId, limit: slug ? 500 : 50 });
+    const fallback = org.createdAt;
+    const body =
+      format === "atom"
+        ? renderAtom(scope, entries, fallback)
+        : format === "rss"
+          ? renderRss(scope, entries, fallback)
+          : renderJsonFeed(scope, entries);
+    return { status: 200, body };
+  });
+}
+
+export const publicFeeds = new Hono<AppEnv>();
+for (const format of Object.keys(FORMATS) as Format[]) {
+  publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, format));
+  publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) => serveFeed(c, format, c.req.param("slug")));
+}

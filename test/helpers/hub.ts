@@ -1,0 +1,112 @@
+// startTestHub(): the real app on a real database, wired like src/node.ts but with a test
+// clock and no HTTP server: routes are called in-process with app.request(path, init, { deps }).
+import { eq } from "drizzle-orm";
+import { createApp } from "../../src/app";
+import { parseConfig } from "../../src/config";
+import { people } from "../../src/db/schema";
+import { assembleDeps, type Deps } from "../../src/deps";
+import { SYSTEM_ACTOR } from "../../src/domain/actor";
+import { ensureOrganisation } from "../../src/domain/organisation";
+import { generateSecretKeyBase64, importSecretKey } from "../../src/domain/secrets";
+import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin, issueToken } from "../../src/domain/tokens";
+import { createLog } from "../../src/log";
+import { createPlatforms } from "../../src/platforms/index";
+import { loadTemplateSources } from "../../src/render/load-templates-node";
+import { createPublicCache } from "../../src/render/public-cache";
+import { createRenderer } from "../../src/render/renderer";
+import { createTestClock, type TestClock } from "./clock";
+import { openTestDatabase } from "./database";
+
+const templates = loadTemplateSources();
+
+export interface TestHub {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  clock: TestClock;
+  /** An admin bearer token. */
+  token: string;
+  adminId: string;
+  logLines: string[];
+  signalled: string[][];
+  close(): Promise<void>;
+}
+
+export async function startTestHub(
+  options: { env?: Record<string, string>; deps?: Partial<Deps> } = {},
+): Promise<TestHub> {
+  const database = await openTestDatabase();
+  const clock = createTestClock();
+  const config = parseConfig({ KRISKANAL_PUBLIC_URL: "https://kris.exempel.se", KRISKANAL_DEMO: "0", ...options.env });
+  await ensureOrganisation(database.db, "Exempelkommun", clock.now());
+  await ensureBootstrapAdmin(database.db, clock.now(), "test-bootstrap-token-0123456789");
+  const [admin] = await database.db.select().from(people).where(eq(people.email, BOOTSTRAP_ADMIN_EMAIL));
+  const issued = await issueToken(database.db, admin.id, "test", clock.now());
+  const logLines: string[] = [];
+  const signalled: string[][] = [];
+  const pending: Promise<unknown>[] = [];
+  const deps = assembleDeps({
+    db: database.db,
+    config,
+    log: createLog("debug", (line) => logLines.push(line)),
+    secretKey: await importSecretKey(generateSecretKeyBase64()),
+    render: createRenderer(templates),
+    platforms: createPlatforms(),
+    publicCache: createPublicCache(),
+    now: clock.now,
+    defer: (work) => {
+      pending.push(work.catch(() => {}));
+    },
+    signalDeliveries: (ids) => {
+      signalled.push(ids);
+    },
+  });
+  Object.assign(deps, options.deps);
+  return {
+    app: createApp(),
+    deps,
+    clock,
+    token: issued.token,
+    adminId: admin.id,
+    logLines,
+    signalled,
+    async close() {
+      await Promise.all(pending);
+      await database.close();
+    },
+  };
+}
+
+export { SYSTEM_ACTOR };
+
+/** A small JSON client over app.request. */
+export function api(hub: Pick<TestHub, "app" | "deps">, token?: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await hub.app.request(
+      path,
+      {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      },
+      { deps: hub.deps },
+    );
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  };
+  return {
+    get: (path: string, headers?: Record<string, string>) => call("GET", path, undefined, headers),
+    post: (path: string, body?: unknown) => call("POST", path, body ?? {}),
+    patch: (path: string, body?: unknown) => call("PATCH", path, body ?? {}),
+    delete: (path: string) => call("DELETE", path),
+  };
+}
