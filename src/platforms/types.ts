@@ -67,9 +67,7 @@ export interface Composed {
   payload: Record<string, unknown>;
 }
 
-export type PublishResult =
-  | { ok: true; remoteId: string; remoteUrl: string }
-  | FailureResult;
+export type PublishResult = { ok: true; remoteId: string; remoteUrl: string } | FailureResult;
 
 export interface FailureResult {
   ok: false;

@@ -1,0 +1,221 @@
+// Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
+// kept per account for the life of the adapter and refreshed when the access token expires.
+// Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
+import type { AdapterEnvironment } from "./environment";
+import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
+import { shortenToFit, toComposed } from "./shorten";
+import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+
+const MAX_GRAPHEMES = 300;
+const MAX_BYTES = 3_000;
+const POST_COLLECTION = "app.bsky.feed.post";
+const CARD_DESCRIPTION_CHARS = 200;
+const RECORD_SEARCH_LIMIT = "30";
+const EXPIRED_ERRORS = new Set(["ExpiredToken", "InvalidToken"]);
+const ACCOUNT_STATE_ERRORS = new Set(["AccountTakedown", "AccountDeactivated", "AccountSuspended"]);
+
+interface Session {
+  accessJwt: string;
+  refreshJwt: string;
+  did: string;
+  handle: string;
+}
+
+interface StrongRef {
+  uri: string;
+  cid: string;
+}
+
+interface PostRecord {
+  text?: string;
+  facets?: { features?: { uri?: string }[] }[];
+  embed?: { external?: { uri?: string } };
+  reply?: { root: StrongRef; parent: StrongRef };
+}
+
+type XrpcResult<T> = { ok: true; data: T } | (FailureResult & { error?: string });
+
+function classifyXrpcFailure(reply: HttpReply): FailureResult & { error?: string } {
+  const error = (reply.body as { error?: string } | undefined)?.error;
+  const message = `${error ?? `HTTP ${reply.status}`}: ${describeBody(reply)}`;
+  if (error && EXPIRED_ERRORS.has(error)) return { ...failure("auth", message), error };
+  if (error && ACCOUNT_STATE_ERRORS.has(error)) return { ...failure("rights", message), error };
+  return { ...classifyHttpFailure(reply), message, error };
+}
+
+/** UTF-8 byte offsets of every URL, the form app.bsky.richtext.facet requires. */
+export function buildLinkFacets(text: string) {
+  return locateUrls(text).map((range) => {
+    const byteStart = countUtf8Bytes(text.slice(0, range.start));
+    return {
+      index: { byteStart, byteEnd: byteStart + countUtf8Bytes(range.url) },
+      features: [{ $type: "app.bsky.richtext.facet#link", uri: range.url }],
+    };
+  });
+}
+
+export function measureSkeet(text: string): number {
+  // Both limits bind (300 graphemes, 3,000 bytes); a tenth of the bytes folds the byte limit
+  // into the grapheme count, so shortening honours whichever is hit first.
+  return Math.max(countGraphemes(text), Math.ceil((countUtf8Bytes(text) * MAX_GRAPHEMES) / MAX_BYTES));
+}
+
+export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
+  const sessions = new Map<string, Session>();
+  const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
+  const sessionKey = (ctx: AdapterContext) => `${ctx.account.id}|${base(ctx)}|${ctx.credential.identifier}`;
+  const xrpc = <T>(ctx: AdapterContext, method: string, init: Parameters<typeof callApi>[2] = {}) =>
+    callApi<T>(ctx.send, `${base(ctx)}/xrpc/${method}`, init, classifyXrpcFailure) as Promise<XrpcResult<T>>;
+
+  async function createSession(ctx: AdapterContext): Promise<XrpcResult<Session>> {
+    const res = await xrpc<Session>(ctx, "com.atproto.server.createSession", {
+      method: "POST",
+      json: { identifier: ctx.credential.identifier, password: ctx.credential.appPassword },
+    });
+    if (res.ok) sessions.set(sessionKey(ctx), res.data);
+    return res;
+  }
+
+  async function refreshSession(ctx: AdapterContext, session: Session): Promise<XrpcResult<Session>> {
+    const res = await xrpc<Session>(ctx, "com.atproto.server.refreshSession", {
+      method: "POST",
+      headers: { authorization: `Bearer ${session.refreshJwt}` },
+    });
+    if (res.ok) sessions.set(sessionKey(ctx), res.data);
+    else sessions.delete(sessionKey(ctx));
+    return res.ok ? res : createSession(ctx);
+  }
+
+  /** Runs `call` with a live session. An expired token was refused before anything happened, so one retry is safe. */
+  async function withSession<T>(
+    ctx: AdapterContext,
+    call: (session: Session) => Promise<XrpcResult<T>>,
+  ): Promise<XrpcResult<T> | FailureResult> {
+    const cached = sessions.get(sessionKey(ctx));
+    const session = cached ? { ok: true as const, data: cached } : await createSession(ctx);
+    if (!session.ok) return session;
+    const first = await call(session.data);
+    if (first.ok || !first.error || !EXPIRED_ERRORS.has(first.error)) return first;
+    const renewed = await refreshSession(ctx, session.data);
+    if (!renewed.ok) return renewed;
+    return call(renewed.data);
+  }
+
+  const bearer = (session: Session) => ({ authorization: `Bearer ${session.accessJwt}` });
+  const postUrl = (session: Session, uri: string) =>
+    `https://bsky.app/profile/${session.handle}/post/${uri.split("/").pop()}`;
+
+  async function readReplyRefs(ctx: AdapterContext, session: Session, uri: string) {
+    const [repo, collection, rkey] = uri.replace(/^at:\/\//, "").split("/");
+    const params = new URLSearchParams({ repo, collection, rkey });
+    const res = await xrpc<{ uri: string; cid: string; value: PostRecord }>(
+      ctx,
+      `com.atproto.repo.getRecord?${params}`,
+      { headers: bearer(session) },
+    );
+    if (!res.ok) return res;
+    const parent = { uri: res.data.uri, cid: res.data.cid };
+    // Replies to a reply keep pointing at the thread's first post as root.
+    return { ok: true as const, data: { root: res.data.value.reply?.root ?? parent, parent } };
+  }
+
+  return {
+    platform: "bluesky",
+    defaultBaseUrl: "https://bsky.social",
+    requiredOptions: [],
+    credentialFields: ["identifier", "appPassword"],
+
+    compose(content, limits) {
+      const fit = shortenToFit(content, { limit: limits?.maxChars ?? MAX_GRAPHEMES, measure: measureSkeet });
+      const description =
+        content.body.length > CARD_DESCRIPTION_CHARS
+          ? `${content.body.slice(0, CARD_DESCRIPTION_CHARS).replace(/\s+\S*$/u, "")}…`
+          : content.body;
+      return toComposed(fit, {
+        $type: POST_COLLECTION,
+        text: fit.text,
+        langs: ["sv"],
+        facets: buildLinkFacets(fit.text),
+        embed: {
+          $type: "app.bsky.embed.external",
+          external: { uri: content.link, title: content.title, description },
+        },
+      });
+    },
+
+    async publish(ctx, request): Promise<PublishResult> {
+      const res = await withSession(ctx, async (session) => {
+        const record: Record<string, unknown> = { ...request.composed.payload, createdAt: env.now().toISOString() };
+        if (request.replyTo) {
+          const refs = await readReplyRefs(ctx, session, request.replyTo);
+          if (!refs.ok) return refs;
+          record.reply = refs.data;
+        }
+        const created = await xrpc<StrongRef>(ctx, "com.atproto.repo.createRecord", {
+          method: "POST",
+          headers: bearer(session),
+          json: { repo: session.did, collection: POST_COLLECTION, record },
+        });
+        return created.ok ? { ok: true as const, data: { ...created.data, session } } : created;
+      });
+      if (!res.ok) return stripError(res);
+      return { ok: true, remoteId: res.data.uri, remoteUrl: postUrl(res.data.session, res.data.uri) };
+    },
+
+    async checkRights(ctx) {
+      const res = await withSession(ctx, (session) =>
+        xrpc<{ handle: string; active?: boolean; status?: string }>(ctx, "com.atproto.server.getSession", {
+          headers: bearer(session),
+        }),
+      );
+      if (!res.ok) return { ok: false, class: res.class, detail: res.message };
+      if (res.data.active === false)
+        return { ok: false, class: "rights", detail: `Kontot är ${res.data.status ?? "inaktivt"}` };
+      return { ok: true, detail: `Inloggad som @${res.data.handle}` };
+    },
+
+    async retract(ctx, remoteId) {
+      const rkey = remoteId.split("/").pop() ?? "";
+      const res = await withSession(ctx, async (session) => {
+        const deleted = await xrpc(ctx, "com.atproto.repo.deleteRecord", {
+          method: "POST",
+          headers: bearer(session),
+          json: { repo: session.did, collection: POST_COLLECTION, rkey },
+        });
+        return deleted.ok ? { ok: true as const, data: session } : deleted;
+      });
+      if (!res.ok) return stripError(res);
+      return { ok: true, remoteId, remoteUrl: postUrl(res.data, remoteId) };
+    },
+
+    async findByLink(ctx, link) {
+      const res = await withSession(ctx, async (session) => {
+        const params = new URLSearchParams({
+          repo: session.did,
+          collection: POST_COLLECTION,
+          limit: RECORD_SEARCH_LIMIT,
+        });
+        const listed = await xrpc<{ records: { uri: string; value: PostRecord }[] }>(
+          ctx,
+          `com.atproto.repo.listRecords?${params}`,
+          { headers: bearer(session) },
+        );
+        return listed.ok ? { ok: true as const, data: { records: listed.data.records, session } } : listed;
+      });
+      if (!res.ok) return null;
+      const found = res.data.records.find(({ value }) => recordCarriesLink(value, link));
+      return found ? { remoteId: found.uri, remoteUrl: postUrl(res.data.session, found.uri) } : null;
+    },
+  };
+}
+
+function recordCarriesLink(record: PostRecord, link: string): boolean {
+  if (record.embed?.external?.uri === link || record.text?.includes(link)) return true;
+  return record.facets?.some((f) => f.features?.some((feature) => feature.uri === link)) ?? false;
+}
+
+function stripError(res: FailureResult & { error?: string }): FailureResult {
+  const { error: _error, ...rest } = res;
+  return rest;
+}

@@ -1,0 +1,141 @@
+// Facebook Page posts through the Graph API: POST /{page-id}/feed with a Page access token.
+
+import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
+import { callApi, failure } from "./http";
+import { countCodePoints } from "./length";
+import { shortenToFit, toComposed } from "./shorten";
+import type { AdapterContext, Composed, PlatformAdapter, PublishResult } from "./types";
+
+const MAX_CHARS = 63_206;
+const FEED_SEARCH_LIMIT = "25";
+
+export function createFacebookAdapter(): PlatformAdapter {
+  const version = (ctx: AdapterContext) => ctx.account.options.graphVersion || GRAPH_VERSION;
+  const url = (ctx: AdapterContext, path: string, params: Record<string, string> = {}) =>
+    graphUrl(ctx.account.baseUrl, version(ctx), path, params);
+  const pageToken = (ctx: AdapterContext) => ctx.credential.pageAccessToken;
+
+  async function readPermalink(ctx: AdapterContext, postId: string): Promise<string> {
+    const res = await callApi<{ permalink_url?: string }>(
+      ctx.send,
+      url(ctx, postId, { fields: "permalink_url", access_token: pageToken(ctx) }),
+      {},
+      classifyGraphFailure,
+    );
+    // The post exists either way; a hand-built URL beats reporting a published post as failed.
+    return res.ok && res.data?.permalink_url ? res.data.permalink_url : `https://www.facebook.com/${postId}`;
+  }
+
+  return {
+    platform: "facebook",
+    defaultBaseUrl: "https://graph.facebook.com",
+    requiredOptions: ["pageId"],
+    credentialFields: ["pageAccessToken", "userAccessToken"],
+
+    compose(content, limits) {
+      const fit = shortenToFit(content, { limit: limits?.maxChars ?? MAX_CHARS, measure: countCodePoints });
+      return toComposed(fit, { message: fit.text, link: content.link });
+    },
+
+    async publish(ctx, request) {
+      const { message, link } = request.composed.payload as { message: string; link: string };
+      // Threading would turn later updates into comments, which the feed hides; each update is a post.
+      const res = await callApi<{ id: string }>(
+        ctx.send,
+        url(ctx, `${ctx.account.options.pageId}/feed`),
+        { method: "POST", form: { message, link, access_token: pageToken(ctx) } },
+        classifyGraphFailure,
+      );
+      if (!res.ok) return res;
+      return { ok: true, remoteId: res.data.id, remoteUrl: await readPermalink(ctx, res.data.id) };
+    },
+
+    async checkRights(ctx) {
+      const res = await callApi<{ data: { id: string; name?: string; tasks?: string[] }[] }>(
+        ctx.send,
+        url(ctx, "me/accounts", { fields: "id,name,tasks", access_token: ctx.credential.userAccessToken }),
+        {},
+        classifyGraphFailure,
+      );
+      if (!res.ok) return { ok: false, class: res.class, detail: res.message };
+      const page = res.data.data?.find((p) => p.id === ctx.account.options.pageId);
+      if (!page) return { ok: false, class: "rights", detail: "Användaren har ingen roll på sidan" };
+      if (!page.tasks?.includes("CREATE_CONTENT")) {
+        return {
+          ok: false,
+          class: "rights",
+          detail: `Saknar CREATE_CONTENT (har ${page.tasks?.join(", ") || "inga"})`,
+        };
+      }
+      return { ok: true, detail: `Kan publicera på ${page.name ?? page.id} (${page.tasks.join(", ")})` };
+    },
+
+    async edit(ctx, remoteId, composed: Composed): Promise<PublishResult> {
+      const { message } = composed.payload as { message: string };
+      const res = await callApi(
+        ctx.send,
+        url(ctx, remoteId),
+        { method: "POST", form: { message, access_token: pageToken(ctx) } },
+        classifyGraphFailure,
+      );
+      if (!res.ok) return res;
+      return { ok: true, remoteId, remoteUrl: await readPermalink(ctx, remoteId) };
+    },
+
+    async retract(ctx, remoteId) {
+      const res = await callApi(
+        ctx.send,
+        url(ctx, remoteId, { access_token: pageToken(ctx) }),
+        { method: "DELETE" },
+        classifyGraphFailure,
+      );
+      if (!res.ok) return res;
+      return { ok: true, remoteId, remoteUrl: `https://www.facebook.com/${remoteId}` };
+    },
+
+    async findByLink(ctx, link) {
+      const res = await callApi<{ data: FeedPost[] }>(
+        ctx.send,
+        url(ctx, `${ctx.account.options.pageId}/feed`, {
+          fields: "id,message,permalink_url,attachments{url,unshimmed_url}",
+          limit: FEED_SEARCH_LIMIT,
+          access_token: pageToken(ctx),
+        }),
+        {},
+        classifyGraphFailure,
+      );
+      if (!res.ok) return null;
+      const post = res.data.data?.find((p) => carriesLink(p, link));
+      return post
+        ? { remoteId: post.id, remoteUrl: post.permalink_url ?? `https://www.facebook.com/${post.id}` }
+        : null;
+    },
+
+    async removeComment(ctx, commentId) {
+      // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
+      const remove = ctx.account.options.commentRemoval === "delete";
+      const res = await callApi(
+        ctx.send,
+        url(ctx, commentId, remove ? { access_token: pageToken(ctx) } : {}),
+        remove ? { method: "DELETE" } : { method: "POST", form: { is_hidden: "true", access_token: pageToken(ctx) } },
+        classifyGraphFailure,
+      );
+      if (!res.ok) return res;
+      if ((res.data as { success?: boolean })?.success === false)
+        return failure("invalid", "Graph svarade success=false");
+      return { ok: true, remoteId: commentId, remoteUrl: `https://www.facebook.com/${commentId}` };
+    },
+  };
+}
+
+interface FeedPost {
+  id: string;
+  message?: string;
+  permalink_url?: string;
+  attachments?: { data?: { url?: string; unshimmed_url?: string }[] };
+}
+
+function carriesLink(post: FeedPost, link: string): boolean {
+  if (post.message?.includes(link)) return true;
+  return post.attachments?.data?.some((a) => a.unshimmed_url === link || a.url === link) ?? false;
+}

@@ -1,0 +1,156 @@
+// LinkedIn organization posts through the versioned REST Posts API. Commentary is "little text":
+// unescaped reserved characters make LinkedIn silently cut the post at that character.
+import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { countCodePoints } from "./length";
+import { shortenToFit, toComposed } from "./shorten";
+import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+
+const MAX_CHARS = 3_000;
+const API_VERSION = "202601";
+const RESERVED = /[\\|{}@[\]()<>#*_~]/g;
+const POSTING_ROLES = new Set(["ADMINISTRATOR", "CONTENT_ADMIN", "DIRECT_SPONSORED_CONTENT_POSTER"]);
+const POST_URN = /urn:li:(?:share|ugcPost):\d+/;
+const FEED_SEARCH_LIMIT = "20";
+
+export function escapeLittleText(text: string): string {
+  return text.replace(RESERVED, "\\$&");
+}
+
+function classifyLinkedInFailure(reply: HttpReply): FailureResult {
+  const body = reply.body as { errorDetails?: { inputErrors?: { code?: string }[] } } | undefined;
+  const duplicate = body?.errorDetails?.inputErrors?.some((e) => e.code === "DUPLICATE_POST");
+  if (reply.status === 422 && duplicate) return failure("invalid", `Dubblett: ${describeBody(reply)}`);
+  return classifyHttpFailure(reply);
+}
+
+interface LinkedInPost {
+  id: string;
+  commentary?: string;
+  lifecycleState?: string;
+  content?: { article?: { source?: string } };
+}
+
+export function createLinkedInAdapter(): PlatformAdapter {
+  const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
+  const headers = (ctx: AdapterContext, extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${ctx.credential.accessToken}`,
+    "linkedin-version": ctx.account.options.linkedinVersion || API_VERSION,
+    "x-restli-protocol-version": "2.0.0",
+    ...extra,
+  });
+  const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
+  const postPath = (ctx: AdapterContext, urn: string) => `${base(ctx)}/rest/posts/${encodeURIComponent(urn)}`;
+
+  return {
+    platform: "linkedin",
+    defaultBaseUrl: "https://api.linkedin.com",
+    requiredOptions: ["organizationUrn"],
+    credentialFields: ["accessToken"],
+
+    compose(content, limits) {
+      const fit = shortenToFit(content, {
+        limit: limits?.maxChars ?? MAX_CHARS,
+        // The limit applies to what is sent, escapes included.
+        measure: (text) => countCodePoints(escapeLittleText(text)),
+      });
+      const commentary = escapeLittleText(fit.text);
+      return toComposed(
+        { ...fit, text: commentary },
+        {
+          commentary,
+          visibility: "PUBLIC",
+          distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
+          content: { article: { source: content.link, title: content.title } },
+          lifecycleState: "PUBLISHED",
+          isReshareDisabledByAuthor: false,
+        },
+      );
+    },
+
+    async publish(ctx, request): Promise<PublishResult> {
+      // LinkedIn has no thread replies for organization posts, so replyTo is not used.
+      const res = await callApi(
+        ctx.send,
+        `${base(ctx)}/rest/posts`,
+        {
+          method: "POST",
+          headers: headers(ctx),
+          json: { author: ctx.account.options.organizationUrn, ...request.composed.payload },
+        },
+        classifyLinkedInFailure,
+      );
+      if (res.ok) {
+        const urn = res.reply.headers.get("x-restli-id") ?? res.reply.headers.get("location")?.split("/").pop();
+        if (!urn) return failure("unconfirmed", "LinkedIn svarade utan x-restli-id");
+        return { ok: true, remoteId: decodeURIComponent(urn), remoteUrl: postUrl(decodeURIComponent(urn)) };
+      }
+      // The duplicate error names the post that already carries this text: that is our post.
+      const existing = res.message.startsWith("Dubblett") ? res.message.match(POST_URN)?.[0] : undefined;
+      return existing ? { ok: true, remoteId: existing, remoteUrl: postUrl(existing) } : res;
+    },
+
+    async checkRights(ctx) {
+      const params = new URLSearchParams({ q: "roleAssignee", state: "APPROVED" });
+      const res = await callApi<{ elements?: { organization?: string; organizationTarget?: string; role?: string }[] }>(
+        ctx.send,
+        `${base(ctx)}/rest/organizationAcls?${params}`,
+        { headers: headers(ctx) },
+      );
+      if (!res.ok) return { ok: false, class: res.class, detail: res.message };
+      const org = ctx.account.options.organizationUrn;
+      const roles = (res.data.elements ?? [])
+        .filter((e) => (e.organization ?? e.organizationTarget) === org)
+        .map((e) => e.role ?? "");
+      const posting = roles.find((r) => POSTING_ROLES.has(r));
+      if (!posting)
+        return {
+          ok: false,
+          class: "rights",
+          detail: `Ingen publiceringsroll i ${org} (${roles.join(", ") || "ingen roll"})`,
+        };
+      return { ok: true, detail: `${posting} i ${org}` };
+    },
+
+    async edit(ctx, remoteId, composed) {
+      const { commentary } = composed.payload as { commentary: string };
+      const res = await callApi(
+        ctx.send,
+        postPath(ctx, remoteId),
+        {
+          method: "POST",
+          headers: headers(ctx, { "x-restli-method": "PARTIAL_UPDATE" }),
+          json: { patch: { $set: { commentary } } },
+        },
+        classifyLinkedInFailure,
+      );
+      if (!res.ok) return res;
+      return { ok: true, remoteId, remoteUrl: postUrl(remoteId) };
+    },
+
+    async retract(ctx, remoteId) {
+      const res = await callApi(ctx.send, postPath(ctx, remoteId), {
+        method: "DELETE",
+        headers: headers(ctx, { "x-restli-method": "DELETE" }),
+      });
+      if (!res.ok) return res;
+      return { ok: true, remoteId, remoteUrl: postUrl(remoteId) };
+    },
+
+    async findByLink(ctx, link) {
+      const params = new URLSearchParams({
+        q: "author",
+        author: ctx.account.options.organizationUrn,
+        count: FEED_SEARCH_LIMIT,
+      });
+      const res = await callApi<{ elements?: LinkedInPost[] }>(ctx.send, `${base(ctx)}/rest/posts?${params}`, {
+        headers: headers(ctx, { "x-restli-method": "FINDER" }),
+      });
+      if (!res.ok) return null;
+      const escaped = escapeLittleText(link);
+      const post = res.data.elements?.find(
+        (p) => p.content?.article?.source === link || p.commentary?.includes(escaped) || p.commentary?.includes(link),
+      );
+      return post ? { remoteId: post.id, remoteUrl: postUrl(post.id) } : null;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Mastodon (any instance). Limits are the instance's own, read from /api/v2/instance; every URL
+// counts as 23 characters whatever its length, and graphemes are what is counted.
+import { callApi } from "./http";
+import { countGraphemes, maskUrls } from "./length";
+import { shortenToFit, toComposed } from "./shorten";
+import type { AdapterContext, ComposeLimits, PlatformAdapter, PublishResult } from "./types";
+
+const DEFAULT_MAX_CHARS = 500;
+const CHARS_PER_URL = 23;
+const TIMELINE_SEARCH_LIMIT = "20";
+
+interface Status {
+  id: string;
+  url?: string | null;
+  uri?: string;
+  content?: string;
+  card?: { url?: string } | null;
+}
+
+export function measureToot(text: string, charsPerUrl = CHARS_PER_URL): number {
+  return countGraphemes(maskUrls(text, charsPerUrl));
+}
+
+export function createMastodonAdapter(): PlatformAdapter {
+  const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
+  const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
+  const toResult = (ctx: AdapterContext, status: Status): PublishResult => ({
+    ok: true,
+    remoteId: status.id,
+    remoteUrl:
+      status.url ?? status.uri ?? `${base(ctx)}/@${ctx.account.handle.replace(/^@/, "").split("@")[0]}/${status.id}`,
+  });
+
+  return {
+    platform: "mastodon",
+    defaultBaseUrl: "https://mastodon.social",
+    requiredOptions: [],
+    credentialFields: ["accessToken"],
+
+    compose(content, limits) {
+      const perUrl = limits?.charsPerUrl ?? CHARS_PER_URL;
+      const fit = shortenToFit(content, {
+        limit: limits?.maxChars ?? DEFAULT_MAX_CHARS,
+        measure: (text) => measureToot(text, perUrl),
+      });
+      return toComposed(fit, { status: fit.text, visibility: "public", language: "sv" });
+    },
+
+    async fetchLimits(ctx): Promise<ComposeLimits> {
+      const res = await callApi<{ configuration?: { statuses?: Record<string, number> } }>(
+        ctx.send,
+        `${base(ctx)}/api/v2/instance`,
+      );
+      const statuses = res.ok ? res.data.configuration?.statuses : undefined;
+      return {
+        maxChars: statuses?.max_characters ?? DEFAULT_MAX_CHARS,
+        charsPerUrl: statuses?.characters_reserved_per_url ?? CHARS_PER_URL,
+      };
+    },
+
+    async publish(ctx, request) {
+      const body: Record<string, unknown> = { ...request.composed.payload };
+      if (request.replyTo) body.in_reply_to_id = request.replyTo;
+      // Mastodon keeps the key for an hour and answers a repeat with the original status.
+      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses`, {
+        method: "POST",
+        headers: { ...auth(ctx), "idempotency-key": request.idempotencyKey },
+        json: body,
+      });
+      return res.ok ? toResult(ctx, res.data) : res;
+    },
+
+    async checkRights(ctx) {
+      const res = await callApi<{ acct: string; url?: string }>(
+        ctx.send,
+        `${base(ctx)}/api/v1/accounts/verify_credentials`,
+        { headers: auth(ctx) },
+      );
+      if (!res.ok) return { ok: false, class: res.class, detail: res.message };
+      return { ok: true, detail: `Inloggad som @${res.data.acct}` };
+    },
+
+    async edit(ctx, remoteId, composed) {
+      const { status, language } = composed.payload as { status: string; language?: string };
+      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${remoteId}`, {
+        method: "PUT",
+        headers: auth(ctx),
+        json: { status, language },
+      });
+      return res.ok ? toResult(ctx, res.data) : res;
+    },
+
+    async retract(ctx, remoteId) {
+      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${remoteId}`, {
+        method: "DELETE",
+        headers: auth(ctx),
+      });
+      return res.ok ? toResult(ctx, res.data) : res;
+    },
+
+    async findByLink(ctx, link) {
+      const me = await callApi<{ id: string }>(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, {
+        headers: auth(ctx),
+      });
+      if (!me.ok) return null;
+      const res = await callApi<Status[]>(
+        ctx.send,
+        `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`,
+        { headers: auth(ctx) },
+      );
+      if (!res.ok || !Array.isArray(res.data)) return null;
+      // content is HTML, where the link sits in an href with & escaped.
+      const escaped = link.replace(/&/g, "&amp;");
+      const status = res.data.find(
+        (s) => s.content?.includes(link) || s.content?.includes(escaped) || s.card?.url === link,
+      );
+      if (!status) return null;
+      const result = toResult(ctx, status);
+      return result.ok ? { remoteId: result.remoteId, remoteUrl: result.remoteUrl } : null;
+    },
+  };
+}

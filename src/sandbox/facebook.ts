@@ -1,0 +1,163 @@
+// Stand-in for the Facebook Graph API (Pages): feed posts, permalinks, edits, deletes, comments
+// and /me/accounts with page tasks.
+import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
+import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+
+export const FACEBOOK_PAGE_ID = "104000000000001";
+export const FACEBOOK_PAGE_TOKEN = "sandbox-facebook-page-token";
+export const FACEBOOK_USER_TOKEN = "sandbox-facebook-user-token";
+const PAGE_NAME = "Exempelkommun";
+const VERSION = "/:version{v[0-9]+\\.[0-9]+}";
+
+export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
+  const { app, control, store } = createPlatformParts(clock, renderGraphFailure);
+  const ids = createCounter(5_000_001n);
+  const tokens = [FACEBOOK_PAGE_TOKEN, FACEBOOK_USER_TOKEN];
+  const permalink = (id: string) => {
+    const [page, post] = id.split("_");
+    return `https://www.facebook.com/${page}/posts/${post}`;
+  };
+
+  app.get(`${VERSION}/me/accounts`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [FACEBOOK_USER_TOKEN]);
+    if (response) return response;
+    const tasks = control.restricted
+      ? ["ANALYZE", "ADVERTISE"]
+      : ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+    return c.json({
+      data: [
+        {
+          id: FACEBOOK_PAGE_ID,
+          name: PAGE_NAME,
+          category: "Government organization",
+          access_token: FACEBOOK_PAGE_TOKEN,
+          tasks,
+        },
+      ],
+      paging: { cursors: { before: "b", after: "a" } },
+    });
+  });
+
+  app.post(`${VERSION}/:pageId/feed`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [FACEBOOK_PAGE_TOKEN]);
+    if (response) return response;
+    if (c.req.param("pageId") !== FACEBOOK_PAGE_ID)
+      return c.json(graphError(100, "(#100) Unsupported post request: object does not exist"), 400);
+    if (control.restricted) {
+      return c.json(
+        graphError(
+          200,
+          "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission",
+        ),
+        403,
+      );
+    }
+    const message = String(params.message ?? "");
+    const link = params.link ? String(params.link) : undefined;
+    if (!message && !link) return c.json(graphError(100, "(#100) Either message or link must be provided"), 400);
+    if (store.livePosts().some((p) => p.text === message && p.data.link === link)) {
+      return c.json(graphError(506, "Duplicate status message"), 400);
+    }
+    const id = `${FACEBOOK_PAGE_ID}_${ids.next()}`;
+    store.addPost({ id, text: message, url: permalink(id), data: { link } });
+    return c.json({ id });
+  });
+
+  app.get(`${VERSION}/:pageId/feed`, async (c) => {
+    const { response } = await checkGraphToken(c, control, tokens);
+    if (response) return response;
+    const limit = Number(c.req.query("limit") ?? 25);
+    const data = store
+      .livePosts()
+      .slice(-limit)
+      .reverse()
+      .map((p) => ({
+        id: p.id,
+        message: p.text,
+        created_time: p.createdAt,
+        permalink_url: p.url,
+        attachments: p.data.link
+          ? {
+              data: [
+                {
+                  url: `https://l.facebook.com/l.php?u=${encodeURIComponent(String(p.data.link))}`,
+                  unshimmed_url: p.data.link,
+                },
+              ],
+            }
+          : undefined,
+      }));
+    return c.json({ data });
+  });
+
+  app.post(`${VERSION}/:objectId/comments`, async (c) => {
+    // Lets a test play a member of the public commenting on a post.
+    const { response, params } = await checkGraphToken(c, control, tokens);
+    if (response) return response;
+    const post = store.findPost(c.req.param("objectId"));
+    if (!post || post.deleted) return c.json(graphError(100, "(#100) Object does not exist"), 400);
+    const id = `${post.id.split("_")[1]}_${ids.next()}`;
+    store.comments.push({ id, postId: post.id, text: String(params.message ?? ""), hidden: false, deleted: false });
+    return c.json({ id });
+  });
+
+  app.get(`${VERSION}/:objectId`, async (c) => {
+    const { response } = await checkGraphToken(c, control, tokens);
+    if (response) return response;
+    const id = c.req.param("objectId");
+    const post = store.findPost(id);
+    if (post && !post.deleted) return c.json({ id, permalink_url: post.url, message: post.text });
+    const comment = store.comments.find((x) => x.id === id && !x.deleted);
+    if (comment) return c.json({ id, message: comment.text, is_hidden: comment.hidden });
+    return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+  });
+
+  app.post(`${VERSION}/:objectId`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [FACEBOOK_PAGE_TOKEN]);
+    if (response) return response;
+    if (control.restricted) return c.json(graphError(200, "(#200) Permissions error"), 403);
+    const id = c.req.param("objectId");
+    const post = store.findPost(id);
+    if (post && !post.deleted && params.message !== undefined) {
+      store.editPost(post, String(params.message));
+      return c.json({ success: true });
+    }
+    const comment = store.comments.find((x) => x.id === id && !x.deleted);
+    if (comment && params.is_hidden !== undefined) {
+      comment.hidden = String(params.is_hidden) === "true";
+      return c.json({ success: true });
+    }
+    return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+  });
+
+  app.delete(`${VERSION}/:objectId`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [FACEBOOK_PAGE_TOKEN]);
+    if (response) return response;
+    if (control.restricted) return c.json(graphError(200, "(#200) Permissions error"), 403);
+    const id = c.req.param("objectId");
+    const target = store.findPost(id) ?? store.comments.find((x) => x.id === id);
+    if (!target || target.deleted)
+      return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+    target.deleted = true;
+    return c.json({ success: true });
+  });
+
+  return {
+    platform: "facebook",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "facebook",
+      handle: PAGE_NAME,
+      baseUrl,
+      options: { pageId: FACEBOOK_PAGE_ID },
+      credential: { pageAccessToken: FACEBOOK_PAGE_TOKEN, userAccessToken: FACEBOOK_USER_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      ids.reset();
+    },
+  };
+}

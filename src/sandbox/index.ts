@@ -1,0 +1,89 @@
+// The sandbox: stand-ins for every platform behind one local HTTP server, routed by a path prefix
+// (http://127.0.0.1:PORT/facebook/..., /x/..., /mastodon/...). Node only: tests, bench and demo.
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { PLATFORMS, type Platform } from "../platforms/types";
+import { sandboxAccounts } from "./accounts";
+import type { SandboxControl } from "./control";
+import { controlRoutes } from "./control-routes";
+import { describeSandbox, sandboxApp } from "./describe";
+import type { SandboxAccount, SandboxClock, SandboxPlatform } from "./platform";
+import { createSandboxPlatforms } from "./platforms";
+
+export type { FailureSpec, HangSpec, SandboxControl } from "./control";
+export type { SandboxAccount, SandboxPlatform } from "./platform";
+export type { SandboxComment, SandboxPost } from "./store";
+export { describeSandbox, sandboxAccounts, sandboxApp };
+
+export interface SandboxOptions {
+  /** Clock for token expiry, idempotency windows and rate-limit resets; default the wall clock. */
+  now?: () => number;
+}
+
+export interface SandboxInstance {
+  platforms: Record<Platform, SandboxPlatform>;
+  /** Every stand-in under its prefix, plus /_control. Mountable in another Hono app. */
+  app: Hono;
+  reset(): void;
+}
+
+export function createSandbox(options: SandboxOptions = {}): SandboxInstance {
+  const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
+  const platforms = createSandboxPlatforms(clock);
+  const sandbox: SandboxInstance = {
+    platforms,
+    app: new Hono(),
+    reset: () => {
+      for (const platform of PLATFORMS) platforms[platform].reset();
+    },
+  };
+  sandbox.app.route("/_control", controlRoutes(sandbox));
+  for (const platform of PLATFORMS) sandbox.app.route(`/${platform}`, platforms[platform].app);
+  return sandbox;
+}
+
+export interface RunningSandbox {
+  url: string;
+  baseUrlFor(platform: Platform): string;
+  state(platform: Platform): ReturnType<SandboxPlatform["store"]["snapshot"]>;
+  control(platform: Platform): SandboxControl;
+  accounts(): SandboxAccount[];
+  describe(): ReturnType<typeof describeSandbox>;
+  instance: SandboxInstance;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(
+  options: SandboxOptions & { port?: number; host?: string } = {},
+): Promise<RunningSandbox> {
+  const host = options.host ?? "127.0.0.1";
+  const sandbox = createSandbox(options);
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
+    const server = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: host }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    );
+  });
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const releaseHangs = () => {
+    for (const platform of PLATFORMS) sandbox.platforms[platform].control.releaseHangs();
+  };
+  return {
+    url,
+    baseUrlFor: (platform) => `${url}/${platform}`,
+    state: (platform) => sandbox.platforms[platform].store.snapshot(),
+    control: (platform) => sandbox.platforms[platform].control,
+    accounts: () => sandboxAccounts(url),
+    describe: () => describeSandbox(sandbox),
+    instance: sandbox,
+    reset: () => sandbox.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        releaseHangs();
+        const http = server as unknown as { closeAllConnections?: () => void };
+        server.close((err) => (err ? reject(err) : resolve()));
+        http.closeAllConnections?.();
+      }),
+  };
+}

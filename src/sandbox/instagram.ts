@@ -1,0 +1,131 @@
+// Stand-in for Instagram content publishing: containers that finish after a few status polls,
+// media_publish, permalinks, the daily publishing limit.
+import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
+import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+
+export const INSTAGRAM_USER_ID = "17841400000000001";
+export const INSTAGRAM_TOKEN = "sandbox-instagram-token";
+const HANDLE = "exempelkommun";
+const VERSION = "/:version{v[0-9]+\\.[0-9]+}";
+const DAILY_LIMIT = 50;
+const CAPTION_LIMIT = 2_200;
+
+interface Container {
+  id: string;
+  imageUrl: string;
+  caption: string;
+  altText?: string;
+  status: "IN_PROGRESS" | "FINISHED" | "PUBLISHED" | "ERROR";
+  polls: number;
+  mediaId?: string;
+}
+
+export function createInstagramSandbox(clock: SandboxClock): SandboxPlatform {
+  const { app, control, store } = createPlatformParts(clock, renderGraphFailure);
+  const ids = createCounter(18_000_000_000_000_001n);
+  const containers = new Map<string, Container>();
+
+  app.post(`${VERSION}/:userId/media`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (c.req.param("userId") !== INSTAGRAM_USER_ID) return c.json(graphError(100, "(#100) Invalid user id"), 400);
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    if (!params.image_url) return c.json(graphError(100, "(#100) The parameter image_url is required"), 400);
+    const caption = String(params.caption ?? "");
+    if ([...caption].length > CAPTION_LIMIT)
+      return c.json(graphError(100, "(#100) The caption is too long", 2207010), 400);
+    const id = ids.next();
+    const status = String(params.image_url).includes("broken") ? "ERROR" : "IN_PROGRESS";
+    containers.set(id, { id, imageUrl: String(params.image_url), caption, altText: params.alt_text, status, polls: 0 });
+    return c.json({ id });
+  });
+
+  app.post(`${VERSION}/:userId/media_publish`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    const container = containers.get(String(params.creation_id ?? ""));
+    if (!container) return c.json(graphError(100, "(#100) Invalid creation_id"), 400);
+    if (container.status === "PUBLISHED" && container.mediaId) return c.json({ id: container.mediaId });
+    if (container.status !== "FINISHED") {
+      return c.json(graphError(9007, "The media is not ready for publishing, please wait for a moment", 2207027), 400);
+    }
+    if (store.posts.length >= DAILY_LIMIT) {
+      return c.json(graphError(9, "Application request limit reached", 2207042), 400);
+    }
+    const mediaId = ids.next();
+    container.status = "PUBLISHED";
+    container.mediaId = mediaId;
+    store.addPost({
+      id: mediaId,
+      text: container.caption,
+      url: `https://www.instagram.com/p/SBX${mediaId.slice(-8)}/`,
+      data: { containerId: container.id, imageUrl: container.imageUrl, altText: container.altText },
+    });
+    return c.json({ id: mediaId });
+  });
+
+  app.get(`${VERSION}/:userId/content_publishing_limit`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    return c.json({
+      data: [{ quota_usage: store.posts.length, config: { quota_total: DAILY_LIMIT, quota_duration: 86_400 } }],
+    });
+  });
+
+  app.get(`${VERSION}/:userId/media`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    const data = store
+      .livePosts()
+      .reverse()
+      .map((p) => ({ id: p.id, caption: p.text, permalink: p.url, timestamp: p.createdAt }));
+    return c.json({ data });
+  });
+
+  app.get(`${VERSION}/:objectId`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    const id = c.req.param("objectId");
+    const container = containers.get(id);
+    if (container) {
+      // Meta fetches the image in the background; the first polls see it still in progress.
+      if (container.status === "IN_PROGRESS" && ++container.polls >= control.setting("pollsUntilFinished", 1)) {
+        container.status = "FINISHED";
+      }
+      return c.json({
+        id,
+        status_code: container.status,
+        status: container.status === "ERROR" ? "Error: image could not be downloaded" : container.status,
+      });
+    }
+    const post = store.findPost(id);
+    if (post && !post.deleted)
+      return c.json({ id, permalink: post.url, caption: post.text, shortcode: post.url.split("/")[4] });
+    return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+  });
+
+  return {
+    platform: "instagram",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "instagram",
+      handle: HANDLE,
+      baseUrl,
+      options: { igUserId: INSTAGRAM_USER_ID },
+      credential: { accessToken: INSTAGRAM_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      ids.reset();
+      containers.clear();
+    },
+  };
+}

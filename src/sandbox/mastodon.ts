@@ -1,0 +1,214 @@
+// Stand-in for a Mastodon instance: statuses with Idempotency-Key replay for an hour, the
+// instance's own limits (URLs count 23), edits, deletes, verify_credentials, X-RateLimit-* headers.
+import type { Context } from "hono";
+import { measureToot } from "../platforms/mastodon";
+import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
+import {
+  bearerToken,
+  createCounter,
+  createPlatformParts,
+  readParams,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
+
+export const MASTODON_TOKEN = "sandbox-mastodon-token";
+const ACCOUNT = {
+  id: "109000000000000001",
+  username: "exempelkommun",
+  acct: "exempelkommun",
+  display_name: "Exempelkommun",
+};
+const DEFAULT_MAX_CHARACTERS = 500;
+const CHARS_PER_URL = 23;
+const IDEMPOTENCY_MS = 60 * 60 * 1000;
+const RATE_LIMIT = 300;
+const URLS = /https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]'’”]/g;
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** Mastodon stores plain text and serves HTML with links made clickable. */
+function toContent(text: string): string {
+  const linked = escapeHtml(text).replace(
+    URLS,
+    (url) => `<a href="${url}" rel="nofollow noopener" target="_blank">${url}</a>`,
+  );
+  return linked
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.replace(/\n/g, "<br />")}</p>`)
+    .join("");
+}
+
+export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
+  const resetAt = (seconds: number) => new Date(clock.now() + seconds * 1000).toISOString();
+  const render = (spec: FailureSpec): RenderedFailure => {
+    if (spec.status === 429) {
+      return {
+        body: { error: "Too many requests" },
+        headers: {
+          "X-RateLimit-Limit": String(RATE_LIMIT),
+          "X-RateLimit-Remaining": "0",
+          "X-RateLimit-Reset": resetAt(retryAfterOf(spec)),
+        },
+      };
+    }
+    if (spec.status === 401) return { body: { error: "The access token is invalid" } };
+    if (spec.status === 403) return { body: { error: "This action is outside the authorized scopes" } };
+    if (spec.status === 422) return { body: { error: "Validation failed: Text can't be blank" } };
+    if (spec.status >= 500)
+      return { body: { error: "There was a temporary problem serving your request, please try again" } };
+    return { body: { error: "Bad request" } };
+  };
+  const { app, control, store } = createPlatformParts(clock, render);
+  const ids = createCounter(113_000_000_000_000_001n);
+  const keys = new Map<string, { statusId: string; at: number }>();
+  const origin = (c: Context) => new URL(c.req.url).origin;
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-RateLimit-Limit", String(RATE_LIMIT));
+    c.header("X-RateLimit-Remaining", String(RATE_LIMIT - 1));
+    c.header("X-RateLimit-Reset", resetAt(300));
+  });
+
+  const authorize = (c: Context): Response | undefined => {
+    if (bearerToken(c) !== MASTODON_TOKEN) return c.json({ error: "The access token is invalid" }, 401);
+    const state = control.tokenState();
+    if (state === "revoked") return c.json({ error: "The access token was revoked" }, 401);
+    if (state === "expired") return c.json({ error: "The access token expired" }, 401);
+    return undefined;
+  };
+
+  const toStatus = (c: Context, id: string) => {
+    const post = store.findPost(id)!;
+    return {
+      id: post.id,
+      created_at: post.createdAt,
+      edited_at: post.edited ? new Date(clock.now()).toISOString() : null,
+      in_reply_to_id: post.replyTo ?? null,
+      visibility: post.data.visibility ?? "public",
+      language: post.data.language ?? null,
+      uri: `${origin(c)}/users/${ACCOUNT.username}/statuses/${post.id}`,
+      url: post.url,
+      content: toContent(post.text),
+      text: post.deleted ? post.text : undefined,
+      account: { ...ACCOUNT, url: `${origin(c)}/@${ACCOUNT.username}` },
+    };
+  };
+
+  const validate = (text: string): string | undefined => {
+    const max = control.setting("maxCharacters", DEFAULT_MAX_CHARACTERS);
+    if (!text.trim()) return "Validation failed: Text can't be blank";
+    if (measureToot(text, CHARS_PER_URL) > max) return `Validation failed: Text character limit of ${max} exceeded`;
+    return undefined;
+  };
+
+  app.get("/api/v2/instance", (c) =>
+    c.json({
+      domain: new URL(c.req.url).host,
+      title: "Kriskanal sandlåda",
+      version: "4.3.0",
+      configuration: {
+        statuses: {
+          max_characters: control.setting("maxCharacters", DEFAULT_MAX_CHARACTERS),
+          max_media_attachments: 4,
+          characters_reserved_per_url: CHARS_PER_URL,
+        },
+      },
+    }),
+  );
+
+  app.get("/api/v1/accounts/verify_credentials", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    if (control.restricted) return c.json({ error: "Your login is currently disabled" }, 403);
+    return c.json({
+      ...ACCOUNT,
+      url: `${origin(c)}/@${ACCOUNT.username}`,
+      source: { privacy: "public", language: "sv" },
+    });
+  });
+
+  app.post("/api/v1/statuses", async (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    if (control.restricted) return c.json({ error: "This action is outside the authorized scopes" }, 403);
+    const key = c.req.header("idempotency-key");
+    const remembered = key ? keys.get(key) : undefined;
+    if (remembered && clock.now() - remembered.at < IDEMPOTENCY_MS) return c.json(toStatus(c, remembered.statusId));
+    const params = await readParams(c);
+    const text = String(params.status ?? "");
+    const invalid = validate(text);
+    if (invalid) return c.json({ error: invalid }, 422);
+    const replyTo = params.in_reply_to_id ? String(params.in_reply_to_id) : undefined;
+    if (replyTo && !store.findPost(replyTo)) return c.json({ error: "Record not found" }, 404);
+    const id = ids.next();
+    store.addPost({
+      id,
+      text,
+      url: `${origin(c)}/@${ACCOUNT.username}/${id}`,
+      replyTo,
+      data: { idempotencyKey: key, visibility: params.visibility ?? "public", language: params.language },
+    });
+    if (key) keys.set(key, { statusId: id, at: clock.now() });
+    return c.json(toStatus(c, id));
+  });
+
+  app.put("/api/v1/statuses/:id", async (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    const post = store.findPost(c.req.param("id"));
+    if (!post || post.deleted) return c.json({ error: "Record not found" }, 404);
+    const params = await readParams(c);
+    const text = String(params.status ?? "");
+    const invalid = validate(text);
+    if (invalid) return c.json({ error: invalid }, 422);
+    store.editPost(post, text);
+    return c.json(toStatus(c, post.id));
+  });
+
+  app.delete("/api/v1/statuses/:id", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    const post = store.findPost(c.req.param("id"));
+    if (!post || post.deleted) return c.json({ error: "Record not found" }, 404);
+    post.deleted = true;
+    return c.json(toStatus(c, post.id));
+  });
+
+  app.get("/api/v1/accounts/:id/statuses", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    if (c.req.param("id") !== ACCOUNT.id) return c.json({ error: "Record not found" }, 404);
+    const limit = Number(c.req.query("limit") ?? 20);
+    return c.json(
+      store
+        .livePosts()
+        .slice(-limit)
+        .reverse()
+        .map((p) => toStatus(c, p.id)),
+    );
+  });
+
+  return {
+    platform: "mastodon",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "mastodon",
+      handle: `@${ACCOUNT.username}`,
+      baseUrl,
+      options: {},
+      credential: { accessToken: MASTODON_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      ids.reset();
+      keys.clear();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// Stand-in for the Telegram Bot API: /bot<token>/<method>, the {ok, result} envelope, HTML parse
+// mode parsed strictly (an unsupported tag such as <script> is refused), 4,096 characters after
+// parsing, per-chat message ids, the bot's admin rights, and retry_after on 429.
+import type { Context } from "hono";
+import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
+import { createPlatformParts, readParams, type SandboxClock, type SandboxPlatform } from "./platform";
+
+export const TELEGRAM_BOT_TOKEN = "7000000001:AAsandbox-telegram-token";
+export const TELEGRAM_CHANNEL = "kriskanal_sandlada";
+const CHAT = { id: -1001000000001, title: "Exempelkommun informerar", username: TELEGRAM_CHANNEL, type: "channel" };
+const BOT = { id: 7000000001, is_bot: true, first_name: "Kriskanal", username: "kriskanal_bot" };
+const MAX_CHARS = 4_096;
+const TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "a",
+  "code",
+  "pre",
+  "tg-spoiler",
+  "span",
+  "blockquote",
+]);
+const ENTITY = /^&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/i;
+const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
+
+interface Parsed {
+  text: string;
+  links: { text: string; url: string }[];
+}
+
+function envelopeError(code: number, description: string, parameters?: Record<string, unknown>) {
+  return { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) };
+}
+
+/** Parses Telegram's HTML subset into the text readers see, or names what Telegram would refuse. */
+export function parseTelegramHtml(html: string): Parsed | { error: string } {
+  let text = "";
+  const links: Parsed["links"] = [];
+  const open: { tag: string; href?: string; start: number }[] = [];
+  const offset = (i: number) => new TextEncoder().encode(html.slice(0, i)).length;
+  for (let i = 0; i < html.length; ) {
+    const ch = html[i];
+    if (ch === "<") {
+      const tag = html.slice(i).match(/^<(\/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:="[^"]*")?)*)\s*>/);
+      if (!tag)
+        return { error: `Bad Request: can't parse entities: Unexpected end of name token at byte offset ${offset(i)}` };
+      const [whole, closing, name] = tag;
+      if (!TAGS.has(name.toLowerCase())) {
+        return {
+          error: `Bad Request: can't parse entities: Unsupported start tag "${name}" at byte offset ${offset(i)}`,
+        };
+      }
+      if (closing) {
+        const top = open.pop();
+        if (!top || top.tag !== name.toLowerCase()) {
+          return {
+            error: `Bad Request: can't parse entities: Unmatched end tag at byte offset ${offset(i)}, expected "</${top?.tag ?? ""}>", found "</${name}>"`,
+          };
+        }
+        if (top.href !== undefined) links.push({ text: text.slice(top.start), url: top.href });
+      } else {
+        const href = tag[3].match(/href="([^"]*)"/)?.[1];
+        open.push({
+          tag: name.toLowerCase(),
+          href: href === undefined ? undefined : decodeEntities(href),
+          start: text.length,
+        });
+      }
+      i += whole.length;
+    } else if (ch === "&") {
+      const entity = html.slice(i).match(ENTITY);
+      if (!entity)
+        return { error: `Bad Request: can't parse entities: Character entity expected at byte offset ${offset(i)}` };
+      text += decodeEntities(entity[0]);
+      i += entity[0].length;
+    } else if (ch === ">") {
+      return { error: `Bad Request: can't parse entities: Unexpected ">" at byte offset ${offset(i)}` };
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  if (open.length)
+    return {
+      error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${open[0].tag}"`,
+    };
+  return { text, links };
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/gi, (_, name: string) => {
+    if (name[0] === "#")
+      return String.fromCodePoint(name[1].toLowerCase() === "x" ? parseInt(name.slice(2), 16) : Number(name.slice(1)));
+    return NAMED[name.toLowerCase()];
+  });
+}
+
+export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
+  const render = (spec: FailureSpec): RenderedFailure => {
+    if (spec.status === 429) {
+      const seconds = retryAfterOf(spec);
+      return { body: envelopeError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds }) };
+    }
+    if (spec.status === 401) return { body: envelopeError(401, "Unauthorized") };
+    if (spec.status === 403) return { body: envelopeError(403, "Forbidden: bot is not a member of the channel chat") };
+    if (spec.status >= 500)
+      return { body: envelopeError(spec.status, spec.status === 502 ? "Bad Gateway" : "Internal Server Error") };
+    return { body: envelopeError(spec.status, "Bad Request") };
+  };
+  const { app, control, store } = createPlatformParts(clock, render);
+  let lastMessageId = 0;
+
+  const knownChat = (chatId: unknown) => chatId === `@${TELEGRAM_CHANNEL}` || String(chatId) === String(CHAT.id);
+  const toMessage = (id: number) => {
+    const post = store.findPost(String(id))!;
+    return {
+      message_id: id,
+      sender_chat: CHAT,
+      chat: CHAT,
+      date: Math.floor(Date.parse(post.createdAt) / 1000),
+      text: post.text,
+      ...(post.edited ? { edit_date: Math.floor(clock.now() / 1000) } : {}),
+    };
+  };
+  const parseText = (params: Record<string, any>): Parsed | { error: string } => {
+    const raw = String(params.text ?? "");
+    const parsed = params.parse_mode === "HTML" ? parseTelegramHtml(raw) : { text: raw, links: [] };
+    if ("error" in parsed) return parsed;
+    if (!parsed.text.trim()) return { error: "Bad Request: message text is empty" };
+    if (parsed.text.length > MAX_CHARS) return { error: "Bad Request: message is too long" };
+    return parsed;
+  };
+
+  const methods: Record<string, (c: Context, params: Record<string, any>) => Response> = {
+    getme: (c) => c.json({ ok: true, result: BOT }),
+    getchatmember: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      if (String(params.user_id) !== String(BOT.id))
+        return c.json({ ok: true, result: { status: "left", user: { id: Number(params.user_id) } } });
+      return c.json({
+        ok: true,
+        result: {
+          status: "administrator",
+          user: BOT,
+          can_post_messages: !control.restricted,
+          can_edit_messages: true,
+          can_delete_messages: false,
+        },
+      });
+    },
+    sendmessage: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      if (control.restricted)
+        return c.json(envelopeError(400, "Bad Request: need administrator rights in the channel chat"), 400);
+      const parsed = parseText(params);
+      if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
+      const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
+      const target = replyTo === undefined ? undefined : store.findPost(String(replyTo));
+      if (
+        replyTo !== undefined &&
+        (!target || target.deleted) &&
+        !params.reply_parameters?.allow_sending_without_reply
+      ) {
+        return c.json(envelopeError(400, "Bad Request: message to be replied not found"), 400);
+      }
+      const id = ++lastMessageId;
+      store.addPost({
+        id: String(id),
+        text: parsed.text,
+        url: `https://t.me/${TELEGRAM_CHANNEL}/${id}`,
+        replyTo: target ? target.id : undefined,
+        data: { html: params.text, links: parsed.links, parseMode: params.parse_mode },
+      });
+      return c.json({ ok: true, result: toMessage(id) });
+    },
+    editmessagetext: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      const post = store.findPost(String(params.message_id));
+      if (!post || post.deleted) return c.json(envelopeError(400, "Bad Request: message to edit not found"), 400);
+      const parsed = parseText(params);
+      if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
+      if (parsed.text === post.text) {
+        return c.json(
+          envelopeError(
+            400,
+            "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+          ),
+          400,
+        );
+      }
+      store.editPost(post, parsed.text);
+      post.data.html = params.text;
+      post.data.links = parsed.links;
+      return c.json({ ok: true, result: toMessage(Number(post.id)) });
+    },
+    deletemessage: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      const post = store.findPost(String(params.message_id));
+      if (!post || post.deleted) return c.json(envelopeError(400, "Bad Request: message to delete not found"), 400);
+      post.deleted = true;
+      return c.json({ ok: true, result: true });
+    },
+  };
+
+  app.on(["GET", "POST"], "/:token/:method", async (c) => {
+    const token = c.req.param("token");
+    if (!token.startsWith("bot") || !token.includes(":")) return c.json(envelopeError(404, "Not Found"), 404);
+    if (token.slice(3) !== TELEGRAM_BOT_TOKEN || control.revoked)
+      return c.json(envelopeError(401, "Unauthorized"), 401);
+    const method = methods[c.req.param("method").toLowerCase()];
+    if (!method) return c.json(envelopeError(404, "Not Found: method not found"), 404);
+    return method(c, await readParams(c));
+  });
+
+  return {
+    platform: "telegram",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "telegram",
+      handle: `@${TELEGRAM_CHANNEL}`,
+      baseUrl,
+      options: { chatId: `@${TELEGRAM_CHANNEL}` },
+      credential: { botToken: TELEGRAM_BOT_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      lastMessageId = 0;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Stand-in for the Threads API: text containers, threads_publish, replies, permalinks, deletes.
+import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
+import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+
+export const THREADS_USER_ID = "26000000000000001";
+export const THREADS_TOKEN = "sandbox-threads-token";
+const HANDLE = "exempelkommun";
+const TEXT_LIMIT = 500;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+const GRAPHEMES = new Intl.Segmenter("sv", { granularity: "grapheme" });
+
+interface Container {
+  id: string;
+  text: string;
+  link?: string;
+  replyTo?: string;
+  mediaId?: string;
+}
+
+/** Threads counts an emoji as its UTF-8 bytes and everything else as one character. */
+function countThreadsText(text: string): number {
+  let count = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    count += PICTOGRAPHIC.test(segment) ? new TextEncoder().encode(segment).length : [...segment].length;
+  }
+  return count;
+}
+
+export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
+  const { app, control, store } = createPlatformParts(clock, renderGraphFailure);
+  const ids = createCounter(17_900_000_000_000_001n);
+  const containers = new Map<string, Container>();
+  const denied = () => graphError(10, "(#10) The user has not granted the threads_content_publish permission");
+
+  app.post("/v1.0/:userId/threads", async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    if (c.req.param("userId") !== THREADS_USER_ID) return c.json(graphError(100, "(#100) Invalid user id"), 400);
+    if (control.restricted) return c.json(denied(), 400);
+    if (params.media_type !== "TEXT") return c.json(graphError(100, "(#100) The sandbox only takes TEXT posts"), 400);
+    const text = String(params.text ?? "");
+    if (!text) return c.json(graphError(100, "(#100) The parameter text is required for TEXT posts"), 400);
+    if (countThreadsText(text) > TEXT_LIMIT)
+      return c.json(graphError(100, "(#100) Param text must be at most 500 characters long."), 400);
+    const replyTo = params.reply_to_id ? String(params.reply_to_id) : undefined;
+    if (replyTo && !store.findPost(replyTo))
+      return c.json(graphError(100, "(#100) The reply_to_id does not exist"), 400);
+    const id = ids.next();
+    containers.set(id, { id, text, link: params.link_attachment, replyTo });
+    return c.json({ id });
+  });
+
+  app.post("/v1.0/:userId/threads_publish", async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    if (control.restricted) return c.json(denied(), 400);
+    const container = containers.get(String(params.creation_id ?? ""));
+    if (!container) return c.json(graphError(100, "(#100) Invalid creation_id"), 400);
+    if (container.mediaId) return c.json({ id: container.mediaId });
+    const id = ids.next();
+    container.mediaId = id;
+    store.addPost({
+      id,
+      text: container.text,
+      url: `https://www.threads.net/@${HANDLE}/post/SBX${id.slice(-8)}`,
+      replyTo: container.replyTo,
+      data: { containerId: container.id, linkAttachment: container.link },
+    });
+    return c.json({ id });
+  });
+
+  app.get("/v1.0/:userId/threads_publishing_limit", async (c) => {
+    const { response } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    if (control.restricted) return c.json(denied(), 400);
+    return c.json({
+      data: [{ quota_usage: store.posts.length, config: { quota_total: 250, quota_duration: 86_400 } }],
+    });
+  });
+
+  app.get("/v1.0/:userId/threads", async (c) => {
+    const { response } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    const data = store
+      .livePosts()
+      .reverse()
+      .map((p) => ({
+        id: p.id,
+        text: p.text,
+        permalink: p.url,
+        link_attachment_url: p.data.linkAttachment,
+        timestamp: p.createdAt,
+      }));
+    return c.json({ data });
+  });
+
+  app.get("/v1.0/:objectId", async (c) => {
+    const { response } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    const id = c.req.param("objectId");
+    const container = containers.get(id);
+    if (container) return c.json({ id, status: container.mediaId ? "PUBLISHED" : "FINISHED" });
+    const post = store.findPost(id);
+    if (post && !post.deleted) return c.json({ id, permalink: post.url, text: post.text });
+    return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+  });
+
+  app.delete("/v1.0/:objectId", async (c) => {
+    const { response } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) The user has not granted the threads_delete permission"), 400);
+    const post = store.findPost(c.req.param("objectId"));
+    if (!post || post.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    post.deleted = true;
+    return c.json({ success: true, deleted_id: post.id });
+  });
+
+  return {
+    platform: "threads",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "threads",
+      handle: HANDLE,
+      baseUrl,
+      options: { threadsUserId: THREADS_USER_ID },
+      credential: { accessToken: THREADS_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      ids.reset();
+      containers.clear();
+    },
+  };
+}

@@ -1,0 +1,245 @@
+// Stand-in for X API v2 posts: JSON only with unknown keys refused, 201 with a numeric id, 403 on
+// duplicate text, t.co-wrapped links in what it returns, and x-rate-limit-* headers.
+
+import type { Context } from "hono";
+import twitterText from "twitter-text";
+import { measureTweet } from "../platforms/x";
+import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
+import { bearerToken, createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+
+export const X_TOKEN = "sandbox-x-user-token";
+const USER = { id: "1500000000000000001", name: "Exempelkommun", username: "exempelkommun" };
+const MAX_WEIGHTED = 280;
+const RATE_LIMIT = 100;
+const ALLOWED_KEYS = new Set([
+  "text",
+  "media",
+  "reply",
+  "quote_tweet_id",
+  "poll",
+  "reply_settings",
+  "community_id",
+  "for_super_followers_only",
+  "nullcast",
+  "made_with_ai",
+  "paid_partnership",
+  "card_uri",
+  "edit_options",
+]);
+
+function problem(status: number, title: string, detail: string, type = "about:blank") {
+  return { title, detail, type, status };
+}
+
+export function createXSandbox(clock: SandboxClock): SandboxPlatform {
+  const render = (spec: FailureSpec): RenderedFailure => {
+    if (spec.status === 429) {
+      const reset = Math.ceil(clock.now() / 1000) + retryAfterOf(spec);
+      return {
+        body: problem(429, "Too Many Requests", "Too Many Requests"),
+        headers: {
+          "x-rate-limit-limit": String(RATE_LIMIT),
+          "x-rate-limit-remaining": "0",
+          "x-rate-limit-reset": String(reset),
+        },
+      };
+    }
+    if (spec.status === 401) return { body: problem(401, "Unauthorized", "Unauthorized") };
+    if (spec.status === 403)
+      return {
+        body: problem(
+          403,
+          "Forbidden",
+          "You are not permitted to perform this action.",
+          "https://api.x.com/2/problems/client-forbidden",
+        ),
+      };
+    if (spec.status >= 500) return { body: problem(spec.status, "Service Unavailable", "Service Unavailable") };
+    return {
+      body: problem(
+        400,
+        "Invalid Request",
+        "One or more parameters to your request was invalid.",
+        "https://api.x.com/2/problems/invalid-request",
+      ),
+    };
+  };
+  const { app, control, store } = createPlatformParts(clock, render);
+  const ids = createCounter(1_900_000_000_000_000_001n);
+  let shortLinks = 0;
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("x-rate-limit-limit", String(RATE_LIMIT));
+    c.header("x-rate-limit-remaining", String(RATE_LIMIT - 1));
+    c.header("x-rate-limit-reset", String(Math.ceil(clock.now() / 1000) + 900));
+  });
+
+  const authorize = (c: Context): Response | undefined => {
+    const state = control.tokenState();
+    if (bearerToken(c) !== X_TOKEN || state !== "ok") return c.json(problem(401, "Unauthorized", "Unauthorized"), 401);
+    return undefined;
+  };
+
+  /** X rewrites every URL to t.co and keeps the original in entities. */
+  const wrapLinks = (text: string) => {
+    const urls: { url: string; expanded_url: string; display_url: string; start: number; end: number }[] = [];
+    let shortened = "";
+    let last = 0;
+    for (const entity of twitterText.extractUrlsWithIndices(text)) {
+      const [start, end] = entity.indices;
+      const tco = `https://t.co/sbx${String(++shortLinks).padStart(7, "0")}`;
+      shortened += text.slice(last, start);
+      urls.push({
+        url: tco,
+        expanded_url: entity.url,
+        display_url: entity.url.replace(/^https?:\/\//, ""),
+        start: shortened.length,
+        end: shortened.length + tco.length,
+      });
+      shortened += tco;
+      last = end;
+    }
+    return { text: shortened + text.slice(last), urls };
+  };
+
+  app.post("/2/tweets", async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    if (!(c.req.header("content-type") ?? "").includes("application/json")) {
+      return c.json(
+        problem(
+          400,
+          "Invalid Request",
+          "Content-Type must be application/json",
+          "https://api.x.com/2/problems/invalid-request",
+        ),
+        400,
+      );
+    }
+    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const unknown = body ? Object.keys(body).filter((k) => !ALLOWED_KEYS.has(k)) : ["(body)"];
+    if (!body || unknown.length) {
+      return c.json(
+        problem(
+          400,
+          "Invalid Request",
+          `Unknown or invalid fields: ${unknown.join(", ")}`,
+          "https://api.x.com/2/problems/invalid-request",
+        ),
+        400,
+      );
+    }
+    if (control.restricted) {
+      return c.json(
+        problem(
+          403,
+          "Forbidden",
+          "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+          "https://api.x.com/2/problems/client-forbidden",
+        ),
+        403,
+      );
+    }
+    const text = String(body.text ?? "");
+    if (!text || measureTweet(text) > MAX_WEIGHTED) {
+      return c.json(
+        problem(
+          400,
+          "Invalid Request",
+          "Text is empty or longer than 280 weighted characters.",
+          "https://api.x.com/2/problems/invalid-request",
+        ),
+        400,
+      );
+    }
+    const previousId = body.edit_options?.previous_post_id as string | undefined;
+    const previous = previousId ? store.findPost(previousId) : undefined;
+    if (previousId && (!previous || previous.deleted)) {
+      return c.json(
+        problem(
+          400,
+          "Invalid Request",
+          "The post to edit does not exist.",
+          "https://api.x.com/2/problems/invalid-request",
+        ),
+        400,
+      );
+    }
+    if (!previous && store.livePosts().some((p) => p.data.original === text && !p.edited)) {
+      return c.json(problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."), 403);
+    }
+    const replyTo = body.reply?.in_reply_to_tweet_id as string | undefined;
+    const target = replyTo ? store.findPost(replyTo) : undefined;
+    if (replyTo && (!target || target.deleted)) {
+      return c.json(
+        problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you."),
+        403,
+      );
+    }
+    const id = ids.next();
+    const wrapped = wrapLinks(text);
+    const history = previous ? [...((previous.data.history as string[]) ?? [previous.id]), id] : [id];
+    // An edit is a new post; the old id stays in the history, superseded.
+    if (previous) previous.edited = true;
+    store.addPost({
+      id,
+      text: wrapped.text,
+      url: `https://x.com/${USER.username}/status/${id}`,
+      replyTo,
+      data: { original: text, urls: wrapped.urls, history, editOf: previousId },
+    });
+    return c.json({ data: { id, text: wrapped.text, edit_history_post_ids: history } }, 201);
+  });
+
+  app.delete("/2/tweets/:id", async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const post = store.findPost(c.req.param("id"));
+    if (!post || post.deleted) return c.json({ data: { deleted: false } });
+    post.deleted = true;
+    return c.json({ data: { deleted: true } });
+  });
+
+  app.get("/2/users/me", (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    c.header("x-access-level", control.restricted ? "read" : "read-write");
+    return c.json({ data: USER });
+  });
+
+  app.get("/2/users/:id/tweets", (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    if (c.req.param("id") !== USER.id) return c.json({ data: [], meta: { result_count: 0 } });
+    const max = Number(c.req.query("max_results") ?? 10);
+    const withEntities = (c.req.query("tweet.fields") ?? "").includes("entities");
+    const data = store
+      .livePosts()
+      .filter((p) => !p.edited)
+      .slice(-max)
+      .reverse()
+      .map((p) => ({ id: p.id, text: p.text, ...(withEntities ? { entities: { urls: p.data.urls } } : {}) }));
+    return c.json({ data, meta: { result_count: data.length } });
+  });
+
+  return {
+    platform: "x",
+    app,
+    control,
+    store,
+    account: (baseUrl) => ({
+      platform: "x",
+      handle: `@${USER.username}`,
+      baseUrl,
+      options: {},
+      credential: { accessToken: X_TOKEN },
+    }),
+    reset: () => {
+      store.clear();
+      control.reset();
+      ids.reset();
+      shortLinks = 0;
+    },
+  };
+}

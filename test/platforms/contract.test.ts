@@ -1,0 +1,216 @@
+// Every adapter against its stand-in, over real HTTP: success, every failure class, rights
+// checks, edit/retract/reply where the platform has them, and settling an unconfirmed publish.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { PLATFORMS, type Platform } from "../../src/platforms/types";
+import { type Harness, key, startHarness, update } from "./harness";
+
+interface Case {
+  /** Path fragment of the request that creates the post. */
+  publishPath: string;
+  /** Path fragment of the request whose answer confirms the post (where a hang makes it unconfirmed). */
+  confirmPath: string;
+  remoteUrl: RegExp;
+  /** What 429 with a 42 s signal becomes: exact, a range for epoch-based resets, or none (LinkedIn). */
+  retryAfter: [number, number] | undefined;
+  invalidStatus: number;
+  expiringTokens: boolean;
+}
+
+const CASES: Record<Platform, Case> = {
+  facebook: {
+    publishPath: "/feed",
+    confirmPath: "/feed",
+    remoteUrl: /^https:\/\/www\.facebook\.com\/\d+\/posts\/\d+$/,
+    retryAfter: [60, 60],
+    invalidStatus: 400,
+    expiringTokens: true,
+  },
+  instagram: {
+    publishPath: "/media",
+    confirmPath: "/media_publish",
+    remoteUrl: /^https:\/\/www\.instagram\.com\/p\/\w+\/$/,
+    retryAfter: [60, 60],
+    invalidStatus: 400,
+    expiringTokens: true,
+  },
+  x: {
+    publishPath: "/2/tweets",
+    confirmPath: "/2/tweets",
+    remoteUrl: /^https:\/\/x\.com\/i\/web\/status\/\d+$/,
+    retryAfter: [41, 43],
+    invalidStatus: 400,
+    expiringTokens: true,
+  },
+  linkedin: {
+    publishPath: "/rest/posts",
+    confirmPath: "/rest/posts",
+    remoteUrl: /^https:\/\/www\.linkedin\.com\/feed\/update\/urn:li:share:\d+\/$/,
+    retryAfter: undefined,
+    invalidStatus: 422,
+    expiringTokens: true,
+  },
+  mastodon: {
+    publishPath: "/api/v1/statuses",
+    confirmPath: "/api/v1/statuses",
+    remoteUrl: /^http:\/\/127\.0\.0\.1:\d+\/@exempelkommun\/\d+$/,
+    retryAfter: [41, 43],
+    invalidStatus: 422,
+    expiringTokens: true,
+  },
+  bluesky: {
+    publishPath: "createRecord",
+    confirmPath: "createRecord",
+    remoteUrl: /^https:\/\/bsky\.app\/profile\/exempelkommun\.bsky\.social\/post\/\w+$/,
+    retryAfter: [42, 42],
+    invalidStatus: 400,
+    expiringTokens: false,
+  },
+  threads: {
+    publishPath: "/threads",
+    confirmPath: "/threads_publish",
+    remoteUrl: /^https:\/\/www\.threads\.net\/@exempelkommun\/post\/\w+$/,
+    retryAfter: [60, 60],
+    invalidStatus: 400,
+    expiringTokens: true,
+  },
+  telegram: {
+    publishPath: "sendMessage",
+    confirmPath: "sendMessage",
+    remoteUrl: /^https:\/\/t\.me\/kriskanal_sandlada\/\d+$/,
+    retryAfter: [42, 42],
+    invalidStatus: 400,
+    expiringTokens: false,
+  },
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sandbox.reset());
+
+describe.each(PLATFORMS)("%s adapter", (platform) => {
+  const c = CASES[platform];
+  const adapter = () => h.platforms[platform];
+  const publish = (content = update(), replyTo?: string) =>
+    adapter().publish(h.ctx(platform), { composed: adapter().compose(content), idempotencyKey: key(), replyTo });
+
+  test("publishes and returns the remote id and public URL", async () => {
+    const content = update();
+    const result = await publish(content);
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.remoteUrl).toMatch(c.remoteUrl);
+    const posts = h.sandbox.state(platform).posts;
+    expect(posts).toHaveLength(1);
+    expect(posts[0].id).toBe(result.remoteId);
+    expect(posts[0].text).toContain(content.body);
+    // X shows the link as t.co; every platform keeps the original somewhere in what it received.
+    expect(JSON.stringify(posts[0])).toContain(content.link);
+  });
+
+  test("a 503 is retry", async () => {
+    h.sandbox.control(platform).failNext({ status: 503, match: c.publishPath });
+    expect(await publish()).toMatchObject({ ok: false, class: "retry" });
+    expect(h.sandbox.state(platform).posts).toHaveLength(0);
+  });
+
+  test("a 429 is retry with the platform's wait in seconds", async () => {
+    h.sandbox.control(platform).failNext({ status: 429, retryAfterSeconds: 42, match: c.publishPath });
+    const result = await publish();
+    expect(result).toMatchObject({ ok: false, class: "retry" });
+    if (result.ok) return;
+    if (!c.retryAfter) {
+      expect(result.retryAfterSeconds).toBeUndefined();
+    } else {
+      expect(result.retryAfterSeconds).toBeGreaterThanOrEqual(c.retryAfter[0]);
+      expect(result.retryAfterSeconds).toBeLessThanOrEqual(c.retryAfter[1]);
+    }
+  });
+
+  test("a revoked token is auth", async () => {
+    h.sandbox.control(platform).revoke();
+    expect(await publish()).toMatchObject({ ok: false, class: "auth" });
+  });
+
+  test.runIf(c.expiringTokens)("an expired token is auth", async () => {
+    h.sandbox.control(platform).expireTokens();
+    expect(await publish()).toMatchObject({ ok: false, class: "auth" });
+  });
+
+  test("withdrawn publishing rights are rights", async () => {
+    h.sandbox.control(platform).restrict();
+    expect(await publish()).toMatchObject({ ok: false, class: "rights" });
+    expect(h.sandbox.state(platform).posts).toHaveLength(0);
+  });
+
+  test("a rejected payload is invalid", async () => {
+    h.sandbox.control(platform).failNext({ status: c.invalidStatus, match: c.publishPath });
+    expect(await publish()).toMatchObject({ ok: false, class: "invalid" });
+  });
+
+  test("no answer within the timeout is unconfirmed", async () => {
+    h.sandbox.control(platform).hang({ match: c.confirmPath });
+    const started = Date.now();
+    expect(await publish()).toMatchObject({ ok: false, class: "unconfirmed" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test("checkRights passes with publishing rights", async () => {
+    expect(await adapter().checkRights(h.ctx(platform))).toMatchObject({ ok: true });
+  });
+
+  test("checkRights fails as rights without them and as auth with a revoked token", async () => {
+    h.sandbox.control(platform).restrict();
+    expect(await adapter().checkRights(h.ctx(platform))).toMatchObject({ ok: false, class: "rights" });
+    h.sandbox.control(platform).restrict(false).revoke();
+    expect(await adapter().checkRights(h.ctx(platform))).toMatchObject({ ok: false, class: "auth" });
+  });
+
+  test.runIf(platform !== "telegram")("findByLink settles a publish that went through unanswered", async () => {
+    const content = update();
+    h.sandbox.control(platform).hang({ match: c.confirmPath, afterHandling: true });
+    expect(await publish(content)).toMatchObject({ ok: false, class: "unconfirmed" });
+    const stored = h.sandbox.state(platform).posts;
+    expect(stored).toHaveLength(1);
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ remoteId: stored[0].id });
+    expect(await adapter().findByLink!(h.ctx(platform), "https://www.exempelkommun.se/annat")).toBeNull();
+  });
+
+  test.runIf(["facebook", "x", "linkedin", "mastodon", "telegram"].includes(platform))("edits a post", async () => {
+    const first = await publish();
+    if (!first.ok) throw new Error(first.message);
+    const corrected = adapter().compose(update({ body: "Rättelse: vattnet är påslaget igen från klockan 14." }));
+    const edited = await adapter().edit!(h.ctx(platform), first.remoteId, corrected);
+    expect(edited).toMatchObject({ ok: true });
+    const posts = h.sandbox.state(platform).posts;
+    const latest = edited.ok ? posts.find((p) => p.id === edited.remoteId) : undefined;
+    expect(latest?.text).toContain("Rättelse: vattnet är påslaget igen");
+    expect(posts.find((p) => p.id === first.remoteId)?.edited).toBe(true);
+  });
+
+  test.runIf(platform !== "instagram")("retracts a post", async () => {
+    const first = await publish();
+    if (!first.ok) throw new Error(first.message);
+    expect(await adapter().retract!(h.ctx(platform), first.remoteId)).toMatchObject({
+      ok: true,
+      remoteId: first.remoteId,
+    });
+    expect(h.sandbox.state(platform).posts[0].deleted).toBe(true);
+  });
+
+  test.runIf(["x", "mastodon", "bluesky", "threads", "telegram"].includes(platform))(
+    "replies in a thread",
+    async () => {
+      const first = await publish();
+      if (!first.ok) throw new Error(first.message);
+      const second = await publish(update(), first.remoteId);
+      const third = await publish(update(), first.remoteId);
+      expect(second).toMatchObject({ ok: true });
+      expect(third).toMatchObject({ ok: true });
+      const posts = h.sandbox.state(platform).posts;
+      expect(posts.map((p) => p.replyTo)).toEqual([undefined, first.remoteId, first.remoteId]);
+    },
+  );
+});

@@ -1,0 +1,60 @@
+// A running sandbox plus adapters wired to it, the way the dispatcher wires them, with a short
+// timeout so hang tests stay fast.
+import { createPlatforms } from "../../src/platforms";
+import { createSend } from "../../src/platforms/http";
+import type { AdapterContext, Platform, PostContent } from "../../src/platforms/types";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox";
+
+export const TIMEOUT_MS = 300;
+export const NOW = new Date("2026-03-01T10:00:00.000Z");
+
+export interface Harness {
+  sandbox: RunningSandbox;
+  platforms: ReturnType<typeof createPlatforms>;
+  ctx(platform: Platform): AdapterContext;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const sandbox = await startSandbox();
+  const platforms = createPlatforms({ now: () => NOW, sleep: async () => {} });
+  const send = createSend(fetch, TIMEOUT_MS);
+  return {
+    sandbox,
+    platforms,
+    ctx(platform) {
+      const account = sandbox.accounts().find((a) => a.platform === platform)!;
+      return {
+        account: {
+          id: `acc-${platform}`,
+          platform,
+          handle: account.handle,
+          baseUrl: account.baseUrl,
+          options: account.options,
+        },
+        credential: { ...account.credential },
+        send,
+      };
+    },
+    close: () => sandbox.close(),
+  };
+}
+
+let serial = 0;
+
+/** A fresh update each call, so texts (and links) never collide by accident. */
+export function update(overrides: Partial<PostContent> = {}): PostContent {
+  serial++;
+  return {
+    body: `Vattenläckan på Storgatan är lagad. Vattnet är åter påslaget i hela området (${serial}).`,
+    link: `https://www.exempelkommun.se/kris/vattenlacka/uppdatering-${serial}`,
+    title: "Vattenläcka på Storgatan",
+    kind: "update",
+    image: { url: "https://www.exempelkommun.se/bilder/vattenlacka.jpg", alt: "Grävmaskin vid läckan" },
+    ...overrides,
+  };
+}
+
+export function key(): string {
+  return `delivery-${++serial}`;
+}
