@@ -5,8 +5,11 @@ import type { AppEnv } from "./deps";
 import { toHttpError } from "./errors";
 import { api } from "./routes/api/index";
 import { health } from "./routes/health";
+import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
 import { publicPages } from "./routes/public/pages";
+import { staffPages } from "./routes/staff/index";
+import { staffSignIn } from "./routes/staff/sign-in";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -23,8 +26,11 @@ export function createApp() {
   );
   app.route("/", health);
   app.route("/api/v1", api);
+  app.route("/staff", staffSignIn);
+  app.route("/staff", staffPages);
   app.route("/", publicFeeds);
   app.route("/", publicPages);
+  app.route("/", publicChannels);
   return app;
 }
 

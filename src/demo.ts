@@ -5,6 +5,7 @@ import type { Db } from "./db/client";
 import { departments, people } from "./db/schema";
 import { SYSTEM_ACTOR } from "./domain/actor";
 import { recordAudit } from "./domain/audit";
+import { hashPassword } from "./domain/passwords";
 
 export const DEMO_DEPARTMENTS = [
   "Kommunikationsenheten",
@@ -13,10 +14,17 @@ export const DEMO_DEPARTMENTS = [
   "Barn- och utbildning",
 ];
 
+/**
+ * Anna Andersson's password in the demo only (seedDemo runs only with KRISKANAL_DEMO on): it is
+ * printed in the README, so it must never protect real data.
+ */
+export const DEMO_PASSWORD = "demo-losenord-2026";
+
 /** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
 export async function seedDemo(db: Db, now: Date): Promise<Record<string, string> | null> {
   const [{ n }] = await db.select({ n: count() }).from(departments);
   if (Number(n) > 0) return null;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     const ids: Record<string, string> = {};
     for (const name of DEMO_DEPARTMENTS) {
@@ -32,6 +40,7 @@ export async function seedDemo(db: Db, now: Date): Promise<Record<string, string
         role: "communicator",
         departmentId: ids.Kommunikationsenheten,
         departmentIds: [ids.Kommunikationsenheten],
+        passwordHash,
         createdAt: now,
         updatedAt: now,
       })

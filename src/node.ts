@@ -9,7 +9,10 @@ import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { seedDemo } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
+import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
+import { ensureSandboxAccounts } from "./domain/accounts";
 import { ensureOrganisation } from "./domain/organisation";
+import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/rights";
 import { generateSecretKeyBase64, importSecretKey } from "./domain/secrets";
 import { ensureBootstrapAdmin } from "./domain/tokens";
 import { createLog, type Log } from "./log";
@@ -17,6 +20,8 @@ import { createPlatforms } from "./platforms/index";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
 import { createRenderer } from "./render/renderer";
+import { sandboxPage } from "./routes/sandbox";
+import { startSandbox } from "./sandbox/index";
 
 /** KRISKANAL_SECRET_KEY, or a key generated once into the data directory (mode 0600). */
 export async function loadSecretKey(config: Config, log: Log): Promise<CryptoKey> {
@@ -45,6 +50,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
   await ensureOrganisation(database.db, config.orgName, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
   if (config.demo) await seedDemo(database.db, now());
+  // The demo fans out to stand-in platforms inside this process, so everything works offline.
+  const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
+  let loop: DispatchLoop | null = null;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -53,9 +61,20 @@ export async function startNode(env: Record<string, string | undefined> = proces
     render: createRenderer(loadTemplateSources()),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    signalDeliveries: () => loop?.wake(),
   });
   const app = createApp();
+  if (sandbox) {
+    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
+    log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
+    app.route(
+      "/",
+      sandboxPage(() => sandbox.describe()),
+    );
+  }
   const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: config.host });
+  setInterval(() => deps.defer(checkDueAccountRights(deps)), RIGHTS_SCHEDULE_TICK_MS).unref();
+  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
     publicUrl: config.publicUrl,
@@ -65,6 +84,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   }
   const stop = async () => {
     server.close();
+    await loop?.stop();
+    await sandbox?.close();
     await database.close();
   };
   return { deps, app, stop };

@@ -1,62 +1,65 @@
-// Cloudflare Workers entry: the same createApp(), with Deps built per request from the env
-// bindings. Full Workers support (queue consumer, cron sweep, edge cache) grows here.
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+// Cloudflare Workers entry: the same createApp() as on Node, with Deps built per invocation from
+// the env bindings (src/worker-deps.ts). fetch serves the app, public pages through the edge
+// cache; queue sends one delivery per message; scheduled sweeps what the queue missed and runs
+// the periodic checks. Everything Workers-specific lives in src/worker*.ts.
+import type { ExecutionContext, MessageBatch, ScheduledController } from "@cloudflare/workers-types/index";
 import { createApp } from "./app";
-import { parseConfig } from "./config";
-import type { Db } from "./db/client";
-import * as schema from "./db/schema";
-import { assembleDeps } from "./deps";
-import { importSecretKey } from "./domain/secrets";
 import { createLog } from "./log";
-import { createPlatforms } from "./platforms/index";
-import { createPublicCache } from "./render/public-cache";
-import { createRenderer } from "./render/renderer";
-import { templateSources } from "./render/template-sources";
+import { isEdgeCacheable } from "./worker-cache";
+import { runCron } from "./worker-cron";
+import {
+  type DeliveryMessage,
+  type Env,
+  MissingBindingError,
+  openEdgeCache,
+  openInvocation,
+  readConfig,
+} from "./worker-deps";
+import { consumeDeliveries } from "./worker-queue";
 
-export interface Env {
-  HYPERDRIVE?: { connectionString: string };
-  DATABASE_URL?: string;
-  KRISKANAL_SECRET_KEY?: string;
-  [key: string]: unknown;
-}
-
-interface ExecutionContextLike {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-// Compiled once per isolate at start-up: workerd refuses code generation inside a request.
-const renderer = createRenderer(templateSources);
-const platforms = createPlatforms();
-const publicCache = createPublicCache();
 const app = createApp();
 
-function stringEnv(env: Env): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+async function handleWithApp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  let invocation: Awaited<ReturnType<typeof openInvocation>>;
+  try {
+    invocation = await openInvocation(env, ctx);
+  } catch (error) {
+    if (error instanceof MissingBindingError) return new Response(error.message, { status: 503 });
+    throw error;
+  }
+  try {
+    const response = await app.fetch(request, { deps: invocation.deps });
+    // The publisher's next look at the site must not come from the edge copy it just replaced.
+    await invocation.settlePurges();
+    return response;
+  } finally {
+    invocation.close();
+  }
 }
 
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response> {
-    const config = parseConfig(stringEnv(env));
-    const url = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
-    if (!url) return new Response("No database binding (HYPERDRIVE) or DATABASE_URL.", { status: 503 });
-    if (!env.KRISKANAL_SECRET_KEY) return new Response("KRISKANAL_SECRET_KEY is not set.", { status: 503 });
-    // A client per request with a small pool, as Cloudflare recommends with Hyperdrive.
-    const sql = postgres(url, { max: 5, fetch_types: false, prepare: true });
-    const deps = assembleDeps({
-      db: drizzle(sql, { schema }) as unknown as Db,
-      config,
-      log: createLog(config.logLevel),
-      secretKey: await importSecretKey(env.KRISKANAL_SECRET_KEY),
-      render: renderer,
-      platforms,
-      publicCache,
-      defer: (work) => ctx.waitUntil(work),
-    });
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    if (!isEdgeCacheable(request)) return handleWithApp(request, env, ctx);
+    const config = readConfig(env);
+    const edge = openEdgeCache(env, ctx, config, createLog(config.logLevel));
+    return edge.serve(request, (inner) => handleWithApp(inner, env, ctx));
+  },
+
+  async queue(batch: MessageBatch<DeliveryMessage>, env: Env, ctx: ExecutionContext): Promise<void> {
+    const invocation = await openInvocation(env, ctx);
     try {
-      return await app.fetch(request, { deps });
+      await consumeDeliveries(invocation.deps, batch);
     } finally {
-      ctx.waitUntil(sql.end({ timeout: 5 }));
+      invocation.close();
+    }
+  },
+
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const invocation = await openInvocation(env, ctx);
+    try {
+      await runCron(invocation.deps, controller.cron);
+    } finally {
+      invocation.close();
     }
   },
 };

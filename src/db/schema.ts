@@ -225,9 +225,8 @@ export const deliveries = pgTable(
     id: id(),
     /** Monotonic order of enqueueing: per account, deliveries go out in this order. */
     seq: bigserial("seq", { mode: "number" }).notNull(),
-    updateId: uuid("update_id")
-      .notNull()
-      .references(() => updates.id),
+    /** Null only for a farewell, which belongs to the closing account rather than to an update. */
+    updateId: uuid("update_id").references(() => updates.id),
     accountId: uuid("account_id")
       .notNull()
       .references(() => accounts.id),

@@ -12,6 +12,9 @@ export interface Actor {
   departmentIds: string[];
   via: "token" | "session" | "system";
   tokenId?: string;
+  /** A token's scopes narrow what its person's role allows (access.ts); absent means the whole role. */
+  scopes?: readonly string[];
+  email?: string;
 }
 
 /** The hub itself: scheduled checks, the dispatcher, seeding. */

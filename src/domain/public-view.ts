@@ -85,6 +85,7 @@ async function socialCopies(db: DbOrTx, updateIds: string[]) {
     )
     .orderBy(asc(accounts.platform), asc(accounts.handle));
   for (const r of rows) {
+    if (!r.updateId) continue; // farewells (deliveries without an update) are never kind "publish"
     const list = map.get(r.updateId) ?? [];
     list.push({ platform: r.platform, handle: r.handle, url: r.url as string });
     map.set(r.updateId, list);

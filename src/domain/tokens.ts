@@ -1,23 +1,101 @@
-// API bearer tokens: shown once, stored as SHA-256 digests, revocable.
-import { and, eq, isNull } from "drizzle-orm";
+// API bearer tokens: shown once, stored as SHA-256 digests, scoped, revocable.
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, departments, people } from "../db/schema";
+import type { Deps } from "../deps";
+import { ForbiddenError, NotFoundError } from "../errors";
+import { mayManagePerson, scopesCover, TOKEN_SCOPES } from "./access";
 import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { requirePerson, toActor } from "./people";
 import { randomToken, sha256Hex } from "./secrets";
 
 export const BOOTSTRAP_ADMIN_EMAIL = "admin@kriskanal.invalid";
+
+/** lastUsedAt is a hint for spotting forgotten tokens, not a log: written at most this often. */
+const LAST_USED_RESOLUTION_MS = 5 * 60_000;
+
+export type ApiToken = typeof apiTokens.$inferSelect;
 
 export async function issueToken(tx: DbOrTx, personId: string, name: string, now: Date, scopes: string[] = []) {
   const token = randomToken("kk");
   const [row] = await tx
     .insert(apiTokens)
     .values({ personId, name, tokenHash: await sha256Hex(token), scopes, createdAt: now })
-    .returning({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt });
+    .returning({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, createdAt: apiTokens.createdAt });
   return { ...row, token };
 }
 
+export const IssueTokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length).default(["all"]),
+});
+
+/** Admins issue tokens for anyone; a person for themselves. The token is returned only here. */
+export async function issuePersonToken(deps: Pick<Deps, "db" | "now">, actor: Actor, personId: string, raw: unknown) {
+  const input = IssueTokenInput.parse(raw);
+  if (!mayManagePerson(actor, personId)) throw new ForbiddenError("Only admins issue tokens for other people.");
+  // A token may not carry more than the token that creates it.
+  if (!scopesCover(actor.scopes, input.scopes)) {
+    throw new ForbiddenError("A token cannot issue a token with wider scopes than its own.");
+  }
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const person = await requirePerson(tx, personId);
+    if (person.disabledAt) throw new ForbiddenError("The person is disabled.");
+    const issued = await issueToken(tx, personId, input.name, now, [...new Set(input.scopes)]);
+    await recordAudit(tx, actor, now, {
+      action: "token.issued",
+      entityType: "api_token",
+      entityId: issued.id,
+      after: { personId, name: issued.name, scopes: issued.scopes },
+    });
+    return issued;
+  });
+}
+
+export function toTokenView(t: ApiToken) {
+  return {
+    id: t.id,
+    personId: t.personId,
+    name: t.name,
+    scopes: t.scopes.length ? t.scopes : ["all"],
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    revokedAt: t.revokedAt,
+  };
+}
+
+export async function listTokensOf(db: DbOrTx, actor: Actor, personId: string) {
+  if (!mayManagePerson(actor, personId)) throw new ForbiddenError("Only admins see other people's tokens.");
+  await requirePerson(db, personId);
+  return db.select().from(apiTokens).where(eq(apiTokens.personId, personId)).orderBy(desc(apiTokens.createdAt));
+}
+
+/** Revoking is idempotent; the row stays as the record that the token existed. */
+export async function revokeToken(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string) {
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The token");
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(apiTokens).where(eq(apiTokens.id, id));
+    if (!before) throw new NotFoundError("The token");
+    if (!mayManagePerson(actor, before.personId)) throw new ForbiddenError("Only admins revoke other people's tokens.");
+    if (before.revokedAt) return before;
+    const [after] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning();
+    await recordAudit(tx, actor, now, {
+      action: "token.revoked",
+      entityType: "api_token",
+      entityId: id,
+      before: toTokenView(before),
+      after: toTokenView(after),
+    });
+    return after;
+  });
+}
+
 /** Resolves a bearer token to its person, or null when unknown, revoked or the person is disabled. */
-export async function authenticateToken(db: Db, token: string): Promise<Actor | null> {
+export async function authenticateToken(db: Db, token: string, now?: Date): Promise<Actor | null> {
   if (!token || token.length > 200) return null;
   const hash = await sha256Hex(token);
   const [row] = await db
@@ -27,15 +105,21 @@ export async function authenticateToken(db: Db, token: string): Promise<Actor | 
     .leftJoin(departments, eq(departments.id, people.departmentId))
     .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
   if (!row || row.person.disabledAt) return null;
+  if (now) {
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(
+        and(
+          eq(apiTokens.id, row.token.id),
+          or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
+        ),
+      );
+  }
   return {
-    id: row.person.id,
-    name: row.person.name,
-    role: row.person.role,
-    title: row.person.title,
-    departmentName: row.departmentName,
-    departmentIds: row.person.departmentIds,
-    via: "token",
+    ...toActor(row.person, row.departmentName, "token"),
     tokenId: row.token.id,
+    ...(row.token.scopes.length ? { scopes: row.token.scopes } : {}),
   };
 }
 

@@ -1,17 +1,18 @@
 // Numbered updates of an incident: posted (website first, outbox in the same transaction),
 // edited into revisions, withdrawn with a reason. Never deleted.
-import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
-import { borrowings, deliveries, incidents, notifications, UPDATE_KINDS, updateRevisions, updates } from "../db/schema";
+import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { PLATFORMS } from "../platforms/types";
-import { requireCan } from "./access";
+import { requireCan, requireChangeUpdate } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
-import { requireIncident } from "./incidents";
+import { type Incident, requireIncident } from "./incidents";
+import { notifyAccountBorrowed, scheduleNotifications } from "./notify";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { resolveTargets, type Target } from "./targets";
@@ -45,7 +46,10 @@ export interface PostedUpdate {
   deliveries: Delivery[];
 }
 
-export async function postUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, raw: unknown): Promise<PostedUpdate> {
+/** What postUpdate needs; with defer, fetch, config and log it also sends notifications after commit. */
+export type PostUpdateDeps = Pick<Deps, "db" | "now"> & Partial<Pick<Deps, "defer" | "fetch" | "config" | "log">>;
+
+export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
   refusePersonalIdentityNumbers({
@@ -54,12 +58,14 @@ export async function postUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, r
     ...Object.fromEntries(Object.entries(input.variants).map(([p, t]) => [`variants.${p}`, t])),
   });
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const posted = await deps.db.transaction(async (tx) => {
     const incident = await requireIncident(tx, input.incidentId);
-    if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
+    // Targets first: borrowing in a resolved incident is a 403 that names the borrowing.
     const targets = await resolveTargets(tx, actor, incident, input.targets, input.borrowingReason);
+    if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
     const org = await getOrganisation(tx);
-    const waits = org.requireApproval && !input.urgent && actor.role !== "admin";
+    // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
+    const waits = org.requireApproval && !input.urgent;
     const update = await insertUpdate(tx, actor, input, now, waits);
     let queued: Delivery[] = [];
     if (!waits)
@@ -67,7 +73,7 @@ export async function postUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, r
         tx,
         actor,
         update,
-        incident.id,
+        incident,
         targets,
         input.borrowingReason ?? incident.borrowingReason,
         now,
@@ -89,6 +95,8 @@ export async function postUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, r
     }
     return { update, incident, deliveries: queued };
   });
+  if (posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
+  return posted;
 }
 
 async function insertUpdate(
@@ -139,7 +147,7 @@ export async function startDelivering(
   tx: DbOrTx,
   actor: Actor,
   update: Update,
-  incidentId: string,
+  incident: Pick<Incident, "id" | "title">,
   targets: Target[],
   borrowingReason: string | null,
   now: Date,
@@ -151,6 +159,7 @@ export async function startDelivering(
     "publish",
     now,
   );
+  const incidentId = incident.id;
   for (const t of targets.filter((x) => x.borrowed)) {
     const reason = borrowingReason ?? "";
     await tx
@@ -164,17 +173,19 @@ export async function startDelivering(
       incidentId,
       after: { updateId: update.id, reason },
     });
-    if (t.account.editors.length) {
-      await tx.insert(notifications).values(
-        t.account.editors.map((e) => ({
-          email: e.email,
-          kind: "account.borrowed",
-          message: `${actor.name} publicerade uppdatering ${update.number} genom ${t.account.platform}-kontot ${t.account.handle} (lånat under en kris). Skäl: ${reason}`,
-          data: { accountId: t.account.id, incidentId, updateId: update.id, editor: e.name },
-          createdAt: now,
-        })),
-      );
-    }
+    await notifyAccountBorrowed(
+      tx,
+      {
+        actor,
+        account: t.account,
+        incidentId,
+        incidentTitle: incident.title,
+        updateId: update.id,
+        updateNumber: update.number,
+        reason,
+      },
+      now,
+    );
   }
   return queued;
 }
@@ -199,6 +210,7 @@ export async function editUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, i
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
+    requireChangeUpdate(actor, "update.edit", before);
     if (before.withdrawnAt) throw new ConflictError("A withdrawn update cannot be edited.");
     if (before.body === input.body) throw new ConflictError("The text is unchanged.");
     const revision = before.revision + 1;
@@ -238,6 +250,7 @@ export async function withdrawUpdate(deps: Pick<Deps, "db" | "now">, actor: Acto
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
+    requireChangeUpdate(actor, "update.withdraw", before);
     if (before.withdrawnAt) throw new ConflictError("The update is already withdrawn.");
     const [after] = await tx
       .update(updates)
@@ -272,7 +285,14 @@ async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "
       and(
         eq(deliveries.updateId, updateId),
         eq(deliveries.kind, "publish"),
-        notInArray(deliveries.status, ["skipped", "cancelled", ...(kind === "retract" ? ["pending" as const] : [])]),
+        kind === "retract"
+          ? // A publish whose last attempt went unanswered may be on the platform although it never
+            // reported back (now cancelled, or failed as unconfirmed): the retraction looks for it.
+            or(
+              notInArray(deliveries.status, ["skipped", "cancelled", "pending"]),
+              eq(deliveries.failureClass, "unconfirmed"),
+            )
+          : notInArray(deliveries.status, ["skipped", "cancelled"]),
       ),
     );
   // An earlier edit still waiting covers this one too: the dispatcher sends the current text.

@@ -28,6 +28,8 @@ export interface TestHub {
   adminId: string;
   logLines: string[];
   signalled: string[][];
+  /** The test database's URL when it runs on PostgreSQL (TEST_DATABASE_URL), for a second pool. */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startTestHub(
     adminId: admin.id,
     logLines,
     signalled,
+    databaseUrl: database.url,
     async close() {
       await Promise.all(pending);
       await database.close();

@@ -1,28 +1,28 @@
-// A running sandbox plus adapters wired to it, the way the dispatcher wires them, with a short
-// timeout so hang tests stay fast.
+// A running sandbox plus adapters wired to it, the way the dispatcher wires them. Requests get a
+// generous timeout (a loaded CI machine is slow); tests that make the sandbox hang ask for a short one.
 import { createPlatforms } from "../../src/platforms";
 import { createSend } from "../../src/platforms/http";
 import type { AdapterContext, Platform, PostContent } from "../../src/platforms/types";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox";
 
-export const TIMEOUT_MS = 300;
+export const TIMEOUT_MS = 10_000;
+export const HANG_TIMEOUT_MS = 300;
 export const NOW = new Date("2026-03-01T10:00:00.000Z");
 
 export interface Harness {
   sandbox: RunningSandbox;
   platforms: ReturnType<typeof createPlatforms>;
-  ctx(platform: Platform): AdapterContext;
+  ctx(platform: Platform, timeoutMs?: number): AdapterContext;
   close(): Promise<void>;
 }
 
 export async function startHarness(): Promise<Harness> {
   const sandbox = await startSandbox();
   const platforms = createPlatforms({ now: () => NOW, sleep: async () => {} });
-  const send = createSend(fetch, TIMEOUT_MS);
   return {
     sandbox,
     platforms,
-    ctx(platform) {
+    ctx(platform, timeoutMs = TIMEOUT_MS) {
       const account = sandbox.accounts().find((a) => a.platform === platform)!;
       return {
         account: {
@@ -33,7 +33,7 @@ export async function startHarness(): Promise<Harness> {
           options: account.options,
         },
         credential: { ...account.credential },
-        send,
+        send: createSend(fetch, timeoutMs),
       };
     },
     close: () => sandbox.close(),

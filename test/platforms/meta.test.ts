@@ -1,6 +1,6 @@
 // Facebook, Instagram and Threads specifics: images, containers, emoji counting, moderation.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type Harness, key, startHarness, update } from "./harness";
+import { HANG_TIMEOUT_MS, type Harness, key, startHarness, update } from "./harness";
 
 const LINK = "https://www.exempelkommun.se/kris/skola/1";
 let h: Harness;
@@ -54,7 +54,7 @@ describe("Instagram", () => {
   test("an unanswered container request is safe to retry", async () => {
     h.sandbox.control("instagram").hang({ match: "/media" });
     expect(
-      await ig().publish(h.ctx("instagram"), { composed: ig().compose(update()), idempotencyKey: key() }),
+      await ig().publish(h.ctx("instagram", HANG_TIMEOUT_MS), { composed: ig().compose(update()), idempotencyKey: key() }),
     ).toMatchObject({
       ok: false,
       class: "retry",

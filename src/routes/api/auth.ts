@@ -1,19 +1,35 @@
-// Bearer-token authentication for the JSON API. Sessions (staff cookies) are added by the
-// staff interface; both resolve to the same Actor.
+// Authentication for the JSON API: a bearer token, or the staff session cookie when the staff
+// interface calls the API from the browser. Both resolve to the same Actor.
 
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../deps";
+import { mayWrite } from "../../domain/access";
+import { csrfMatches } from "../../domain/sessions";
 import { authenticateToken } from "../../domain/tokens";
-import { InvalidInputError, UnauthorizedError } from "../../errors";
+import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../errors";
+import { isSafeMethod, readStaffSession } from "../staff/session";
 
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new UnauthorizedError("Send Authorization: Bearer <token>.");
-  const actor = await authenticateToken(c.env.deps.db, match[1]);
-  if (!actor) throw new UnauthorizedError("The bearer token is unknown or revoked.");
-  c.set("actor", actor);
+  const { deps } = c.env;
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthorizedError("Send Authorization: Bearer <token>.");
+    const actor = await authenticateToken(deps.db, match[1], deps.now());
+    if (!actor) throw new UnauthorizedError("The bearer token is unknown or revoked.");
+    if (!isSafeMethod(c.req.method) && !mayWrite(actor)) throw new ForbiddenError("This token may only read.");
+    c.set("actor", actor);
+    return next();
+  }
+  const resolved = await readStaffSession(c);
+  if (!resolved) throw new UnauthorizedError("Send Authorization: Bearer <token>, or sign in at /staff/login.");
+  // A cookie rides along with any request the browser makes, so a write must also prove it
+  // came from our own page: the session's CSRF token in the x-csrf-token header.
+  if (!isSafeMethod(c.req.method) && !csrfMatches(resolved.session, c.req.header("x-csrf-token"))) {
+    throw new ForbiddenError("A signed-in write needs the session's CSRF token in the x-csrf-token header.");
+  }
+  c.set("actor", resolved.actor);
   await next();
 });
 

@@ -1,9 +1,25 @@
 // The JSON API under /api/v1. Every resource is a small sub-app; all share bearer auth.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { accountClosingRoutes } from "./account-closing";
+import { accountRoutes } from "./accounts";
+import { approvalRoutes } from "./approvals";
 import { auditRoutes } from "./audit";
 import { requireBearer } from "./auth";
+import { borrowingRoutes } from "./borrowings";
+import { complianceRoutes } from "./compliance";
+import { deliveryRoutes } from "./deliveries";
+import { departmentRoutes } from "./departments";
+import { exportRoutes } from "./export";
 import { incidentRoutes } from "./incidents";
+import { killSwitchRoutes } from "./kill-switch";
+import { notificationRoutes } from "./notifications";
+import { organisationRoutes } from "./organisation";
+import { peopleRoutes } from "./people";
+import { removalRoutes } from "./removals";
+import { rightsRoutes } from "./rights";
+import { snapshotRoutes } from "./snapshots";
+import { tokenRoutes } from "./tokens";
 import { updateRoutes } from "./updates";
 
 export const api = new Hono<AppEnv>()
@@ -14,4 +30,20 @@ export const api = new Hono<AppEnv>()
   .use("*", requireBearer)
   .route("/", incidentRoutes)
   .route("/", updateRoutes)
-  .route("/", auditRoutes);
+  .route("/", auditRoutes)
+  .route("/", accountRoutes)
+  .route("/", deliveryRoutes)
+  .route("/", departmentRoutes)
+  .route("/", rightsRoutes)
+  .route("/", complianceRoutes)
+  .route("/", peopleRoutes)
+  .route("/", tokenRoutes)
+  .route("/", borrowingRoutes)
+  .route("/", approvalRoutes)
+  .route("/", notificationRoutes)
+  .route("/", organisationRoutes)
+  .route("/", killSwitchRoutes)
+  .route("/", removalRoutes)
+  .route("/", snapshotRoutes)
+  .route("/", accountClosingRoutes)
+  .route("/", exportRoutes);

@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ALTER COLUMN "update_id" DROP NOT NULL;

@@ -1,0 +1,112 @@
+// A BagIt bag (RFC 8493) written straight into a streamed zip: each payload file is hashed
+// while it passes through, so the manifests (written last; order inside a zip is free) never
+// need the payload again and the archive is never held in memory.
+import { makeZip } from "client-zip";
+import { Sha256 } from "./sha256";
+
+export type Chunk = string | Uint8Array;
+
+export interface PayloadFile {
+  /** Path below data/, with forward slashes. */
+  path: string;
+  content: Chunk | Iterable<Chunk> | AsyncIterable<Chunk>;
+}
+
+/** A payload file already written, as the manifest (and METS) list it. */
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface BagInfo {
+  /** The bag's base directory, and the zip's only top-level directory. */
+  name: string;
+  sourceOrganization: string;
+  externalIdentifier: string;
+  externalDescription: string;
+  /** Further bag-info.txt lines, in order. */
+  extra?: [label: string, value: string][];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * `producePayload` receives the list of files written so far; by the time it yields a file,
+ * every earlier file is complete there (the zip reads each input to the end before the next),
+ * which lets a METS document list its siblings' checksums.
+ */
+export function streamBag(
+  info: BagInfo,
+  now: Date,
+  producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
+): ReadableStream<Uint8Array> {
+  return makeZip(bagFiles(info, now, producePayload), { buffersAreUTF8: true });
+}
+
+async function* bagFiles(
+  info: BagInfo,
+  now: Date,
+  producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
+) {
+  const written: WrittenFile[] = [];
+  const seen = new Set<string>();
+  let open = 0;
+  for await (const file of producePayload(written)) {
+    if (open) throw new Error("A payload file was not read to its end before the next one.");
+    if (seen.has(file.path)) throw new Error(`Two payload files share the path ${file.path}.`);
+    seen.add(file.path);
+    open++;
+    const hash = new Sha256();
+    const input = async function* () {
+      for await (const chunk of chunksOf(file.content)) {
+        const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+        hash.update(bytes);
+        yield bytes;
+      }
+      written.push({ path: file.path, sha256: hash.hex(), size: hash.length });
+      open--;
+    };
+    yield { name: `${info.name}/data/${file.path}`, input: input(), lastModified: now };
+  }
+  if (open) throw new Error("The last payload file was not read to its end.");
+
+  const tagFiles: [string, string][] = [
+    ["bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"],
+    ["bag-info.txt", bagInfoText(info, now, written)],
+    ["manifest-sha256.txt", written.map((f) => `${f.sha256}  ${encodePath(`data/${f.path}`)}\n`).join("")],
+  ];
+  const tagManifest = tagFiles
+    .map(([name, text]) => `${new Sha256().update(encoder.encode(text)).hex()}  ${name}\n`)
+    .join("");
+  for (const [name, text] of [...tagFiles, ["tagmanifest-sha256.txt", tagManifest]]) {
+    yield { name: `${info.name}/${name}`, input: text, lastModified: now };
+  }
+}
+
+function bagInfoText(info: BagInfo, now: Date, written: WrittenFile[]): string {
+  const octets = written.reduce((sum, f) => sum + f.size, 0);
+  const lines: [string, string][] = [
+    ["Source-Organization", info.sourceOrganization],
+    ["External-Identifier", info.externalIdentifier],
+    ["External-Description", info.externalDescription],
+    ["Bagging-Date", now.toISOString().slice(0, 10)],
+    ["Payload-Oxum", `${octets}.${written.length}`],
+    ["Bag-Software-Agent", "Kriskanal"],
+    ...(info.extra ?? []),
+  ];
+  return lines.map(([label, value]) => `${label}: ${value.replace(/[\r\n]+/g, " ")}\n`).join("");
+}
+
+/** RFC 8493 2.1.3: CR, LF and % (only those) are percent-encoded in manifest paths. */
+function encodePath(path: string): string {
+  return path.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+async function* chunksOf(content: PayloadFile["content"]): AsyncGenerator<Chunk> {
+  if (typeof content === "string" || content instanceof Uint8Array) {
+    yield content;
+    return;
+  }
+  for await (const chunk of content as AsyncIterable<Chunk>) yield chunk;
+}

@@ -1,0 +1,83 @@
+// Claiming deliveries. One statement picks the due rows with FOR UPDATE SKIP LOCKED and leases
+// them, so dispatchers in several processes never take the same row, and a row whose lease ran
+// out (its dispatcher crashed mid-send) becomes claimable again.
+import { inArray, sql } from "drizzle-orm";
+import { rowsOf } from "../db/client";
+import { deliveries } from "../db/schema";
+import type { Deps } from "../deps";
+import type { Delivery } from "../domain/deliveries";
+
+/** Longer than the slowest adapter call (Instagram polls its container for up to ~20 s plus timeouts). */
+export const DEFAULT_LEASE_MS = 120_000;
+
+export interface Claimed {
+  delivery: Delivery;
+  /** The row was "sending" under a lease that ran out: the earlier attempt may have reached the platform. */
+  leaseExpired: boolean;
+}
+
+export interface ClaimOptions {
+  limit: number;
+  leaseMs?: number;
+  /** Claim only these deliveries (a queue consumer processing one message). */
+  ids?: string[];
+}
+
+/**
+ * Due = pending and its time has come, or sending with an expired lease. Only the head of each
+ * account's queue is due: a row waits while an earlier row of the same account is unfinished,
+ * which keeps every account's posts in publication order without holding up other accounts.
+ * Nothing is due while the organisation's kill switch is on.
+ */
+export async function claimDueDeliveries(
+  deps: Pick<Deps, "db" | "now">,
+  owner: string,
+  options: ClaimOptions,
+): Promise<Claimed[]> {
+  if (options.limit <= 0 || (options.ids && !options.ids.length)) return [];
+  const at = deps.now();
+  const now = at.toISOString();
+  const until = new Date(at.getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+  const only = options.ids
+    ? sql`and d.id in (${sql.join(
+        options.ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
+  const result = await deps.db.execute(sql`
+    with due as (
+      select d.id, d.status as previous_status
+      from deliveries d
+      where ((d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz)
+          or (d.status = 'sending' and d.lease_until <= ${now}::timestamptz))
+        and not exists (select 1 from organisations o where o.deliveries_paused_at is not null)
+        and not exists (
+          select 1 from deliveries e
+          where e.account_id = d.account_id and e.seq < d.seq and e.status in ('pending', 'sending')
+        )
+        ${only}
+      order by d.seq
+      limit ${options.limit}
+      for update of d skip locked
+    )
+    update deliveries
+    set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
+        attempts = deliveries.attempts + 1, updated_at = ${now}::timestamptz
+    from due
+    where deliveries.id = due.id
+    returning deliveries.id as id, due.previous_status as previous_status
+  `);
+  const claimed = rowsOf<{ id: string; previous_status: string }>(result);
+  if (!claimed.length) return [];
+  const rows = await deps.db
+    .select()
+    .from(deliveries)
+    .where(
+      inArray(
+        deliveries.id,
+        claimed.map((c) => c.id),
+      ),
+    );
+  const expired = new Set(claimed.filter((c) => c.previous_status === "sending").map((c) => c.id));
+  return rows.sort((a, b) => a.seq - b.seq).map((delivery) => ({ delivery, leaseExpired: expired.has(delivery.id) }));
+}

@@ -1,0 +1,88 @@
+// What an update says on one account, built the same way for the preview and for the real send:
+// always from the update's current text, so a post that waited in the queue goes out corrected.
+import type { Account } from "../domain/accounts";
+import type { Incident } from "../domain/incidents";
+import { updateUrl } from "../domain/links";
+import type { Update } from "../domain/updates";
+import type {
+  AccountTarget,
+  AdapterContext,
+  Composed,
+  Platform,
+  PlatformAdapter,
+  PostContent,
+} from "../platforms/types";
+
+export function toAccountTarget(account: Account): AccountTarget {
+  return {
+    id: account.id,
+    platform: account.platform as Platform,
+    handle: account.handle,
+    baseUrl: account.baseUrl,
+    options: account.options,
+  };
+}
+
+export function contentFor(
+  update: Pick<Update, "body" | "kind" | "number" | "variants" | "revision" | "signature" | "image">,
+  incident: Pick<Incident, "slug" | "title">,
+  platform: string,
+  publicUrl: string,
+): PostContent {
+  const content: PostContent = {
+    body: update.body,
+    link: updateUrl(publicUrl, incident.slug, update.number),
+    title: incident.title,
+    kind: update.kind,
+  };
+  // A variant was written for the first wording; after an edit it would repeat what was corrected.
+  const variant = update.revision === 1 ? update.variants[platform] : undefined;
+  if (variant) content.variant = variant;
+  if (update.signature) content.signature = update.signature;
+  if (update.image) content.image = update.image;
+  return content;
+}
+
+/**
+ * A farewell is stored as finished text (account-closing.ts). When it ends with a link to the
+ * website, that link becomes the post's link, so link cards and facets point at it; otherwise
+ * the list of channels is linked.
+ */
+export function farewellContent(text: string, publicUrl: string): PostContent {
+  const trimmed = text.trim();
+  const link = trimmed.match(/(https?:\/\/\S+)$/)?.[1];
+  if (link?.startsWith(publicUrl)) {
+    return { body: trimmed.slice(0, -link.length).trim(), link, title: "Kontot stängs", kind: "update" };
+  }
+  return { body: trimmed, link: `${publicUrl}/channels`, title: "Kontot stängs", kind: "update" };
+}
+
+/** The reply that carries a correction where the platform cannot edit a post. */
+export function correctionContent(
+  content: PostContent,
+  update: Pick<Update, "number" | "editReason" | "body">,
+): PostContent {
+  const why = update.editReason ? ` (${update.editReason})` : "";
+  return {
+    ...content,
+    kind: "correction",
+    variant: undefined,
+    body: `Rättelse av uppdatering ${update.number}${why}: ${update.body}`,
+  };
+}
+
+/**
+ * Composes with the platform's default limits, and reads the account's own limits (a Mastodon
+ * instance's max_characters) only when the defaults forced a cut: almost every post fits as is,
+ * and a fan-out should not cost an extra round trip per account.
+ */
+export async function composeFor(
+  adapter: PlatformAdapter,
+  content: PostContent,
+  ctx?: AdapterContext,
+): Promise<Composed> {
+  const composed = adapter.compose(content);
+  if ((composed.fits && !composed.shortened) || !adapter.fetchLimits || !ctx) return composed;
+  const limits = await adapter.fetchLimits(ctx).catch(() => undefined);
+  return limits ? adapter.compose(content, limits) : composed;
+}

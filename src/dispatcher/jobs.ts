@@ -1,0 +1,101 @@
+// Everything one claimed delivery needs, loaded for a whole batch at once (a handful of queries
+// for a hundred deliveries), so fan-out time is spent waiting on platforms, not on the database.
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { accounts, deliveries, incidents, updates } from "../db/schema";
+import type { Account } from "../domain/accounts";
+import type { Delivery } from "../domain/deliveries";
+import type { Incident } from "../domain/incidents";
+import type { Update } from "../domain/updates";
+import type { Claimed } from "./claim";
+
+/** The update a delivery carries, with its incident. */
+export interface UpdatePost {
+  update: Update;
+  incident: Incident;
+}
+
+export interface Job {
+  delivery: Delivery;
+  /** It may already be on the platform: settle that before sending anything again. */
+  maybeSent: boolean;
+  account: Account;
+  /** Null for a farewell, which belongs to the closing account and carries its own text. */
+  post: UpdatePost | null;
+  /** Remote id of the first published post of this incident on this account: later updates reply to it. */
+  threadRoot?: string;
+  /** Earlier deliveries of the same update to the same account, oldest first (for edits and retractions). */
+  history: Delivery[];
+}
+
+export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
+  if (!claimed.length) return [];
+  const unique = <T>(values: T[]) => [...new Set(values)];
+  const accountIds = unique(claimed.map((c) => c.delivery.accountId));
+  const updateIds = unique(claimed.flatMap((c) => (c.delivery.updateId ? [c.delivery.updateId] : [])));
+  const [accountRows, updateRows] = await Promise.all([
+    db.select().from(accounts).where(inArray(accounts.id, accountIds)),
+    updateIds.length ? db.select().from(updates).where(inArray(updates.id, updateIds)) : Promise.resolve([]),
+  ]);
+  const incidentIds = unique(updateRows.map((u) => u.incidentId));
+  const followUpIds = unique(
+    claimed.flatMap((c) =>
+      (c.delivery.kind === "edit" || c.delivery.kind === "retract") && c.delivery.updateId ? [c.delivery.updateId] : [],
+    ),
+  );
+  const [incidentRows, roots, earlier] = await Promise.all([
+    incidentIds.length ? db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : Promise.resolve([]),
+    loadThreadRoots(db, accountIds, incidentIds),
+    followUpIds.length
+      ? db.select().from(deliveries).where(inArray(deliveries.updateId, followUpIds)).orderBy(asc(deliveries.seq))
+      : Promise.resolve([] as Delivery[]),
+  ]);
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  const accountById = byId(accountRows);
+  const updateById = byId(updateRows);
+  const incidentById = byId(incidentRows);
+  return claimed.map(({ delivery, leaseExpired }) => {
+    const update = delivery.updateId ? updateById.get(delivery.updateId) : undefined;
+    const incident = update ? incidentById.get(update.incidentId) : undefined;
+    const root =
+      update &&
+      roots.find(
+        (r) => r.accountId === delivery.accountId && r.incidentId === update.incidentId && r.updateId !== update.id,
+      );
+    return {
+      delivery,
+      maybeSent: leaseExpired || delivery.failureClass === "unconfirmed",
+      account: accountById.get(delivery.accountId) as Account,
+      post: update && incident ? { update, incident } : null,
+      threadRoot: root ? (root.remoteId ?? undefined) : undefined,
+      history: earlier.filter(
+        (d) => d.accountId === delivery.accountId && d.updateId === delivery.updateId && d.seq < delivery.seq,
+      ),
+    };
+  });
+}
+
+/** The first published post per (account, incident); a withdrawn update is no thread to join. */
+export async function loadThreadRoots(db: DbOrTx, accountIds: string[], incidentIds: string[]) {
+  if (!accountIds.length || !incidentIds.length) return [];
+  return db
+    .selectDistinctOn([deliveries.accountId, updates.incidentId], {
+      accountId: deliveries.accountId,
+      incidentId: updates.incidentId,
+      updateId: deliveries.updateId,
+      remoteId: deliveries.remoteId,
+    })
+    .from(deliveries)
+    .innerJoin(updates, eq(updates.id, deliveries.updateId))
+    .where(
+      and(
+        inArray(deliveries.accountId, accountIds),
+        inArray(updates.incidentId, incidentIds),
+        eq(deliveries.kind, "publish"),
+        eq(deliveries.status, "published"),
+        isNotNull(deliveries.remoteId),
+        isNull(updates.withdrawnAt),
+      ),
+    )
+    .orderBy(deliveries.accountId, updates.incidentId, asc(deliveries.seq));
+}

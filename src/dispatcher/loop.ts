@@ -1,0 +1,85 @@
+// The dispatcher as a long-running loop (Node): woken right after a publish, and on an interval
+// as the safety net for retries and crashed peers. Deliveries run concurrently and are claimed
+// again as soon as one finishes, so the next update for an account follows without waiting for
+// the interval, and a platform that hangs only holds its own account's queue.
+import { claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
+import type { DispatchDeps, DispatchOptions } from "./dispatch";
+import { loadJobs } from "./jobs";
+import { createRecorder } from "./record";
+import { runJob } from "./run";
+
+export interface DispatchLoopOptions extends Partial<DispatchOptions> {
+  intervalMs: number;
+  /** Deliveries in flight at once. */
+  maxInFlight?: number;
+}
+
+export interface DispatchLoop {
+  /** Something is due now (a publish, an edit, a manual retry). */
+  wake(): void;
+  /** Stops claiming, lets running deliveries finish and records them. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 200;
+
+export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptions): DispatchLoop {
+  const owner = options.owner ?? `loop-${crypto.randomUUID()}`;
+  const settings = { ...options, owner };
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let claiming: Promise<void> | null = null;
+  let again = false;
+
+  const recorder = createRecorder(deps, owner, () => wake());
+
+  async function claimAndStart(): Promise<void> {
+    do {
+      again = false;
+      const room = maxInFlight - inFlight.size;
+      if (room <= 0 || stopped) return;
+      const claimed = await claimDueDeliveries(deps, owner, {
+        limit: room,
+        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      });
+      if (!claimed.length) continue;
+      const jobs = await loadJobs(deps.db, claimed);
+      for (const job of jobs) {
+        const work: Promise<void> = runJob(deps, job, settings)
+          .then((outcome) => recorder.add(outcome))
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
+    } while (again && !stopped);
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (claiming) {
+      again = true;
+      return;
+    }
+    claiming = claimAndStart()
+      .catch((error) => deps.log.error("dispatch loop could not claim deliveries", { error: String(error) }))
+      .finally(() => {
+        claiming = null;
+        // A wake that came in after the last look must not be lost.
+        if (again) wake();
+      });
+  }
+
+  const timer = setInterval(wake, options.intervalMs);
+  wake();
+
+  return {
+    wake,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await claiming;
+      await Promise.allSettled([...inFlight]);
+      await recorder.drain();
+    },
+  };
+}

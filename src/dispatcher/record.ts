@@ -1,0 +1,168 @@
+// Writing down what happened. Outcomes that arrive together are recorded in one transaction (a
+// fan-out to a hundred accounts is a couple of commits, not a hundred), and each row is written
+// only while this dispatcher still holds its lease, so a row another dispatcher took over after
+// our lease ran out is never overwritten.
+import { eq, sql } from "drizzle-orm";
+import { type DbOrTx, rowsOf } from "../db/client";
+import { accounts, auditLog } from "../db/schema";
+import type { Deps } from "../deps";
+import type { Account } from "../domain/accounts";
+import { SYSTEM_ACTOR } from "../domain/actor";
+import { recordAudit } from "../domain/audit";
+import { incidentPath, updatePath } from "../domain/links";
+import { bumpPublicRevision } from "../domain/organisation";
+import type { Outcome } from "./outcome";
+
+type RecordDeps = Pick<Deps, "db" | "now" | "log" | "onPublicChange">;
+
+export async function recordOutcomes(deps: RecordDeps, owner: string, outcomes: Outcome[]): Promise<void> {
+  if (!outcomes.length) return;
+  const now = deps.now();
+  const changed = await deps.db.transaction(async (tx) => {
+    const written = await writeOutcomes(tx, owner, outcomes, now);
+    const lost = outcomes.filter((o) => !written.has(o.job.delivery.id));
+    for (const o of lost) {
+      deps.log.warn("delivery lease lost before recording; another dispatcher has the row", {
+        deliveryId: o.job.delivery.id,
+        status: o.status,
+      });
+    }
+    const kept = outcomes.filter((o) => written.has(o.job.delivery.id));
+    if (!kept.length) return [];
+    // One multi-row insert: a fan-out to a hundred accounts must not cost a hundred round trips.
+    await tx.insert(auditLog).values(kept.map((o) => auditRowOf(o, now)));
+    const paths = new Set<string>();
+    for (const o of kept) {
+      if (o.rightsFailure) await flagAccountRights(tx, o.job.account, o.rightsFailure, now);
+      const post = o.job.post;
+      if (o.publicChange && post) {
+        paths.add(incidentPath(post.incident.slug));
+        paths.add(updatePath(post.incident.slug, post.update.number));
+      }
+    }
+    if (paths.size) await bumpPublicRevision(tx);
+    return [...paths];
+  });
+  if (changed.length) deps.onPublicChange?.(changed);
+}
+
+/**
+ * Every outcome in one UPDATE ... FROM (VALUES ...), each row only while this dispatcher still
+ * holds its lease. Returns the ids actually written.
+ */
+async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now: Date): Promise<Set<string>> {
+  const values = outcomes.map(
+    (o) =>
+      sql`(${o.job.delivery.id}::uuid, ${o.status}::text, ${o.failureClass}::text, ${o.message}::text,
+        ${o.sentText ?? null}::text, ${o.remoteId !== undefined}::boolean, ${o.remoteId ?? null}::text,
+        ${o.remoteUrl ?? null}::text, ${o.nextAttemptAt?.toISOString() ?? null}::timestamptz)`,
+  );
+  const at = now.toISOString();
+  const result = await tx.execute(sql`
+    update deliveries d
+    set status = v.status, failure_class = v.failure_class, message = v.message,
+        sent_text = coalesce(v.sent_text, d.sent_text),
+        remote_id = case when v.has_remote then v.remote_id else d.remote_id end,
+        remote_url = case when v.has_remote then v.remote_url else d.remote_url end,
+        published_at = case when v.status = 'published' then ${at}::timestamptz else d.published_at end,
+        next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+        lease_owner = null, lease_until = null, updated_at = ${at}::timestamptz
+    from (values ${sql.join(values, sql`, `)})
+      as v(id, status, failure_class, message, sent_text, has_remote, remote_id, remote_url, next_attempt_at)
+    where d.id = v.id and d.lease_owner = ${owner} and d.status = 'sending'
+    returning d.id as id
+  `);
+  return new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+}
+
+/** The audit row of one attempt (written as recordAudit would; nothing secret is in it). */
+function auditRowOf(o: Outcome, at: Date): typeof auditLog.$inferInsert {
+  const { delivery, post } = o.job;
+  return {
+    at,
+    actorId: SYSTEM_ACTOR.id || null,
+    actorName: SYSTEM_ACTOR.name,
+    action: o.status === "pending" ? "delivery.retry_scheduled" : `delivery.${o.status}`,
+    entityType: "delivery",
+    entityId: delivery.id,
+    incidentId: post?.incident.id ?? null,
+    accountId: delivery.accountId,
+    before: null,
+    after: {
+      kind: delivery.kind,
+      updateId: delivery.updateId,
+      attempts: delivery.attempts,
+      status: o.status,
+      remoteId: o.remoteId ?? null,
+      remoteUrl: o.remoteUrl ?? null,
+      failureClass: o.failureClass,
+      message: o.message,
+      nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null,
+    },
+  };
+}
+
+/** The platform refused the login or the rights: later deliveries to the account fail at once (rights.ts). */
+async function flagAccountRights(
+  tx: DbOrTx,
+  account: Account,
+  failure: NonNullable<Outcome["rightsFailure"]>,
+  now: Date,
+): Promise<void> {
+  const fields = {
+    rightsStatus: "failing" as const,
+    rightsClass: failure.class,
+    rightsDetail: failure.detail.slice(0, 500),
+    rightsCheckedAt: now,
+  };
+  await tx
+    .update(accounts)
+    .set({ ...fields, updatedAt: now })
+    .where(eq(accounts.id, account.id));
+  await recordAudit(tx, SYSTEM_ACTOR, now, {
+    action: "account.rights_failed",
+    entityType: "account",
+    entityId: account.id,
+    accountId: account.id,
+    before: {
+      rightsStatus: account.rightsStatus,
+      rightsClass: account.rightsClass,
+      rightsDetail: account.rightsDetail,
+      rightsCheckedAt: account.rightsCheckedAt,
+    },
+    after: fields,
+  });
+}
+
+export interface Recorder {
+  /** Queues an outcome; resolves once it (and whatever queued with it) is committed. */
+  add(outcome: Outcome): Promise<void>;
+  drain(): Promise<void>;
+}
+
+export function createRecorder(deps: RecordDeps, owner: string, afterFlush?: () => void): Recorder {
+  let queue: Outcome[] = [];
+  let flushing: Promise<void> | null = null;
+  const flush = async () => {
+    while (queue.length) {
+      const batch = queue;
+      queue = [];
+      try {
+        await recordOutcomes(deps, owner, batch);
+      } catch (error) {
+        // The rows stay "sending" until their lease runs out and are then settled before any resend.
+        deps.log.error("recording delivery outcomes failed", { count: batch.length, error: String(error) });
+      }
+      afterFlush?.();
+    }
+    flushing = null;
+  };
+  return {
+    add(outcome) {
+      queue.push(outcome);
+      flushing ??= flush();
+      return flushing;
+    },
+    drain: () => flushing ?? Promise.resolve(),
+  };
+}

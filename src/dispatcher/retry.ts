@@ -1,0 +1,65 @@
+// A person asks for another try at a failed delivery. A failure the hub could not settle on its
+// own ("unconfirmed": it may be on the platform) told them to look at the channel first, so their
+// request is the confirmation that the post is not there, and the next attempt sends it.
+import { eq } from "drizzle-orm";
+import { accounts, deliveries } from "../db/schema";
+import type { Deps } from "../deps";
+import { publishRight, requireCan } from "../domain/access";
+import type { Actor } from "../domain/actor";
+import { recordAudit } from "../domain/audit";
+import type { Delivery } from "../domain/deliveries";
+import { requireUpdate } from "../domain/updates";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string): Promise<Delivery> {
+  requireCan(actor, "delivery.retry");
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const [row] = UUID.test(id)
+      ? await tx
+          .select({ delivery: deliveries, account: accounts })
+          .from(deliveries)
+          .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
+          .where(eq(deliveries.id, id))
+          .for("update", { of: deliveries })
+      : [];
+    if (!row) throw new NotFoundError("The delivery");
+    const { delivery: before, account } = row;
+    if (publishRight(actor, account) === "none") {
+      throw new ForbiddenError(`You may not publish through ${account.platform} ${account.handle}.`);
+    }
+    if (before.status !== "failed") {
+      throw new ConflictError(`Only a failed delivery can be retried; this one is ${before.status}.`);
+    }
+    // A farewell has no update; it belongs to the closing account.
+    const update = before.updateId ? await requireUpdate(tx, before.updateId) : null;
+    if (update?.withdrawnAt && before.kind !== "retract") throw new ConflictError("The update has been withdrawn.");
+    const checked = before.failureClass === "unconfirmed" ? ", som har kontrollerat att inlägget saknas" : "";
+    const [after] = await tx
+      .update(deliveries)
+      .set({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        failureClass: null,
+        message: `Nytt försök begärt av ${actor.name}${checked}.`,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: now,
+      })
+      .where(eq(deliveries.id, before.id))
+      .returning();
+    await recordAudit(tx, actor, now, {
+      action: "delivery.retried",
+      entityType: "delivery",
+      entityId: after.id,
+      incidentId: update?.incidentId ?? null,
+      accountId: after.accountId,
+      before,
+      after,
+    });
+    return after;
+  });
+}

@@ -1,0 +1,7 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { buildComplianceReport } from "../../domain/compliance";
+
+export const complianceRoutes = new Hono<AppEnv>().get("/compliance", async (c) => {
+  return c.json(await buildComplianceReport(c.env.deps, c.get("actor")));
+});

@@ -1,0 +1,33 @@
+// The public list of official channels, as a page and as JSON, rendered once per change.
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { loadChannelList, toChannelListJson } from "../../domain/channels";
+import { getOrganisation } from "../../domain/organisation";
+import { serveCached } from "./serve-cached";
+
+export const publicChannels = new Hono<AppEnv>()
+  .get("/channels", (c) =>
+    serveCached(c, "text/html; charset=utf-8", async () => {
+      const { deps } = c.env;
+      const [org, groups] = await Promise.all([getOrganisation(deps.db), loadChannelList(deps.db)]);
+      const publicUrl = deps.config.publicUrl;
+      return {
+        status: 200,
+        body: deps.render.render("public/channels", {
+          orgName: org.name,
+          publicUrl,
+          groups,
+          title: "Våra officiella kanaler",
+          description: `Alla officiella konton i sociala medier för ${org.name}, per verksamhet.`,
+          canonical: `${publicUrl}/channels`,
+        }),
+      };
+    }),
+  )
+  .get("/channels.json", (c) =>
+    serveCached(c, "application/json; charset=utf-8", async () => {
+      const { deps } = c.env;
+      const [org, groups] = await Promise.all([getOrganisation(deps.db), loadChannelList(deps.db)]);
+      return { status: 200, body: JSON.stringify(toChannelListJson(groups, org.name, deps.config.publicUrl)) };
+    }),
+  );

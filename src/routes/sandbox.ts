@@ -1,0 +1,23 @@
+// /sandbox: what each stand-in platform of the demo received. Mounted by src/node.ts only while
+// the demo sandbox runs, so a real hub has no such page; this file only renders what it is given.
+import { Hono } from "hono";
+import type { AppEnv } from "../deps";
+import { getOrganisation } from "../domain/organisation";
+import type { SandboxDescription } from "../sandbox/describe";
+
+export function sandboxPage(describe: () => SandboxDescription) {
+  return new Hono<AppEnv>()
+    .get("/sandbox", async (c) => {
+      const { deps } = c.env;
+      const org = await getOrganisation(deps.db);
+      const html = deps.render.render("sandbox", {
+        orgName: org.name,
+        publicUrl: deps.config.publicUrl,
+        title: "Sandlådan",
+        description: "Vad demolägets låtsasplattformar har tagit emot.",
+        platforms: describe().platforms,
+      });
+      return c.html(html, 200, { "cache-control": "no-store" });
+    })
+    .get("/sandbox.json", (c) => c.json(describe(), 200, { "cache-control": "no-store" }));
+}

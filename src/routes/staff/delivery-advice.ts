@@ -1,0 +1,71 @@
+// What a delivery's status means to a person on duty, and what to do about it, in Swedish.
+// Colour on the board only repeats what these words say.
+import type { Delivery } from "../../domain/deliveries";
+
+export const DELIVERY_STATUS_LABEL: Record<Delivery["status"], string> = {
+  pending: "Väntar",
+  sending: "Skickas",
+  published: "Publicerad",
+  failed: "Misslyckades",
+  skipped: "Hoppades över",
+  cancelled: "Stoppad",
+};
+
+export const DELIVERY_KIND_LABEL: Record<Delivery["kind"], string> = {
+  publish: "Publicering",
+  edit: "Ändring",
+  retract: "Tillbakadragning",
+  farewell: "Avskedsinlägg",
+};
+
+export interface Advice {
+  /** What went wrong, plainly. */
+  problem: string;
+  /** What the person on duty can do now. */
+  action: string;
+}
+
+const BY_CLASS: Record<string, Advice> = {
+  retry: {
+    problem: "Plattformen svarade inte, eller bad oss vänta (tillfälligt fel).",
+    action: "Kriskanal försöker igen automatiskt. Om det fortsätter att misslyckas: tryck Försök igen senare.",
+  },
+  auth: {
+    problem: "Inloggningen till kontot fungerar inte längre (utgången eller återkallad).",
+    action:
+      "Be kontots redaktör att koppla in kontot igen och lägga in nya inloggningsuppgifter i kontoregistret. Tryck sedan Försök igen.",
+  },
+  rights: {
+    problem: "Kriskanal saknar rätt att publicera på kontot.",
+    action:
+      "Se till att kommunikationsenheten har administratörsrätt på kontot (kontrollera i kontoregistret) och tryck Försök igen.",
+  },
+  invalid: {
+    problem: "Plattformen tog inte emot inlägget som det var skrivet.",
+    action:
+      "Läs plattformens svar nedan. Skriv en kortare eller egen text för plattformen i en ny uppdatering, eller publicera för hand.",
+  },
+  unconfirmed: {
+    problem: "Det är oklart om inlägget kom fram: plattformen svarade inte i tid.",
+    action:
+      "Titta på kontot på plattformen. Finns inlägget inte där, tryck Försök igen (det publiceras inte två gånger).",
+  },
+};
+
+export function adviceFor(delivery: Pick<Delivery, "status" | "failureClass" | "attempts">): Advice | null {
+  if (delivery.status === "failed") {
+    return (
+      BY_CLASS[delivery.failureClass ?? ""] ?? {
+        problem: "Publiceringen misslyckades.",
+        action: "Läs plattformens svar nedan och tryck Försök igen, eller publicera för hand.",
+      }
+    );
+  }
+  if (delivery.status === "pending" && delivery.attempts > 0 && delivery.failureClass) {
+    return BY_CLASS[delivery.failureClass] ?? null;
+  }
+  if (delivery.status === "skipped") {
+    return { problem: "Inlägget skickades inte till det här kontot.", action: "Läs skälet nedan." };
+  }
+  return null;
+}

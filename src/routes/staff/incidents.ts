@@ -1,0 +1,123 @@
+// Incidents in the staff interface: the list, opening one, its page with every update and how
+// far each got, and closing it.
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { countDeliveriesByUpdate } from "../../domain/delivery-overview";
+import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
+import { incidentUrl } from "../../domain/links";
+import { listUpdatesOfIncident } from "../../domain/updates";
+import { changedPublicPaths } from "../public/changed-paths";
+import { errorStatus, readForm, text, toSwedishErrors } from "./form";
+import { renderPage } from "./page";
+
+const INCIDENT_MESSAGES: Record<string, string> = {
+  title: "Skriv en rubrik på 3–200 tecken, till exempel ”Vattenläcka i centrum”.",
+  summary: "Sammanfattningen får vara högst 2 000 tecken.",
+  severity: "Välj hur allvarlig händelsen är.",
+  areas: "Ange berörda områden åtskilda med kommatecken (högst 50 områden, vart och ett högst 100 tecken).",
+  registrationNumber: "Diarienumret får vara högst 100 tecken.",
+  borrowingReason: "Skälet till att låna konton ska vara 3–500 tecken, eller lämnas tomt.",
+};
+
+/** Confirmations after a redirect, by code, so no text from the address is ever shown. */
+const NOTICES: Record<string, string> = {
+  stangd: "Händelsen är avslutad. Den visas som avslutad på webbplatsen.",
+};
+
+export const incidentPages = new Hono<AppEnv>()
+  .get("/incidents", async (c) => {
+    const { deps } = c.env;
+    const [active, resolved] = await Promise.all([
+      listIncidents(deps.db, { status: "active" }),
+      listIncidents(deps.db, { status: "resolved", limit: 50 }),
+    ]);
+    return renderPage(c, "staff/incidents", { title: "Händelser", section: "incidents", active, resolved });
+  })
+  .get("/incidents/new", (c) =>
+    renderPage(c, "staff/incident-new", { title: "Öppna en händelse", section: "incidents", values: { severity: "" } }),
+  )
+  .post("/incidents", async (c) => {
+    const { deps } = c.env;
+    const form = await readForm(c.req);
+    const values = {
+      title: text(form, "title"),
+      summary: text(form, "summary"),
+      severity: text(form, "severity"),
+      areas: text(form, "areas"),
+      registrationNumber: text(form, "registrationNumber"),
+      borrowingReason: text(form, "borrowingReason"),
+    };
+    try {
+      const incident = await openIncident(deps, c.get("actor"), {
+        title: values.title,
+        severity: values.severity || undefined,
+        areas: values.areas
+          .split(/[,\n]/)
+          .map((a) => a.trim())
+          .filter(Boolean),
+        ...(values.summary ? { summary: values.summary } : {}),
+        ...(values.registrationNumber ? { registrationNumber: values.registrationNumber } : {}),
+        ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
+      });
+      deps.onPublicChange?.(changedPublicPaths(incident.slug));
+      return c.redirect(`/staff/incidents/${incident.id}/updates/new?oppnad=1`, 303);
+    } catch (error) {
+      const errors = toSwedishErrors(error, INCIDENT_MESSAGES, "title");
+      if (!errors) throw error;
+      return renderPage(
+        c,
+        "staff/incident-new",
+        { title: "Öppna en händelse", section: "incidents", values, errors },
+        errorStatus(error),
+      );
+    }
+  })
+  .get("/incidents/:id", async (c) => {
+    const { deps } = c.env;
+    const incident = await requireIncident(deps.db, c.req.param("id"));
+    const updates = await listUpdatesOfIncident(deps.db, incident.id);
+    const counts = await countDeliveriesByUpdate(
+      deps.db,
+      updates.map((u) => u.id),
+    );
+    return renderPage(c, "staff/incident", {
+      title: incident.title,
+      section: "incidents",
+      incident,
+      publicLink: incidentUrl(deps.config.publicUrl, incident.slug),
+      updates: updates.map((u) => ({ update: u, counts: counts.get(u.id) ?? {} })).reverse(),
+      notice: NOTICES[c.req.query("klart") ?? ""],
+    });
+  })
+  .get("/incidents/:id/close", async (c) => {
+    const { deps } = c.env;
+    const incident = await requireIncident(deps.db, c.req.param("id"));
+    const updates = await listUpdatesOfIncident(deps.db, incident.id);
+    const allClear = updates.some((u) => u.kind === "all_clear" && u.state === "published" && !u.withdrawnAt);
+    return renderPage(c, "staff/incident-close", {
+      title: `Avsluta ${incident.title}`,
+      section: "incidents",
+      incident,
+      allClear,
+    });
+  })
+  .post("/incidents/:id/close", async (c) => {
+    const { deps } = c.env;
+    const actor = c.get("actor");
+    const incident = await requireIncident(deps.db, c.req.param("id"));
+    try {
+      const closed = await closeIncident(deps, actor, incident.id);
+      const numbers = (await listUpdatesOfIncident(deps.db, incident.id)).map((u) => u.number);
+      deps.onPublicChange?.(changedPublicPaths(closed.incident.slug, numbers));
+      return c.redirect(`/staff/incidents/${incident.id}?klart=stangd`, 303);
+    } catch (error) {
+      const errors = toSwedishErrors(error, {}, "stang");
+      if (!errors) throw error;
+      return renderPage(
+        c,
+        "staff/incident-close",
+        { title: `Avsluta ${incident.title}`, section: "incidents", incident, allClear: true, errors },
+        errorStatus(error),
+      );
+    }
+  });

@@ -1,0 +1,29 @@
+// The staff interface under /staff: server-rendered pages that call the same domain functions
+// as the API, usable without JavaScript. Sign-in and sign-out live in sign-in.ts.
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { accountPages } from "./accounts";
+import { approvalPages } from "./approvals";
+import { staffAssets } from "./assets";
+import { boardPages } from "./board";
+import { composePages } from "./compose";
+import { dashboardPages } from "./dashboard";
+import { incidentPages } from "./incidents";
+import { peoplePages } from "./people";
+import { renderStaffError } from "./problem";
+import { requireStaffSession } from "./session";
+import { updateChangePages } from "./update-changes";
+
+export const staffPages = new Hono<AppEnv>()
+  .route("/assets", staffAssets)
+  .use("*", requireStaffSession)
+  .route("/", dashboardPages)
+  .route("/", incidentPages)
+  .route("/", composePages)
+  .route("/", boardPages)
+  .route("/", approvalPages)
+  .route("/", updateChangePages)
+  .route("/", accountPages)
+  .route("/", peoplePages);
+
+staffPages.onError(renderStaffError);

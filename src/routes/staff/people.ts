@@ -1,0 +1,157 @@
+// People management for admins: who may sign in, their role, and which departments' accounts
+// they edit. People are disabled, never deleted.
+import { type Context, Hono } from "hono";
+import { ROLES, type Role } from "../../db/schema";
+import type { AppEnv } from "../../deps";
+import { requireCan, roleLabel } from "../../domain/access";
+import { listDepartments } from "../../domain/departments";
+import { createPerson, listPeople, requirePerson, updatePerson } from "../../domain/people";
+import type { FieldError } from "../../errors";
+import { errorStatus, type Form, list, readForm, text, toSwedishErrors } from "./form";
+import { type PageStatus, renderPage } from "./page";
+
+const PERSON_MESSAGES: Record<string, string> = {
+  name: "Skriv personens namn.",
+  email: "Skriv en e-postadress som ingen annan har, till exempel anna.andersson@kommun.se.",
+  title: "Titeln får vara högst 200 tecken.",
+  role: "Välj en roll.",
+  departmentIds: "En redaktör ska ha minst en verksamhet. Välj bland verksamheterna i listan.",
+  departmentId: "Välj en verksamhet i listan.",
+  password: "Lösenordet ska ha minst 12 tecken.",
+};
+
+const ROLE_HINT: Record<Role, string> = {
+  admin: "allt, även personer och konton",
+  communicator: "öppnar händelser, publicerar i alla konton (lånar verksamheternas)",
+  editor: "publicerar i sin verksamhets konton",
+  registrar: "läser och exporterar arkivet",
+  viewer: "läser",
+};
+
+const NOTICES: Record<string, string> = { sparad: "Ändringarna är sparade.", skapad: "Personen är tillagd." };
+
+function readPerson(form: Form) {
+  return {
+    name: text(form, "name"),
+    email: text(form, "email"),
+    title: text(form, "title"),
+    role: text(form, "role"),
+    departmentIds: list(form, "departmentIds"),
+    password: text(form, "password"),
+    disabled: text(form, "disabled") === "on",
+  };
+}
+
+async function peoplePage(
+  c: Context<AppEnv>,
+  values: Record<string, unknown>,
+  errors: FieldError[] = [],
+  status: PageStatus = 200,
+) {
+  const { deps } = c.env;
+  const actor = c.get("actor");
+  requireCan(actor, "people.manage");
+  const [people, departments] = await Promise.all([
+    listPeople(deps.db, actor, { includeDisabled: "true" }),
+    listDepartments(deps.db),
+  ]);
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  return renderPage(
+    c,
+    "staff/people",
+    {
+      title: "Personer",
+      section: "people",
+      people: people.map((p) => ({
+        id: p.id,
+        name: p.name,
+        email: p.email,
+        title: p.title,
+        role: roleLabel(p.role),
+        departments: p.departmentIds.map((id) => names.get(id) ?? "").filter(Boolean),
+        disabled: Boolean(p.disabledAt),
+      })),
+      departments,
+      roles: ROLES.map((r) => ({ value: r, label: roleLabel(r), hint: ROLE_HINT[r] })),
+      values,
+      errors,
+      notice: NOTICES[c.req.query("klart") ?? ""],
+    },
+    status,
+  );
+}
+
+async function personPage(
+  c: Context<AppEnv>,
+  id: string,
+  values: Record<string, unknown> | null,
+  errors: FieldError[] = [],
+  status: PageStatus = 200,
+) {
+  const { deps } = c.env;
+  requireCan(c.get("actor"), "people.manage");
+  const person = await requirePerson(deps.db, id);
+  const departments = await listDepartments(deps.db);
+  return renderPage(
+    c,
+    "staff/person",
+    {
+      title: `Ändra ${person.name}`,
+      section: "people",
+      person: { id: person.id, name: person.name, email: person.email },
+      departments,
+      roles: ROLES.map((r) => ({ value: r, label: roleLabel(r), hint: ROLE_HINT[r] })),
+      values: values ?? {
+        name: person.name,
+        email: person.email,
+        title: person.title ?? "",
+        role: person.role,
+        departmentIds: person.departmentIds,
+        disabled: Boolean(person.disabledAt),
+      },
+      errors,
+    },
+    status,
+  );
+}
+
+export const peoplePages = new Hono<AppEnv>()
+  .get("/people", (c) => peoplePage(c, { role: "communicator", departmentIds: [] }))
+  .post("/people", async (c) => {
+    const values = readPerson(await readForm(c.req));
+    try {
+      await createPerson(c.env.deps, c.get("actor"), {
+        name: values.name,
+        email: values.email,
+        role: values.role || undefined,
+        departmentIds: values.departmentIds,
+        ...(values.title ? { title: values.title } : {}),
+        ...(values.password ? { password: values.password } : {}),
+      });
+      return c.redirect("/staff/people?klart=skapad", 303);
+    } catch (error) {
+      const errors = toSwedishErrors(error, PERSON_MESSAGES, "name");
+      if (!errors) throw error;
+      return peoplePage(c, { ...values, password: "" }, errors, errorStatus(error));
+    }
+  })
+  .get("/people/:id", (c) => personPage(c, c.req.param("id"), null))
+  .post("/people/:id", async (c) => {
+    const values = readPerson(await readForm(c.req));
+    try {
+      await updatePerson(c.env.deps, c.get("actor"), c.req.param("id"), {
+        name: values.name,
+        email: values.email,
+        title: values.title || null,
+        role: values.role || undefined,
+        departmentIds: values.departmentIds,
+        disabled: values.disabled,
+        ...(values.password ? { password: values.password } : {}),
+      });
+      return c.redirect("/staff/people?klart=sparad", 303);
+    } catch (error) {
+      const errors = toSwedishErrors(error, PERSON_MESSAGES, "name");
+      if (!errors) throw error;
+      return personPage(c, c.req.param("id"), { ...values, password: "" }, errors, errorStatus(error));
+    }
+  });

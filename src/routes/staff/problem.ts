@@ -1,0 +1,41 @@
+// Errors on staff pages become a page in the staff layout, in Swedish, never a JSON body.
+import type { Context } from "hono";
+import type { AppEnv } from "../../deps";
+import { roleLabel } from "../../domain/access";
+import { getOrganisation } from "../../domain/organisation";
+import { AppError } from "../../errors";
+import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
+
+const TITLES: Record<number, { title: string; message: string }> = {
+  403: {
+    title: "Ingen behörighet",
+    message: "Din roll ger inte behörighet till det här. Be en administratör om hjälp.",
+  },
+  404: { title: "Sidan finns inte", message: "Det du letar efter finns inte, eller så har adressen ändrats." },
+  409: { title: "Det gick inte", message: "Det gick inte att göra det här just nu." },
+};
+
+export async function renderStaffError(error: Error, c: Context<AppEnv>) {
+  const { deps } = c.env;
+  const status = error instanceof AppError && TITLES[error.status] ? error.status : 500;
+  if (status === 500) deps.log.error("staff page failed", { path: c.req.path, error: String(error?.stack ?? error) });
+  const text = TITLES[status] ?? {
+    title: "Något gick fel",
+    message:
+      "Något gick fel hos oss. Försök igen om en stund. Publicerar du i en kris: använd API:t eller plattformarna direkt.",
+  };
+  const actor = c.get("actor");
+  const orgName = await getOrganisation(deps.db)
+    .then((o) => o.name)
+    .catch(() => undefined);
+  c.header("cache-control", STAFF_CACHE_CONTROL);
+  return c.html(
+    deps.render.render("staff/error", {
+      ...text,
+      status,
+      orgName,
+      ...(actor ? { actor: { name: actor.name, role: roleLabel(actor.role) }, csrfToken: csrfTokenOf(c) } : {}),
+    }),
+    status as 403,
+  );
+}

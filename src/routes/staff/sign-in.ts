@@ -1,0 +1,124 @@
+// Staff sign-in, sign-out and password change. The start page at /staff is the dashboard (index.ts).
+import { type Context, Hono } from "hono";
+import { ZodError } from "zod";
+import type { AppEnv } from "../../deps";
+import { roleLabel } from "../../domain/access";
+import { getOrganisation } from "../../domain/organisation";
+import { revokeSession } from "../../domain/sessions";
+import { changePassword, SignInThrottledError, signIn } from "../../domain/sign-in";
+import { AppError, type FieldError, fieldsOf } from "../../errors";
+import {
+  clearSessionCookie,
+  csrfTokenOf,
+  issueLoginCsrf,
+  loginCsrfMatches,
+  readStaffSession,
+  requireStaffSession,
+  STAFF_CACHE_CONTROL,
+  sessionIdOf,
+  setSessionCookie,
+} from "./session";
+
+type Status = 200 | 400 | 401 | 403 | 429;
+
+async function page(c: Context<AppEnv>, name: string, data: Record<string, unknown>, status: Status = 200) {
+  const { deps } = c.env;
+  const org = await getOrganisation(deps.db);
+  const actor = c.get("actor");
+  return c.html(
+    deps.render.render(name, {
+      orgName: org.name,
+      errors: [],
+      values: {},
+      ...(actor ? { actor: { name: actor.name, role: roleLabel(actor.role) } } : {}),
+      ...data,
+    }),
+    status,
+  );
+}
+
+/** Only paths inside the staff interface: never an open redirect to another site. */
+function safeNext(next: unknown): string {
+  return typeof next === "string" && /^\/staff(\/[A-Za-z0-9\-._~/%?=&]*)?$/.test(next) && !next.startsWith("//")
+    ? next
+    : "/staff";
+}
+
+function formFields(form: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+}
+
+/** Domain errors as Swedish field errors for the form's error summary. */
+function toFormErrors(error: unknown, fallbackField: string): FieldError[] | null {
+  if (error instanceof ZodError) return fieldsOf(error);
+  if (error instanceof AppError)
+    return error.fields?.length ? error.fields : [{ field: fallbackField, message: error.message }];
+  return null;
+}
+
+export const staffSignIn = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    await next();
+    c.header("cache-control", STAFF_CACHE_CONTROL);
+    // Sign-in forms must not be framed by another site (clickjacking).
+    c.header("x-frame-options", "DENY");
+    c.header("content-security-policy", "frame-ancestors 'none'");
+    c.header("referrer-policy", "same-origin");
+  })
+  .get("/login", async (c) => {
+    if (await readStaffSession(c)) return c.redirect(safeNext(c.req.query("next")), 303);
+    const csrfToken = issueLoginCsrf(c);
+    return page(c, "staff/login", { title: "Logga in", csrfToken, next: safeNext(c.req.query("next")) });
+  })
+  .post("/login", async (c) => {
+    const form = formFields(await c.req.parseBody());
+    const next = safeNext(form.next);
+    const csrfToken = issueLoginCsrf(c);
+    const again = (errors: FieldError[], status: Status) =>
+      page(
+        c,
+        "staff/login",
+        { title: "Logga in", csrfToken, next, errors, values: { email: form.email ?? "" } },
+        status,
+      );
+    if (!(await loginCsrfMatches(c))) {
+      return again([{ field: "email", message: "Sidan hade gått ut. Försök logga in igen." }], 403);
+    }
+    try {
+      const { session } = await signIn(c.env.deps, { email: form.email ?? "", password: form.password ?? "" });
+      setSessionCookie(c, session);
+      return c.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof SignInThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
+      const errors = toFormErrors(error, "email");
+      if (!errors) throw error;
+      return again(errors, error instanceof AppError ? (error.status as Status) : 400);
+    }
+  })
+  .post("/logout", requireStaffSession, async (c) => {
+    const { deps } = c.env;
+    const sessionId = sessionIdOf(c);
+    if (sessionId) await revokeSession(deps.db, sessionId, deps.now());
+    clearSessionCookie(c);
+    return c.redirect("/staff/login", 303);
+  })
+  .get("/password", requireStaffSession, (c) =>
+    page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c) }),
+  )
+  .post("/password", requireStaffSession, async (c) => {
+    const form = formFields(await c.req.parseBody());
+    try {
+      await changePassword(c.env.deps, c.get("actor"), sessionIdOf(c), {
+        currentPassword: form.currentPassword ?? "",
+        newPassword: form.newPassword ?? "",
+        confirmPassword: form.confirmPassword ?? "",
+      });
+      return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), changed: true });
+    } catch (error) {
+      if (error instanceof SignInThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
+      const errors = toFormErrors(error, "currentPassword");
+      if (!errors) throw error;
+      const status = error instanceof AppError ? (error.status as Status) : 400;
+      return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), errors }, status);
+    }
+  });

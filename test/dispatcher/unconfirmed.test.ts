@@ -1,0 +1,135 @@
+// "Maybe sent": a request that reached the platform but whose answer never came back. The
+// dispatcher settles it (findByLink, or the idempotency key) before anything is sent again, and
+// where it cannot tell, it stops and asks a person: never post twice.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { auditLog, deliveries } from "../../src/db/schema";
+import { PLATFORMS, type Platform } from "../../src/platforms/types";
+import { api } from "../helpers/hub";
+import { type FanoutHub, startFanoutHub } from "./fanout-hub";
+
+let hub: FanoutHub;
+beforeAll(async () => {
+  hub = await startFanoutHub({ platforms: ["x", "mastodon", "telegram", "bluesky"] });
+});
+afterAll(() => hub.close());
+beforeEach(() => {
+  for (const platform of PLATFORMS) hub.sandbox.control(platform).reset();
+});
+
+const FAST = { sendTimeoutMs: 300 };
+const postsWith = (platform: Platform, text: string) =>
+  hub.sandbox.state(platform).posts.filter((p) => p.text.includes(text) && !p.deleted);
+
+describe("an unconfirmed publish", () => {
+  test("is found with findByLink on the next attempt and never sent twice", async () => {
+    hub.sandbox.control("x").hang({ afterHandling: true, match: "/2/tweets" });
+    const updateId = await hub.post("Ett: vattnet är avstängt.");
+    await hub.dispatch(FAST);
+    let row = (await hub.byPlatform(updateId)).x;
+    expect(row).toMatchObject({ status: "pending", failureClass: "unconfirmed", attempts: 1 });
+    expect(postsWith("x", "Ett: vattnet")).toHaveLength(1);
+
+    hub.clock.advance(3_600_000);
+    await hub.dispatch(FAST);
+    row = (await hub.byPlatform(updateId)).x;
+    expect(row.status).toBe("published");
+    expect(row.message).toContain("fanns redan");
+    const [post] = postsWith("x", "Ett: vattnet");
+    expect(row.remoteId).toBe(post.id);
+    expect(postsWith("x", "Ett: vattnet")).toHaveLength(1);
+  });
+
+  test("is sent again with the same Idempotency-Key where the platform keeps one (Mastodon)", async () => {
+    hub.sandbox.control("mastodon").hang({ afterHandling: true, match: "/api/v1/statuses" });
+    const updateId = await hub.post("Två: tankbil vid torget.");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).mastodon).toMatchObject({ status: "pending", failureClass: "unconfirmed" });
+    // The lookup cannot ask the platform this time, so only the key makes the resend safe.
+    hub.sandbox.control("mastodon").failNext({ status: 503, match: "verify_credentials" });
+    hub.clock.advance(3_600_000);
+    await hub.dispatch(FAST);
+    const row = (await hub.byPlatform(updateId)).mastodon;
+    expect(row.status).toBe("published");
+    const posts = postsWith("mastodon", "Två: tankbil");
+    expect(posts).toHaveLength(1);
+    expect(row.remoteId).toBe(posts[0].id);
+    const keys = hub.sandbox
+      .state("mastodon")
+      .requests.filter((r) => r.method === "POST" && r.path.endsWith("/statuses"));
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("stops and asks a person when the platform cannot be asked (Bluesky lookup fails)", async () => {
+    hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
+    const updateId = await hub.post("Tre: skolan är stängd.");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).bluesky.failureClass).toBe("unconfirmed");
+    hub.sandbox.control("bluesky").failNext({ status: 503, match: "listRecords", times: 5 });
+    hub.clock.advance(3_600_000);
+    await hub.dispatch(FAST);
+    const row = (await hub.byPlatform(updateId)).bluesky;
+    expect(row).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
+    expect(row.message).toContain("Kontrollera kanalen");
+    expect(postsWith("bluesky", "Tre: skolan")).toHaveLength(1);
+  });
+
+  test("without any way to look (Telegram) it fails at once; a person's retry sends it", async () => {
+    hub.sandbox.control("telegram").hang({ afterHandling: true, match: "sendMessage" });
+    const updateId = await hub.post("Fyra: kokningsråd.");
+    await hub.dispatch(FAST);
+    const row = (await hub.byPlatform(updateId)).telegram;
+    expect(row).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
+    hub.clock.advance(3_600_000);
+    expect((await hub.dispatch(FAST)).claimed).toBe(0);
+    expect(postsWith("telegram", "Fyra: kokningsråd")).toHaveLength(1);
+
+    // The person looked: say it did not land (the sandbox post is taken away to match).
+    hub.sandbox.instance.platforms.telegram.store.posts.at(-1)!.deleted = true;
+    const retried = await api(hub, hub.token).post(`/api/v1/deliveries/${row.id}/retry`);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.json).toMatchObject({ status: "pending", failureClass: null });
+    expect(retried.json.message).toContain("kontrollerat");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).telegram.status).toBe("published");
+    expect(postsWith("telegram", "Fyra: kokningsråd")).toHaveLength(1);
+  });
+
+  test("a withdrawal looks for a post that may have landed and retracts it", async () => {
+    hub.sandbox.control("x").hang({ afterHandling: true, match: "/2/tweets" });
+    hub.sandbox.control("telegram").hang({ afterHandling: true, match: "sendMessage" });
+    const updateId = await hub.post("Fem: fel uppgift om vägen.");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).x.failureClass).toBe("unconfirmed");
+    expect(postsWith("x", "Fem: fel uppgift")).toHaveLength(1);
+
+    const withdrawn = await api(hub, hub.token).post(`/api/v1/updates/${updateId}/withdraw`, { reason: "Fel väg" });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    await hub.drain(FAST);
+    const rows = await hub.deliveriesOf(updateId);
+    const of = (platform: Platform, kind: string) =>
+      rows.find((r) => r.accountId === hub.accountIds[platform] && r.kind === kind);
+    expect(of("x", "publish")?.status).toBe("cancelled");
+    expect(of("x", "retract")?.status).toBe("published");
+    expect(postsWith("x", "Fem: fel uppgift")).toHaveLength(0);
+    // Telegram cannot look: the retraction says so instead of pretending.
+    expect(of("telegram", "retract")).toMatchObject({ status: "skipped", failureClass: "unconfirmed" });
+    expect(of("telegram", "retract")?.message).toContain("för hand");
+    // Mastodon had published normally and is retracted too.
+    expect(of("mastodon", "retract")?.status).toBe("published");
+    const audit = await hub.deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, of("x", "retract")!.id));
+    expect(audit.map((a) => a.action)).toContain("delivery.published");
+  });
+
+  test("no credential value reaches a delivery message", async () => {
+    const rows = await hub.deps.db.select({ m: deliveries.message }).from(deliveries);
+    for (const account of hub.sandbox.accounts()) {
+      for (const secret of Object.values(account.credential)) {
+        for (const row of rows) expect(row.m ?? "").not.toContain(secret);
+      }
+    }
+  });
+});

@@ -1,0 +1,140 @@
+// Every staff and public page, loaded in headless Chromium with axe-core injected: zero
+// violations of WCAG 2.1 A and AA (lagen om tillgänglighet till digital offentlig service).
+// Pages with states that only appear after input (error summaries, the preview with warnings)
+// are checked in those states too.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { axeViolations, type Browser, HAVE_CHROMIUM, launchBrowser, signIn, type Violation } from "./browser";
+import { ADMIN, buildScenario, type Scenario } from "./scenario";
+import { DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub";
+
+let hub: E2eHub;
+let browser: Browser;
+let scenario: Scenario;
+
+interface Check {
+  name: string;
+  /** Brings the page into the state to check. */
+  open(page: Page): Promise<unknown>;
+}
+
+const goto = (path: string) => (page: Page) => page.goto(hub.url + path);
+
+async function checkAll(page: Page, checks: Check[]): Promise<Record<string, Violation[]>> {
+  const found: Record<string, Violation[]> = {};
+  for (const check of checks) {
+    await check.open(page);
+    const violations = await axeViolations(page);
+    if (violations.length) found[check.name] = violations;
+  }
+  return found;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
+  beforeAll(async () => {
+    [hub, browser] = await Promise.all([startE2eHub(), launchBrowser()]);
+    scenario = await buildScenario(hub);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  test("the checker finds violations when there are some (so that zero means something)", async () => {
+    await browser.page.setContent('<html><body><img src="kartan.png"><a href="#"></a></body></html>');
+    const ids = (await axeViolations(browser.page)).map((v) => v.id);
+    expect(ids).toEqual(expect.arrayContaining(["html-has-lang", "image-alt", "link-name"]));
+  });
+
+  test("every public page", async () => {
+    const slug = scenario.incidentSlug;
+    const found = await checkAll(browser.page, [
+      { name: "home", open: goto("/") },
+      { name: "incident", open: goto(`/incidents/${slug}`) },
+      { name: "update permalink", open: goto(`/incidents/${slug}/updates/1`) },
+      { name: "channels", open: goto("/channels") },
+      { name: "not found", open: goto("/incidents/finns-inte") },
+    ]);
+    expect(found).toEqual({});
+  }, 60_000);
+
+  test("every staff page, signed in as a communicator and as an admin", async () => {
+    const { page } = browser;
+    const s = scenario;
+    const compose = `/staff/incidents/${s.incidentId}/updates/new`;
+    const signedOut = await checkAll(page, [
+      { name: "sign-in", open: goto("/staff/login") },
+      {
+        name: "sign-in with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/login`);
+          await p.getByRole("button", { name: "Logga in" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+    ]);
+    await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
+    const communicator = await checkAll(page, [
+      { name: "dashboard", open: goto("/staff") },
+      { name: "incidents", open: goto("/staff/incidents") },
+      { name: "open incident", open: goto("/staff/incidents/new") },
+      {
+        name: "open incident with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/incidents/new`);
+          await p.getByRole("button", { name: "Öppna händelsen" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      { name: "incident", open: goto(`/staff/incidents/${s.incidentId}`) },
+      { name: "resolved incident", open: goto(`/staff/incidents/${s.resolvedIncidentId}`) },
+      { name: "compose", open: goto(compose) },
+      {
+        name: "compose with live preview and warnings",
+        open: async (p) => {
+          await p.goto(hub.url + compose);
+          await p
+            .getByLabel("Text", { exact: true })
+            .fill(`Kontakta 121212-1212. ${"Lång text om läckan. ".repeat(20)}`);
+          await p.waitForSelector("#forhandsvisning-innehall .warnings");
+        },
+      },
+      {
+        name: "compose refused, with error summary",
+        open: async (p) => {
+          await p.goto(hub.url + compose);
+          await p.getByLabel("Text", { exact: true }).fill("Kontakta 121212-1212 om du har frågor.");
+          await p.getByRole("button", { name: "Publicera" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      { name: "board, all published", open: goto(`/staff/updates/${s.publishedUpdateId}`) },
+      { name: "board, a failure to act on", open: goto(`/staff/updates/${s.failedUpdateId}`) },
+      { name: "edit update", open: goto(`/staff/updates/${s.publishedUpdateId}/edit`) },
+      { name: "withdraw update", open: goto(`/staff/updates/${s.publishedUpdateId}/withdraw`) },
+      { name: "close incident", open: goto(`/staff/incidents/${s.incidentId}/close`) },
+      { name: "accounts", open: goto("/staff/accounts") },
+      { name: "compliance", open: goto("/staff/compliance") },
+      { name: "password", open: goto("/staff/password") },
+      { name: "not allowed", open: goto("/staff/people") },
+      { name: "not found", open: goto("/staff/updates/00000000-0000-4000-8000-000000000000") },
+    ]);
+    await page.goto(`${hub.url}/staff`);
+    await Promise.all([page.waitForURL(/\/staff\/login/), page.getByRole("button", { name: "Logga ut" }).click()]);
+    await signIn(page, hub.url, ADMIN.email, ADMIN.password);
+    const admin = await checkAll(page, [
+      { name: "people", open: goto("/staff/people") },
+      { name: "person", open: goto(`/staff/people/${s.adminId}`) },
+      { name: "board, awaiting approval", open: goto(`/staff/updates/${s.pendingUpdateId}`) },
+      {
+        name: "board, rejection refused without a reason",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/updates/${s.pendingUpdateId}`);
+          await p.getByRole("button", { name: "Godkänn inte" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+    ]);
+    expect({ ...signedOut, ...communicator, ...admin }).toEqual({});
+  }, 120_000);
+});

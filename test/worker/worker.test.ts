@@ -1,0 +1,134 @@
+// Kriskanal on Cloudflare Workers, in workerd against the real PostgreSQL: the API, the public
+// pages and feeds through the edge cache, the queue consumer and the cron sweep.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { EDGE_HEADER } from "../../src/worker-cache";
+import { SWEEP_CRON } from "../../src/worker-cron";
+import { PUBLIC_URL, startWorkerHarness, type WorkerHarness, waitFor } from "./harness";
+
+let h: WorkerHarness;
+let incident: { id: string; slug: string };
+
+beforeAll(async () => {
+  h = await startWorkerHarness();
+  const telegram = h.sandbox.accounts().find((a) => a.platform === "telegram")!;
+  const registered = await h.api("POST", "/accounts", { ...telegram, sandbox: true });
+  expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+  const opened = await h.api("POST", "/incidents", { title: "Vattenläcka i centrum", severity: "major" });
+  expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+  incident = opened.json;
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const telegramPostsLinking = (permalink: string) =>
+  h.sandbox.state("telegram").posts.filter((p) => p.text.includes(permalink) && !p.deleted);
+
+async function deliveryOf(updateId: string) {
+  const res = await h.api("GET", `/updates/${updateId}/deliveries`);
+  expect(res.status).toBe(200);
+  expect(res.json.deliveries).toHaveLength(1);
+  return res.json.deliveries[0];
+}
+
+function publish(body: string) {
+  return h.api("POST", `/incidents/${incident.id}/updates`, { body });
+}
+
+describe("Kriskanal in workerd", () => {
+  test("a publish through the API shows on the public page and feed, which the edge serves with ETags", async () => {
+    const page = `/incidents/${incident.slug}`;
+    const first = await h.get(page);
+    expect(first.status).toBe(200);
+    expect(first.headers.get(EDGE_HEADER)).toBe("miss");
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"\d+-[0-9a-f]{16}"$/);
+    expect(first.headers.get("cache-control")).toContain("public, max-age=");
+    await first.text();
+    await waitFor("the page in the edge cache", async () => {
+      const again = await h.get(page);
+      await again.text();
+      return again.headers.get(EDGE_HEADER) === "hit" ? true : undefined;
+    });
+    const unchanged = await h.get(page, { "if-none-match": etag });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get("etag")).toBe(etag);
+
+    const posted = await publish("Drick inte kranvattnet i centrum förrän vi meddelar annat.");
+    expect(posted.status, JSON.stringify(posted.json)).toBe(201);
+    expect(posted.json.url).toBe(`${PUBLIC_URL}${page}/updates/1`);
+
+    // The publish purged the edge copy: the next read is the new page, not the cached one.
+    const fresh = await h.get(page, { "if-none-match": etag });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get("etag")).not.toBe(etag);
+    expect(await fresh.text()).toContain("Drick inte kranvattnet i centrum");
+
+    const feed = await h.get("/feed.atom");
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get("content-type")).toContain("application/atom+xml");
+    const xml = await feed.text();
+    expect(xml).toContain(`<id>${PUBLIC_URL}${page}/updates/1</id>`);
+    expect(xml).toContain("Drick inte kranvattnet i centrum");
+    const feedAgain = await h.get("/feed.atom", { "if-none-match": feed.headers.get("etag")! });
+    expect(feedAgain.status).toBe(304);
+
+    const permalink = await h.get(`${page}/updates/1`);
+    expect(permalink.status).toBe(200);
+    expect(await permalink.text()).toContain("Drick inte kranvattnet i centrum");
+  });
+
+  test("the queue consumer delivers to the platform and records the result", async () => {
+    const posted = await publish("Vattnet är avstängt på Storgatan mellan 10 och 14.");
+    expect(posted.status).toBe(201);
+    const delivery = await waitFor(
+      "the delivery to be published",
+      async () => {
+        const d = await deliveryOf(posted.json.id);
+        return d.status === "published" ? d : undefined;
+      },
+      () => deliveryOf(posted.json.id),
+    );
+    const posts = telegramPostsLinking(posted.json.url);
+    expect(posts).toHaveLength(1);
+    expect(posts[0].text).toContain("Vattnet är avstängt på Storgatan");
+    expect(delivery.remoteId).toBe(posts[0].id);
+    expect(delivery.remoteUrl).toBe(posts[0].url);
+    expect(delivery.attempts).toBe(1);
+  });
+
+  test("a delivery that meets a 503 is retried through the queue and lands once", async () => {
+    h.sandbox.control("telegram").failNext({ status: 503, headers: { "retry-after": "1" }, match: "sendMessage" });
+    const posted = await publish("Tankbilar står vid torget från klockan 12.");
+    expect(posted.status).toBe(201);
+    const delivery = await waitFor(
+      "the retried delivery to be published",
+      async () => {
+        const d = await deliveryOf(posted.json.id);
+        return d.status === "published" ? d : undefined;
+      },
+      async () => ({ delivery: await deliveryOf(posted.json.id), telegram: h.sandbox.state("telegram").requests }),
+    );
+    expect(delivery.attempts).toBe(2);
+    expect(telegramPostsLinking(posted.json.url)).toHaveLength(1);
+    const audit = await h.api("GET", "/audit?action=delivery.retry_scheduled");
+    expect(audit.status).toBe(200);
+    expect(audit.json.entries.map((e: { entityId: string }) => e.entityId)).toContain(delivery.id);
+  });
+
+  test("the cron sweep sends a delivery the queue did not", async () => {
+    // Paused behind the API's back, so resuming sends no queue message: only the sweep can send it.
+    await h.database.db.execute(sql`update organisations set deliveries_paused_at = now()`);
+    const posted = await publish("Nästa besked kommer klockan 16.");
+    expect(posted.status).toBe(201);
+    expect((await deliveryOf(posted.json.id)).status).toBe("pending");
+    await h.database.db.execute(sql`update organisations set deliveries_paused_at = null`);
+    const swept = await h.worker.triggerCron(SWEEP_CRON);
+    expect(swept.status).toBe(200);
+    // The scheduled handler returns once the sweep has recorded what it sent.
+    const delivery = await deliveryOf(posted.json.id);
+    expect(delivery.status).toBe("published");
+    expect(telegramPostsLinking(posted.json.url)).toHaveLength(1);
+  });
+});
