@@ -1,8 +1,10 @@
-// Staff passwords: argon2id (memory-hard) from hash-wasm, with a fresh random salt per password,
-// stored in the standard encoded form so parameters can be raised later without a migration.
+// Staff passwords: argon2id (memory-hard) with a fresh random salt per password, stored in the
+// standard encoded form so parameters can be raised later without a migration. hash-wasm (fast
+// WebAssembly) computes it where the runtime allows; @noble/hashes (pure JavaScript, same
+// algorithm, same output) where it does not.
+import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { argon2id } from "hash-wasm";
 import { z } from "zod";
-import { AppError } from "../errors";
 import { fromBase64, toBase64 } from "./secrets";
 
 /**
@@ -26,26 +28,38 @@ const normalise = (password: string) => password.normalize("NFC");
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  return runArgon2(() => argon2id({ password: normalise(password), salt, ...ARGON2_PARAMS, outputType: "encoded" }));
+  const { memorySize, iterations, parallelism } = ARGON2_PARAMS;
+  const hash = await computeArgon2id(password, { ...ARGON2_PARAMS, salt });
+  return `$argon2id$v=19$m=${memorySize},t=${iterations},p=${parallelism}$${unpad(toBase64(salt))}$${unpad(toBase64(hash))}`;
 }
+
+const unpad = (b64: string) => b64.replace(/=+$/, "");
+
+let wasmRefused = false;
 
 /**
  * hash-wasm compiles its WebAssembly from bytes at first use, which Cloudflare Workers forbid
- * ("Wasm code generation disallowed by embedder", workerd#3593). Say so plainly instead of a 500.
+ * ("Wasm code generation disallowed by embedder", workerd#3593); there the pure-JavaScript
+ * implementation takes over.
  */
-async function runArgon2<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (/disallowed by embedder/i.test(String(error))) {
-      throw new AppError(
-        503,
-        "password_hashing_unavailable",
-        "Password sign-in is not available on this runtime; use an API token.",
-      );
+async function computeArgon2id(
+  password: string,
+  p: { salt: Uint8Array; memorySize: number; iterations: number; parallelism: number; hashLength: number },
+): Promise<Uint8Array> {
+  if (!wasmRefused) {
+    try {
+      return await argon2id({ password: normalise(password), ...p, outputType: "binary" });
+    } catch (error) {
+      if (!/disallowed by embedder|WebAssembly/i.test(String(error))) throw error;
+      wasmRefused = true;
     }
-    throw error;
   }
+  return argon2idAsync(new TextEncoder().encode(normalise(password)), p.salt, {
+    t: p.iterations,
+    m: p.memorySize,
+    p: p.parallelism,
+    dkLen: p.hashLength,
+  });
 }
 
 interface Encoded {
@@ -81,17 +95,13 @@ export async function verifyPassword(password: string, encoded: string | null): 
   const stored = encoded ? parseEncoded(encoded) : null;
   // Without a stored hash, still spend the same work, so timing does not tell which emails exist.
   const target = stored ?? (await dummyHash());
-  const computed = await runArgon2(() =>
-    argon2id({
-      password: normalise(password),
-      salt: target.salt,
-      memorySize: target.memorySize,
-      iterations: target.iterations,
-      parallelism: target.parallelism,
-      hashLength: target.hash.length,
-      outputType: "binary",
-    }),
-  );
+  const computed = await computeArgon2id(password, {
+    salt: target.salt,
+    memorySize: target.memorySize,
+    iterations: target.iterations,
+    parallelism: target.parallelism,
+    hashLength: target.hash.length,
+  });
   return stored !== null && equalBytes(computed, target.hash);
 }
 

@@ -1,24 +1,34 @@
 // npm run bench:fanout — one update to 100 accounts on a stand-in platform that answers after
 // 200 ms, through the real API, dispatch loop, adapters and database (PGlite, or PostgreSQL when
 // TEST_DATABASE_URL is set). Prints the time from publish to all delivered next to the measured
-// platform latency (the aim: within 1.5 times it) and deliveries per second.
+// platform latency (the aim: within 1.5 times it) and deliveries per second. The stand-in runs in
+// a child process, so its work does not count against the hub's event loop.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { deliveries } from "../../src/db/schema";
 import { startDispatchLoop } from "../../src/dispatcher/loop";
 import { registerAccount } from "../../src/domain/accounts";
 import { SYSTEM_ACTOR } from "../../src/domain/actor";
 import { createPlatforms } from "../../src/platforms/index";
-import { startSandbox } from "../../src/sandbox/index";
+import { sandboxAccounts } from "../../src/sandbox/index";
 import { api, startTestHub } from "../helpers/hub";
 
 const ACCOUNTS = 100;
 const LATENCY_MS = 200;
 const RUNS = 3;
 
-const sandbox = await startSandbox();
-const mastodon = sandbox.accounts().find((a) => a.platform === "mastodon");
+const platform = spawn(
+  process.execPath,
+  ["--import", "tsx", new URL("./fanout-platform.ts", import.meta.url).pathname, String(LATENCY_MS)],
+  { stdio: ["pipe", "pipe", "inherit"] },
+);
+const sandboxUrl = await new Promise<string>((resolve, reject) => {
+  platform.once("exit", (code) => reject(new Error(`the stand-in platform exited (${code})`)));
+  createInterface({ input: platform.stdout }).once("line", (line) => resolve(JSON.parse(line).url));
+});
+const mastodon = sandboxAccounts(sandboxUrl).find((a) => a.platform === "mastodon");
 if (!mastodon) throw new Error("the sandbox has no Mastodon stand-in");
-sandbox.control("mastodon").setLatency(LATENCY_MS);
 
 const measuredLatency = await measurePlatformLatency();
 const hub = await startTestHub({
@@ -58,7 +68,8 @@ console.log(
 );
 await loop.stop();
 await hub.close();
-await sandbox.close();
+platform.removeAllListeners("exit");
+platform.stdin.end();
 
 async function fanOutOnce(run: number): Promise<number> {
   const started = performance.now();

@@ -94,7 +94,11 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
   const c = CASES[platform];
   const adapter = () => h.platforms[platform];
   const publish = (content = update(), replyTo?: string, timeoutMs?: number) =>
-    adapter().publish(h.ctx(platform, timeoutMs), { composed: adapter().compose(content), idempotencyKey: key(), replyTo });
+    adapter().publish(h.ctx(platform, timeoutMs), {
+      composed: adapter().compose(content),
+      idempotencyKey: key(),
+      replyTo,
+    });
 
   test("publishes and returns the remote id and public URL", async () => {
     const content = update();

@@ -54,7 +54,10 @@ describe("Instagram", () => {
   test("an unanswered container request is safe to retry", async () => {
     h.sandbox.control("instagram").hang({ match: "/media" });
     expect(
-      await ig().publish(h.ctx("instagram", HANG_TIMEOUT_MS), { composed: ig().compose(update()), idempotencyKey: key() }),
+      await ig().publish(h.ctx("instagram", HANG_TIMEOUT_MS), {
+        composed: ig().compose(update()),
+        idempotencyKey: key(),
+      }),
     ).toMatchObject({
       ok: false,
       class: "retry",

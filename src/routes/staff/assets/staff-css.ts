@@ -24,7 +24,7 @@ nav.staff a[aria-current=page]{border-bottom-color:#fff;font-weight:700}
 .button.danger,button.danger{background:var(--warn);color:#fff;border-color:var(--warn)}
 button.small,.button.small{padding:.3rem .7rem;font-size:.9375rem}
 .card{border:1px solid var(--line);border-radius:6px;padding:1rem 1.15rem;margin:0 0 1rem;background:#fff}
-.card h3{margin-top:0}
+.card h2,.card h3{margin-top:0}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr))}
 .notice{margin:0 0 1.25rem}
 .callout{border-left:5px solid var(--amber);background:#fff8e6;padding:.75rem 1rem;margin:0 0 1.25rem}
