@@ -140,10 +140,23 @@ export interface Recorder {
   drain(): Promise<void>;
 }
 
-export function createRecorder(deps: RecordDeps, owner: string, afterFlush?: () => void): Recorder {
+/**
+ * How long the first outcome waits for others. Answers to a fan-out arrive within milliseconds of
+ * each other; writing each on its own would keep the database (PGlite runs on the main thread)
+ * busy while the rest wait to be read.
+ */
+export const RECORD_BATCH_WINDOW_MS = 15;
+
+export function createRecorder(
+  deps: RecordDeps,
+  owner: string,
+  afterFlush?: () => void,
+  windowMs = RECORD_BATCH_WINDOW_MS,
+): Recorder {
   let queue: Outcome[] = [];
   let flushing: Promise<void> | null = null;
   const flush = async () => {
+    if (windowMs > 0) await new Promise((resolve) => setTimeout(resolve, windowMs));
     while (queue.length) {
       const batch = queue;
       queue = [];
