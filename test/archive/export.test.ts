@@ -310,6 +310,9 @@ describe("the organisation export for a period", () => {
     expect(closed.status, closed.text).toBe(200);
     hub.clock.advance(HOUR);
 
+    const quiet = (
+      await api(hub, hub.token).post("/api/v1/incidents", { title: "Ingen ny information", severity: "info" })
+    ).json;
     const { res, body } = await download(
       "/api/v1/export?from=2026-11-01T00:00:00Z&to=2026-11-30T23:00:00Z",
       people.registrar.token,
@@ -322,7 +325,9 @@ describe("the organisation export for a period", () => {
         string,
         string
       >[];
-    expect(csv("incidents").map((i) => i.registration_number)).toEqual(["KS 2026/0421"]);
+    expect(csv("incidents").map((i) => i.registration_number)).toEqual(["KS 2026/0421", ""]);
+    const quietPage = (await hub.app.request(`/incidents/${quiet.slug}`, {}, { deps: hub.deps })).text();
+    expect(text(bag.files, `data/representations/html/data/${quiet.slug}/index.html`)).toBe(await quietPage);
     const farewells = csv("deliveries").filter((d) => d.kind === "farewell");
     expect(farewells).toMatchObject([{ platform: "mastodon", update_id: "", status: "pending" }]);
     expect(farewells[0].sent_text).toContain("Kontot ersätts av kommunens nya kanal");
@@ -331,7 +336,9 @@ describe("the organisation export for a period", () => {
     const file = bag.files.get(`data/representations/json/data/${listed.file}`) as Buffer;
     expect(createHash("sha256").update(file).digest("hex")).toBe(listed.sha256);
     expect(csv("accounts").find((a) => a.account_id === mastodon.id)?.status).toBe("closed");
-    expect(body.includes(Buffer.from(PLANTED_SECRET))).toBe(false);
+    for (const secret of [PLANTED_SECRET, ...ciphertexts.map((c) => c.slice(3, 40))]) {
+      expect(body.includes(Buffer.from(secret)), secret).toBe(false);
+    }
     const [farewellRow] = await hub.deps.db.select().from(deliveries).where(eq(deliveries.kind, "farewell"));
     expect(farewellRow.accountId).toBe(mastodon.id);
   });

@@ -3,6 +3,8 @@
 // peak memory of each. PGlite by default; a PostgreSQL server when TEST_DATABASE_URL or
 // DATABASE_URL is set (a throwaway database is created there and dropped afterwards).
 // A smaller incident (500 updates) is exported first, so memory can be compared across sizes.
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 5000);
@@ -120,7 +122,16 @@ async function timeCopy(hub: Hub, incidentId: string) {
   for (const query of COPY_QUERIES(incidentId)) {
     if (serverUrl) {
       const stream = await client.unsafe(`copy (${query}) to stdout with (format csv, header)`).readable();
-      for await (const chunk of stream) bytes += (chunk as Buffer).length;
+      // pipeline, not for-await: postgres.js leaves the connection stuck in COPY after a for-await.
+      await pipeline(
+        stream,
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            bytes += chunk.length;
+            done();
+          },
+        }),
+      );
     } else {
       const result = await client.query(`copy (${query}) to '/dev/blob' with (format csv, header)`);
       bytes += result.blob ? result.blob.size : 0;
@@ -144,7 +155,9 @@ try {
   const baseline = process.memoryUsage().rss;
 
   const smallExport = await timeExport(hub, small);
+  console.log(`Exported the ${SMALL}-update incident`);
   const largeExport = await timeExport(hub, large);
+  console.log(`Exported the ${UPDATES}-update incident`);
   const largeCopy = await timeCopy(hub, large);
 
   const rows = [

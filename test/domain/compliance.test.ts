@@ -30,6 +30,7 @@ const bo: Editor = { name: "Bo Berg", email: "bo@exempel.se", role: "deputy" };
 function compliant(overrides: Partial<Account> = {}, lastPostedAt: Date | null = daysAgo(10)): AccountFacts {
   return {
     lastPostedAt,
+    lastSnapshotAt: daysAgo(30),
     account: {
       id: "7d0f5c1e-0000-4000-8000-000000000001",
       platform: "facebook",
@@ -63,10 +64,10 @@ describe("compliance rules", () => {
   });
 
   test("every rule code has a rule, and every finding cites its policy from the seeds", () => {
-    const broken = compliant(
-      { credentialCiphertext: null, editors: [], purpose: null, createdAt: daysAgo(400) },
-      daysAgo(400),
-    );
+    const broken = {
+      ...compliant({ credentialCiphertext: null, editors: [], purpose: null, createdAt: daysAgo(400) }, daysAgo(400)),
+      lastSnapshotAt: null,
+    };
     const failing = compliant({ rightsStatus: "failing", rightsClass: "rights", rightsCheckedAt: daysAgo(30) });
     const found = new Set([...codes(broken), ...codes(failing)]);
     const all: RuleCode[] = [
@@ -77,6 +78,7 @@ describe("compliance rules", () => {
       "no_purpose",
       "inactive",
       "rights_check_stale",
+      "snapshot_stale",
     ];
     expect([...found].sort()).toEqual([...all].sort());
     expect(RULES).toHaveLength(all.length);
@@ -210,7 +212,7 @@ describe("GET /api/v1/compliance", () => {
     expect(byId.has(closed.json.id)).toBe(false);
     const keptReport = byId.get(kept.json.id) as { handle: string; findings: { rule: string; policy: string }[] };
     expect(keptReport.handle).toBe("exempelkommun");
-    expect(keptReport.findings.map((f) => f.rule)).toEqual(["rights_check_stale", "inactive"]);
+    expect(keptReport.findings.map((f) => f.rule)).toEqual(["rights_check_stale", "inactive", "snapshot_stale"]);
     const bareReport = byId.get(bare.json.id) as { findings: { rule: string; policy: string }[] };
     expect(bareReport.findings.map((f) => f.rule)).toEqual([
       "no_credential",
@@ -218,6 +220,7 @@ describe("GET /api/v1/compliance", () => {
       "no_deputy",
       "no_purpose",
       "inactive",
+      "snapshot_stale",
     ]);
     expect(bareReport.findings.every((f) => f.policy.includes("kommun"))).toBe(true);
     expect(res.json.summary).toMatchObject({ accounts: 2, compliant: 0 });
