@@ -2,13 +2,9 @@
 // dated notice), rendered with the site's own templates and data shapes. The incident page of
 // a long crisis is large, so it is streamed: the page is rendered once around a placeholder
 // update, cut there, and the real updates are rendered into the gap a page of rows at a time.
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
-import { accounts, deliveries } from "../db/schema";
 import type { Incident } from "../domain/incidents";
 import { incidentUrl, updateUrl } from "../domain/links";
-import type { PublicUpdate, SocialCopy } from "../domain/public-view";
-import type { Update } from "../domain/updates";
+import type { PublicUpdate } from "../domain/public-view";
 import type { Renderer } from "../render/renderer";
 
 export interface PageContext {
@@ -103,39 +99,4 @@ function placeholderUpdate(incident: Incident): PublicUpdate {
     withdrawnBy: null,
     copies: [],
   };
-}
-
-/** The social copies the public page links to, for one page of updates. */
-export async function withSocialCopies(db: DbOrTx, updates: Update[]): Promise<PublicUpdate[]> {
-  const copies = new Map<string, SocialCopy[]>();
-  if (updates.length) {
-    const rows = await db
-      .select({
-        updateId: deliveries.updateId,
-        platform: accounts.platform,
-        handle: accounts.handle,
-        url: deliveries.remoteUrl,
-      })
-      .from(deliveries)
-      .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
-      .where(
-        and(
-          inArray(
-            deliveries.updateId,
-            updates.map((u) => u.id),
-          ),
-          eq(deliveries.kind, "publish"),
-          eq(deliveries.status, "published"),
-          isNotNull(deliveries.remoteUrl),
-        ),
-      )
-      .orderBy(asc(accounts.platform), asc(accounts.handle));
-    for (const r of rows) {
-      if (!r.updateId || !r.url) continue;
-      const list = copies.get(r.updateId) ?? [];
-      list.push({ platform: r.platform, handle: r.handle, url: r.url });
-      copies.set(r.updateId, list);
-    }
-  }
-  return updates.map((u) => ({ ...u, copies: copies.get(u.id) ?? [] }));
 }

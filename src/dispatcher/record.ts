@@ -2,15 +2,15 @@
 // fan-out to a hundred accounts is a couple of commits, not a hundred), and each row is written
 // only while this dispatcher still holds its lease, so a row another dispatcher took over after
 // our lease ran out is never overwritten.
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
-import { accounts, auditLog } from "../db/schema";
+import { auditLog } from "../db/schema";
 import type { Deps } from "../deps";
 import type { Account } from "../domain/accounts";
 import { SYSTEM_ACTOR } from "../domain/actor";
-import { recordAudit } from "../domain/audit";
 import { incidentPath, updatePath } from "../domain/links";
 import { bumpPublicRevision } from "../domain/organisation";
+import { writeRights } from "../domain/rights";
 import type { Outcome } from "./outcome";
 
 type RecordDeps = Pick<Deps, "db" | "now" | "log" | "onPublicChange">;
@@ -109,29 +109,8 @@ async function flagAccountRights(
   failure: NonNullable<Outcome["rightsFailure"]>,
   now: Date,
 ): Promise<void> {
-  const fields = {
-    rightsStatus: "failing" as const,
-    rightsClass: failure.class,
-    rightsDetail: failure.detail.slice(0, 500),
-    rightsCheckedAt: now,
-  };
-  await tx
-    .update(accounts)
-    .set({ ...fields, updatedAt: now })
-    .where(eq(accounts.id, account.id));
-  await recordAudit(tx, SYSTEM_ACTOR, now, {
-    action: "account.rights_failed",
-    entityType: "account",
-    entityId: account.id,
-    accountId: account.id,
-    before: {
-      rightsStatus: account.rightsStatus,
-      rightsClass: account.rightsClass,
-      rightsDetail: account.rightsDetail,
-      rightsCheckedAt: account.rightsCheckedAt,
-    },
-    after: fields,
-  });
+  const rights = { status: "failing" as const, class: failure.class, detail: failure.detail, checkedAt: now };
+  await writeRights(tx, SYSTEM_ACTOR, account, rights, "account.rights_failed", now);
 }
 
 export interface Recorder {

@@ -7,7 +7,7 @@ import type { PayloadFile, WrittenFile } from "../archive/bag";
 import { canonicalJson } from "../archive/canonical-json";
 import { type CapMessage, capMessageOf, capSender, rememberMessage, renderCapAlert } from "../archive/cap";
 import { csvLines } from "../archive/csv";
-import { type PageContext, renderUpdatePage, streamIncidentPage, withSocialCopies } from "../archive/html-pages";
+import { type PageContext, renderUpdatePage, streamIncidentPage } from "../archive/html-pages";
 import { renderMets } from "../archive/mets";
 import {
   type ExportScope,
@@ -27,6 +27,7 @@ import { recordAudit } from "./audit";
 import { type Incident, requireIncident } from "./incidents";
 import { updateUrl } from "./links";
 import { getOrganisation } from "./organisation";
+import { withSocialCopies } from "./public-view";
 import { stockholmDay } from "./slug";
 
 type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;

@@ -56,11 +56,7 @@ export async function loadIncidentPage(db: DbOrTx, slug: string) {
     .from(updates)
     .where(and(eq(updates.incidentId, incident.id), eq(updates.state, "published")))
     .orderBy(asc(updates.number));
-  const copies = await socialCopies(
-    db,
-    rows.map((u) => u.id),
-  );
-  return { incident, updates: rows.map((u) => ({ ...u, copies: copies.get(u.id) ?? [] })) as PublicUpdate[] };
+  return { incident, updates: await withSocialCopies(db, rows) };
 }
 
 async function socialCopies(db: DbOrTx, updateIds: string[]) {
@@ -91,6 +87,15 @@ async function socialCopies(db: DbOrTx, updateIds: string[]) {
     map.set(r.updateId, list);
   }
   return map;
+}
+
+/** Updates with the social copies the public page links to (also used by the archive's pages). */
+export async function withSocialCopies(db: DbOrTx, rows: Update[]): Promise<PublicUpdate[]> {
+  const copies = await socialCopies(
+    db,
+    rows.map((u) => u.id),
+  );
+  return rows.map((u) => ({ ...u, copies: copies.get(u.id) ?? [] }));
 }
 
 export interface FeedEntry {

@@ -167,33 +167,43 @@ async function recordRights(
   account: Account,
   rights: RightsRecord,
 ): Promise<Account> {
+  return deps.db.transaction((tx) => writeRights(tx, actor, account, rights, "account.rights_checked", deps.now()));
+}
+
+/** Stores a rights result on the account with its audit row; the dispatcher uses it too. */
+export async function writeRights(
+  tx: DbOrTx,
+  actor: Actor,
+  account: Account,
+  rights: RightsRecord,
+  action: "account.rights_checked" | "account.rights_failed",
+  now: Date,
+): Promise<Account> {
   const fields = {
     rightsStatus: rights.status,
     rightsClass: rights.class,
-    rightsDetail: rights.detail,
+    rightsDetail: rights.detail.slice(0, MAX_DETAIL_CHARS),
     rightsCheckedAt: rights.checkedAt,
   };
-  return deps.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(accounts)
-      .set({ ...fields, updatedAt: deps.now() })
-      .where(eq(accounts.id, account.id))
-      .returning();
-    await recordAudit(tx, actor, deps.now(), {
-      action: "account.rights_checked",
-      entityType: "account",
-      entityId: account.id,
-      accountId: account.id,
-      before: {
-        rightsStatus: account.rightsStatus,
-        rightsClass: account.rightsClass,
-        rightsDetail: account.rightsDetail,
-        rightsCheckedAt: account.rightsCheckedAt,
-      },
-      after: fields,
-    });
-    return updated;
+  const [updated] = await tx
+    .update(accounts)
+    .set({ ...fields, updatedAt: now })
+    .where(eq(accounts.id, account.id))
+    .returning();
+  await recordAudit(tx, actor, now, {
+    action,
+    entityType: "account",
+    entityId: account.id,
+    accountId: account.id,
+    before: {
+      rightsStatus: account.rightsStatus,
+      rightsClass: account.rightsClass,
+      rightsDetail: account.rightsDetail,
+      rightsCheckedAt: account.rightsCheckedAt,
+    },
+    after: fields,
   });
+  return updated;
 }
 
 export function toRightsView(
