@@ -1,27 +1,9 @@
 // What an update says on one account, built the same way for the preview and for the real send:
 // always from the update's current text, so a post that waited in the queue goes out corrected.
-import type { Account } from "../domain/accounts";
 import type { Incident } from "../domain/incidents";
 import { updateUrl } from "../domain/links";
 import type { Update } from "../domain/updates";
-import type {
-  AccountTarget,
-  AdapterContext,
-  Composed,
-  Platform,
-  PlatformAdapter,
-  PostContent,
-} from "../platforms/types";
-
-export function toAccountTarget(account: Account): AccountTarget {
-  return {
-    id: account.id,
-    platform: account.platform as Platform,
-    handle: account.handle,
-    baseUrl: account.baseUrl,
-    options: account.options,
-  };
-}
+import type { AdapterContext, Composed, PlatformAdapter, PostContent } from "../platforms/types";
 
 export function contentFor(
   update: Pick<Update, "body" | "kind" | "number" | "variants" | "revision" | "signature" | "image">,

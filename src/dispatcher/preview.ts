@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { updates } from "../db/schema";
 import type { Deps } from "../deps";
 import { requireCan } from "../domain/access";
+import { toAccountTarget } from "../domain/accounts";
 import type { Actor } from "../domain/actor";
 import { requireIncident } from "../domain/incidents";
 import { updateUrl } from "../domain/links";
@@ -15,7 +16,7 @@ import { PostUpdateInput } from "../domain/updates";
 import { ConflictError } from "../errors";
 import { createSend } from "../platforms/http";
 import type { Credential, Platform } from "../platforms/types";
-import { composeFor, contentFor, toAccountTarget } from "./compose";
+import { composeFor, contentFor } from "./compose";
 import { loadThreadRoots } from "./jobs";
 
 type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config">;

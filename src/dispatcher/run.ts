@@ -1,6 +1,7 @@
 // One attempt at one delivery: decrypt the credential in memory, compose from the current text,
 // and call the adapter. Returns an Outcome; never throws and never touches the database.
 import type { Deps } from "../deps";
+import { toAccountTarget } from "../domain/accounts";
 import { rightsBlock } from "../domain/rights";
 import { openJson } from "../domain/secrets";
 import { createSend } from "../platforms/http";
@@ -15,7 +16,7 @@ import type {
   PublishResult,
 } from "../platforms/types";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { composeFor, contentFor, correctionContent, farewellContent, toAccountTarget } from "./compose";
+import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
 import { finished, type Outcome } from "./outcome";
 

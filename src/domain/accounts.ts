@@ -6,7 +6,7 @@ import type { DbOrTx } from "../db/client";
 import { accounts, departments } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, type FieldError, InvalidInputError, NotFoundError } from "../errors";
-import { PLATFORMS, type Platform, type PlatformAdapter } from "../platforms/types";
+import { type AccountTarget, PLATFORMS, type Platform, type PlatformAdapter } from "../platforms/types";
 import { requireCan } from "./access";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
@@ -77,6 +77,17 @@ export const EditAccountInput = z
   .object({ handle: z.string().trim().min(1).max(200).optional(), ...RegistryFields })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change." });
+
+/** The account as an adapter sees it: public settings only, never the credential. */
+export function toAccountTarget(account: Account): AccountTarget {
+  return {
+    id: account.id,
+    platform: account.platform as Platform,
+    handle: account.handle,
+    baseUrl: account.baseUrl,
+    options: account.options,
+  };
+}
 
 /** The account as the API shows it: never the credential, only whether there is one. */
 export function toAccountView(account: Account) {

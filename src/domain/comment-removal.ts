@@ -9,6 +9,7 @@ import { UnprocessableError } from "../errors";
 import { createSend } from "../platforms/http";
 import type { Credential, Platform, PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
+import { toAccountTarget } from "./accounts";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { requireRemoval } from "./removals";
@@ -52,13 +53,7 @@ export async function removeRemoteComment(
   try {
     outcome = await adapter.removeComment(
       {
-        account: {
-          id: account.id,
-          platform: account.platform as Platform,
-          handle: account.handle,
-          baseUrl: account.baseUrl,
-          options: account.options,
-        },
+        account: toAccountTarget(account),
         credential,
         send: createSend(deps.fetch),
       },

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { createSend } from "../platforms/http";
 import { type Credential, type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
 import { requireCan } from "./access";
+import { toAccountTarget } from "./accounts";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
 import { openJson } from "./secrets";
@@ -134,13 +135,7 @@ async function askPlatform(
   let result: RightsResult;
   try {
     result = await adapter.checkRights({
-      account: {
-        id: account.id,
-        platform: account.platform as Platform,
-        handle: account.handle,
-        baseUrl: account.baseUrl,
-        options: account.options,
-      },
+      account: toAccountTarget(account),
       credential,
       send: createSend(deps.fetch),
     });
