@@ -7,7 +7,7 @@ import { api } from "./routes/api/index";
 import { health } from "./routes/health";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
-import { publicPages } from "./routes/public/pages";
+import { notFound, publicPages } from "./routes/public/pages";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
 
@@ -19,11 +19,13 @@ export function createApp() {
     c.env.deps.log.error("unhandled error", { path: c.req.path, error: String((error as Error)?.stack ?? error) });
     return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
   });
-  app.notFound((c) =>
-    c.req.path.startsWith("/api/")
-      ? c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404)
-      : c.text("Sidan finns inte.", 404),
-  );
+  app.notFound(async (c) => {
+    if (c.req.path.startsWith("/api/")) {
+      return c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+    }
+    const page = await notFound(c.env.deps, "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.");
+    return c.html(page.body, 404, { "cache-control": "public, max-age=10" });
+  });
   app.route("/", health);
   app.route("/api/v1", api);
   app.route("/staff", staffSignIn);

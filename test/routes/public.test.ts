@@ -123,3 +123,16 @@ describe("public website", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 });
+
+describe("unknown addresses", () => {
+  test("get the Swedish not-found page with links home, and API paths a JSON error", async () => {
+    const page = await get("/finns/inte");
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toContain('<html lang="sv">');
+    expect(html).toContain("Sidan finns inte");
+    const apiMiss = await api(hub, hub.token).get("/api/v1/finns-inte");
+    expect(apiMiss.status).toBe(404);
+    expect(apiMiss.json.error.code).toBe("not_found");
+  });
+});

@@ -13,7 +13,7 @@ async function pageData(deps: Deps) {
   return { orgName: org.name, publicUrl: deps.config.publicUrl };
 }
 
-async function notFound(deps: Deps, message: string): Promise<Rendered> {
+export async function notFound(deps: Deps, message: string): Promise<Rendered> {
   const body = deps.render.render("public/not-found", {
     ...(await pageData(deps)),
     title: "Sidan finns inte",
