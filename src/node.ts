@@ -14,6 +14,7 @@ import { ensureSandboxAccounts } from "./domain/accounts";
 import { ensureOrganisation } from "./domain/organisation";
 import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/rights";
 import { generateSecretKeyBase64, importSecretKey } from "./domain/secrets";
+import { remindStaleSnapshots } from "./domain/snapshot-reminders";
 import { ensureBootstrapAdmin } from "./domain/tokens";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
@@ -73,7 +74,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     );
   }
   const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: config.host });
-  setInterval(() => deps.defer(checkDueAccountRights(deps)), RIGHTS_SCHEDULE_TICK_MS).unref();
+  setInterval(() => {
+    deps.defer(checkDueAccountRights(deps));
+    deps.defer(remindStaleSnapshots(deps));
+  }, RIGHTS_SCHEDULE_TICK_MS).unref();
   loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",

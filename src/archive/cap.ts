@@ -6,10 +6,11 @@ import { escapeXml, stockholmTime } from "./xml";
 
 export const CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2";
 
-// An incident with thousands of updates would otherwise carry every earlier message in every
-// later one (quadratic in size); the original alert plus the most recent ones keep the chain,
-// and <incidents> groups them all.
-const MAX_REFERENCES = 100;
+// CAP asks an Update to reference every earlier message of the incident, which is quadratic:
+// 5,000 updates at ~90 bytes per reference would be ~1.1 GB of <references> alone. The original
+// alert plus the 99 most recent keep the chain (~44 MB then); <incidents> groups them all, and a
+// <note> in each capped message says how many there were and where the full chain is.
+export const MAX_REFERENCES = 100;
 const ALL_CLEAR_EXPIRES_MS = 6 * 3_600_000;
 
 const CAP_SEVERITY: Record<Severity, string> = {
@@ -65,17 +66,29 @@ export function capMessageOf(update: CapUpdate, sender: string): CapMessage {
   };
 }
 
-/** `earlier` holds the incident's earlier messages, oldest first. */
+/** The incident's earlier messages as a later one references them (see MAX_REFERENCES). */
+export interface CapChain {
+  /** The original alert and the most recent messages, oldest first. */
+  referenced: CapMessage[];
+  /** Every earlier message, referenced or not. */
+  count: number;
+}
+
+export function startCapChain(): CapChain {
+  return { referenced: [], count: 0 };
+}
+
 export function renderCapAlert(
   incident: CapIncident,
   update: CapUpdate,
-  earlier: CapMessage[],
+  earlier: CapChain,
   context: CapContext,
 ): string {
   const self = capMessageOf(update, context.sender);
   const sentAt = update.publishedAt ?? update.createdAt;
-  const references = pickReferences(earlier).map((m) => `${m.sender},${m.identifier},${m.sent}`);
+  const references = earlier.referenced.map((m) => `${m.sender},${m.identifier},${m.sent}`);
   const notes = [
+    earlier.count > earlier.referenced.length ? cappedReferencesNote(earlier) : null,
     update.revision > 1 && update.editedAt
       ? `Texten ändrades ${stockholmTime(update.editedAt)} (version ${update.revision}); här är den senaste versionen.`
       : null,
@@ -92,7 +105,7 @@ export function renderCapAlert(
     el("sender", self.sender),
     el("sent", self.sent),
     el("status", "Actual"),
-    el("msgType", earlier.length ? "Update" : "Alert"),
+    el("msgType", earlier.count ? "Update" : "Alert"),
     el("scope", "Public"),
     notes.length ? el("note", notes.join(" ")) : null,
     references.length ? el("references", references.join(" ")) : null,
@@ -118,14 +131,21 @@ export function renderCapAlert(
 }
 
 /** Keeps only what later messages reference: the original alert and the most recent ones. */
-export function rememberMessage(earlier: CapMessage[], message: CapMessage): void {
-  earlier.push(message);
-  if (earlier.length > MAX_REFERENCES) earlier.splice(1, 1);
+export function rememberMessage(chain: CapChain, message: CapMessage): void {
+  chain.count++;
+  chain.referenced.push(message);
+  if (chain.referenced.length > MAX_REFERENCES) chain.referenced.splice(1, 1);
 }
 
-function pickReferences(earlier: CapMessage[]): CapMessage[] {
-  if (earlier.length <= MAX_REFERENCES) return earlier;
-  return [earlier[0], ...earlier.slice(earlier.length - (MAX_REFERENCES - 1))];
+function cappedReferencesNote(earlier: CapChain): string {
+  return (
+    `Meddelandet föregås av ${earlier.count} tidigare meddelanden om händelsen. ` +
+    `Fältet references listar bara det första och de ${earlier.referenced.length - 1} senaste, ` +
+    "så att varje meddelande inte växer med händelsens längd. Hela kedjan finns i paketets register över " +
+    "uppdateringar (representations/csv/data/updates.csv och representations/json/data/updates.json: " +
+    "identifier är urn:uuid: följt av update_id, sent är published_at) och som ett CAP-meddelande per " +
+    "uppdatering i representations/cap/data/."
+  );
 }
 
 function el(name: string, text: string, depth = 1): string {

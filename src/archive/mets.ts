@@ -1,8 +1,10 @@
 // The package's METS document in the shape of E-ARK CSIP (FGS Paketstruktur 2.0): a header
-// naming the creator, the descriptive metadata by reference, a file section with a SHA-256
-// checksum per file grouped by representation, and a physical structure map. It is the last
-// payload file, so every file it lists is already written and hashed.
+// naming the creator, the descriptive metadata by reference, the PREMIS preservation metadata
+// by reference (amdSec/digiprovMD), a file section with a SHA-256 checksum per file grouped by
+// representation (schemas/ among them), and a physical structure map. It is the last payload
+// file, so every file it lists is already written and hashed.
 import type { WrittenFile } from "./bag";
+import { formatOf } from "./formats";
 import { escapeXml } from "./xml";
 
 export interface MetsHeader {
@@ -12,13 +14,8 @@ export interface MetsHeader {
   creatorName: string;
 }
 
-const MIME: Record<string, string> = {
-  json: "application/json",
-  csv: "text/csv",
-  xml: "application/xml",
-  html: "text/html",
-  txt: "text/plain",
-};
+const DESCRIPTIVE = "metadata/descriptive/";
+const PRESERVATION = "metadata/preservation/";
 
 export async function* renderMets(header: MetsHeader, files: readonly WrittenFile[]): AsyncGenerator<string> {
   const created = header.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -33,14 +30,23 @@ export async function* renderMets(header: MetsHeader, files: readonly WrittenFil
     </agent>
   </metsHdr>
 `;
-  const descriptive = files.filter((f) => f.path.startsWith("metadata/descriptive/"));
+  const descriptive = files.filter((f) => f.path.startsWith(DESCRIPTIVE));
   yield `  <dmdSec ID="dmd-1" CREATED="${created}">\n`;
-  for (const f of descriptive) yield `    ${mdRef(f, created)}\n`;
+  for (const f of descriptive) yield `    ${mdRef(f, created, 'MDTYPE="OTHER" OTHERMDTYPE="JSON"')}\n`;
   yield "  </dmdSec>\n";
+  const preservation = files.filter((f) => f.path.startsWith(PRESERVATION));
+  const digiprovIds = preservation.map((_, i) => `digiprov-premis-${i + 1}`);
+  if (preservation.length) {
+    yield `  <amdSec ID="amd-1">\n`;
+    for (const [i, f] of preservation.entries()) {
+      yield `    <digiprovMD ID="${digiprovIds[i]}" CREATED="${created}">\n      ${mdRef(f, created, 'MDTYPE="PREMIS"')}\n    </digiprovMD>\n`;
+    }
+    yield "  </amdSec>\n";
+  }
 
   const groups = new Map<string, number[]>();
   files.forEach((f, i) => {
-    if (f.path.startsWith("metadata/descriptive/")) return;
+    if (f.path.startsWith(DESCRIPTIVE) || f.path.startsWith(PRESERVATION)) return;
     const group = groupOf(f.path);
     const list = groups.get(group) ?? [];
     list.push(i);
@@ -54,7 +60,7 @@ export async function* renderMets(header: MetsHeader, files: readonly WrittenFil
   }
   yield "  </fileSec>\n";
 
-  yield `  <structMap ID="structmap-1" TYPE="PHYSICAL" LABEL="CSIP">\n    <div ID="div-root" LABEL="${escapeXml(header.objectId)}">\n      <div ID="div-metadata" LABEL="Metadata" DMDID="dmd-1"/>\n`;
+  yield `  <structMap ID="structmap-1" TYPE="PHYSICAL" LABEL="CSIP">\n    <div ID="div-root" LABEL="${escapeXml(header.objectId)}">\n      <div ID="div-metadata" LABEL="Metadata" DMDID="dmd-1"${digiprovIds.length ? ` ADMID="${digiprovIds.join(" ")}"` : ""}/>\n`;
   for (const [group, indexes] of groups) {
     yield `      <div ID="div-${idOf(group)}" LABEL="${escapeXml(group)}">\n`;
     for (const i of indexes) yield `        <fptr FILEID="file-${i + 1}"/>\n`;
@@ -75,13 +81,13 @@ function idOf(group: string): string {
 }
 
 function mimeOf(path: string): string {
-  return MIME[path.slice(path.lastIndexOf(".") + 1)] ?? "application/octet-stream";
+  return formatOf(path).mime;
 }
 
 function fileElement(f: WrittenFile, index: number, created: string): string {
   return `<file ID="file-${index + 1}" MIMETYPE="${mimeOf(f.path)}" SIZE="${f.size}" CREATED="${created}" CHECKSUM="${f.sha256}" CHECKSUMTYPE="SHA-256"><FLocat LOCTYPE="URL" xlink:type="simple" xlink:href="${escapeXml(encodeURI(f.path))}"/></file>`;
 }
 
-function mdRef(f: WrittenFile, created: string): string {
-  return `<mdRef LOCTYPE="URL" MDTYPE="OTHER" OTHERMDTYPE="JSON" xlink:type="simple" xlink:href="${escapeXml(encodeURI(f.path))}" MIMETYPE="${mimeOf(f.path)}" SIZE="${f.size}" CREATED="${created}" CHECKSUM="${f.sha256}" CHECKSUMTYPE="SHA-256"/>`;
+function mdRef(f: WrittenFile, created: string, type: string): string {
+  return `<mdRef LOCTYPE="URL" ${type} xlink:type="simple" xlink:href="${escapeXml(encodeURI(f.path))}" MIMETYPE="${mimeOf(f.path)}" SIZE="${f.size}" CREATED="${created}" CHECKSUM="${f.sha256}" CHECKSUMTYPE="SHA-256"/>`;
 }

@@ -5,10 +5,11 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { PayloadFile, WrittenFile } from "../archive/bag";
 import { canonicalJson } from "../archive/canonical-json";
-import { type CapMessage, capMessageOf, capSender, rememberMessage, renderCapAlert } from "../archive/cap";
+import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../archive/cap";
 import { csvLines } from "../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../archive/html-pages";
 import { renderMets } from "../archive/mets";
+import { renderPremis } from "../archive/premis";
 import {
   type ExportScope,
   incidentsInPeriod,
@@ -18,6 +19,7 @@ import {
   snapshotPages,
   updatePages,
 } from "../archive/registers";
+import { CAP12_XSD } from "../archive/schemas/cap12";
 import { snapshots, updates } from "../db/schema";
 import type { Deps } from "../deps";
 import { InvalidInputError } from "../errors";
@@ -149,6 +151,9 @@ async function* producePayload(
     }),
   };
   yield { path: "documentation/om-paketet.txt", content: PACKAGE_README };
+  // E-ARK keeps the schemas the package's XML follows inside the package, so it can be read
+  // without the network decades from now.
+  yield { path: "schemas/cap12.xsd", content: CAP12_XSD };
   for (const register of REGISTERS) {
     yield { path: `representations/json/data/${register.name}.json`, content: jsonArray(deps, register, scope) };
   }
@@ -169,7 +174,7 @@ async function* producePayload(
   }
   const sender = capSender(scope.publicUrl);
   for (const incident of scope.incidents) {
-    const earlier: CapMessage[] = [];
+    const earlier = startCapChain();
     for await (const page of updatePages(deps.db, incident, PUBLISHED)) {
       for (const update of page) {
         yield {
@@ -199,6 +204,20 @@ async function* producePayload(
       }
     }
   }
+  yield {
+    path: "metadata/preservation/premis.xml",
+    content: renderPremis(
+      {
+        createdAt: now,
+        organisationName: orgName,
+        exportedBy: { id: actor.id, name: actor.name, role: actor.role },
+        description: scope.period
+          ? `Export ur Kriskanal av allt som publicerades ${stockholmDay(scope.period.from)} – ${stockholmDay(scope.period.to)} (${scope.incidents.length} händelser).`
+          : `Export ur Kriskanal av hela akten för händelsen "${scope.incidents[0].title}"${scope.incidents[0].registrationNumber ? ` (${scope.incidents[0].registrationNumber})` : ""}.`,
+      },
+      written,
+    ),
+  };
   yield {
     path: "METS.xml",
     content: renderMets(
@@ -245,6 +264,9 @@ kris. Paketet är en BagIt-påse (RFC 8493) vars innehåll i data/ följer E-ARK
 
 - METS.xml: förteckning över alla filer med SHA-256-kontrollsummor.
 - metadata/descriptive/record.json: händelse(r), diarienummer, organisation, vem som exporterade och när.
+- metadata/preservation/premis.xml: bevarandemetadata (PREMIS 3): varje fil med SHA-256, storlek
+  och format, och händelserna som skapade paketet (exporten, med Kriskanal och den som exporterade).
+- schemas/: XML-scheman som paketets filer följer (cap12.xsd: OASIS CAP 1.2).
 - representations/json/data/: varje register som kanonisk JSON (nycklar sorterade, inga mellanslag).
 - representations/csv/data/: samma register som CSV (RFC 4180, UTF-8, CRLF):
   incidents (händelser), updates (uppdateringar), revisions (ändringar av text), deliveries
@@ -252,7 +274,9 @@ kris. Paketet är en BagIt-påse (RFC 8493) vars innehåll i data/ följer E-ARK
   uppdateringar), removals (borttaget innehåll från allmänheten, med innehållet sparat), borrowings
   (lånade konton), audit-log (granskningslogg), accounts (kontoregistret utan inloggningsuppgifter),
   snapshots (ögonblicksbilder av konton, vid export av en period).
-- representations/cap/data/: ett CAP 1.2-meddelande per publicerad uppdatering.
+- representations/cap/data/: ett CAP 1.2-meddelande per publicerad uppdatering. Fältet references
+  listar det första och de 99 senaste tidigare meddelandena; har händelsen fler står det i
+  meddelandets note, och hela kedjan finns i registret updates.
 - representations/html/data/: webbsidorna så som allmänheten ser dem.
 
 Kontrollera paketet med valfritt BagIt-verktyg, t.ex. "bagit.py --validate" efter uppackning.

@@ -1,16 +1,18 @@
 // The archive export end to end: a real incident record (updates, an edit, a withdrawal, a
 // borrowing, a removal, an all-clear, deliveries with platform ids) exported over the API and
 // checked with tools that share nothing with the exporter: the RFC 8493 checker in
-// bagit-check.ts, csv-parse, xmllint against the OASIS CAP 1.2 schema, and `unzip -t`.
+// bagit-check.ts, csv-parse, fast-xml-parser for PREMIS and METS, xmllint against the OASIS CAP
+// 1.2 schema, and `unzip -t`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { accounts, deliveries } from "../../src/db/schema";
+import { accounts, deliveries, people as peopleTable } from "../../src/db/schema";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { checkBag, checkBagEntries, parseBagInfo, readZip } from "./bagit-check";
 import { addAccount, addDepartment, addPerson, markPublished, PLANTED_SECRET } from "./records-fixtures";
@@ -109,6 +111,58 @@ const text = (files: Map<string, Buffer>, path: string) => {
   return file.toString("utf8");
 };
 
+const PREMIS = "data/metadata/preservation/premis.xml";
+const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * PREMIS and METS against the BagIt manifest: PREMIS is well-formed and describes every payload
+ * file but itself and METS.xml (written after it) with the manifest's SHA-256 and the real size;
+ * METS points at it from amdSec and lists the schemas. Returns the parsed PREMIS.
+ */
+function checkPreservationMetadata(files: Map<string, Buffer>) {
+  const premisXml = text(files, PREMIS);
+  expect(XMLValidator.validate(premisXml)).toBe(true);
+  const premis = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false }).parse(
+    premisXml,
+  ).premis;
+  expect(premis["@_version"]).toBe("3.0");
+  const described = new Map<string, { digest: string; size: string; mime: string }>(
+    asArray(premis.object).map((o: any) => [
+      o.objectIdentifier.objectIdentifierValue,
+      {
+        digest: o.objectCharacteristics.fixity.messageDigest,
+        size: o.objectCharacteristics.size,
+        mime: o.objectCharacteristics.format.formatRegistry.formatRegistryKey,
+      },
+    ]),
+  );
+  const expected = text(files, "manifest-sha256.txt")
+    .trim()
+    .split("\n")
+    .map((line) => line.split(/\s+/) as [string, string])
+    .filter(([, path]) => path !== "data/METS.xml" && path !== PREMIS);
+  expect(described.size).toBe(expected.length);
+  for (const [digest, path] of expected) {
+    const inner = path.slice("data/".length);
+    expect(described.get(inner), inner).toMatchObject({ digest, size: String(files.get(path)?.length) });
+  }
+  expect(described.get("representations/csv/data/updates.csv")?.mime).toBe("text/csv");
+
+  const mets = text(files, "data/METS.xml");
+  expect(XMLValidator.validate(mets)).toBe(true);
+  const premisDigest = createHash("sha256").update(premisXml).digest("hex");
+  expect(mets).toMatch(
+    new RegExp(
+      `<amdSec ID="amd-1">\\s*<digiprovMD ID="digiprov-premis-1"[^>]*>\\s*<mdRef [^>]*MDTYPE="PREMIS"[^>]*xlink:href="metadata/preservation/premis.xml"[^>]*CHECKSUM="${premisDigest}"`,
+    ),
+  );
+  expect(mets).toContain('ADMID="digiprov-premis-1"');
+  expect(mets).toMatch(
+    /<fileGrp ID="grp-schemas" USE="Schemas">\s*<file [^>]*><FLocat [^>]*xlink:href="schemas\/cap12.xsd"/,
+  );
+  return premis;
+}
+
 describe("the incident export", () => {
   test("only registrars and admins may export", async () => {
     for (const who of ["communicator", "viewer"] as const) {
@@ -163,6 +217,43 @@ describe("the incident export", () => {
       const [digest, path] = line.split(/\s+/);
       if (path === "data/METS.xml") continue;
       expect(mets, path).toContain(`CHECKSUM="${digest}"`);
+    }
+  });
+
+  test("carries PREMIS preservation metadata and the CAP schema, as E-ARK asks", async () => {
+    const { body } = await download(`/api/v1/incidents/${incident.id}/export`, people.registrar.token);
+    const { files } = checkBag(body);
+    // The schema the CAP messages were validated against, byte for byte.
+    expect(files.get("data/schemas/cap12.xsd")?.equals(readFileSync(CAP_SCHEMA))).toBe(true);
+    const premis = checkPreservationMetadata(files);
+    const [registrar] = await hub.deps.db.select().from(peopleTable).where(eq(peopleTable.id, people.registrar.id));
+
+    const events = asArray(premis.event);
+    const creation = events.find((e: any) => e.eventType["#text"] === "creation");
+    expect(creation.eventDateTime).toBe(
+      hub.clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z"),
+    );
+    expect(creation.eventDetailInformation.eventDetail).toContain("Vattenläcka i centrum");
+    expect(events.map((e: any) => e.eventType["#text"])).toContain("message digest calculation");
+    const agents = new Map(
+      asArray(premis.agent).map((a: any) => [a.agentIdentifier.agentIdentifierValue, a] as [string, any]),
+    );
+    const roles = asArray(creation.linkingAgentIdentifier).map((l: any) => ({
+      agent: agents.get(l.linkingAgentIdentifierValue),
+      role: l.linkingAgentRole["#text"],
+    }));
+    expect(roles.map((r) => [r.agent.agentName, r.agent.agentType["#text"], r.role])).toEqual([
+      ["Kriskanal", "software", "executing program"],
+      [registrar.name, "person", "implementer"],
+    ]);
+    // Every object points at the events that made it.
+    for (const o of asArray(premis.object)) {
+      expect(asArray(o.linkingEventIdentifier).map((l: any) => l.linkingEventIdentifierValue)).toContain(
+        creation.eventIdentifier.eventIdentifierValue,
+      );
     }
   });
 
@@ -320,6 +411,10 @@ describe("the organisation export for a period", () => {
     expect(res.status).toBe(200);
     const bag = checkBag(body);
     expect(bag.problems).toEqual([]);
+    const premis = checkPreservationMetadata(bag.files);
+    expect(
+      asArray(premis.object).some((o: any) => o.objectIdentifier.objectIdentifierValue.includes("/snapshots/")),
+    ).toBe(true);
     const csv = (name: string) =>
       parse(text(bag.files, `data/representations/csv/data/${name}.csv`), { columns: true } as never) as Record<
         string,
