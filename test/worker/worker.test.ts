@@ -131,4 +131,38 @@ describe("Kriskanal in workerd", () => {
     expect(delivery.status).toBe("published");
     expect(telegramPostsLinking(posted.json.url)).toHaveLength(1);
   });
+
+  test("staff sign in with a password hashed in workerd, where WebAssembly cannot be compiled", async () => {
+    const created = await h.api("POST", "/people", {
+      name: "Eva Ek",
+      email: "eva.ek@exempelkommun.se",
+      role: "communicator",
+      password: "ett långt lösenord 2026",
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const form = await h.get("/staff/login");
+    expect(form.status).toBe(200);
+    const loginCookie = (form.headers.get("set-cookie") ?? "").split(";")[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+    expect(loginCookie && csrf).toBeTruthy();
+    const signedIn = await fetch(`${h.worker.url}/staff/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: loginCookie },
+      body: new URLSearchParams({
+        email: "eva.ek@exempelkommun.se",
+        password: "ett långt lösenord 2026",
+        _csrf: csrf!,
+      }),
+    });
+    expect(signedIn.status).toBe(303);
+    const session = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .find((c) => /session/i.test(c));
+    expect(session).toBeTruthy();
+    const home = await h.get("/staff", { cookie: session! });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain("Eva Ek");
+  }, 60_000);
 });
