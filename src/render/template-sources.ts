@@ -8,19 +8,25 @@ import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
 import update from "../../templates/public/update.eta";
 import sandbox from "../../templates/sandbox.eta";
+import staffAccount from "../../templates/staff/account.eta";
+import staffAccountForm from "../../templates/staff/account-form.eta";
 import staffAccounts from "../../templates/staff/accounts.eta";
 import staffBoard from "../../templates/staff/board.eta";
 import staffBoardTable from "../../templates/staff/board-table.eta";
 import staffCompliance from "../../templates/staff/compliance.eta";
 import staffCompose from "../../templates/staff/compose.eta";
 import staffDashboard from "../../templates/staff/dashboard.eta";
+import staffDepartments from "../../templates/staff/departments.eta";
 import staffError from "../../templates/staff/error.eta";
 import staffErrorSummary from "../../templates/staff/error-summary.eta";
 import staffFieldError from "../../templates/staff/field-error.eta";
 import staffIncident from "../../templates/staff/incident.eta";
 import staffIncidentClose from "../../templates/staff/incident-close.eta";
+import staffIncidentEdit from "../../templates/staff/incident-edit.eta";
+import staffIncidentFields from "../../templates/staff/incident-fields.eta";
 import staffIncidentNew from "../../templates/staff/incident-new.eta";
 import staffIncidents from "../../templates/staff/incidents.eta";
+import staffKillSwitch from "../../templates/staff/kill-switch.eta";
 import staffLayout from "../../templates/staff/layout.eta";
 import staffLogin from "../../templates/staff/login.eta";
 import staffPassword from "../../templates/staff/password.eta";
@@ -28,6 +34,11 @@ import staffPeople from "../../templates/staff/people.eta";
 import staffPerson from "../../templates/staff/person.eta";
 import staffPersonFields from "../../templates/staff/person-fields.eta";
 import staffPreview from "../../templates/staff/preview.eta";
+import staffRecords from "../../templates/staff/records.eta";
+import staffRemoval from "../../templates/staff/removal.eta";
+import staffRemovalNew from "../../templates/staff/removal-new.eta";
+import staffRemovals from "../../templates/staff/removals.eta";
+import staffSettings from "../../templates/staff/settings.eta";
 import staffStatus from "../../templates/staff/status.eta";
 import staffUpdateEdit from "../../templates/staff/update-edit.eta";
 import staffUpdateWithdraw from "../../templates/staff/update-withdraw.eta";
@@ -64,4 +75,15 @@ export const templateSources: Record<string, string> = {
   "staff/status": staffStatus,
   "staff/update-edit": staffUpdateEdit,
   "staff/update-withdraw": staffUpdateWithdraw,
+  "staff/account": staffAccount,
+  "staff/account-form": staffAccountForm,
+  "staff/departments": staffDepartments,
+  "staff/incident-edit": staffIncidentEdit,
+  "staff/incident-fields": staffIncidentFields,
+  "staff/records": staffRecords,
+  "staff/removal": staffRemoval,
+  "staff/removal-new": staffRemovalNew,
+  "staff/removals": staffRemovals,
+  "staff/settings": staffSettings,
+  "staff/kill-switch": staffKillSwitch,
 };

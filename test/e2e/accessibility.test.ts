@@ -113,6 +113,56 @@ describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
       { name: "edit update", open: goto(`/staff/updates/${s.publishedUpdateId}/edit`) },
       { name: "withdraw update", open: goto(`/staff/updates/${s.publishedUpdateId}/withdraw`) },
       { name: "close incident", open: goto(`/staff/incidents/${s.incidentId}/close`) },
+      { name: "edit incident", open: goto(`/staff/incidents/${s.incidentId}/edit`) },
+      {
+        name: "edit incident with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/incidents/${s.incidentId}/edit`);
+          await p.getByLabel("Rubrik").fill("");
+          await p.getByRole("button", { name: "Spara ändringarna" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      {
+        name: "dashboard, pause refused",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff`);
+          await p.getByLabel(/^Skäl/).fill("ab");
+          await p.getByRole("button", { name: "Pausa alla utskick" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      {
+        name: "dashboard, deliveries paused",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff`);
+          await p.getByLabel(/^Skäl/).fill("Kontot på X kan vara kapat.");
+          await p.getByRole("button", { name: "Pausa alla utskick" }).click();
+          await p.waitForSelector("button:has-text('Återuppta utskicken')");
+        },
+      },
+      { name: "a page under the paused banner", open: goto("/staff/incidents") },
+      {
+        name: "dashboard, resumed",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff`);
+          await p.getByRole("button", { name: "Återuppta utskicken" }).click();
+          await p.waitForSelector("button:has-text('Pausa alla utskick')");
+        },
+      },
+      { name: "moderation log", open: goto("/staff/removals") },
+      { name: "moderation log, filtered", open: goto("/staff/removals?reason=personal_attack&from=2020-01-01") },
+      { name: "register removal", open: goto("/staff/removals/new") },
+      {
+        name: "register removal with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/removals/new`);
+          await p.getByRole("button", { name: "Registrera" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      { name: "removal with the notice to copy", open: goto(`/staff/removals/${s.removalId}`) },
+      { name: "account", open: goto(`/staff/accounts/${s.accountId}`) },
       { name: "accounts", open: goto("/staff/accounts") },
       { name: "compliance", open: goto("/staff/compliance") },
       { name: "password", open: goto("/staff/password") },
@@ -126,6 +176,50 @@ describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
       { name: "people", open: goto("/staff/people") },
       { name: "person", open: goto(`/staff/people/${s.adminId}`) },
       { name: "board, awaiting approval", open: goto(`/staff/updates/${s.pendingUpdateId}`) },
+      { name: "accounts, as admin", open: goto("/staff/accounts") },
+      { name: "register account, choose platform", open: goto("/staff/accounts/new") },
+      { name: "register account", open: goto("/staff/accounts/new?platform=facebook") },
+      {
+        name: "register account with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/accounts/new?platform=facebook`);
+          await p.getByLabel("Kontots namn").fill("fel namn!");
+          await p.locator("#editors-0-email").fill("inte-en-adress");
+          await p.getByRole("button", { name: "Registrera kontot" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      { name: "edit account", open: goto(`/staff/accounts/${s.accountId}/edit`) },
+      { name: "account, as admin", open: goto(`/staff/accounts/${s.accountId}`) },
+      {
+        name: "account, closing refused without a snapshot",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/accounts/${s.accountId}`);
+          await p.getByLabel("Skäl till att kontot stängs").fill("Skolan samlar allt på huvudkontot.");
+          await p.getByRole("button", { name: "Stäng kontot" }).click();
+          await p.waitForSelector("#ta-bild");
+        },
+      },
+      { name: "departments", open: goto("/staff/departments") },
+      {
+        name: "departments with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/departments`);
+          await p.getByRole("button", { name: "Lägg till verksamheten" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
+      { name: "settings", open: goto("/staff/settings") },
+      { name: "records", open: goto("/staff/records") },
+      {
+        name: "records with errors",
+        open: async (p) => {
+          await p.goto(`${hub.url}/staff/records`);
+          await p.getByLabel("Första dagen").fill("2030-01-01");
+          await p.getByRole("button", { name: "Ladda ner perioden (zip)" }).click();
+          await p.waitForSelector(".error-summary");
+        },
+      },
       {
         name: "board, rejection refused without a reason",
         open: async (p) => {

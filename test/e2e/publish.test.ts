@@ -24,6 +24,12 @@ describe.skipIf(!HAVE_CHROMIUM)("publishing from the staff interface, in Chromiu
 
   test("sign in, open an incident, publish by keyboard, see every channel published and the website updated", async () => {
     const { page } = browser;
+    // The staff pages' Content-Security-Policy must not block anything they need (the live
+    // preview, the live board, the stylesheet): Chromium reports every refusal on the console.
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
     await expect.poll(() => page.textContent("h1")).toBe("Start");
 
@@ -66,6 +72,8 @@ describe.skipIf(!HAVE_CHROMIUM)("publishing from the staff interface, in Chromiu
       .toBe(`${PLATFORMS.length} av ${PLATFORMS.length} publicerade.`);
     expect(await page.locator("#leveranser .st-published").count()).toBe(PLATFORMS.length);
     expect(await page.getByRole("link", { name: /^Visa inlägget/ }).count()).toBe(PLATFORMS.length);
+
+    expect(refused).toEqual([]);
 
     // The website has it, at the permalink every post links to.
     const permalink = await page.locator("dl.facts a").last().getAttribute("href");

@@ -19,6 +19,10 @@ export interface Scenario {
   /** Waits for a second person under the four-eyes rule. */
   pendingUpdateId: string;
   adminId: string;
+  /** The school's Facebook page (a department account with editors). */
+  accountId: string;
+  /** A comment removed from it, registered in the moderation log. */
+  removalId: string;
 }
 
 export async function buildScenario(hub: E2eHub): Promise<Scenario> {
@@ -108,6 +112,14 @@ export async function buildScenario(hub: E2eHub): Promise<Scenario> {
   });
   await call("PATCH", "/api/v1/organisation", { requireApproval: false });
 
+  const removal = await asAnna("POST", "/api/v1/removals", {
+    platform: "facebook",
+    accountId: facebook.id,
+    author: "Arg Medborgare",
+    content: "Ni på skolan är idioter allihop, och rektorn borde sparkas!",
+    reason: "personal_attack",
+  });
+
   return {
     incidentId: incident.id,
     incidentSlug: incident.slug,
@@ -116,6 +128,8 @@ export async function buildScenario(hub: E2eHub): Promise<Scenario> {
     resolvedIncidentId: storm.id,
     pendingUpdateId: pending.id,
     adminId: admin.id,
+    accountId: facebook.id,
+    removalId: removal.id,
   };
 }
 

@@ -49,7 +49,12 @@ try {
     await page.waitForSelector("#forhandsvisning-innehall .warnings");
     await shoot(page, `staff-skriv-uppdatering-skarm${suffix}`, undefined, false);
     // On screen the preview stays in view beside the form; unpinned, the whole of it fits a full-page shot.
-    await page.addStyleTag({ content: ".compose .preview-column{position:static;max-height:none}" });
+    // Set through the CSSOM: the staff pages' Content-Security-Policy refuses an added <style>.
+    await page.evaluate(() => {
+      const column = document.querySelector<HTMLElement>(".compose .preview-column");
+      column?.style.setProperty("position", "static");
+      column?.style.setProperty("max-height", "none");
+    });
     await shoot(page, `staff-skriv-uppdatering${suffix}`);
     await shoot(page, `staff-leveranser${suffix}`, `/staff/updates/${s.failedUpdateId}`);
     if (suffix) continue;
@@ -69,11 +74,34 @@ try {
     await shoot(page, "staff-avsluta-handelse", `/staff/incidents/${s.incidentId}/close`);
     await shoot(page, "staff-konton", "/staff/accounts");
     await shoot(page, "staff-efterlevnad", "/staff/compliance");
+    await shoot(page, "staff-andra-handelse", `/staff/incidents/${s.incidentId}/edit`);
+    await shoot(page, "staff-moderering", "/staff/removals");
+    await shoot(page, "staff-registrera-borttaget", "/staff/removals/new");
+    await shoot(page, "staff-borttaget", `/staff/removals/${s.removalId}`);
+    await page.goto(`${hub.url}/staff`);
+    await page.getByLabel(/^Skäl/).fill("Kontot på X kan vara kapat.");
+    await page.getByRole("button", { name: "Pausa alla utskick" }).click();
+    await page.waitForSelector("button:has-text('Återuppta utskicken')");
+    await shoot(page, "staff-start-pausad");
+    await page.getByRole("button", { name: "Återuppta utskicken" }).click();
+    await page.waitForSelector("button:has-text('Pausa alla utskick')");
     await page.goto(`${hub.url}/staff`);
     await Promise.all([page.waitForURL(/\/staff\/login/), page.getByRole("button", { name: "Logga ut" }).click()]);
     await signIn(page, hub.url, ADMIN.email, ADMIN.password);
     await shoot(page, "staff-personer", "/staff/people");
     await shoot(page, "staff-godkann", `/staff/updates/${s.pendingUpdateId}`);
+    await shoot(page, "staff-konto", `/staff/accounts/${s.accountId}`);
+    await shoot(page, "staff-konto-ny", "/staff/accounts/new");
+    await shoot(page, "staff-konto-registrera", "/staff/accounts/new?platform=facebook");
+    await shoot(page, "staff-konto-andra", `/staff/accounts/${s.accountId}/edit`);
+    await page.goto(`${hub.url}/staff/accounts/${s.accountId}`);
+    await page.getByLabel("Skäl till att kontot stängs").fill("Skolan samlar allt på huvudkontot.");
+    await page.getByRole("button", { name: "Stäng kontot" }).click();
+    await page.waitForSelector("#ta-bild");
+    await shoot(page, "staff-konto-stang-nekad");
+    await shoot(page, "staff-verksamheter", "/staff/departments");
+    await shoot(page, "staff-installningar", "/staff/settings");
+    await shoot(page, "staff-arkiv", "/staff/records");
   }
   console.log(
     `Wrote ${written.length} screenshots to ${OUT}:\n  ${written.map((f) => f.slice(OUT.length + 1)).join("\n  ")}`,

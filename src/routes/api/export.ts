@@ -5,7 +5,7 @@ import { streamBag } from "../../archive/bag";
 import type { AppEnv } from "../../deps";
 import { type ArchiveExport, exportIncident, exportPeriod } from "../../domain/archive";
 
-function zipResponse(archive: ArchiveExport): Response {
+export function zipResponse(archive: ArchiveExport): Response {
   const body = streamBag(
     {
       name: archive.name,

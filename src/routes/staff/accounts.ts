@@ -6,6 +6,7 @@ import { listAccounts, toAccountView } from "../../domain/accounts";
 import { buildComplianceReport } from "../../domain/compliance";
 import { listDepartments } from "../../domain/departments";
 import { verifyAccountRights } from "../../domain/rights";
+import { readForm, text } from "./form";
 import { renderPage } from "./page";
 
 const RIGHTS_LABEL: Record<string, string> = { ok: "Fungerar", failing: "Fungerar inte", unknown: "Inte kontrollerad" };
@@ -39,7 +40,9 @@ export const accountPages = new Hono<AppEnv>()
     });
   })
   .post("/accounts/:id/verify", async (c) => {
+    const back = text(await readForm(c.req), "back");
     const { account } = await verifyAccountRights(c.env.deps, c.get("actor"), c.req.param("id"));
+    if (back === "account") return c.redirect(`/staff/accounts/${account.id}?klart=kontrollerat`, 303);
     return c.redirect(`/staff/accounts?kontrollerat=${account.id}#konto-${account.id}`, 303);
   })
   .get("/compliance", async (c) => {

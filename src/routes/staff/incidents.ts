@@ -7,21 +7,14 @@ import { closeIncident, listIncidents, openIncident, requireIncident } from "../
 import { incidentUrl } from "../../domain/links";
 import { listUpdatesOfIncident } from "../../domain/updates";
 import { changedPublicPaths } from "../public/changed-paths";
-import { errorStatus, readForm, text, toSwedishErrors } from "./form";
+import { errorStatus, readForm, toSwedishErrors } from "./form";
+import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";
-
-const INCIDENT_MESSAGES: Record<string, string> = {
-  title: "Skriv en rubrik på 3–200 tecken, till exempel ”Vattenläcka i centrum”.",
-  summary: "Sammanfattningen får vara högst 2 000 tecken.",
-  severity: "Välj hur allvarlig händelsen är.",
-  areas: "Ange berörda områden åtskilda med kommatecken (högst 50 områden, vart och ett högst 100 tecken).",
-  registrationNumber: "Diarienumret får vara högst 100 tecken.",
-  borrowingReason: "Skälet till att låna konton ska vara 3–500 tecken, eller lämnas tomt.",
-};
 
 /** Confirmations after a redirect, by code, so no text from the address is ever shown. */
 const NOTICES: Record<string, string> = {
   stangd: "Händelsen är avslutad. Den visas som avslutad på webbplatsen.",
+  andrad: "Ändringarna är sparade och syns på webbplatsen.",
 };
 
 export const incidentPages = new Hono<AppEnv>()
@@ -39,22 +32,12 @@ export const incidentPages = new Hono<AppEnv>()
   .post("/incidents", async (c) => {
     const { deps } = c.env;
     const form = await readForm(c.req);
-    const values = {
-      title: text(form, "title"),
-      summary: text(form, "summary"),
-      severity: text(form, "severity"),
-      areas: text(form, "areas"),
-      registrationNumber: text(form, "registrationNumber"),
-      borrowingReason: text(form, "borrowingReason"),
-    };
+    const values = readIncidentForm(form);
     try {
       const incident = await openIncident(deps, c.get("actor"), {
         title: values.title,
         severity: values.severity || undefined,
-        areas: values.areas
-          .split(/[,\n]/)
-          .map((a) => a.trim())
-          .filter(Boolean),
+        areas: areasOf(values),
         ...(values.summary ? { summary: values.summary } : {}),
         ...(values.registrationNumber ? { registrationNumber: values.registrationNumber } : {}),
         ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),

@@ -2,16 +2,23 @@
 // as the API, usable without JavaScript. Sign-in and sign-out live in sign-in.ts.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { accountEditPages } from "./account-edit";
+import { accountLifecyclePages } from "./account-page";
 import { accountPages } from "./accounts";
 import { approvalPages } from "./approvals";
 import { staffAssets } from "./assets";
 import { boardPages } from "./board";
 import { composePages } from "./compose";
 import { dashboardPages } from "./dashboard";
+import { departmentPages } from "./departments";
+import { incidentEditPages } from "./incident-edit";
 import { incidentPages } from "./incidents";
 import { peoplePages } from "./people";
 import { renderStaffError } from "./problem";
+import { recordPages } from "./records";
+import { removalPages } from "./removals";
 import { requireStaffSession } from "./session";
+import { settingsPages } from "./settings";
 import { updateChangePages } from "./update-changes";
 
 export const staffPages = new Hono<AppEnv>()
@@ -19,11 +26,19 @@ export const staffPages = new Hono<AppEnv>()
   .use("*", requireStaffSession)
   .route("/", dashboardPages)
   .route("/", incidentPages)
+  .route("/", incidentEditPages)
   .route("/", composePages)
   .route("/", boardPages)
   .route("/", approvalPages)
   .route("/", updateChangePages)
   .route("/", accountPages)
+  // "/accounts/new" before "/accounts/:id".
+  .route("/", accountEditPages)
+  .route("/", accountLifecyclePages)
+  .route("/", departmentPages)
+  .route("/", removalPages)
+  .route("/", recordPages)
+  .route("/", settingsPages)
   .route("/", peoplePages);
 
 staffPages.onError(renderStaffError);

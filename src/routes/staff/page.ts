@@ -10,7 +10,16 @@ import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
 export type PageStatus = 200 | 400 | 403 | 404 | 409 | 422 | 500;
 
 /** Which top-level section a page belongs to, for aria-current in the navigation. */
-export type Section = "start" | "incidents" | "accounts" | "compliance" | "people";
+export type Section =
+  | "start"
+  | "incidents"
+  | "accounts"
+  | "compliance"
+  | "removals"
+  | "records"
+  | "departments"
+  | "people"
+  | "settings";
 
 export interface PageData extends Record<string, unknown> {
   title: string;

@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { ZodError } from "zod";
 import type { AppEnv } from "../../deps";
-import { roleLabel } from "../../domain/access";
+import { type Action, can, roleLabel } from "../../domain/access";
 import { getOrganisation } from "../../domain/organisation";
 import { revokeSession } from "../../domain/sessions";
 import { changePassword, SignInThrottledError, signIn } from "../../domain/sign-in";
@@ -21,6 +21,22 @@ import {
 
 type Status = 200 | 400 | 401 | 403 | 429;
 
+/**
+ * One policy for every staff response. Scripts and styles come only from /staff/assets (no
+ * inline code, no style attributes), so injected markup can neither run nor restyle a page;
+ * forms post only back here, and nothing may frame the pages or rebase their links.
+ */
+export const STAFF_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join("; ");
+
 async function page(c: Context<AppEnv>, name: string, data: Record<string, unknown>, status: Status = 200) {
   const { deps } = c.env;
   const org = await getOrganisation(deps.db);
@@ -30,7 +46,12 @@ async function page(c: Context<AppEnv>, name: string, data: Record<string, unkno
       orgName: org.name,
       errors: [],
       values: {},
-      ...(actor ? { actor: { name: actor.name, role: roleLabel(actor.role) } } : {}),
+      ...(actor
+        ? {
+            actor: { name: actor.name, role: roleLabel(actor.role), admin: can(actor, "people.manage") },
+            can: (action: Action) => can(actor, action),
+          }
+        : {}),
       ...data,
     }),
     status,
@@ -60,9 +81,9 @@ export const staffSignIn = new Hono<AppEnv>()
   .use("*", async (c, next) => {
     await next();
     c.header("cache-control", STAFF_CACHE_CONTROL);
-    // Sign-in forms must not be framed by another site (clickjacking).
+    // Staff pages must not be framed by another site (clickjacking).
     c.header("x-frame-options", "DENY");
-    c.header("content-security-policy", "frame-ancestors 'none'");
+    c.header("content-security-policy", STAFF_CONTENT_SECURITY_POLICY);
     c.header("referrer-policy", "same-origin");
   })
   .get("/login", async (c) => {
