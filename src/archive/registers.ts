@@ -18,7 +18,7 @@ import {
 import type { Incident } from "../domain/incidents";
 import { updateUrl } from "../domain/links";
 import { REMOVAL_REASON_TEXT, type RemovalReason } from "../domain/removals";
-import { ACCOUNT_RECORD_COLUMNS } from "./account-record";
+import { ACCOUNT_RECORD_COLUMNS, SNAPSHOT_SUMMARY_COLUMNS } from "./account-record";
 import type { CsvColumn, CsvValue } from "./csv";
 
 export const PAGE_SIZE = 500;
@@ -478,15 +478,7 @@ const snapshotsRegister: Register<SnapshotRow> = {
 export function snapshotPages(db: DbOrTx, period: { from: Date; to: Date }) {
   return keysetPages<SnapshotRow>(PAGE_SIZE, (last) =>
     db
-      .select({
-        id: snapshots.id,
-        accountId: snapshots.accountId,
-        periodFrom: snapshots.periodFrom,
-        periodTo: snapshots.periodTo,
-        sha256: snapshots.sha256,
-        createdBy: snapshots.createdBy,
-        createdAt: snapshots.createdAt,
-      })
+      .select(SNAPSHOT_SUMMARY_COLUMNS)
       .from(snapshots)
       .where(
         and(

@@ -3,7 +3,7 @@
 // for one twice a year and before an account is closed. Never updated, never deleted.
 import { and, asc, desc, eq, gte, lte } from "drizzle-orm";
 import { z } from "zod";
-import { ACCOUNT_RECORD_COLUMNS } from "../archive/account-record";
+import { ACCOUNT_RECORD_COLUMNS, SNAPSHOT_SUMMARY_COLUMNS } from "../archive/account-record";
 import { canonicalJson, toCanonical } from "../archive/canonical-json";
 import type { DbOrTx } from "../db/client";
 import { accounts, borrowings, deliveries, incidents, people, removals, snapshots, updates } from "../db/schema";
@@ -160,15 +160,7 @@ export async function listSnapshots(db: DbOrTx, actor: Actor, accountId: string)
   requireReadSnapshots(actor);
   await requireAccountRecord(db, accountId);
   return db
-    .select({
-      id: snapshots.id,
-      accountId: snapshots.accountId,
-      periodFrom: snapshots.periodFrom,
-      periodTo: snapshots.periodTo,
-      sha256: snapshots.sha256,
-      createdBy: snapshots.createdBy,
-      createdAt: snapshots.createdAt,
-    })
+    .select(SNAPSHOT_SUMMARY_COLUMNS)
     .from(snapshots)
     .where(eq(snapshots.accountId, accountId))
     .orderBy(desc(snapshots.createdAt));
