@@ -23,6 +23,7 @@ const ConfigSchema = z.object({
   KRISKANAL_SECURE_COOKIES: z.string().optional(),
   KRISKANAL_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
   KRISKANAL_WEBHOOK_URL: z.string().url().optional(),
+  KRISKANAL_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   KRISKANAL_LOG: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   secureCookies: boolean;
   dispatchIntervalMs: number;
   webhookUrl?: string;
+  /** Signs every webhook body (HMAC-SHA256) so the receiver can tell it came from this hub. */
+  webhookSecret?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -70,6 +73,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secureCookies,
     dispatchIntervalMs: e.KRISKANAL_DISPATCH_INTERVAL_MS,
     webhookUrl: e.KRISKANAL_WEBHOOK_URL,
+    webhookSecret: e.KRISKANAL_WEBHOOK_SECRET,
     logLevel: e.KRISKANAL_LOG,
   };
 }

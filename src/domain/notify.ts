@@ -119,10 +119,19 @@ export async function sendPendingNotifications(deps: SendDeps): Promise<{ sent: 
   let failed = 0;
   for (const n of claimed) {
     try {
+      const body = JSON.stringify(toNotificationPayload(n));
       const res = await deps.fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "Kriskanal", "x-kriskanal-event": n.kind },
-        body: JSON.stringify(toNotificationPayload(n)),
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Kriskanal",
+          "x-kriskanal-event": n.kind,
+          "x-kriskanal-delivery": n.id,
+          ...(deps.config.webhookSecret
+            ? { "x-kriskanal-signature": await signWebhookBody(deps.config.webhookSecret, body, deps.now()) }
+            : {}),
+        },
+        body,
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -134,6 +143,20 @@ export async function sendPendingNotifications(deps: SendDeps): Promise<{ sent: 
     }
   }
   return { sent, failed };
+}
+
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver recomputes it with the
+ * shared secret, and the timestamp lets it refuse a replayed request.
+ */
+export async function signWebhookBody(secret: string, body: string, at: Date): Promise<string> {
+  const t = Math.floor(at.getTime() / 1000);
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${t}.${body}`)));
+  return `t=${t},v1=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** After commit, when a webhook is configured: the caller's response does not wait for it. */

@@ -1,5 +1,6 @@
 // Crisis borrowing (MISSION requirement 2): allowed only in an active incident with a reason,
 // recorded, and the account's editors told, in the staff interface and by webhook.
+import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, isNull } from "drizzle-orm";
@@ -11,7 +12,8 @@ import { addAccount, addDepartment, addPerson, type TestPerson } from "../helper
 
 let hub: TestHub;
 let webhook: Server;
-const received: { headers: Record<string, unknown>; body: any }[] = [];
+const received: { headers: Record<string, unknown>; body: any; raw: string }[] = [];
+const WEBHOOK_SECRET = "delad-hemlighet-for-webhooken";
 let webhookFails = false;
 let communicator: TestPerson;
 let editor: TestPerson;
@@ -27,13 +29,15 @@ beforeAll(async () => {
     });
     req.on("end", () => {
       if (webhookFails) return void res.writeHead(500).end();
-      received.push({ headers: req.headers, body: JSON.parse(text) });
+      received.push({ headers: req.headers, body: JSON.parse(text), raw: text });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
   const port = (webhook.address() as AddressInfo).port;
-  hub = await startTestHub({ env: { KRISKANAL_WEBHOOK_URL: `http://127.0.0.1:${port}/kriskanal` } });
+  hub = await startTestHub({
+    env: { KRISKANAL_WEBHOOK_URL: `http://127.0.0.1:${port}/kriskanal`, KRISKANAL_WEBHOOK_SECRET: WEBHOOK_SECRET },
+  });
   const kommunikation = await addDepartment(hub, "Kommunikationsenheten");
   va = await addDepartment(hub, "VA-avdelningen");
   communicator = await addPerson(hub, { role: "communicator", name: "Anna Andersson", departmentIds: [kommunikation] });
@@ -113,6 +117,14 @@ describe("crisis borrowing", () => {
       [editor.email, "per.persson@exempelkommun.se"].sort(),
     );
     expect(received[0].headers["x-kriskanal-event"]).toBe("account.borrowed");
+    // The receiver can check the body came from this hub: HMAC-SHA256 of "<t>.<body>" with the shared secret.
+    const signature = String(received[0].headers["x-kriskanal-signature"]);
+    const [, t, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature) ?? [];
+    expect(t).toBeTruthy();
+    expect(mac).toBe(createHmac("sha256", WEBHOOK_SECRET).update(`${t}.${received[0].raw}`).digest("hex"));
+    expect(mac).not.toBe(
+      createHmac("sha256", "en-annan-hemlighet-123").update(`${t}.${received[0].raw}`).digest("hex"),
+    );
     expect(received[0].body).toMatchObject({
       kind: "account.borrowed",
       data: { accountId: vaAccount.id, incidentId: incident.id, updateId: res.json.id, borrowedBy: "Anna Andersson" },
