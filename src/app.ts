@@ -5,6 +5,7 @@ import type { AppEnv } from "./deps";
 import { toHttpError } from "./errors";
 import { api } from "./routes/api/index";
 import { health } from "./routes/health";
+import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
 import { notFound, publicPages } from "./routes/public/pages";
@@ -31,6 +32,7 @@ export function createApp() {
   app.route("/staff", staffSignIn);
   app.route("/staff", staffPages);
   app.route("/", publicFeeds);
+  app.route("/", publicCap);
   app.route("/", publicPages);
   app.route("/", publicChannels);
   return app;

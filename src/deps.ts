@@ -56,5 +56,10 @@ export function assembleDeps(parts: DepsParts): Deps {
         work.catch((error) => log.error("deferred work failed", { error: String(error) }));
       }),
     signalDeliveries: parts.signalDeliveries ?? (() => {}),
+    // This process's own public changes are visible at once, whatever the runtime does on top.
+    onPublicChange: (paths) => {
+      parts.publicCache.forgetRevision();
+      parts.onPublicChange?.(paths);
+    },
   };
 }

@@ -1,6 +1,7 @@
-// One CAP 1.2 message per published update, as an alerting system would have received it. A
-// published alert is never edited: later updates are msgType Update referencing earlier ones,
-// and the all-clear is an Update with responseType AllClear and a short expiry.
+// CAP 1.2 messages, for the archive export (one per published update) and the public website
+// (src/domain/public-cap.ts: one per publish, later edit and withdrawal). A published alert is
+// never edited: later updates are msgType Update referencing earlier ones, the all-clear is an
+// Update with responseType AllClear and a short expiry, and a withdrawal is a Cancel.
 import type { Severity, UpdateKind } from "../db/schema";
 import { escapeXml, stockholmTime } from "./xml";
 
@@ -52,6 +53,8 @@ export interface CapContext {
   senderName: string;
   /** The update permalink on the website. */
   web: string;
+  /** Where the whole chain is, said in a message whose references are capped; the export's package by default. */
+  fullChain?: string;
 }
 
 export function capSender(publicUrl: string): string {
@@ -78,53 +81,90 @@ export function startCapChain(): CapChain {
   return { referenced: [], count: 0 };
 }
 
+/** One message as issued: the export issues one per update, the website one per revision and withdrawal. */
+export interface CapIssue {
+  identifier: string;
+  sentAt: Date;
+  msgType: "Alert" | "Update" | "Cancel";
+  /** Said in <note>, after the capped-references note when there is one. */
+  notes: string[];
+  /** The update the <info> describes; a Cancel has none and only points at what it cancels. */
+  update: Pick<CapUpdate, "number" | "kind" | "body"> | null;
+}
+
+/** The message of an update as the archive export records it: its latest text, with notes on edits. */
 export function renderCapAlert(
   incident: CapIncident,
   update: CapUpdate,
   earlier: CapChain,
   context: CapContext,
 ): string {
-  const self = capMessageOf(update, context.sender);
-  const sentAt = update.publishedAt ?? update.createdAt;
-  const references = earlier.referenced.map((m) => `${m.sender},${m.identifier},${m.sent}`);
   const notes = [
-    earlier.count > earlier.referenced.length ? cappedReferencesNote(earlier) : null,
     update.revision > 1 && update.editedAt
       ? `Texten ändrades ${stockholmTime(update.editedAt)} (version ${update.revision}); här är den senaste versionen.`
       : null,
     update.withdrawnAt
       ? `Uppdateringen drogs tillbaka ${stockholmTime(update.withdrawnAt)}. Skäl: ${update.withdrawnReason ?? ""}`
       : null,
+  ].filter((n): n is string => n !== null);
+  const issue: CapIssue = {
+    identifier: capMessageOf(update, context.sender).identifier,
+    sentAt: update.publishedAt ?? update.createdAt,
+    msgType: earlier.count ? "Update" : "Alert",
+    notes,
+    update,
+  };
+  return renderCapMessage(incident, issue, earlier, context);
+}
+
+/** `references` lists the earlier messages: the whole chain for an Update, what is cancelled for a Cancel. */
+export function renderCapMessage(
+  incident: CapIncident,
+  issue: CapIssue,
+  references: CapChain,
+  context: CapContext,
+): string {
+  const update = issue.update;
+  const notes = [
+    references.count > references.referenced.length ? cappedReferencesNote(references, context) : null,
+    ...issue.notes,
   ].filter(Boolean);
-  const allClear = update.kind === "all_clear";
+  const allClear = update?.kind === "all_clear";
   const areas = incident.areas.length ? incident.areas : [context.senderName];
+  const info = update
+    ? [
+        "  <info>",
+        el("language", "sv-SE", 2),
+        el("category", incident.severity === "critical" ? "Safety" : "Infra", 2),
+        el("event", incident.title, 2),
+        allClear ? el("responseType", "AllClear", 2) : null,
+        el("urgency", allClear ? "Past" : incident.severity === "info" ? "Expected" : "Immediate", 2),
+        el("severity", allClear ? "Minor" : CAP_SEVERITY[incident.severity], 2),
+        el("certainty", "Observed", 2),
+        allClear ? el("expires", stockholmTime(new Date(issue.sentAt.getTime() + ALL_CLEAR_EXPIRES_MS)), 2) : null,
+        el("senderName", context.senderName, 2),
+        el("headline", `${incident.title} – uppdatering ${update.number}`.slice(0, 160), 2),
+        el("description", update.body, 2),
+        el("web", context.web, 2),
+        ...areas.map((a) => `    <area>\n${el("areaDesc", a, 3)}\n    </area>`),
+        "  </info>",
+      ]
+    : [];
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<alert xmlns="${CAP_NAMESPACE}">`,
-    el("identifier", self.identifier),
-    el("sender", self.sender),
-    el("sent", self.sent),
+    el("identifier", issue.identifier),
+    el("sender", context.sender),
+    el("sent", stockholmTime(issue.sentAt)),
     el("status", "Actual"),
-    el("msgType", earlier.count ? "Update" : "Alert"),
+    el("msgType", issue.msgType),
     el("scope", "Public"),
     notes.length ? el("note", notes.join(" ")) : null,
-    references.length ? el("references", references.join(" ")) : null,
+    references.referenced.length
+      ? el("references", references.referenced.map((m) => `${m.sender},${m.identifier},${m.sent}`).join(" "))
+      : null,
     el("incidents", `urn:uuid:${incident.id}`),
-    "  <info>",
-    el("language", "sv-SE", 2),
-    el("category", incident.severity === "critical" ? "Safety" : "Infra", 2),
-    el("event", incident.title, 2),
-    allClear ? el("responseType", "AllClear", 2) : null,
-    el("urgency", allClear ? "Past" : incident.severity === "info" ? "Expected" : "Immediate", 2),
-    el("severity", allClear ? "Minor" : CAP_SEVERITY[incident.severity], 2),
-    el("certainty", "Observed", 2),
-    allClear ? el("expires", stockholmTime(new Date(sentAt.getTime() + ALL_CLEAR_EXPIRES_MS)), 2) : null,
-    el("senderName", context.senderName, 2),
-    el("headline", `${incident.title} – uppdatering ${update.number}`.slice(0, 160), 2),
-    el("description", update.body, 2),
-    el("web", context.web, 2),
-    ...areas.map((a) => `    <area>\n${el("areaDesc", a, 3)}\n    </area>`),
-    "  </info>",
+    ...info,
     "</alert>",
   ];
   return `${lines.filter((l) => l !== null).join("\n")}\n`;
@@ -137,14 +177,17 @@ export function rememberMessage(chain: CapChain, message: CapMessage): void {
   if (chain.referenced.length > MAX_REFERENCES) chain.referenced.splice(1, 1);
 }
 
-function cappedReferencesNote(earlier: CapChain): string {
+const ARCHIVE_FULL_CHAIN =
+  "Hela kedjan finns i paketets register över " +
+  "uppdateringar (representations/csv/data/updates.csv och representations/json/data/updates.json: " +
+  "identifier är urn:uuid: följt av update_id, sent är published_at) och som ett CAP-meddelande per " +
+  "uppdatering i representations/cap/data/.";
+
+function cappedReferencesNote(earlier: CapChain, context: CapContext): string {
   return (
     `Meddelandet föregås av ${earlier.count} tidigare meddelanden om händelsen. ` +
     `Fältet references listar bara det första och de ${earlier.referenced.length - 1} senaste, ` +
-    "så att varje meddelande inte växer med händelsens längd. Hela kedjan finns i paketets register över " +
-    "uppdateringar (representations/csv/data/updates.csv och representations/json/data/updates.json: " +
-    "identifier är urn:uuid: följt av update_id, sent är published_at) och som ett CAP-meddelande per " +
-    "uppdatering i representations/cap/data/."
+    `så att varje meddelande inte växer med händelsens längd. ${context.fullChain ?? ARCHIVE_FULL_CHAIN}`
   );
 }
 

@@ -13,11 +13,42 @@ export interface PublicCache {
   get(key: string, revision: number): CachedResponse | undefined;
   set(key: string, value: CachedResponse): void;
   clear(): void;
+  /** The public revision read within the last REVISION_MAX_AGE_MS, if any. */
+  knownRevision(nowMs: number): number | undefined;
+  /** Call before reading the revision; pass the result to rememberRevision. */
+  revisionEpoch(): number;
+  /** Keeps a revision read from the database, unless a change was announced since `epoch`. */
+  rememberRevision(revision: number, nowMs: number, epoch: number): void;
+  /** A change the public can see was committed here: read the revision afresh next time. */
+  forgetRevision(): void;
 }
+
+/**
+ * How long a revision read from the database is trusted. Changes made by this process forget it
+ * at once (Deps.onPublicChange); changes made by another process sharing the database show
+ * within this time. Pages carry max-age=30 anyway, so a second is well inside what the public
+ * already tolerates, and it spares the database one query per request in a traffic spike.
+ */
+export const REVISION_MAX_AGE_MS = 1000;
 
 export function createPublicCache(maxEntries = 1000): PublicCache {
   const entries = new Map<string, CachedResponse>();
+  let known: { revision: number; atMs: number } | null = null;
+  let epoch = 0;
   return {
+    knownRevision(nowMs) {
+      if (!known || nowMs - known.atMs >= REVISION_MAX_AGE_MS || nowMs < known.atMs) return undefined;
+      return known.revision;
+    },
+    revisionEpoch: () => epoch,
+    rememberRevision(revision, nowMs, readEpoch) {
+      // A change announced while the read was in flight may not be in what it returned.
+      if (readEpoch === epoch) known = { revision, atMs: nowMs };
+    },
+    forgetRevision() {
+      epoch++;
+      known = null;
+    },
     get(key, revision) {
       const hit = entries.get(key);
       if (!hit || hit.revision !== revision) return undefined;
@@ -33,6 +64,8 @@ export function createPublicCache(maxEntries = 1000): PublicCache {
     },
     clear() {
       entries.clear();
+      epoch++;
+      known = null;
     },
   };
 }

@@ -134,13 +134,15 @@ describe("edge cache", () => {
       await edge.purge([...paths, "/"]);
       expect([...entries.keys()]).toEqual([`${PUBLIC}/channels`]);
       // At most 30 URLs a request; every changed path exactly once.
-      expect(calls.map((c) => c.body.files.length)).toEqual([30, 18]);
+      const requests = Math.ceil(paths.length / 30);
+      expect(calls).toHaveLength(requests);
+      expect(calls.every((c) => c.body.files.length <= 30)).toBe(true);
       expect(calls.flatMap((c) => c.body.files).sort()).toEqual(paths.map((p) => PUBLIC + p).sort());
       expect(calls[0].url).toBe("/client/v4/zones/zone123/purge_cache");
       expect(calls[0].auth).toBe("Bearer purge-token");
       // The second purge catches a render that raced the commit.
       await settle();
-      expect(calls).toHaveLength(4);
+      expect(calls).toHaveLength(2 * requests);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -154,11 +156,14 @@ describe("what a publish makes stale", () => {
       "/feed.atom",
       "/feed.rss",
       "/feed.json",
+      "/cap.atom",
       "/incidents/storm-2026-11-22",
       "/incidents/storm-2026-11-22/feed.atom",
       "/incidents/storm-2026-11-22/feed.rss",
       "/incidents/storm-2026-11-22/feed.json",
       "/incidents/storm-2026-11-22/updates/3",
+      "/incidents/storm-2026-11-22/updates/3/cap.xml",
+      "/incidents/storm-2026-11-22/updates/3/cap-cancel.xml",
     ]);
   });
 });

@@ -2,17 +2,26 @@
 // cache (Workers) purge exactly these through Deps.onPublicChange, so this list must follow the
 // public routes: a page missing here is served stale until its max-age runs out.
 import { incidentPath, updatePath } from "../../domain/links";
+import { capCancelPath, capMessagePath } from "../../domain/public-cap";
 
 const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
 
-/** Home, the site feeds, the incident page and its feeds, and the given update permalinks. */
+/**
+ * Home, the site feeds and CAP index, the incident page and its feeds, and the given update
+ * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other).
+ */
 export function changedPublicPaths(slug: string, updateNumbers: number[] = []): string[] {
   const incident = incidentPath(slug);
   return [
     "/",
     ...FEEDS.map((feed) => `/${feed}`),
+    "/cap.atom",
     incident,
     ...FEEDS.map((feed) => `${incident}/${feed}`),
-    ...updateNumbers.map((number) => updatePath(slug, number)),
+    ...updateNumbers.flatMap((number) => [
+      updatePath(slug, number),
+      capMessagePath(slug, number),
+      capCancelPath(slug, number),
+    ]),
   ];
 }

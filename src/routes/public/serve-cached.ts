@@ -1,7 +1,7 @@
 // Serves a public resource rendered once per change: strong ETag, 304 on If-None-Match, and
 // the Cache-Control that lets browsers and CDNs absorb a crisis traffic spike (RFC 5861).
 import type { Context } from "hono";
-import type { AppEnv } from "../../deps";
+import type { AppEnv, Deps } from "../../deps";
 import { readPublicRevision } from "../../domain/organisation";
 import { sha256Hex } from "../../domain/secrets";
 
@@ -18,7 +18,7 @@ export async function serveCached(
   produce: () => Promise<Rendered>,
 ): Promise<Response> {
   const { deps } = c.env;
-  const revision = await readPublicRevision(deps.db);
+  const revision = await currentRevision(deps);
   const key = `${c.req.path}`;
   let hit = deps.publicCache.get(key, revision);
   if (!hit) {
@@ -43,4 +43,15 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** The public revision, from memory when it was read moments ago (see REVISION_MAX_AGE_MS). */
+async function currentRevision(deps: Pick<Deps, "db" | "now" | "publicCache">): Promise<number> {
+  const nowMs = deps.now().getTime();
+  const known = deps.publicCache.knownRevision(nowMs);
+  if (known !== undefined) return known;
+  const epoch = deps.publicCache.revisionEpoch();
+  const revision = await readPublicRevision(deps.db);
+  deps.publicCache.rememberRevision(revision, nowMs, epoch);
+  return revision;
 }
