@@ -19,6 +19,7 @@ export const DEMO_DEPARTMENTS = [
  * printed in the README, so it must never protect real data.
  */
 export const DEMO_PASSWORD = "demo-losenord-2026";
+export const DEMO_EMAIL = "anna.andersson@exempelkommun.se";
 
 /** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
 export async function seedDemo(db: Db, now: Date): Promise<Record<string, string> | null> {
@@ -35,7 +36,7 @@ export async function seedDemo(db: Db, now: Date): Promise<Record<string, string
       .insert(people)
       .values({
         name: "Anna Andersson",
-        email: "anna.andersson@exempelkommun.se",
+        email: DEMO_EMAIL,
         title: "Kommunikatör i beredskap",
         role: "communicator",
         departmentId: ids.Kommunikationsenheten,

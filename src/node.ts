@@ -7,7 +7,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
-import { seedDemo } from "./demo";
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts";
@@ -85,6 +85,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
   });
   if (printedToken) {
     console.log(`\nFirst start: your admin API token (shown once, stored hashed):\n\n  ${printedToken}\n`);
+  }
+  if (config.demo) {
+    console.log(
+      `Demo: sign in at ${config.publicUrl}/staff/login as ${DEMO_EMAIL} with the password ${DEMO_PASSWORD}` +
+        ` (demo only; KRISKANAL_DEMO=0 turns the demo off). What the stand-in platforms received: ${config.publicUrl}/sandbox\n`,
+    );
   }
   const stop = async () => {
     server.close();
