@@ -1,5 +1,5 @@
 // Which accounts an update goes to, and which of them the actor borrows (requirement 2).
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { accounts } from "../db/schema";
 import { ForbiddenError, InvalidInputError } from "../errors";
@@ -62,12 +62,4 @@ export async function resolveTargets(
     }
   }
   return result;
-}
-
-export async function activeAccountsOf(tx: DbOrTx, ids: string[]) {
-  if (!ids.length) return [];
-  return tx
-    .select()
-    .from(accounts)
-    .where(and(inArray(accounts.id, ids), eq(accounts.status, "active")));
 }
