@@ -3,7 +3,7 @@
 import type { Deps } from "../deps";
 import { toAccountTarget } from "../domain/accounts";
 import { rightsBlock } from "../domain/rights";
-import { openJson } from "../domain/secrets";
+import { hideCredentialIn, openJson } from "../domain/secrets";
 import { createSend } from "../platforms/http";
 import type {
   AdapterContext,
@@ -110,12 +110,10 @@ function send(deps: RunDeps, job: Job, options: RunOptions, adapter: PlatformAda
   return sendPost(deps, job, options, adapter, ctx, content, job.threadRoot);
 }
 
-/** Platform error texts can echo a request URL, and Telegram puts the bot token in the path. */
+/** Nothing the platform said may carry the credential into the database (see hideCredentialIn). */
 function hideCredential(outcome: Outcome, credential: Credential): Outcome {
-  const secrets = Object.values(credential).filter((v) => typeof v === "string" && v.length >= 6);
-  const hide = (text: string) => secrets.reduce((out, secret) => out.split(secret).join("[dold]"), text);
-  if (outcome.message) outcome.message = hide(outcome.message);
-  if (outcome.rightsFailure) outcome.rightsFailure.detail = hide(outcome.rightsFailure.detail);
+  if (outcome.message) outcome.message = hideCredentialIn(outcome.message, credential);
+  if (outcome.rightsFailure) outcome.rightsFailure.detail = hideCredentialIn(outcome.rightsFailure.detail, credential);
   return outcome;
 }
 

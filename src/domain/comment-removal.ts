@@ -13,7 +13,7 @@ import { toAccountTarget } from "./accounts";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { requireRemoval } from "./removals";
-import { openJson } from "./secrets";
+import { hideCredentialIn, openJson } from "./secrets";
 
 export const RemoveCommentInput = z.object({ commentId: z.string().trim().min(1).max(200) });
 
@@ -64,7 +64,7 @@ export async function removeRemoteComment(
   }
   const result: CommentRemovalResult = outcome.ok
     ? { ok: true, commentId, remoteUrl: outcome.remoteUrl }
-    : { ok: false, commentId, failureClass: outcome.class, message: outcome.message };
+    : { ok: false, commentId, failureClass: outcome.class, message: hideCredentialIn(outcome.message, credential) };
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     await recordAudit(tx, actor, now, {

@@ -12,7 +12,7 @@ import { requireCan } from "./access";
 import { toAccountTarget } from "./accounts";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
-import { openJson } from "./secrets";
+import { hideCredentialIn, openJson } from "./secrets";
 
 type Account = typeof accounts.$inferSelect;
 
@@ -142,18 +142,9 @@ async function askPlatform(
   } catch (error) {
     result = { ok: false, class: "retry", detail: `Kontrollen avbröts: ${String((error as Error)?.message ?? error)}` };
   }
-  const detail = hideCredential(result.detail, credential).slice(0, MAX_DETAIL_CHARS);
+  const detail = hideCredentialIn(result.detail, credential).slice(0, MAX_DETAIL_CHARS);
   if (result.ok) return at({ status: "ok", class: null, detail });
   return at({ status: INCONCLUSIVE.has(result.class) ? "unknown" : "failing", class: result.class, detail });
-}
-
-/** Platform error texts can echo a request URL (Telegram puts the bot token in the path). */
-function hideCredential(text: string, credential: Credential): string {
-  let out = text;
-  for (const value of Object.values(credential)) {
-    if (typeof value === "string" && value.length >= 6) out = out.split(value).join("[dold]");
-  }
-  return out;
 }
 
 async function recordRights(

@@ -66,3 +66,15 @@ export function safeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
+
+/**
+ * Platform error texts can echo a request URL, and Telegram puts the bot token in the path:
+ * every value of the credential is blanked before such a text is stored, logged or exported.
+ */
+export function hideCredentialIn(text: string, credential: Record<string, unknown>): string {
+  let out = text;
+  for (const value of Object.values(credential)) {
+    if (typeof value === "string" && value.length >= 6) out = out.split(value).join("[dold]");
+  }
+  return out;
+}

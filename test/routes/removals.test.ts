@@ -195,4 +195,23 @@ describe("removing the comment on the platform", () => {
     const noIds = await a.post("/api/v1/removals", removal({ removeRemote: true }));
     expect(noIds.json.error.fields[0].field).toBe("removeRemote");
   });
+
+  test("a platform error that echoes the credential is stored and answered without it", async () => {
+    const a = api(hub, hub.token);
+    const token = sandbox.accounts().find((x) => x.platform === "facebook")!.credential.pageAccessToken;
+    sandbox.control("facebook").failNext({
+      status: 400,
+      body: {
+        error: { message: `Invalid OAuth access token ${token} for this call`, type: "OAuthException", code: 100 },
+      },
+    });
+    const created = (await a.post("/api/v1/removals", removal({ platform: "facebook", accountId: facebook.id }))).json;
+    const failed = await a.post(`/api/v1/removals/${created.id}/remove-remote`, { commentId: "123_456" });
+    expect(failed.json.ok).toBe(false);
+    expect(failed.text).toContain("[dold]");
+    expect(failed.text).not.toContain(token);
+    const detail = await a.get(`/api/v1/removals/${created.id}`);
+    expect(detail.text).not.toContain(token);
+    expect((await a.get(`/api/v1/audit?action=removal.remote_failed`)).text).not.toContain(token);
+  });
 });
