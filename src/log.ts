@@ -11,7 +11,12 @@ export interface Log {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 const SECRET_KEY = /credential|password|token|secret|authorization|cookie|jwt/i;
 
+// drizzle's query errors read "Failed query: <sql>\nparams: <values>": the values can be a
+// password hash, a sealed credential or a session digest, so they never reach a log line.
+const QUERY_PARAMS = /params: [\s\S]*?(?=\n\s+at |$)/g;
+
 export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replace(QUERY_PARAMS, "params: [redacted]");
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
