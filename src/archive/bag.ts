@@ -1,8 +1,10 @@
 // A BagIt bag (RFC 8493) written straight into a streamed zip: each payload file is hashed
 // while it passes through, so the manifests (written last; order inside a zip is free) never
 // need the payload again and the archive is never held in memory.
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { makeZip } from "client-zip";
-import { Sha256 } from "./sha256";
 
 export type Chunk = string | Uint8Array;
 
@@ -57,14 +59,17 @@ async function* bagFiles(
     if (seen.has(file.path)) throw new Error(`Two payload files share the path ${file.path}.`);
     seen.add(file.path);
     open++;
-    const hash = new Sha256();
+    // Hashed while it streams out: the file is never whole in memory.
+    const hash = sha256.create();
+    let size = 0;
     const input = async function* () {
       for await (const chunk of chunksOf(file.content)) {
         const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
         hash.update(bytes);
+        size += bytes.length;
         yield bytes;
       }
-      written.push({ path: file.path, sha256: hash.hex(), size: hash.length });
+      written.push({ path: file.path, sha256: bytesToHex(hash.digest()), size });
       open--;
     };
     yield { name: `${info.name}/data/${file.path}`, input: input(), lastModified: now };
@@ -76,9 +81,7 @@ async function* bagFiles(
     ["bag-info.txt", bagInfoText(info, now, written)],
     ["manifest-sha256.txt", written.map((f) => `${f.sha256}  ${encodePath(`data/${f.path}`)}\n`).join("")],
   ];
-  const tagManifest = tagFiles
-    .map(([name, text]) => `${new Sha256().update(encoder.encode(text)).hex()}  ${name}\n`)
-    .join("");
+  const tagManifest = tagFiles.map(([name, text]) => `${bytesToHex(sha256(encoder.encode(text)))}  ${name}\n`).join("");
   for (const [name, text] of [...tagFiles, ["tagmanifest-sha256.txt", tagManifest]]) {
     yield { name: `${info.name}/${name}`, input: text, lastModified: now };
   }
