@@ -78,7 +78,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     deps.defer(checkDueAccountRights(deps));
     deps.defer(remindStaleSnapshots(deps));
   }, RIGHTS_SCHEDULE_TICK_MS).unref();
-  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs });
+  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
     publicUrl: config.publicUrl,
