@@ -1,23 +1,33 @@
 // createApp(): the whole hub as a value. It imports no runtime; Node, Workers and tests hand
 // it Deps through Hono's env (app.fetch(req, { deps })).
 import { Hono } from "hono";
+import { toServiceUnavailable } from "./db/unavailable";
 import type { AppEnv } from "./deps";
-import { toHttpError } from "./errors";
+import { ServiceUnavailableError, toHttpError } from "./errors";
 import { api } from "./routes/api/index";
 import { health } from "./routes/health";
 import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
 import { notFound, publicPages } from "./routes/public/pages";
+import { renderPublicProblem } from "./routes/public/problem";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.onError((error, c) => {
+  app.onError((raw, c) => {
+    const error = toServiceUnavailable(raw) ?? raw;
     const mapped = toHttpError(error);
+    if (error instanceof ServiceUnavailableError) {
+      c.env.deps.log.warn("the database does not answer", { path: c.req.path, error: String(raw) });
+      c.header("retry-after", String(error.retryAfterSeconds));
+    } else if (!mapped) {
+      c.env.deps.log.error("unhandled error", { path: c.req.path, error: String((error as Error)?.stack ?? error) });
+    }
+    // The website answers in HTML whatever went wrong; only the API speaks JSON.
+    if (!c.req.path.startsWith("/api/")) return renderPublicProblem(c, error, mapped?.status ?? 500);
     if (mapped) return c.json(mapped.body, mapped.status as 400);
-    c.env.deps.log.error("unhandled error", { path: c.req.path, error: String((error as Error)?.stack ?? error) });
     return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
   });
   app.notFound(async (c) => {

@@ -21,7 +21,8 @@ const ConfigSchema = z.object({
   KRISKANAL_ORG_NAME: z.string().default("Exempelkommun"),
   /** Secure cookies unless the hub is served from localhost over plain HTTP. */
   KRISKANAL_SECURE_COOKIES: z.string().optional(),
-  KRISKANAL_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  KRISKANAL_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  KRISKANAL_LEASE_MS: z.coerce.number().int().min(2000).default(20_000),
   KRISKANAL_WEBHOOK_URL: z.string().url().optional(),
   KRISKANAL_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   KRISKANAL_LOG: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -39,7 +40,10 @@ export interface Config {
   secretKey?: string;
   orgName: string;
   secureCookies: boolean;
+  /** How often the Node loop looks for due rows: retries, and rows whose lease ran out. */
   dispatchIntervalMs: number;
+  /** How long a claimed delivery is held without a heartbeat before another dispatcher may take it. */
+  leaseMs: number;
   webhookUrl?: string;
   /** Signs every webhook body (HMAC-SHA256) so the receiver can tell it came from this hub. */
   webhookSecret?: string;
@@ -72,6 +76,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     orgName: e.KRISKANAL_ORG_NAME,
     secureCookies,
     dispatchIntervalMs: e.KRISKANAL_DISPATCH_INTERVAL_MS,
+    leaseMs: e.KRISKANAL_LEASE_MS,
     webhookUrl: e.KRISKANAL_WEBHOOK_URL,
     webhookSecret: e.KRISKANAL_WEBHOOK_SECRET,
     logLevel: e.KRISKANAL_LOG,

@@ -54,6 +54,15 @@ export class TooManyRequestsError extends AppError {
     super(429, "too_many_requests", message);
   }
 }
+/** The database does not answer (down, unreachable, timed out): try again shortly. */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    message = "The database does not answer right now; try again shortly.",
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(503, "database_unavailable", message);
+  }
+}
 
 export function fieldsOf(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));

@@ -7,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
+import { waitForDatabase } from "./db/wait-for-database";
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
@@ -39,14 +40,15 @@ export async function loadSecretKey(config: Config, log: Log): Promise<CryptoKey
   return importSecretKey(readFileSync(path, "utf8"));
 }
 
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+export async function openDatabase(config: Config, log: Log): Promise<OpenDatabase> {
+  const url = config.databaseUrl;
+  return url ? waitForDatabase(() => openPostgres(url), log) : openPglite(config.dataDir);
 }
 
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
   const log = createLog(config.logLevel);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, log);
   const now = () => new Date();
   await ensureOrganisation(database.db, config.orgName, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
@@ -78,7 +80,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     deps.defer(checkDueAccountRights(deps));
     deps.defer(remindStaleSnapshots(deps));
   }, RIGHTS_SCHEDULE_TICK_MS).unref();
-  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs });
+  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
     publicUrl: config.publicUrl,

@@ -26,7 +26,7 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
     const reminders = await remindStaleSnapshots(deps);
     return { dispatched: 0, rightsChecked: rights.checked, snapshotsReminded: reminders.reminded };
   }
-  const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT });
+  const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT, leaseMs: deps.config.leaseMs });
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed };
 }

@@ -11,8 +11,11 @@ import type { DeliveryMessage } from "./worker-deps";
 
 /** Cloudflare Queues accept at most 12 hours of delay. */
 const MAX_DELAY_SECONDS = 12 * 60 * 60;
-/** Due but not sendable yet (an earlier delivery to the same account, or deliveries paused). */
-const BLOCKED_DELAY_SECONDS = 10;
+/**
+ * Due but not sendable yet (an earlier delivery to the same account, or deliveries paused), or
+ * the database did not answer: look again soon, on the scale of the dispatcher's first retry.
+ */
+const BLOCKED_DELAY_SECONDS = 2;
 
 export type MessageDecision = { ack: true } | { ack: false; delaySeconds: number };
 
@@ -69,7 +72,7 @@ export async function consumeDeliveries(deps: Deps, batch: MessageBatch<Delivery
 async function handleMessage(deps: Deps, owner: string, message: Message<DeliveryMessage>): Promise<Handled> {
   const id = message.body.deliveryId;
   try {
-    const report = await dispatchDelivery(deps, id, owner);
+    const report = await dispatchDelivery(deps, id, owner, { leaseMs: deps.config.leaseMs });
     const [row] = await deps.db
       .select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt, leaseUntil: deliveries.leaseUntil })
       .from(deliveries)

@@ -27,12 +27,33 @@ export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
   return { db, kind: "pglite", close: () => client.close() };
 }
 
+/**
+ * A database that does not answer must turn into a quick 503 (see db/unavailable.ts), not a
+ * request that hangs for half a minute: connecting gives up after a few seconds, and the server
+ * cancels a statement that runs away. postgres.js reconnects by itself once the server is back.
+ */
+export const CONNECT_TIMEOUT_SECONDS = 4;
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
 export async function openPostgres(
   url: string,
-  options: { max?: number; migrate?: boolean } = {},
+  options: { max?: number; migrate?: boolean; connectTimeoutSeconds?: number; statementTimeoutMs?: number } = {},
 ): Promise<OpenDatabase> {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS,
+    connection: { statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS },
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  if (options.migrate !== false) await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false) {
+    try {
+      await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    } catch (error) {
+      // A caller that waits for the server opens again; this pool must not linger.
+      await client.end({ timeout: 0 });
+      throw error;
+    }
+  }
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }

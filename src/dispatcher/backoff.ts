@@ -1,22 +1,28 @@
 // When to try a delivery again. The platform's own signal (Retry-After, the rate-limit reset
-// headers, Telegram's retry_after, read by the adapter into retryAfterSeconds) wins; otherwise
-// exponential backoff with jitter, so a hundred accounts that failed together do not retry together.
+// headers, Telegram's retry_after, read by the adapter into retryAfterSeconds) wins and is never
+// undercut; otherwise exponential backoff from about a second, with jitter, so a blip costs
+// seconds, not minutes, and a hundred accounts that failed together do not retry together.
 
-export const BASE_DELAY_MS = 10_000;
+export const BASE_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 30 * 60_000;
-/** Claims, including the first; after this many a retryable failure is given up and shown as failed. */
-export const MAX_ATTEMPTS = 10;
+/**
+ * Claims, including the first; after this many a retryable failure is given up and shown as
+ * failed. With the short first step this still keeps trying for well over an hour.
+ */
+export const MAX_ATTEMPTS = 14;
 /** Spread over which retries that were told the same reset time are scattered. */
 const RESET_JITTER_MS = 1_000;
 
 /** Delay before attempt `attempt + 1`, given that attempt number `attempt` (1-based) just failed. */
 export function retryDelayMs(attempt: number, retryAfterSeconds?: number, random: () => number = Math.random): number {
   if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0) {
+    // Jitter only ever adds: earlier than the platform said would just be refused again.
     return Math.ceil(retryAfterSeconds * 1000) + Math.floor(random() * RESET_JITTER_MS);
   }
-  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
-  // "Equal jitter": never less than half the ceiling, so backoff still grows.
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  // The step doubles per attempt; the delay falls anywhere in [step, 2 * step), so it still grows,
+  // and at the cap it stays jittered within [MAX / 2, MAX).
+  const step = Math.min(MAX_DELAY_MS / 2, BASE_DELAY_MS * 2 ** Math.max(0, Math.min(attempt, 40) - 1));
+  return Math.floor(step + random() * step);
 }
 
 export function nextAttemptAt(now: Date, attempt: number, retryAfterSeconds?: number, random?: () => number): Date {

@@ -7,8 +7,12 @@ import { deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import type { Delivery } from "../domain/deliveries";
 
-/** Longer than the slowest adapter call (Instagram polls its container for up to ~20 s plus timeouts). */
-export const DEFAULT_LEASE_MS = 120_000;
+/**
+ * Short, so a crashed dispatcher's rows are sent by another within seconds. A slow adapter call
+ * (Instagram polls its container for up to ~20 s) keeps its row because the lease is renewed
+ * while the call runs (heartbeat.ts). KRISKANAL_LEASE_MS sets it on Node.
+ */
+export const DEFAULT_LEASE_MS = 20_000;
 
 export interface Claimed {
   delivery: Delivery;

@@ -2,7 +2,8 @@
 // loop, a cron trigger, a test); dispatchDelivery handles one row by id (a Workers queue consumer).
 // Each claimed delivery runs on its own, so one slow or failing platform holds back no other.
 import type { Deps } from "../deps";
-import { type ClaimOptions, claimDueDeliveries } from "./claim";
+import { type ClaimOptions, claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
+import { withLeaseHeartbeat } from "./heartbeat";
 import { loadJobs } from "./jobs";
 import { createRecorder } from "./record";
 import { type RunOptions, runJob } from "./run";
@@ -18,6 +19,8 @@ export interface DispatchOptions extends RunOptions {
   /** Most rows claimed at once. */
   limit?: number;
   leaseMs?: number;
+  /** How often a running attempt renews its lease (a quarter of the lease unless set). */
+  heartbeatMs?: number;
 }
 
 export interface DispatchReport {
@@ -55,7 +58,14 @@ async function dispatchClaimed(
   const recorder = createRecorder(deps, options.owner);
   const outcomes = await Promise.all(
     jobs.map(async (job) => {
-      const outcome = await runJob(deps, job, options);
+      const lease = {
+        owner: options.owner,
+        deliveryIds: [job.delivery.id],
+        leaseMs: claim.leaseMs ?? DEFAULT_LEASE_MS,
+      };
+      const outcome = await withLeaseHeartbeat(deps, { ...lease, everyMs: options.heartbeatMs }, () =>
+        runJob(deps, job, options),
+      );
       await recorder.add(outcome);
       return outcome;
     }),

@@ -4,6 +4,7 @@
 // the interval, and a platform that hangs only holds its own account's queue.
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
 import type { DispatchDeps, DispatchOptions } from "./dispatch";
+import { withLeaseHeartbeat } from "./heartbeat";
 import { loadJobs } from "./jobs";
 import { createRecorder } from "./record";
 import { runJob } from "./run";
@@ -32,7 +33,28 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
   let claiming: Promise<void> | null = null;
   let again = false;
 
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const recorder = createRecorder(deps, owner, () => wake());
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryAtMs = Number.POSITIVE_INFINITY;
+
+  /** A retry due before the next interval tick gets its own wake, so a 1 s backoff is 1 s. */
+  function wakeAt(at: Date): void {
+    const atMs = at.getTime();
+    if (stopped || atMs >= retryAtMs) return;
+    const delay = atMs - deps.now().getTime();
+    if (delay >= options.intervalMs) return;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryAtMs = atMs;
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = null;
+        retryAtMs = Number.POSITIVE_INFINITY;
+        wake();
+      },
+      Math.max(0, delay),
+    );
+  }
 
   async function claimAndStart(): Promise<void> {
     do {
@@ -41,13 +63,17 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       if (room <= 0 || stopped) return;
       const claimed = await claimDueDeliveries(deps, owner, {
         limit: room,
-        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        leaseMs,
       });
       if (!claimed.length) continue;
       const jobs = await loadJobs(deps.db, claimed);
       for (const job of jobs) {
-        const work: Promise<void> = runJob(deps, job, settings)
-          .then((outcome) => recorder.add(outcome))
+        const lease = { owner, deliveryIds: [job.delivery.id], leaseMs, everyMs: options.heartbeatMs };
+        const work: Promise<void> = withLeaseHeartbeat(deps, lease, () => runJob(deps, job, settings))
+          .then((outcome) => {
+            if (outcome.nextAttemptAt) wakeAt(outcome.nextAttemptAt);
+            return recorder.add(outcome);
+          })
           .finally(() => inFlight.delete(work));
         inFlight.add(work);
       }
@@ -77,6 +103,7 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (retryTimer) clearTimeout(retryTimer);
       await claiming;
       await Promise.allSettled([...inFlight]);
       await recorder.drain();

@@ -11,6 +11,8 @@ export interface CachedResponse {
 
 export interface PublicCache {
   get(key: string, revision: number): CachedResponse | undefined;
+  /** The last rendering under this key, whatever its revision (served when the database does not answer). */
+  last(key: string): CachedResponse | undefined;
   set(key: string, value: CachedResponse): void;
   clear(): void;
   /** The public revision read within the last REVISION_MAX_AGE_MS, if any. */
@@ -57,6 +59,7 @@ export function createPublicCache(maxEntries = 1000): PublicCache {
       entries.set(key, hit);
       return hit;
     },
+    last: (key) => entries.get(key),
     set(key, value) {
       entries.delete(key);
       entries.set(key, value);

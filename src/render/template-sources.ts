@@ -6,6 +6,7 @@ import channels from "../../templates/public/channels.eta";
 import home from "../../templates/public/home.eta";
 import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
+import problem from "../../templates/public/problem.eta";
 import update from "../../templates/public/update.eta";
 import sandbox from "../../templates/sandbox.eta";
 import staffAccount from "../../templates/staff/account.eta";
@@ -49,6 +50,7 @@ export const templateSources: Record<string, string> = {
   "public/incident": incident,
   "public/update": update,
   "public/not-found": notFound,
+  "public/problem": problem,
   "public/channels": channels,
   "partials/update": updatePartial,
   sandbox,

@@ -2,11 +2,14 @@
 // once the lease runs out another dispatcher takes them, settles what already landed without
 // posting again, and the crashed one can no longer overwrite the result.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseConfig } from "../../src/config";
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from "../../src/dispatcher/claim";
+import { dispatchDue } from "../../src/dispatcher/dispatch";
 import { loadJobs } from "../../src/dispatcher/jobs";
 import { recordOutcomes } from "../../src/dispatcher/record";
 import { runJob } from "../../src/dispatcher/run";
-import { type FanoutHub, startFanoutHub } from "./fanout-hub";
+import type { PlatformAdapter } from "../../src/platforms/types";
+import { DISPATCH_DEFAULTS, type FanoutHub, startFanoutHub } from "./fanout-hub";
 
 let hub: FanoutHub;
 beforeAll(async () => {
@@ -25,9 +28,12 @@ describe("a crashed dispatcher", () => {
     expect(outcomes.every((o) => o.status === "published")).toBe(true);
     expect((await hub.deliveriesOf(updateId)).every((d) => d.status === "sending")).toBe(true);
 
-    // Within the lease nobody else may touch them.
+    // Within the lease nobody else may touch them; the lease is short, so they are back in seconds.
+    expect(DEFAULT_LEASE_MS).toBe(parseConfig({}).leaseMs);
+    expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(20_000);
+    hub.clock.advance(DEFAULT_LEASE_MS - 1_000);
     expect((await hub.dispatch()).claimed).toBe(0);
-    hub.clock.advance(DEFAULT_LEASE_MS + 1_000);
+    hub.clock.advance(2_000);
     const report = await hub.dispatch({ owner: "dispatcher-b" });
     expect(report.claimed).toBe(5);
 
@@ -48,5 +54,56 @@ describe("a crashed dispatcher", () => {
     await recordOutcomes(hub.deps, "crashed-dispatcher", outcomes);
     expect((await hub.byPlatform(updateId)).telegram.status).toBe("failed");
     expect(hub.logLines.slice(logged).join("\n")).toContain("lease lost");
+  });
+});
+
+describe("a slow attempt", () => {
+  test("renews its lease while the adapter call runs, so no second dispatcher can claim the row", async () => {
+    const slow = await startFanoutHub({ platforms: ["mastodon"] });
+    try {
+      const adapter = slow.deps.platforms.mastodon;
+      let entered!: () => void;
+      const inCall = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // Stands in for Instagram's container poll: the call returns only when the test says so.
+      const held: PlatformAdapter = {
+        ...adapter,
+        publish: async (ctx, request) => {
+          entered();
+          await gate;
+          return adapter.publish(ctx, request);
+        },
+      };
+      const deps = { ...slow.deps, platforms: { ...slow.deps.platforms, mastodon: held } };
+      const updateId = await slow.post("Långsamt svar från plattformen; vi väntar.");
+      const leaseMs = 20_000;
+      const first = dispatchDue(deps, { ...DISPATCH_DEFAULTS, owner: "slow-a", leaseMs, heartbeatMs: 5 });
+      await inCall;
+
+      const leaseOf = async () => (await slow.deliveriesOf(updateId))[0].leaseUntil?.getTime();
+      for (const step of [15_000, 15_000, 15_000]) {
+        slow.clock.advance(step);
+        // The heartbeat extends the lease from the (injected) now; wait until it has.
+        const wanted = slow.clock.now().getTime() + leaseMs;
+        for (let i = 0; i < 400 && (await leaseOf()) !== wanted; i++) await new Promise((r) => setTimeout(r, 5));
+        expect(await leaseOf()).toBe(wanted);
+        // 45 s after the claim, far past the first lease: still ours.
+        expect((await dispatchDue(slow.deps, { ...DISPATCH_DEFAULTS, owner: "slow-b", leaseMs })).claimed).toBe(0);
+      }
+
+      release();
+      const report = await first;
+      expect(report.results[0].status).toBe("published");
+      const [row] = await slow.deliveriesOf(updateId);
+      expect(row).toMatchObject({ status: "published", attempts: 1, leaseOwner: null, leaseUntil: null });
+      expect(slow.sandbox.state("mastodon").posts.filter((p) => p.text.includes("Långsamt svar"))).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
   });
 });

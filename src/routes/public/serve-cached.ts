@@ -1,11 +1,18 @@
 // Serves a public resource rendered once per change: strong ETag, 304 on If-None-Match, and
 // the Cache-Control that lets browsers and CDNs absorb a crisis traffic spike (RFC 5861).
+// When the database does not answer, the last rendering in memory is served as it was: that is
+// what stale-if-error promises, and a crisis is when the database is likeliest to be in trouble.
 import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { readPublicRevision } from "../../domain/organisation";
 import { sha256Hex } from "../../domain/secrets";
+import type { CachedResponse } from "../../render/public-cache";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
+/** A stale copy is asked about again soon, so caches pick up the fresh page once the database is back. */
+const STALE_CACHE_CONTROL = "public, max-age=5, stale-if-error=86400";
+/** How long a request waits for the database before it serves the copy it has (a hung connection). */
+export const PUBLIC_READ_DEADLINE_MS = 2_000;
 
 export interface Rendered {
   status: 200 | 404 | 410;
@@ -18,25 +25,56 @@ export async function serveCached(
   produce: () => Promise<Rendered>,
 ): Promise<Response> {
   const { deps } = c.env;
-  const revision = await currentRevision(deps);
   const key = `${c.req.path}`;
-  let hit = deps.publicCache.get(key, revision);
-  if (!hit) {
-    const rendered = await produce();
-    const digest = (await sha256Hex(rendered.body)).slice(0, 16);
-    hit = { revision, etag: `"${revision}-${digest}"`, body: rendered.body, contentType, status: rendered.status };
-    deps.publicCache.set(key, hit);
+  const last = deps.publicCache.last(key);
+  let hit: CachedResponse;
+  let stale = false;
+  try {
+    const fresh = freshRendering(deps, key, contentType, produce);
+    hit = last ? await withinDeadline(fresh, PUBLIC_READ_DEADLINE_MS) : await fresh;
+  } catch (error) {
+    // Nothing in memory: the app's error handler answers (an HTML 503 when the database is down).
+    if (!last) throw error;
+    deps.log.warn("serving the last rendering of a public page", { path: key, error: String(error) });
+    hit = last;
+    stale = true;
   }
   const headers: Record<string, string> = {
     "content-type": hit.contentType,
     etag: hit.etag,
-    "cache-control": hit.status === 200 ? PUBLIC_CACHE_CONTROL : "public, max-age=10",
+    "cache-control": hit.status !== 200 ? "public, max-age=10" : stale ? STALE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
     "x-content-type-options": "nosniff",
   };
   if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), hit.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(c.req.method === "HEAD" ? null : hit.body, { status: hit.status, headers });
+}
+
+async function freshRendering(
+  deps: Deps,
+  key: string,
+  contentType: string,
+  produce: () => Promise<Rendered>,
+): Promise<CachedResponse> {
+  const revision = await currentRevision(deps);
+  const cached = deps.publicCache.get(key, revision);
+  if (cached) return cached;
+  const rendered = await produce();
+  const digest = (await sha256Hex(rendered.body)).slice(0, 16);
+  const hit = { revision, etag: `"${revision}-${digest}"`, body: rendered.body, contentType, status: rendered.status };
+  deps.publicCache.set(key, hit);
+  return hit;
+}
+
+/** Rejects after `ms` if `work` has not settled; the work goes on and still fills the cache. */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {

@@ -1,9 +1,10 @@
 // Errors on staff pages become a page in the staff layout, in Swedish, never a JSON body.
 import type { Context } from "hono";
+import { toServiceUnavailable } from "../../db/unavailable";
 import type { AppEnv } from "../../deps";
 import { roleLabel } from "../../domain/access";
 import { getOrganisation } from "../../domain/organisation";
-import { AppError } from "../../errors";
+import { AppError, ServiceUnavailableError } from "../../errors";
 import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
 
 const TITLES: Record<number, { title: string; message: string }> = {
@@ -13,10 +14,16 @@ const TITLES: Record<number, { title: string; message: string }> = {
   },
   404: { title: "Sidan finns inte", message: "Det du letar efter finns inte, eller så har adressen ändrats." },
   409: { title: "Det gick inte", message: "Det gick inte att göra det här just nu." },
+  503: {
+    title: "Databasen svarar inte",
+    message: "Databasen svarar inte just nu. Försök igen om en stund; den offentliga webbplatsen visas som förut.",
+  },
 };
 
-export async function renderStaffError(error: Error, c: Context<AppEnv>) {
+export async function renderStaffError(raw: Error, c: Context<AppEnv>) {
   const { deps } = c.env;
+  const error = toServiceUnavailable(raw) ?? raw;
+  if (error instanceof ServiceUnavailableError) c.header("retry-after", String(error.retryAfterSeconds));
   const status = error instanceof AppError && TITLES[error.status] ? error.status : 500;
   if (status === 500) deps.log.error("staff page failed", { path: c.req.path, error: String(error?.stack ?? error) });
   const text = TITLES[status] ?? {
