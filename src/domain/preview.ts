@@ -1,50 +1,24 @@
 // Exactly what each target account would receive if this update were posted now, and whether it
-// fits: the same targets, composition and thread as the real send, with nothing written and
-// nothing sent (the only call out is reading an instance's limits where the defaults cut text).
-import { eq, sql } from "drizzle-orm";
-import { updates } from "../db/schema";
+// fits: the same preparation as postUpdate (prepareUpdate), the same composition and thread as the
+// real send, with nothing written and nothing sent (the only call out, through the gateway, reads
+// an instance's limits where the defaults cut text).
 import type { Deps } from "../deps";
-import { requireCan } from "../domain/access";
-import { toAccountTarget } from "../domain/accounts";
-import type { Actor } from "../domain/actor";
-import { requireIncident } from "../domain/incidents";
-import { updateUrl } from "../domain/links";
-import { refusePersonalIdentityNumbers } from "../domain/personnummer";
-import { openJson } from "../domain/secrets";
-import { resolveTargets } from "../domain/targets";
-import { PostUpdateInput } from "../domain/updates";
-import { ConflictError } from "../errors";
-import { createSend } from "../platforms/http";
-import type { Credential, Platform } from "../platforms/types";
-import { composeFor, contentFor } from "./compose";
-import { loadThreadRoots } from "./jobs";
+import { composeFor, contentFor } from "../dispatcher/compose";
+import { loadThreadRoots } from "../dispatcher/jobs";
+import type { Platform } from "../platforms/types";
+import { requireCan } from "./access";
+import type { Actor } from "./actor";
+import { callAdapter } from "./gateway";
+import { updateUrl } from "./links";
+import { prepareUpdate } from "./update-draft";
+import { PostUpdateInput } from "./updates";
 
 type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config">;
 
 export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknown) {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
-  refusePersonalIdentityNumbers({
-    body: input.body,
-    signature: input.signature,
-    ...Object.fromEntries(Object.entries(input.variants).map(([p, t]) => [`variants.${p}`, t])),
-  });
-  const incident = await requireIncident(deps.db, input.incidentId);
-  if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
-  const targets = await resolveTargets(deps.db, actor, incident, input.targets, input.borrowingReason);
-  const [{ next }] = await deps.db
-    .select({ next: sql<number>`coalesce(max(${updates.number}), 0) + 1` })
-    .from(updates)
-    .where(eq(updates.incidentId, incident.id));
-  const draft = {
-    body: input.body,
-    kind: input.kind,
-    number: Number(next),
-    variants: input.variants as Record<string, string>,
-    revision: 1,
-    signature: input.signature ?? null,
-    image: input.image ?? null,
-  };
+  const { incident, targets, draft } = await prepareUpdate(deps.db, actor, input);
   const roots = await loadThreadRoots(
     deps.db,
     targets.map((t) => t.account.id),
@@ -54,13 +28,11 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
     targets.map(async ({ account, borrowed }) => {
       const adapter = deps.platforms[account.platform as Platform];
       const content = contentFor(draft, incident, account.platform, deps.config.publicUrl);
-      const credential = account.credentialCiphertext
-        ? await openJson<Credential>(deps.secretKey, account.credentialCiphertext).catch(() => null)
-        : null;
-      const ctx = credential
-        ? { account: toAccountTarget(account), credential, send: createSend(deps.fetch, 5_000) }
-        : undefined;
-      const composed = await composeFor(adapter, content, ctx);
+      const withLimits = await callAdapter(deps, account, (platform, ctx) => composeFor(platform, content, ctx), {
+        timeoutMs: 5_000,
+      });
+      // Without a working credential the platform's default limits are the best guess.
+      const composed = withLimits.ok ? withLimits.value : await composeFor(adapter, content);
       return {
         accountId: account.id,
         platform: account.platform,
