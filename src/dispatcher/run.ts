@@ -1,14 +1,11 @@
-// One attempt at one delivery: decrypt the credential in memory, compose from the current text,
-// and call the adapter. Returns an Outcome; never throws and never touches the database.
+// One attempt at one delivery: compose from the current text and call the adapter through the
+// gateway (which opens the credential). Returns an Outcome; never throws and never touches the database.
 import type { Deps } from "../deps";
-import { toAccountTarget } from "../domain/accounts";
+import { callAdapter } from "../domain/gateway";
 import { rightsBlock } from "../domain/rights";
-import { hideCredentialIn, openJson } from "../domain/secrets";
-import { createSend } from "../platforms/http";
 import type {
   AdapterContext,
   Composed,
-  Credential,
   FailureResult,
   Platform,
   PlatformAdapter,
@@ -48,8 +45,8 @@ export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}):
 
 async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Outcome> {
   const { delivery, account, post } = job;
-  const adapter = deps.platforms[account.platform as Platform];
-  if (!adapter) return finished(job, "failed", `Okänd plattform: ${account.platform}`, { failureClass: "invalid" });
+  if (!deps.platforms[account.platform as Platform])
+    return finished(job, "failed", `Okänd plattform: ${account.platform}`, { failureClass: "invalid" });
   if (delivery.kind !== "farewell" && !post) {
     return finished(job, "failed", "Leveransen saknar uppdatering.", { failureClass: "invalid" });
   }
@@ -65,39 +62,21 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
   if (delivery.kind === "farewell" && !delivery.sentText?.trim()) {
     return finished(job, "failed", "Avskedsinlägget saknar text.", { failureClass: "invalid" });
   }
-  if (!account.credentialCiphertext) {
-    return finished(job, "failed", "Kontot saknar inloggningsuppgifter; lägg in dem i kontoregistret.", {
-      failureClass: "auth",
-    });
-  }
-  const blocked = rightsBlock(account);
-  if (blocked) return finished(job, "failed", blocked.message, { failureClass: blocked.class });
-  let credential: Credential;
-  try {
-    credential = await openJson<Credential>(deps.secretKey, account.credentialCiphertext);
-  } catch {
-    return finished(
-      job,
-      "failed",
-      "Inloggningsuppgifterna gick inte att dekryptera (har KRISKANAL_SECRET_KEY bytts?).",
-      {
-        failureClass: "auth",
-      },
-    );
-  }
-  const ctx: AdapterContext = {
-    account: toAccountTarget(account),
-    credential,
-    send: createSend(deps.fetch, options.sendTimeoutMs),
-  };
-  let outcome: Outcome;
-  try {
-    outcome = await send(deps, job, options, adapter, ctx);
-  } catch (error) {
-    const message = `Internt fel: ${String(error)}`;
-    outcome = failureOutcome(deps, job, options, { ok: false, class: "retry", message });
-  }
-  return hideCredential(outcome, credential);
+  const called = await callAdapter(
+    deps,
+    account,
+    async (adapter, ctx) => {
+      // After the credential is known to open, so a missing or unreadable one is named first.
+      const blocked = rightsBlock(account);
+      if (blocked) return finished(job, "failed", blocked.message, { failureClass: blocked.class });
+      return send(deps, job, options, adapter, ctx);
+    },
+    { timeoutMs: options.sendTimeoutMs },
+  );
+  if (called.ok) return called.value;
+  // The call itself crashed: worth another try. No credential, or one that cannot be opened: stop.
+  if (called.class === "retry") return failureOutcome(deps, job, options, called);
+  return finished(job, "failed", called.message, { failureClass: called.class });
 }
 
 function send(deps: RunDeps, job: Job, options: RunOptions, adapter: PlatformAdapter, ctx: AdapterContext) {
@@ -108,13 +87,6 @@ function send(deps: RunDeps, job: Job, options: RunOptions, adapter: PlatformAda
   if (delivery.kind === "edit") return runEdit(deps, job, post, options, adapter, ctx, content);
   if (delivery.kind === "retract") return runRetract(deps, job, options, adapter, ctx, content.link);
   return sendPost(deps, job, options, adapter, ctx, content, job.threadRoot);
-}
-
-/** Nothing the platform said may carry the credential into the database (see hideCredentialIn). */
-function hideCredential(outcome: Outcome, credential: Credential): Outcome {
-  if (outcome.message) outcome.message = hideCredentialIn(outcome.message, credential);
-  if (outcome.rightsFailure) outcome.rightsFailure.detail = hideCredentialIn(outcome.rightsFailure.detail, credential);
-  return outcome;
 }
 
 /** A new post (an update, or a farewell). An earlier attempt that may have landed is settled first. */

@@ -6,14 +6,12 @@ import { z } from "zod";
 import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { UnprocessableError } from "../errors";
-import { createSend } from "../platforms/http";
-import type { Credential, Platform, PublishResult } from "../platforms/types";
+import type { Platform, PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
-import { toAccountTarget } from "./accounts";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { callAdapter } from "./gateway";
 import { requireRemoval } from "./removals";
-import { hideCredentialIn, openJson } from "./secrets";
 
 export const RemoveCommentInput = z.object({ commentId: z.string().trim().min(1).max(200) });
 
@@ -48,23 +46,12 @@ export async function removeRemoteComment(
   if (!account.credentialCiphertext) {
     throw new UnprocessableError("no_credential", "The account has no credential: connect it first.");
   }
-  const credential = await openJson<Credential>(deps.secretKey, account.credentialCiphertext);
-  let outcome: PublishResult;
-  try {
-    outcome = await adapter.removeComment(
-      {
-        account: toAccountTarget(account),
-        credential,
-        send: createSend(deps.fetch),
-      },
-      commentId,
-    );
-  } catch (error) {
-    outcome = { ok: false, class: "retry", message: String((error as Error)?.message ?? error) };
-  }
+  const called = await callAdapter(deps, account, (platform, ctx) => platform.removeComment!(ctx, commentId));
+  // A credential that cannot be opened is a failed attempt on record, like any other.
+  const outcome: PublishResult = called.ok ? called.value : called;
   const result: CommentRemovalResult = outcome.ok
     ? { ok: true, commentId, remoteUrl: outcome.remoteUrl }
-    : { ok: false, commentId, failureClass: outcome.class, message: hideCredentialIn(outcome.message, credential) };
+    : { ok: false, commentId, failureClass: outcome.class, message: outcome.message };
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     await recordAudit(tx, actor, now, {

@@ -6,13 +6,11 @@ import type { DbOrTx } from "../db/client";
 import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
-import { createSend } from "../platforms/http";
-import { type Credential, type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
+import { type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
 import { requireCan } from "./access";
-import { toAccountTarget } from "./accounts";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
-import { hideCredentialIn, openJson } from "./secrets";
+import { callAdapter } from "./gateway";
 
 type Account = typeof accounts.$inferSelect;
 
@@ -109,7 +107,7 @@ async function requireAccountRow(db: DbOrTx, id: string): Promise<Account> {
   return row;
 }
 
-/** Decrypts the credential in memory only for this call; nothing about it is returned. */
+/** Asks the platform through the gateway; nothing about the credential is returned. */
 async function askPlatform(
   deps: Pick<Deps, "now" | "fetch" | "platforms" | "secretKey">,
   account: Account,
@@ -118,31 +116,9 @@ async function askPlatform(
   if (!PLATFORMS.includes(account.platform as Platform)) {
     return at({ status: "failing", class: "invalid", detail: `Okänd plattform "${account.platform}".` });
   }
-  if (!account.credentialCiphertext) {
-    return at({ status: "failing", class: "auth", detail: "Kriskanal har inga inloggningsuppgifter för kontot." });
-  }
-  let credential: Credential;
-  try {
-    credential = await openJson<Credential>(deps.secretKey, account.credentialCiphertext);
-  } catch {
-    return at({
-      status: "failing",
-      class: "auth",
-      detail: "Inloggningsuppgifterna kan inte dekrypteras (har KRISKANAL_SECRET_KEY bytts?). Ange dem på nytt.",
-    });
-  }
-  const adapter = deps.platforms[account.platform as Platform];
-  let result: RightsResult;
-  try {
-    result = await adapter.checkRights({
-      account: toAccountTarget(account),
-      credential,
-      send: createSend(deps.fetch),
-    });
-  } catch (error) {
-    result = { ok: false, class: "retry", detail: `Kontrollen avbröts: ${String((error as Error)?.message ?? error)}` };
-  }
-  const detail = hideCredentialIn(result.detail, credential).slice(0, MAX_DETAIL_CHARS);
+  const called = await callAdapter(deps, account, (adapter, ctx) => adapter.checkRights(ctx));
+  const result: RightsResult = called.ok ? called.value : { ok: false, class: called.class, detail: called.message };
+  const detail = result.detail.slice(0, MAX_DETAIL_CHARS);
   if (result.ok) return at({ status: "ok", class: null, detail });
   return at({ status: INCONCLUSIVE.has(result.class) ? "unknown" : "failing", class: result.class, detail });
 }

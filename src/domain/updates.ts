@@ -1,6 +1,6 @@
 // Numbered updates of an incident: posted (website first, outbox in the same transaction),
 // edited into revisions, withdrawn with a reason. Never deleted.
-import { and, asc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray, or } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../db/schema";
@@ -11,11 +11,12 @@ import { requireCan, requireChangeUpdate } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
-import { type Incident, requireIncident } from "./incidents";
+import type { Incident } from "./incidents";
 import { notifyAccountBorrowed, scheduleNotifications } from "./notify";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
-import { resolveTargets, type Target } from "./targets";
+import type { Target } from "./targets";
+import { prepareUpdate, type UpdateDraft } from "./update-draft";
 
 export type Update = typeof updates.$inferSelect;
 
@@ -52,21 +53,13 @@ export type PostUpdateDeps = Pick<Deps, "db" | "now"> & Partial<Pick<Deps, "defe
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
-  refusePersonalIdentityNumbers({
-    body: input.body,
-    signature: input.signature,
-    ...Object.fromEntries(Object.entries(input.variants).map(([p, t]) => [`variants.${p}`, t])),
-  });
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
-    const incident = await requireIncident(tx, input.incidentId);
-    // Targets first: borrowing in a resolved incident is a 403 that names the borrowing.
-    const targets = await resolveTargets(tx, actor, incident, input.targets, input.borrowingReason);
-    if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
+    const { incident, targets, draft } = await prepareUpdate(tx, actor, input);
     const org = await getOrganisation(tx);
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;
-    const update = await insertUpdate(tx, actor, input, now, waits);
+    const update = await insertUpdate(tx, actor, input, draft, now, waits);
     let queued: Delivery[] = [];
     if (!waits)
       queued = await startDelivering(
@@ -103,14 +96,10 @@ async function insertUpdate(
   tx: DbOrTx,
   actor: Actor,
   input: z.output<typeof PostUpdateInput>,
+  draft: UpdateDraft,
   now: Date,
   waits: boolean,
 ): Promise<Update> {
-  // Numbers are per incident and gap-free; the unique index guards against a racing writer.
-  const [{ next }] = await tx
-    .select({ next: sql<number>`coalesce(max(${updates.number}), 0) + 1` })
-    .from(updates)
-    .where(eq(updates.incidentId, input.incidentId));
   const author = input.author ?? {
     name: actor.name,
     title: actor.title ?? undefined,
@@ -119,14 +108,9 @@ async function insertUpdate(
   const [update] = await tx
     .insert(updates)
     .values({
+      ...draft,
       incidentId: input.incidentId,
-      number: Number(next),
-      kind: input.kind,
-      body: input.body,
-      variants: input.variants as Record<string, string>,
       author,
-      signature: input.signature ?? null,
-      image: input.image ?? null,
       postedBy: actor.id || null,
       state: waits ? "pending_approval" : "published",
       urgent: input.urgent,

@@ -3,7 +3,8 @@
 // allows, the comment is hidden on the platform itself (here the Facebook stand-in, over HTTP).
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { auditLog, REMOVAL_REASONS } from "../../src/db/schema";
+import { accounts, auditLog, REMOVAL_REASONS } from "../../src/db/schema";
+import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/domain/secrets";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { addAccount, addDepartment, addPerson } from "../archive/records-fixtures";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
@@ -213,5 +214,30 @@ describe("removing the comment on the platform", () => {
     const detail = await a.get(`/api/v1/removals/${created.id}`);
     expect(detail.text).not.toContain(token);
     expect((await a.get(`/api/v1/audit?action=removal.remote_failed`)).text).not.toContain(token);
+  });
+
+  test("a credential that cannot be opened (a rotated key) is a recorded auth failure, not a 500", async () => {
+    const a = api(hub, hub.token);
+    const fb = sandbox.accounts().find((x) => x.platform === "facebook")!;
+    const rotated = await addAccount(hub, { ...fb, handle: "Roterad nyckel" });
+    const otherKey = await importSecretKey(generateSecretKeyBase64());
+    await hub.deps.db
+      .update(accounts)
+      .set({ credentialCiphertext: await sealJson(otherKey, fb.credential) })
+      .where(eq(accounts.id, rotated.id));
+    const created = (await a.post("/api/v1/removals", removal({ platform: "facebook", accountId: rotated.id }))).json;
+    const failed = await a.post(`/api/v1/removals/${created.id}/remove-remote`, { commentId: "123_456" });
+    expect(failed.status, failed.text).toBe(502);
+    expect(failed.json).toMatchObject({ ok: false, commentId: "123_456", failureClass: "auth" });
+    expect(failed.json.message).toContain("KRISKANAL_SECRET_KEY");
+    expect((await a.get(`/api/v1/removals/${created.id}`)).json.remoteAttempts).toMatchObject([
+      { action: "removal.remote_failed" },
+    ]);
+    const registered = await a.post(
+      "/api/v1/removals",
+      removal({ platform: "facebook", accountId: rotated.id, removeRemote: true, commentId: "123_457" }),
+    );
+    expect(registered.status, registered.text).toBe(201);
+    expect(registered.json.remote).toMatchObject({ ok: false, failureClass: "auth", commentId: "123_457" });
   });
 });

@@ -5,9 +5,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { accounts, DELIVERY_STATUSES, deliveries } from "../../db/schema";
 import type { AppEnv } from "../../deps";
-import { previewUpdate } from "../../dispatcher/preview";
-import { retryDelivery } from "../../dispatcher/retry";
 import { toDeliveryView } from "../../domain/deliveries";
+import { previewUpdate } from "../../domain/preview";
+import { retryDelivery } from "../../domain/retry-delivery";
 import { readJson } from "./auth";
 
 const DeliveryQuery = z.object({

@@ -3,12 +3,12 @@
 // table while deliveries are still under way; without it, the Refresh link does the same.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { retryDelivery } from "../../dispatcher/retry";
 import { mayApprove, publishRight } from "../../domain/access";
 import { listAccounts } from "../../domain/accounts";
 import { listDeliveriesOfUpdate } from "../../domain/deliveries";
 import { requireIncident } from "../../domain/incidents";
 import { updateUrl } from "../../domain/links";
+import { retryDelivery } from "../../domain/retry-delivery";
 import { requireUpdate } from "../../domain/updates";
 import { ConflictError, type FieldError } from "../../errors";
 import { adviceFor, DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "./delivery-advice";

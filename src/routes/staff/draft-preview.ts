@@ -3,10 +3,10 @@
 // publishing. Blocking warnings are the ones the domain would refuse anyway (a personnummer, a
 // borrowing without a reason); the others (too long, needs an image) leave the choice to them.
 import type { Deps } from "../../deps";
-import { previewUpdate } from "../../dispatcher/preview";
 import type { Actor } from "../../domain/actor";
 import type { Incident } from "../../domain/incidents";
 import { findPersonalIdentityNumbers, refusePersonalIdentityNumbers } from "../../domain/personnummer";
+import { previewUpdate } from "../../domain/preview";
 import type { PostUpdateInput } from "../../domain/updates";
 import { AppError } from "../../errors";
 import { PLATFORM_LABEL } from "../../render/view-helpers";

@@ -4,12 +4,12 @@
 import { eq } from "drizzle-orm";
 import { accounts, deliveries } from "../db/schema";
 import type { Deps } from "../deps";
-import { publishRight, requireCan } from "../domain/access";
-import type { Actor } from "../domain/actor";
-import { recordAudit } from "../domain/audit";
-import type { Delivery } from "../domain/deliveries";
-import { requireUpdate } from "../domain/updates";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { publishRight, requireCan } from "./access";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import type { Delivery } from "./deliveries";
+import { requireUpdate } from "./updates";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
