@@ -30,7 +30,8 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
     ...Object.fromEntries(Object.entries(input.variants).map(([p, t]) => [`variants.${p}`, t])),
   });
   const incident = await requireIncident(deps.db, input.incidentId);
-  if (incident.status !== "active") throw new ConflictError("The incident is resolved; reopen it to post updates.");
+  if (incident.status !== "active")
+    throw new ConflictError("incident_resolved", "The incident is resolved; reopen it to post updates.");
   const targets = await resolveTargets(deps.db, actor, incident, input.targets, input.borrowingReason);
   const [{ next }] = await deps.db
     .select({ next: sql<number>`coalesce(max(${updates.number}), 0) + 1` })
