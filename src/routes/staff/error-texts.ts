@@ -29,7 +29,7 @@ const sv: Record<ErrorCode, ErrorText> = {
   nothing_to_change: "Inget är ändrat. Ändra något innan du sparar.",
   department_unknown: "Verksamheten finns inte. Välj en verksamhet i listan.",
   department_retired: "Verksamheten är avvecklad. Välj en aktiv verksamhet.",
-  editor_department_required: "En redaktör måste höra till minst en verksamhet.",
+  editor_department_required: "En redaktör ska ha minst en verksamhet. Välj bland verksamheterna i listan.",
   account_unknown: "Kontot finns inte. Välj ett konto i listan.",
   incident_unknown: "Händelsen finns inte. Välj en händelse i listan.",
   target_unknown: "Ett av de valda kontona finns inte längre. Välj konton i listan.",
