@@ -1,57 +1,156 @@
-// One error type per meaning, mapped to HTTP in one place (toHttpError).
+// One error type per meaning, mapped to HTTP in one place (toHttpError). Every error carries a
+// code from errorCodes and the parameters its words need: clients and the staff pages choose
+// their words by code, so rewording an English message never breaks a page.
 import { ZodError } from "zod";
+
+type Status = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 503;
+
+/** Every code the hub answers with, and its HTTP status (documented in README.md, "Error codes"). */
+export const errorCodes = {
+  // 400: the input is wrong
+  invalid_input: 400,
+  invalid_json: 400,
+  nothing_to_change: 400,
+  department_unknown: 400,
+  department_retired: 400,
+  editor_department_required: 400,
+  account_unknown: 400,
+  incident_unknown: 400,
+  target_unknown: 400,
+  target_closed: 400,
+  account_platform_mismatch: 400,
+  removed_at_in_future: 400,
+  period_ends_in_future: 400,
+  period_starts_in_future: 400,
+  period_reversed: 400,
+  current_password_wrong: 400,
+  // 401: who is asking is unknown
+  unauthorized: 401,
+  wrong_credentials: 401,
+  // 403: known, but not allowed
+  forbidden: 403,
+  role_forbidden: 403,
+  scope_forbidden: 403,
+  token_read_only: 403,
+  csrf_required: 403,
+  account_not_permitted: 403,
+  borrowing_incident_not_active: 403,
+  borrowing_reason_required: 403,
+  editor_own_updates_only: 403,
+  four_eyes: 403,
+  removal_own_department_only: 403,
+  tokens_of_others: 403,
+  token_scopes_too_wide: 403,
+  person_disabled: 403,
+  // 404
+  not_found: 404,
+  // 409: the request is fine but the state does not allow it
+  conflict: 409,
+  incident_resolved: 409,
+  incident_already_resolved: 409,
+  update_withdrawn: 409,
+  update_already_withdrawn: 409,
+  text_unchanged: 409,
+  update_not_awaiting_approval: 409,
+  update_has_no_poster: 409,
+  delivery_not_failed: 409,
+  account_already_registered: 409,
+  account_closed: 409,
+  account_already_closed: 409,
+  snapshot_required: 409,
+  email_taken: 409,
+  last_admin: 409,
+  department_name_taken: 409,
+  department_not_renamable: 409,
+  department_already_retired: 409,
+  department_has_accounts: 409,
+  author_already_told: 409,
+  // 422: well-formed, but the hub refuses to store or do it
+  personnummer_found: 422,
+  no_account: 422,
+  not_supported: 422,
+  no_credential: 422,
+  // 429
+  too_many_requests: 429,
+  sign_in_throttled: 429,
+  // 503
+  database_unavailable: 503,
+} as const satisfies Record<string, Status>;
+
+export type ErrorCode = keyof typeof errorCodes;
+/** The codes answered with one status: each error class takes only its own. */
+type CodeOf<S extends Status> = { [K in ErrorCode]: (typeof errorCodes)[K] extends S ? K : never }[ErrorCode];
+export type ErrorParams = Record<string, string | number>;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(errorCodes, code);
+}
 
 export interface FieldError {
   field: string;
   message: string;
+  /** An ErrorCode, or zod's issue code for input that failed its schema. */
+  code?: string;
+  params?: ErrorParams;
+}
+
+export interface ErrorDetail {
+  fields?: FieldError[];
+  params?: ErrorParams;
 }
 
 export class AppError extends Error {
+  readonly fields?: FieldError[];
+  readonly params?: ErrorParams;
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 503,
-    readonly code: string,
+    readonly status: Status,
+    readonly code: ErrorCode,
     message: string,
-    readonly fields?: FieldError[],
+    detail: ErrorDetail = {},
   ) {
     super(message);
     this.name = new.target.name;
+    this.fields = detail.fields;
+    this.params = detail.params;
   }
 }
 
 export class InvalidInputError extends AppError {
-  constructor(message: string, fields?: FieldError[]) {
-    super(400, "invalid_input", message, fields);
+  constructor(code: CodeOf<400>, message: string, detail?: ErrorDetail) {
+    super(400, code, message, detail);
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(message = "Sign-in or a valid bearer token is required.") {
-    super(401, "unauthorized", message);
+  constructor(code: CodeOf<401> = "unauthorized", message = "Sign-in or a valid bearer token is required.") {
+    super(401, code, message);
   }
 }
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(403, "forbidden", message);
+  constructor(code: CodeOf<403>, message: string, detail?: ErrorDetail) {
+    super(403, code, message, detail);
   }
 }
 export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super(404, "not_found", `${what} was not found.`);
+  /** `what` is a noun the texts know ("incident", "account"); `id` only words the English. */
+  constructor(what: string, id?: string) {
+    const noun = id ? `${what[0].toUpperCase()}${what.slice(1)} ${id}` : `The ${what}`;
+    super(404, "not_found", `${noun} was not found.`, { params: { what } });
   }
 }
 export class ConflictError extends AppError {
-  constructor(message: string, fields?: FieldError[]) {
-    super(409, "conflict", message, fields);
+  constructor(code: CodeOf<409>, message: string, detail?: ErrorDetail) {
+    super(409, code, message, detail);
   }
 }
 /** Well-formed input the hub refuses to store, e.g. a personal identity number in a post. */
 export class UnprocessableError extends AppError {
-  constructor(code: string, message: string, fields?: FieldError[]) {
-    super(422, code, message, fields);
+  constructor(code: CodeOf<422>, message: string, detail?: ErrorDetail) {
+    super(422, code, message, detail);
   }
 }
 export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
-    super(429, "too_many_requests", message);
+  constructor(code: CodeOf<429>, message: string, detail?: ErrorDetail) {
+    super(429, code, message, detail);
   }
 }
 /** The database does not answer (down, unreachable, timed out): try again shortly. */
@@ -64,13 +163,21 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+/** A zod refinement names its own code (params: { code }); other issues keep zod's code. */
 export function fieldsOf(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
+  return error.issues.map((issue) => {
+    const own = issue.code === "custom" ? issue.params?.code : undefined;
+    return {
+      field: issue.path.join(".") || "(body)",
+      code: isErrorCode(own) ? own : issue.code,
+      message: issue.message,
+    };
+  });
 }
 
 export interface HttpError {
   status: number;
-  body: { error: { code: string; message: string; fields?: FieldError[] } };
+  body: { error: { code: string; message: string; fields?: FieldError[]; params?: ErrorParams } };
 }
 
 export function toHttpError(error: unknown): HttpError | null {
@@ -90,7 +197,14 @@ export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof AppError) {
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } },
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.fields ? { fields: error.fields } : {}),
+          ...(error.params ? { params: error.params } : {}),
+        },
+      },
     };
   }
   return null;

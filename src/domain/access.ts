@@ -113,9 +113,21 @@ export function requireCan(actor: Actor, action: Action): void {
   if (can(actor, action)) return;
   const allowed = ALLOWED[actor.role];
   if (allowed === "all" || allowed.has(action)) {
-    throw new ForbiddenError(`This token's scopes (${actor.scopes?.join(", ")}) do not allow ${action}.`);
+    throw new ForbiddenError(
+      "scope_forbidden",
+      `This token's scopes (${actor.scopes?.join(", ")}) do not allow ${action}.`,
+      {
+        params: { scopes: actor.scopes?.join(", ") ?? "", action },
+      },
+    );
   }
-  throw new ForbiddenError(`A ${actor.role} (${SWEDISH_ROLE[actor.role]}) may not ${action.replace(".", " ")}.`);
+  throw new ForbiddenError(
+    "role_forbidden",
+    `A ${actor.role} (${SWEDISH_ROLE[actor.role]}) may not ${action.replace(".", " ")}.`,
+    {
+      params: { role: actor.role, action },
+    },
+  );
 }
 
 export type PublishRight = "own" | "borrow" | "none";
@@ -142,7 +154,10 @@ export function mayChangeUpdate(actor: Actor, action: "update.edit" | "update.wi
 export function requireChangeUpdate(actor: Actor, action: "update.edit" | "update.withdraw", update: Posted): void {
   requireCan(actor, action);
   if (!mayChangeUpdate(actor, action, update)) {
-    throw new ForbiddenError("An editor (redaktör) may change only the updates they posted.");
+    throw new ForbiddenError(
+      "editor_own_updates_only",
+      "An editor (redaktör) may change only the updates they posted.",
+    );
   }
 }
 
@@ -158,7 +173,7 @@ export function mayApprove(actor: Actor, update: Posted): boolean {
 export function requireApprove(actor: Actor, update: Posted): void {
   requireCan(actor, "update.approve");
   if (!mayApprove(actor, update)) {
-    throw new ForbiddenError("Four eyes: a second person must approve; you posted this update yourself.");
+    throw new ForbiddenError("four_eyes", "Four eyes: a second person must approve; you posted this update yourself.");
   }
 }
 

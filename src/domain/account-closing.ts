@@ -36,16 +36,30 @@ export async function closeAccount(
   return deps.db.transaction(async (tx) => {
     const before = await requireAccountRecord(tx, accountId);
     if (before.status === "closed") {
-      throw new ConflictError(`The account was already closed ${viewHelpers.when(before.closedAt)}.`);
+      throw new ConflictError(
+        "account_already_closed",
+        `The account was already closed ${viewHelpers.when(before.closedAt)}.`,
+        {
+          params: before.closedAt ? { closedAt: before.closedAt.toISOString() } : {},
+        },
+      );
     }
     const latest = await latestSnapshotOf(tx, accountId);
     const oldest = now.getTime() - SNAPSHOT_MAX_AGE_DAYS * 86_400_000;
     if (!latest || latest.createdAt.getTime() < oldest) {
       throw new ConflictError(
+        "snapshot_required",
         `An account is archived before it is closed: take a snapshot first (POST /api/v1/accounts/${accountId}/snapshots). ` +
           (latest
             ? `The latest snapshot is from ${latest.createdAt.toISOString()}, older than ${SNAPSHOT_MAX_AGE_DAYS} days.`
             : "The account has no snapshot."),
+        {
+          params: {
+            accountId,
+            maxAgeDays: SNAPSHOT_MAX_AGE_DAYS,
+            ...(latest ? { latestSnapshotAt: latest.createdAt.toISOString() } : {}),
+          },
+        },
       );
     }
     const org = await getOrganisation(tx);

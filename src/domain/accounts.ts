@@ -76,7 +76,7 @@ export const RegisterAccountInput = z.object({
 export const EditAccountInput = z
   .object({ handle: z.string().trim().min(1).max(200).optional(), ...RegistryFields })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change." });
+  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 
 /** The account as an adapter sees it: public settings only, never the credential. */
 export function toAccountTarget(account: Account): AccountTarget {
@@ -133,7 +133,9 @@ export async function registerAccount(
     ...(credential ? checkCredential(adapter, credential) : []),
   ];
   if (problems.length)
-    throw new InvalidInputError(`Invalid input: ${problems.map((p) => p.field).join(", ")}.`, problems);
+    throw new InvalidInputError("invalid_input", `Invalid input: ${problems.map((p) => p.field).join(", ")}.`, {
+      fields: problems,
+    });
   const sealed = credential ? await sealJson(deps.secretKey, credential) : null;
   const now = deps.now();
   const closed = input.status === "closed";
@@ -202,7 +204,9 @@ export async function editAccount(
     problems.push(...checkCredential(adapter, credential));
   }
   if (problems.length)
-    throw new InvalidInputError(`Invalid input: ${problems.map((p) => p.field).join(", ")}.`, problems);
+    throw new InvalidInputError("invalid_input", `Invalid input: ${problems.map((p) => p.field).join(", ")}.`, {
+      fields: problems,
+    });
   if (input.departmentId !== undefined) changes.departmentId = input.departmentId;
   if (input.baseUrl !== undefined) changes.baseUrl = input.baseUrl.replace(/\/+$/, "");
   if (input.publicUrl !== undefined) changes.publicUrl = input.publicUrl;
@@ -267,9 +271,9 @@ export async function listAccounts(db: DbOrTx, raw: unknown = {}): Promise<Accou
 }
 
 export async function requireAccount(db: DbOrTx, id: string): Promise<Account> {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The account");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("account");
   const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
-  if (!row) throw new NotFoundError("The account");
+  if (!row) throw new NotFoundError("account");
   return row;
 }
 
@@ -296,24 +300,39 @@ function checkHandle(platform: Platform, handle: string): FieldError[] {
   const format = HANDLE_FORMATS[platform];
   return format.pattern.test(handle)
     ? []
-    : [{ field: "handle", message: `Not a ${platform} handle; expected something like "${format.example}".` }];
+    : [
+        {
+          field: "handle",
+          code: "invalid_input",
+          message: `Not a ${platform} handle; expected something like "${format.example}".`,
+        },
+      ];
 }
 
 function checkOptions(adapter: PlatformAdapter, options: Record<string, string>): FieldError[] {
   return adapter.requiredOptions
     .filter((key) => !options[key]?.trim())
-    .map((key) => ({ field: `options.${key}`, message: `${adapter.platform} accounts need options.${key}.` }));
+    .map((key) => ({
+      field: `options.${key}`,
+      code: "invalid_input",
+      message: `${adapter.platform} accounts need options.${key}.`,
+    }));
 }
 
 function checkCredential(adapter: PlatformAdapter, credential: Record<string, string>): FieldError[] {
   const known = new Set(adapter.credentialFields);
   const missing = adapter.credentialFields
     .filter((key) => !credential[key])
-    .map((key) => ({ field: `credential.${key}`, message: `${adapter.platform} credentials need ${key}.` }));
+    .map((key) => ({
+      field: `credential.${key}`,
+      code: "invalid_input",
+      message: `${adapter.platform} credentials need ${key}.`,
+    }));
   const unknown = Object.keys(credential)
     .filter((key) => !known.has(key))
     .map((key) => ({
       field: `credential.${key}`,
+      code: "invalid_input",
       message: `Not a ${adapter.platform} credential field; expected ${adapter.credentialFields.join(", ")}.`,
     }));
   return [...missing, ...unknown];
@@ -326,11 +345,26 @@ async function requireActiveDepartment(tx: DbOrTx, id: string): Promise<void> {
     .from(departments)
     .where(eq(departments.id, id));
   if (!row)
-    throw new InvalidInputError("Unknown department.", [{ field: "departmentId", message: "No such department." }]);
+    throw new InvalidInputError("department_unknown", "Unknown department.", {
+      fields: [
+        {
+          field: "departmentId",
+          code: "department_unknown",
+          message: "No such department.",
+          params: { departmentId: id },
+        },
+      ],
+    });
   if (row.retiredAt)
-    throw new InvalidInputError("The department is retired.", [
-      { field: "departmentId", message: "The department is retired; choose an active one." },
-    ]);
+    throw new InvalidInputError("department_retired", "The department is retired.", {
+      fields: [
+        {
+          field: "departmentId",
+          code: "department_retired",
+          message: "The department is retired; choose an active one.",
+        },
+      ],
+    });
 }
 
 async function refuseDuplicate(tx: DbOrTx, platform: Platform, handle: string, exceptId?: string): Promise<void> {
@@ -348,18 +382,21 @@ async function refuseDuplicate(tx: DbOrTx, platform: Platform, handle: string, e
 }
 
 function duplicateError(platform: string, handle: string) {
-  return new ConflictError(`The ${platform} account ${handle} is already registered.`, [
-    { field: "handle", message: "Already registered for this platform." },
-  ]);
+  return new ConflictError("account_already_registered", `The ${platform} account ${handle} is already registered.`, {
+    fields: [{ field: "handle", code: "account_already_registered", message: "Already registered for this platform." }],
+    params: { platform, handle },
+  });
 }
 
 /** A racing registration passes the check but not the unique index. */
 function rethrowDuplicate(error: unknown): never {
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   if (code === "23505")
-    throw new ConflictError("The account is already registered.", [
-      { field: "handle", message: "Already registered for this platform." },
-    ]);
+    throw new ConflictError("account_already_registered", "The account is already registered.", {
+      fields: [
+        { field: "handle", code: "account_already_registered", message: "Already registered for this platform." },
+      ],
+    });
   throw error;
 }
 

@@ -17,16 +17,22 @@ import { resolveTargets } from "./targets";
 import { type PostUpdateDeps, startDelivering, type Update } from "./updates";
 
 async function lockPending(tx: DbOrTx, id: string): Promise<Update> {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The update");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("update");
   const [row] = await tx.select().from(updates).where(eq(updates.id, id)).for("update");
-  if (!row) throw new NotFoundError("The update");
+  if (!row) throw new NotFoundError("update");
   return row;
 }
 
 function requireWaiting(update: Update) {
-  if (update.withdrawnAt) throw new ConflictError("The update was withdrawn.");
+  if (update.withdrawnAt) throw new ConflictError("update_withdrawn", "The update was withdrawn.");
   if (update.state !== "pending_approval") {
-    throw new ConflictError(`The update is not awaiting approval (it is ${update.state}).`);
+    throw new ConflictError(
+      "update_not_awaiting_approval",
+      `The update is not awaiting approval (it is ${update.state}).`,
+      {
+        params: { state: update.state },
+      },
+    );
   }
 }
 
@@ -45,9 +51,10 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
     requireWaiting(before);
     const incident = await requireIncident(tx, before.incidentId);
     const poster = before.postedBy ? await loadActor(tx, before.postedBy, "session") : null;
-    if (!poster) throw new ConflictError("The update has no poster to publish it as.");
+    if (!poster) throw new ConflictError("update_has_no_poster", "The update has no poster to publish it as.");
     const targets = await resolveTargets(tx, poster, incident, before.targets, before.borrowingReason ?? undefined);
-    if (incident.status !== "active") throw new ConflictError("The incident was resolved while the update waited.");
+    if (incident.status !== "active")
+      throw new ConflictError("incident_resolved", "The incident was resolved while the update waited.");
     const [overtaken] = await tx
       .select({ max: sql<number>`max(${updates.number})` })
       .from(updates)

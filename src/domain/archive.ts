@@ -77,7 +77,9 @@ export async function exportPeriod(deps: ExportDeps, actor: Actor, raw: unknown)
   const period = PeriodExportInput.parse(raw);
   const now = deps.now();
   if (period.from.getTime() > now.getTime()) {
-    throw new InvalidInputError("The period starts in the future.", [{ field: "from", message: "In the future." }]);
+    throw new InvalidInputError("period_starts_in_future", "The period starts in the future.", {
+      fields: [{ field: "from", code: "period_starts_in_future", message: "In the future." }],
+    });
   }
   const org = await getOrganisation(deps.db);
   await noteExport(deps, actor, now, { period });

@@ -26,7 +26,9 @@ export async function listBorrowings(db: DbOrTx, actor: Actor, raw: unknown = {}
   const where: SQL[] = [];
   if (!can(actor, "records.read")) {
     if (actor.role !== "editor" || !actor.departmentIds.length) {
-      throw new ForbiddenError(`A ${actor.role} may not read the borrowing record.`);
+      throw new ForbiddenError("role_forbidden", `A ${actor.role} may not read the borrowing record.`, {
+        params: { role: actor.role, action: "borrowing.read" },
+      });
     }
     where.push(inArray(accounts.departmentId, actor.departmentIds));
   }

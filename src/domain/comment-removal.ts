@@ -41,6 +41,7 @@ export async function removeRemoteComment(
     throw new UnprocessableError(
       "not_supported",
       `${account.platform} offers no way to hide or delete comments through its API: remove it on the platform.`,
+      { params: { platform: account.platform } },
     );
   }
   if (!account.credentialCiphertext) {

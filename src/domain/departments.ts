@@ -36,7 +36,7 @@ export async function listDepartments(db: DbOrTx, raw: unknown = {}): Promise<De
 export async function requireDepartment(db: DbOrTx, id: string): Promise<Department> {
   const parsed = z.string().uuid().safeParse(id);
   const [row] = parsed.success ? await db.select().from(departments).where(eq(departments.id, parsed.data)) : [];
-  if (!row) throw new NotFoundError(`Department ${id}`);
+  if (!row) throw new NotFoundError("department", id);
   return row;
 }
 
@@ -63,7 +63,8 @@ export async function renameDepartment(deps: Pick<Deps, "db" | "now">, actor: Ac
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireDepartment(tx, id);
-    if (before.retiredAt) throw new ConflictError("The department is retired and can no longer be renamed.");
+    if (before.retiredAt)
+      throw new ConflictError("department_not_renamable", "The department is retired and can no longer be renamed.");
     if (before.name === input.name) return before;
     await refuseDuplicateName(tx, input.name, before.id);
     const [after] = await tx
@@ -90,15 +91,23 @@ export async function retireDepartment(deps: Pick<Deps, "db" | "now">, actor: Ac
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireDepartment(tx, id);
-    if (before.retiredAt) throw new ConflictError("The department is already retired.");
+    if (before.retiredAt) throw new ConflictError("department_already_retired", "The department is already retired.");
     const owned = await tx
       .select({ id: accounts.id, platform: accounts.platform, handle: accounts.handle })
       .from(accounts)
       .where(and(eq(accounts.departmentId, before.id), eq(accounts.status, "active")));
     if (owned.length) {
       throw new ConflictError(
+        "department_has_accounts",
         `The department still owns active accounts: ${owned.map((a) => `${a.platform} ${a.handle}`).join(", ")}. Move them to another department or close them first.`,
-        owned.map((a) => ({ field: "accounts", message: `Account ${a.id} is active.` })),
+        {
+          fields: owned.map((a) => ({
+            field: "accounts",
+            message: `Account ${a.id} is active.`,
+            params: { accountId: a.id },
+          })),
+          params: { accounts: owned.map((a) => `${a.platform} ${a.handle}`).join(", ") },
+        },
       );
     }
     const [after] = await tx
@@ -130,9 +139,17 @@ async function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: string) 
       ),
     );
   if (clash) {
-    throw new ConflictError(`A department named "${name}" already exists.`, [
-      { field: "name", message: `Department ${clash.id} has this name.` },
-    ]);
+    throw new ConflictError("department_name_taken", `A department named "${name}" already exists.`, {
+      fields: [
+        {
+          field: "name",
+          code: "department_name_taken",
+          message: `Department ${clash.id} has this name.`,
+          params: { name },
+        },
+      ],
+      params: { name },
+    });
   }
 }
 

@@ -65,7 +65,7 @@ export const EditIncidentInput = z
     registrationNumber: z.string().trim().min(1).max(100).nullable().optional(),
     borrowingReason: z.string().trim().min(3).max(500).nullable().optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change." });
+  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 
 export async function editIncident(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
   requireCan(actor, "incident.edit");
@@ -94,9 +94,9 @@ export async function editIncident(deps: Pick<Deps, "db" | "now">, actor: Actor,
 
 export async function requireIncident(db: DbOrTx, id: string): Promise<Incident> {
   const parsed = z.string().uuid().safeParse(id);
-  if (!parsed.success) throw new NotFoundError("The incident");
+  if (!parsed.success) throw new NotFoundError("incident");
   const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
-  if (!row) throw new NotFoundError("The incident");
+  if (!row) throw new NotFoundError("incident");
   return row;
 }
 
@@ -126,7 +126,8 @@ export async function closeIncident(deps: Pick<Deps, "db" | "now">, actor: Actor
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireIncident(tx, id);
-    if (before.status === "resolved") throw new ConflictError("The incident is already resolved.");
+    if (before.status === "resolved")
+      throw new ConflictError("incident_already_resolved", "The incident is already resolved.");
     const [after] = await tx
       .update(incidents)
       .set({ status: "resolved", closedAt: now, closedBy: actor.id || null, updatedAt: now })

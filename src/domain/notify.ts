@@ -203,7 +203,7 @@ export async function listNotificationsFor(db: DbOrTx, actor: Actor, raw: unknow
 }
 
 export async function markNotificationRead(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string) {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The notification");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("notification");
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const [before] = await tx
@@ -211,7 +211,7 @@ export async function markNotificationRead(deps: Pick<Deps, "db" | "now">, actor
       .from(notifications)
       .where(and(eq(notifications.id, id), addressedTo(actor)));
     // Someone else's notification is "not found": its existence is not theirs to learn.
-    if (!before) throw new NotFoundError("The notification");
+    if (!before) throw new NotFoundError("notification");
     if (before.readAt) return before;
     const [after] = await tx.update(notifications).set({ readAt: now }).where(eq(notifications.id, id)).returning();
     await recordAudit(tx, actor, now, {

@@ -117,7 +117,7 @@ export const UpdatePersonInput = z
     password: NewPassword.optional(),
     disabled: z.boolean().optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change." });
+  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 
 /** What a person may change about themselves; everything else is for admins. */
 const SELF_FIELDS = new Set(["name", "title"]);
@@ -129,7 +129,7 @@ export async function updatePerson(deps: Pick<Deps, "db" | "now">, actor: Actor,
     if (actor.id !== id || others.length) {
       requireCan(actor, "people.manage");
     }
-    if (!mayWrite(actor)) throw new ForbiddenError("This token may only read.");
+    if (!mayWrite(actor)) throw new ForbiddenError("token_read_only", "This token may only read.");
   }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   const now = deps.now();
@@ -169,9 +169,9 @@ export async function updatePerson(deps: Pick<Deps, "db" | "now">, actor: Actor,
 }
 
 export async function requirePerson(db: DbOrTx, id: string): Promise<Person> {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The person");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("person");
   const [row] = await db.select().from(people).where(eq(people.id, id));
-  if (!row) throw new NotFoundError("The person");
+  if (!row) throw new NotFoundError("person");
   return row;
 }
 
@@ -220,9 +220,19 @@ export async function editorsOfDepartment(db: DbOrTx, departmentId: string): Pro
 
 function requireEditorDepartments(role: Person["role"], departmentIds: string[]) {
   if (role === "editor" && departmentIds.length === 0) {
-    throw new InvalidInputError("An editor edits the accounts of at least one department.", [
-      { field: "departmentIds", message: "Give at least one department for an editor." },
-    ]);
+    throw new InvalidInputError(
+      "editor_department_required",
+      "An editor edits the accounts of at least one department.",
+      {
+        fields: [
+          {
+            field: "departmentIds",
+            code: "editor_department_required",
+            message: "Give at least one department for an editor.",
+          },
+        ],
+      },
+    );
   }
 }
 
@@ -236,10 +246,14 @@ async function requireDepartments(db: DbOrTx, ids: string[]) {
   const known = new Set(found.map((d) => d.id));
   const missing = unique.filter((id) => !known.has(id));
   if (missing.length) {
-    throw new InvalidInputError(
-      "Unknown or retired departments.",
-      missing.map((id) => ({ field: "departmentIds", message: `Unknown department ${id}.` })),
-    );
+    throw new InvalidInputError("department_unknown", "Unknown or retired departments.", {
+      fields: missing.map((id) => ({
+        field: "departmentIds",
+        code: "department_unknown",
+        message: `Unknown department ${id}.`,
+        params: { departmentId: id },
+      })),
+    });
   }
 }
 
@@ -249,9 +263,9 @@ async function refuseTakenEmail(db: DbOrTx, email: string, exceptId?: string) {
     .from(people)
     .where(and(eq(sql`lower(${people.email})`, email), exceptId ? ne(people.id, exceptId) : undefined));
   if (taken) {
-    throw new ConflictError("A person with this email already exists.", [
-      { field: "email", message: "Already in use." },
-    ]);
+    throw new ConflictError("email_taken", "A person with this email already exists.", {
+      fields: [{ field: "email", code: "email_taken", message: "Already in use." }],
+    });
   }
 }
 
@@ -260,5 +274,6 @@ async function refuseLastAdmin(db: DbOrTx, id: string) {
     .select({ n: count() })
     .from(people)
     .where(and(eq(people.role, "admin"), isNull(people.disabledAt), ne(people.id, id)));
-  if (Number(n) === 0) throw new ConflictError("This is the last active admin; appoint another admin first.");
+  if (Number(n) === 0)
+    throw new ConflictError("last_admin", "This is the last active admin; appoint another admin first.");
 }

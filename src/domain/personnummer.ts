@@ -1,7 +1,7 @@
 // Requirement 9: no personal identity numbers in posts. Finds checksum-valid personnummer and
 // samordningsnummer in any common written form, and says where they are.
 import Personnummer from "personnummer";
-import { UnprocessableError } from "../errors";
+import { type FieldError, UnprocessableError } from "../errors";
 
 // 6 or 8 digits of date, optional separator (-, +, space), 4 digits; not inside a longer number.
 const CANDIDATE = /(?<![\d])(?:\d{2})?\d{6}[-+ ]?\d{4}(?![\d])/g;
@@ -24,23 +24,26 @@ export function findPersonalIdentityNumbers(text: string): Finding[] {
 
 /** Throws 422 naming the field and the character position of every number found. */
 export function refusePersonalIdentityNumbers(fields: Record<string, string | undefined | null>): void {
-  const problems: { field: string; message: string }[] = [];
+  const problems: FieldError[] = [];
   for (const [field, text] of Object.entries(fields)) {
     if (!text) continue;
     for (const f of findPersonalIdentityNumbers(text)) {
-      problems.push({
-        field,
-        message: `Texten innehåller ett personnummer vid tecken ${f.index + 1} ("${mask(f.match)}"). Ta bort det innan publicering.`,
-      });
+      const params = { position: f.index + 1, masked: mask(f.match) };
+      problems.push({ field, code: "personnummer_found", message: personnummerMessage(params), params });
     }
   }
   if (problems.length) {
     throw new UnprocessableError(
-      "personal_identity_number",
+      "personnummer_found",
       `Personnummer får inte publiceras: ${problems.map((p) => p.message).join(" ")}`,
-      problems,
+      { fields: problems, params: { count: problems.length } },
     );
   }
+}
+
+// The API's message stays Swedish, as it always was; the staff pages word it from the code.
+function personnummerMessage(p: { position: number; masked: string }): string {
+  return `Texten innehåller ett personnummer vid tecken ${p.position} ("${p.masked}"). Ta bort det innan publicering.`;
 }
 
 function mask(pin: string): string {

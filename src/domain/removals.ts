@@ -57,17 +57,29 @@ export async function registerRemoval(deps: Pick<Deps, "db" | "now" | "config">,
   const now = deps.now();
   const removedAt = input.removedAt ?? now;
   if (removedAt.getTime() > now.getTime() + 60_000) {
-    throw new InvalidInputError("removedAt is in the future.", [{ field: "removedAt", message: "In the future." }]);
+    throw new InvalidInputError("removed_at_in_future", "removedAt is in the future.", {
+      fields: [{ field: "removedAt", code: "removed_at_in_future", message: "In the future." }],
+    });
   }
   return deps.db.transaction(async (tx) => {
     const account = input.accountId ? await accountOf(tx, input.accountId) : null;
     if (account && account.platform !== input.platform) {
-      throw new InvalidInputError("The account is on another platform.", [
-        { field: "platform", message: `Account ${account.handle} is on ${account.platform}.` },
-      ]);
+      throw new InvalidInputError("account_platform_mismatch", "The account is on another platform.", {
+        fields: [
+          {
+            field: "platform",
+            code: "account_platform_mismatch",
+            message: `Account ${account.handle} is on ${account.platform}.`,
+            params: { handle: account.handle, platform: account.platform },
+          },
+        ],
+      });
     }
     if (actor.role === "editor" && !(account?.departmentId && actor.departmentIds.includes(account.departmentId))) {
-      throw new ForbiddenError("An editor registers removals only on their own department's accounts.");
+      throw new ForbiddenError(
+        "removal_own_department_only",
+        "An editor registers removals only on their own department's accounts.",
+      );
     }
     if (input.incidentId) {
       const [incident] = await tx
@@ -75,7 +87,9 @@ export async function registerRemoval(deps: Pick<Deps, "db" | "now" | "config">,
         .from(incidents)
         .where(eq(incidents.id, input.incidentId));
       if (!incident) {
-        throw new InvalidInputError("Unknown incident.", [{ field: "incidentId", message: "No such incident." }]);
+        throw new InvalidInputError("incident_unknown", "Unknown incident.", {
+          fields: [{ field: "incidentId", code: "incident_unknown", message: "No such incident." }],
+        });
       }
     }
     const org = await getOrganisation(tx);
@@ -128,7 +142,11 @@ async function accountOf(db: DbOrTx, id: string) {
     })
     .from(accounts)
     .where(eq(accounts.id, id));
-  if (!account) throw new InvalidInputError("Unknown account.", [{ field: "accountId", message: "No such account." }]);
+  if (!account) {
+    throw new InvalidInputError("account_unknown", "Unknown account.", {
+      fields: [{ field: "accountId", code: "account_unknown", message: "No such account." }],
+    });
+  }
   return account;
 }
 
@@ -164,9 +182,9 @@ function possessive(name: string): string {
 }
 
 export async function requireRemoval(db: DbOrTx, id: string): Promise<Removal> {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The removal");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("removal");
   const [row] = await db.select().from(removals).where(eq(removals.id, id));
-  if (!row) throw new NotFoundError("The removal");
+  if (!row) throw new NotFoundError("removal");
   return row;
 }
 
@@ -221,7 +239,8 @@ export async function markAuthorNotified(deps: Pick<Deps, "db" | "now">, actor: 
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireRemoval(tx, id);
-    if (before.authorNotified) throw new ConflictError("The author is already recorded as told.");
+    if (before.authorNotified)
+      throw new ConflictError("author_already_told", "The author is already recorded as told.");
     const [after] = await tx.update(removals).set({ authorNotified: true }).where(eq(removals.id, id)).returning();
     await recordAudit(tx, actor, now, {
       action: "removal.author_notified",

@@ -25,17 +25,30 @@ export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor
           .where(eq(deliveries.id, id))
           .for("update", { of: deliveries })
       : [];
-    if (!row) throw new NotFoundError("The delivery");
+    if (!row) throw new NotFoundError("delivery");
     const { delivery: before, account } = row;
     if (publishRight(actor, account) === "none") {
-      throw new ForbiddenError(`You may not publish through ${account.platform} ${account.handle}.`);
+      throw new ForbiddenError(
+        "account_not_permitted",
+        `You may not publish through ${account.platform} ${account.handle}.`,
+        {
+          params: { platform: account.platform, handle: account.handle },
+        },
+      );
     }
     if (before.status !== "failed") {
-      throw new ConflictError(`Only a failed delivery can be retried; this one is ${before.status}.`);
+      throw new ConflictError(
+        "delivery_not_failed",
+        `Only a failed delivery can be retried; this one is ${before.status}.`,
+        {
+          params: { status: before.status },
+        },
+      );
     }
     // A farewell has no update; it belongs to the closing account.
     const update = before.updateId ? await requireUpdate(tx, before.updateId) : null;
-    if (update?.withdrawnAt && before.kind !== "retract") throw new ConflictError("The update has been withdrawn.");
+    if (update?.withdrawnAt && before.kind !== "retract")
+      throw new ConflictError("update_withdrawn", "The update has been withdrawn.");
     const checked = before.failureClass === "unconfirmed" ? ", som har kontrollerat att inlägget saknas" : "";
     const [after] = await tx
       .update(deliveries)

@@ -38,7 +38,8 @@ export async function verifyAccountRights(
 ): Promise<{ account: Account; rights: RightsRecord }> {
   requireCan(actor, "account.verify");
   const account = await requireAccountRow(deps.db, accountId);
-  if (account.status !== "active") throw new ConflictError("The account is closed; closed accounts are not checked.");
+  if (account.status !== "active")
+    throw new ConflictError("account_closed", "The account is closed; closed accounts are not checked.");
   const rights = await askPlatform(deps, account);
   const updated = await recordRights(deps, actor, account, rights);
   return { account: updated, rights };
@@ -103,7 +104,7 @@ export function rightsBlock(
 async function requireAccountRow(db: DbOrTx, id: string): Promise<Account> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
   const [row] = uuid ? await db.select().from(accounts).where(eq(accounts.id, id)) : [];
-  if (!row) throw new NotFoundError(`Account ${id}`);
+  if (!row) throw new NotFoundError("account", id);
   return row;
 }
 

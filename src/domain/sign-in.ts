@@ -24,7 +24,9 @@ export const SignInInput = z.object({
 export class SignInThrottledError extends TooManyRequestsError {
   constructor(readonly retryAfterSeconds: number) {
     super(
+      "sign_in_throttled",
       `För många misslyckade inloggningar. Försök igen om ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minuter.`,
+      { params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) } },
     );
   }
 }
@@ -46,7 +48,7 @@ export async function signIn(
   const ok = (await verifyPassword(input.password, person?.passwordHash ?? null)) && !person?.disabledAt;
   if (!ok || !person) {
     await deps.db.insert(signInAttempts).values({ email: input.email, succeeded: false, at: now });
-    throw new UnauthorizedError(WRONG_CREDENTIALS);
+    throw new UnauthorizedError("wrong_credentials", WRONG_CREDENTIALS);
   }
   const rehash = person.passwordHash && needsRehash(person.passwordHash) ? await hashPassword(input.password) : null;
   return deps.db.transaction(async (tx) => {
@@ -123,9 +125,11 @@ export async function changePassword(
   await refuseWhileThrottled(deps.db, email, now);
   if (!(await verifyPassword(input.currentPassword, person.passwordHash))) {
     await deps.db.insert(signInAttempts).values({ email, succeeded: false, at: now });
-    throw new InvalidInputError("Det nuvarande lösenordet stämmer inte.", [
-      { field: "currentPassword", message: "Det nuvarande lösenordet stämmer inte." },
-    ]);
+    throw new InvalidInputError("current_password_wrong", "Det nuvarande lösenordet stämmer inte.", {
+      fields: [
+        { field: "currentPassword", code: "current_password_wrong", message: "Det nuvarande lösenordet stämmer inte." },
+      ],
+    });
   }
   const passwordHash = await hashPassword(input.newPassword);
   await deps.db.transaction(async (tx) => {

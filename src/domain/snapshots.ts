@@ -34,14 +34,18 @@ export async function takeSnapshot(
   const now = deps.now();
   const to = input.to ?? now;
   if (to.getTime() > now.getTime()) {
-    throw new InvalidInputError("The period cannot end in the future.", [{ field: "to", message: "In the future." }]);
+    throw new InvalidInputError("period_ends_in_future", "The period cannot end in the future.", {
+      fields: [{ field: "to", code: "period_ends_in_future", message: "In the future." }],
+    });
   }
   return deps.db.transaction(async (tx) => {
     const account = await requireAccountRecord(tx, accountId);
     const previous = await latestSnapshotOf(tx, account.id);
     const from = input.from ?? previous?.periodTo ?? account.createdAt;
     if (from.getTime() > to.getTime()) {
-      throw new InvalidInputError("The period starts after it ends.", [{ field: "from", message: "After to." }]);
+      throw new InvalidInputError("period_reversed", "The period starts after it ends.", {
+        fields: [{ field: "from", code: "period_reversed", message: "After to." }],
+      });
     }
     const org = await getOrganisation(tx);
     const data = toCanonical({
@@ -136,9 +140,9 @@ async function deliveriesInPeriod(tx: DbOrTx, accountId: string, from: Date, to:
 }
 
 export async function requireAccountRecord(db: DbOrTx, id: string) {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The account");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("account");
   const [account] = await db.select(ACCOUNT_RECORD_COLUMNS).from(accounts).where(eq(accounts.id, id));
-  if (!account) throw new NotFoundError("The account");
+  if (!account) throw new NotFoundError("account");
   return account;
 }
 
@@ -169,12 +173,12 @@ export async function listSnapshots(db: DbOrTx, actor: Actor, accountId: string)
 /** One snapshot with its data, and whether the data still matches the stored checksum. */
 export async function getSnapshot(db: DbOrTx, actor: Actor, accountId: string, id: string) {
   requireReadSnapshots(actor);
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The snapshot");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("snapshot");
   const [row] = await db
     .select()
     .from(snapshots)
     .where(and(eq(snapshots.id, id), eq(snapshots.accountId, accountId)));
-  if (!row) throw new NotFoundError("The snapshot");
+  if (!row) throw new NotFoundError("snapshot");
   const intact = (await sha256Hex(canonicalJson(row.data))) === row.sha256;
   return { snapshot: row, intact };
 }

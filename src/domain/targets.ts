@@ -35,10 +35,22 @@ export async function resolveTargets(
     const missing = targets.filter((t) => !found.has(t));
     const closed = rows.filter((r) => r.status !== "active").map((r) => r.id);
     if (missing.length || closed.length) {
-      throw new InvalidInputError("Some targets are not active accounts.", [
-        ...missing.map((id) => ({ field: "targets", message: `Unknown account ${id}.` })),
-        ...closed.map((id) => ({ field: "targets", message: `Account ${id} is closed.` })),
-      ]);
+      throw new InvalidInputError("invalid_input", "Some targets are not active accounts.", {
+        fields: [
+          ...missing.map((id) => ({
+            field: "targets",
+            code: "target_unknown",
+            message: `Unknown account ${id}.`,
+            params: { accountId: id },
+          })),
+          ...closed.map((id) => ({
+            field: "targets",
+            code: "target_closed",
+            message: `Account ${id} is closed.`,
+            params: { accountId: id },
+          })),
+        ],
+      });
     }
   }
   const result: Target[] = [];
@@ -46,18 +58,29 @@ export async function resolveTargets(
     const right = publishRight(actor, account);
     if (right === "none") {
       if (targets === "all") continue;
-      throw new ForbiddenError(`You may not publish through ${account.platform} ${account.handle}.`);
+      throw new ForbiddenError(
+        "account_not_permitted",
+        `You may not publish through ${account.platform} ${account.handle}.`,
+        {
+          params: { platform: account.platform, handle: account.handle },
+        },
+      );
     }
     result.push({ account, borrowed: right === "borrow" });
   }
   if (result.some((t) => t.borrowed)) {
     if (incident.status !== "active") {
-      throw new ForbiddenError("Department accounts can be borrowed only while the incident is active.");
+      throw new ForbiddenError(
+        "borrowing_incident_not_active",
+        "Department accounts can be borrowed only while the incident is active.",
+      );
     }
     if (!(borrowingReason ?? incident.borrowingReason)) {
       const names = result.filter((t) => t.borrowed).map((t) => `${t.account.platform} ${t.account.handle}`);
       throw new ForbiddenError(
+        "borrowing_reason_required",
         `Publishing through ${names.join(", ")} borrows another department's account: give borrowingReason, or set the incident's standing reason.`,
+        { params: { accounts: names.join(", ") } },
       );
     }
   }

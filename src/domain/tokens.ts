@@ -35,15 +35,16 @@ export const IssueTokenInput = z.object({
 /** Admins issue tokens for anyone; a person for themselves. The token is returned only here. */
 export async function issuePersonToken(deps: Pick<Deps, "db" | "now">, actor: Actor, personId: string, raw: unknown) {
   const input = IssueTokenInput.parse(raw);
-  if (!mayManagePerson(actor, personId)) throw new ForbiddenError("Only admins issue tokens for other people.");
+  if (!mayManagePerson(actor, personId))
+    throw new ForbiddenError("tokens_of_others", "Only admins issue tokens for other people.");
   // A token may not carry more than the token that creates it.
   if (!scopesCover(actor.scopes, input.scopes)) {
-    throw new ForbiddenError("A token cannot issue a token with wider scopes than its own.");
+    throw new ForbiddenError("token_scopes_too_wide", "A token cannot issue a token with wider scopes than its own.");
   }
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const person = await requirePerson(tx, personId);
-    if (person.disabledAt) throw new ForbiddenError("The person is disabled.");
+    if (person.disabledAt) throw new ForbiddenError("person_disabled", "The person is disabled.");
     const issued = await issueToken(tx, personId, input.name, now, [...new Set(input.scopes)]);
     await recordAudit(tx, actor, now, {
       action: "token.issued",
@@ -68,19 +69,21 @@ export function toTokenView(t: ApiToken) {
 }
 
 export async function listTokensOf(db: DbOrTx, actor: Actor, personId: string) {
-  if (!mayManagePerson(actor, personId)) throw new ForbiddenError("Only admins see other people's tokens.");
+  if (!mayManagePerson(actor, personId))
+    throw new ForbiddenError("tokens_of_others", "Only admins see other people's tokens.");
   await requirePerson(db, personId);
   return db.select().from(apiTokens).where(eq(apiTokens.personId, personId)).orderBy(desc(apiTokens.createdAt));
 }
 
 /** Revoking is idempotent; the row stays as the record that the token existed. */
 export async function revokeToken(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string) {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The token");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("token");
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const [before] = await tx.select().from(apiTokens).where(eq(apiTokens.id, id));
-    if (!before) throw new NotFoundError("The token");
-    if (!mayManagePerson(actor, before.personId)) throw new ForbiddenError("Only admins revoke other people's tokens.");
+    if (!before) throw new NotFoundError("token");
+    if (!mayManagePerson(actor, before.personId))
+      throw new ForbiddenError("tokens_of_others", "Only admins revoke other people's tokens.");
     if (before.revokedAt) return before;
     const [after] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning();
     await recordAudit(tx, actor, now, {

@@ -175,9 +175,9 @@ export async function startDelivering(
 }
 
 export async function requireUpdate(db: DbOrTx, id: string): Promise<Update> {
-  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("The update");
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("update");
   const [row] = await db.select().from(updates).where(eq(updates.id, id));
-  if (!row) throw new NotFoundError("The update");
+  if (!row) throw new NotFoundError("update");
   return row;
 }
 
@@ -195,8 +195,8 @@ export async function editUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, i
   return deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
     requireChangeUpdate(actor, "update.edit", before);
-    if (before.withdrawnAt) throw new ConflictError("A withdrawn update cannot be edited.");
-    if (before.body === input.body) throw new ConflictError("The text is unchanged.");
+    if (before.withdrawnAt) throw new ConflictError("update_withdrawn", "A withdrawn update cannot be edited.");
+    if (before.body === input.body) throw new ConflictError("text_unchanged", "The text is unchanged.");
     const revision = before.revision + 1;
     await tx.insert(updateRevisions).values({
       updateId: id,
@@ -235,7 +235,7 @@ export async function withdrawUpdate(deps: Pick<Deps, "db" | "now">, actor: Acto
   return deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
     requireChangeUpdate(actor, "update.withdraw", before);
-    if (before.withdrawnAt) throw new ConflictError("The update is already withdrawn.");
+    if (before.withdrawnAt) throw new ConflictError("update_already_withdrawn", "The update is already withdrawn.");
     const [after] = await tx
       .update(updates)
       .set({ withdrawnAt: now, withdrawnReason: input.reason, withdrawnBy: actor.id || null })

@@ -30,7 +30,7 @@ describe("telling an outage from other failures", () => {
       withCode("23505", "duplicate key value violates unique constraint"),
       withCode("42P01", 'relation "x" does not exist'),
       withCode("28P01", "password authentication failed"),
-      new ConflictError("taken"),
+      new ConflictError("conflict", "taken"),
       new TypeError("x is undefined"),
     ]) {
       expect(isDatabaseUnavailable(wrapped(error)), error.message).toBe(false);

@@ -151,6 +151,8 @@ describe("crisis borrowing", () => {
       targets: [vaAccount.id],
     });
     expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe("borrowing_reason_required");
+    expect(res.json.error.params.accounts).toContain(vaAccount.handle);
     expect(res.json.error.message).toContain(vaAccount.handle);
     expect(res.json.error.message).toContain("borrowingReason");
     expect(await rowsOf(incident.id)).toEqual({ updates: [], borrowings: [] });

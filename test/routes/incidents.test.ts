@@ -38,6 +38,8 @@ describe("incidents API", () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("invalid_input");
+    // Each field error names zod's issue code, so a client can word it in its own language.
+    expect(res.json.error.fields.find((f: { field: string }) => f.field === "title").code).toBe("too_small");
     expect(res.json.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(["areas", "severity", "title"]);
     const after = await api(hub, hub.token).get("/api/v1/incidents");
     expect(after.json.incidents.length).toBe(before.json.incidents.length);
@@ -56,6 +58,7 @@ describe("incidents API", () => {
     expect(bad.json.error.code).toBe("unauthorized");
     const missing = await api(hub, hub.token).get("/api/v1/incidents/00000000-0000-4000-8000-000000000000");
     expect(missing.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: "not_found", params: { what: "incident" } });
     expect((await api(hub, hub.token).get("/api/v1/incidents/not-a-uuid")).status).toBe(404);
   });
 
@@ -72,13 +75,16 @@ describe("incidents API", () => {
     const one = (await a.post("/api/v1/incidents", { title: "Strömavbrott", severity: "major" })).json;
     const closedWithout = await a.post(`/api/v1/incidents/${one.id}/close`);
     expect(closedWithout.json).toMatchObject({ status: "resolved", allClearPosted: false });
-    expect((await a.post(`/api/v1/incidents/${one.id}/close`)).status).toBe(409);
+    const again = await a.post(`/api/v1/incidents/${one.id}/close`);
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe("incident_already_resolved");
     const two = (await a.post("/api/v1/incidents", { title: "Skolan utrymd", severity: "critical" })).json;
     await a.post(`/api/v1/incidents/${two.id}/updates`, { body: "Faran är över.", kind: "all_clear" });
     const closedWith = await a.post(`/api/v1/incidents/${two.id}/close`);
     expect(closedWith.json).toMatchObject({ status: "resolved", allClearPosted: true });
     const late = await a.post(`/api/v1/incidents/${two.id}/updates`, { body: "En sen rad." });
     expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe("incident_resolved");
   });
 
   test("every write is in the audit log with its actor", async () => {

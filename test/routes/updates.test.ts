@@ -93,8 +93,13 @@ describe("updates", () => {
     for (const pin of ["19121212-1212", "121212-1212", "201212121212", "121212+1212"]) {
       const res = await a.post(`/api/v1/incidents/${incident.id}/updates`, { body: `Kontakta ${pin} för info.` });
       expect(res.status).toBe(422);
-      expect(res.json.error.code).toBe("personal_identity_number");
-      expect(res.json.error.fields[0]).toMatchObject({ field: "body" });
+      expect(res.json.error.code).toBe("personnummer_found");
+      expect(res.json.error.fields[0]).toMatchObject({
+        field: "body",
+        code: "personnummer_found",
+        params: { position: 10 },
+      });
+      expect(res.json.error.fields[0].params.masked).not.toContain(pin.slice(-4));
       expect(res.json.error.message).toContain("tecken 10");
       expect(res.json.error.message).not.toContain(pin);
     }

@@ -15,19 +15,24 @@ export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new UnauthorizedError("Send Authorization: Bearer <token>.");
+    if (!match) throw new UnauthorizedError("unauthorized", "Send Authorization: Bearer <token>.");
     const actor = await authenticateToken(deps.db, match[1], deps.now());
-    if (!actor) throw new UnauthorizedError("The bearer token is unknown or revoked.");
-    if (!isSafeMethod(c.req.method) && !mayWrite(actor)) throw new ForbiddenError("This token may only read.");
+    if (!actor) throw new UnauthorizedError("unauthorized", "The bearer token is unknown or revoked.");
+    if (!isSafeMethod(c.req.method) && !mayWrite(actor))
+      throw new ForbiddenError("token_read_only", "This token may only read.");
     c.set("actor", actor);
     return next();
   }
   const resolved = await readStaffSession(c);
-  if (!resolved) throw new UnauthorizedError("Send Authorization: Bearer <token>, or sign in at /staff/login.");
+  if (!resolved)
+    throw new UnauthorizedError("unauthorized", "Send Authorization: Bearer <token>, or sign in at /staff/login.");
   // A cookie rides along with any request the browser makes, so a write must also prove it
   // came from our own page: the session's CSRF token in the x-csrf-token header.
   if (!isSafeMethod(c.req.method) && !csrfMatches(resolved.session, c.req.header("x-csrf-token"))) {
-    throw new ForbiddenError("A signed-in write needs the session's CSRF token in the x-csrf-token header.");
+    throw new ForbiddenError(
+      "csrf_required",
+      "A signed-in write needs the session's CSRF token in the x-csrf-token header.",
+    );
   }
   c.set("actor", resolved.actor);
   await next();
@@ -40,13 +45,15 @@ export async function readJson(c: Context<AppEnv>): Promise<Record<string, unkno
   try {
     const value = JSON.parse(text);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new InvalidInputError("The request body must be a JSON object.", [
-        { field: "(body)", message: "Expected an object." },
-      ]);
+      throw new InvalidInputError("invalid_json", "The request body must be a JSON object.", {
+        fields: [{ field: "(body)", code: "invalid_json", message: "Expected an object." }],
+      });
     }
     return value as Record<string, unknown>;
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError("The request body is not valid JSON.", [{ field: "(body)", message: "Invalid JSON." }]);
+    throw new InvalidInputError("invalid_json", "The request body is not valid JSON.", {
+      fields: [{ field: "(body)", code: "invalid_json", message: "Invalid JSON." }],
+    });
   }
 }

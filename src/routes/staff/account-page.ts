@@ -33,7 +33,7 @@ const CLOSE_MESSAGES: Record<string, string> = {
 
 /** The domain refuses to close an account whose latest snapshot is missing or too old. */
 function needsSnapshot(error: unknown): boolean {
-  return error instanceof ConflictError && /take a snapshot first/.test(error.message);
+  return error instanceof ConflictError && error.code === "snapshot_required";
 }
 
 async function accountPage(

@@ -6,7 +6,8 @@ import { type Action, can, roleLabel } from "../../domain/access";
 import { getOrganisation } from "../../domain/organisation";
 import { revokeSession } from "../../domain/sessions";
 import { changePassword, SignInThrottledError, signIn } from "../../domain/sign-in";
-import { AppError, type FieldError, fieldsOf } from "../../errors";
+import { AppError, type FieldError, fieldsOf, isErrorCode } from "../../errors";
+import { errorText } from "./error-texts";
 import {
   clearSessionCookie,
   csrfTokenOf,
@@ -72,8 +73,15 @@ function formFields(form: Record<string, unknown>): Record<string, string> {
 /** Domain errors as Swedish field errors for the form's error summary. */
 function toFormErrors(error: unknown, fallbackField: string): FieldError[] | null {
   if (error instanceof ZodError) return fieldsOf(error);
-  if (error instanceof AppError)
-    return error.fields?.length ? error.fields : [{ field: fallbackField, message: error.message }];
+  if (error instanceof AppError) {
+    const params = error.params ?? {};
+    return error.fields?.length
+      ? error.fields.map((f) => ({
+          field: f.field,
+          message: isErrorCode(f.code) ? errorText(f.code, { ...params, ...f.params }) : f.message,
+        }))
+      : [{ field: fallbackField, message: errorText(error.code, params) }];
+  }
   return null;
 }
 
