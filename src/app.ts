@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./deps";
 import { toHttpError } from "./errors";
 import { api } from "./routes/api/index";
+import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
 import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
@@ -27,6 +28,7 @@ export function createApp() {
     const page = await notFound(c.env.deps, "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.");
     return c.html(page.body, 404, { "cache-control": "public, max-age=10" });
   });
+  app.use("*", limitBodySize);
   app.route("/", health);
   app.route("/api/v1", api);
   app.route("/staff", staffSignIn);
