@@ -6,6 +6,7 @@ import { toHttpError } from "./errors";
 import { api } from "./routes/api/index";
 import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
+import { refuseMalformedInput } from "./routes/malformed-input";
 import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
@@ -29,6 +30,7 @@ export function createApp() {
     return c.html(page.body, 404, { "cache-control": "public, max-age=10" });
   });
   app.use("*", limitBodySize);
+  app.use("*", refuseMalformedInput);
   app.route("/", health);
   app.route("/api/v1", api);
   app.route("/staff", staffSignIn);

@@ -9,6 +9,7 @@ import { csrfMatches } from "../../domain/sessions";
 import { authenticateToken } from "../../domain/tokens";
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../errors";
 import { isSafeMethod, readStaffSession } from "../staff/session";
+import { unstorableTextFields } from "../unstorable-text";
 
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.env;
@@ -43,6 +44,10 @@ export async function readJson(c: Context<AppEnv>): Promise<Record<string, unkno
       throw new InvalidInputError("The request body must be a JSON object.", [
         { field: "(body)", message: "Expected an object." },
       ]);
+    }
+    const unstorable = unstorableTextFields(value);
+    if (unstorable.length) {
+      throw new InvalidInputError(`Invalid input: ${unstorable.map((f) => f.field).join(", ")}.`, unstorable);
     }
     return value as Record<string, unknown>;
   } catch (error) {

@@ -1,8 +1,9 @@
 // Form posts in, Swedish error summaries out. Domain functions speak English to API clients;
 // the staff pages say the same things in Swedish, next to the field they concern.
 import { ZodError } from "zod";
-import { AppError, type FieldError, fieldsOf } from "../../errors";
+import { AppError, type FieldError, fieldsOf, InvalidInputError } from "../../errors";
 import { viewHelpers } from "../../render/view-helpers";
+import { unstorableFormFields } from "../unstorable-text";
 
 export type Form = Record<string, string | string[]>;
 
@@ -13,6 +14,10 @@ export async function readForm(req: { parseBody(options: { all: true }): Promise
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === "string") form[key] = value;
     else if (Array.isArray(value)) form[key] = value.filter((v): v is string => typeof v === "string");
+  }
+  const unstorable = unstorableFormFields(form);
+  if (unstorable.length) {
+    throw new InvalidInputError(`Invalid input: ${unstorable.map((f) => f.field).join(", ")}.`, unstorable);
   }
   return form;
 }

@@ -5,8 +5,9 @@ import type { AppEnv } from "../../deps";
 import { type Action, can, roleLabel } from "../../domain/access";
 import { getOrganisation } from "../../domain/organisation";
 import { revokeSession } from "../../domain/sessions";
-import { changePassword, SignInThrottledError, signIn } from "../../domain/sign-in";
+import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/sign-in";
 import { AppError, type FieldError, fieldsOf } from "../../errors";
+import { unstorableFormFields } from "../unstorable-text";
 import {
   clearSessionCookie,
   csrfTokenOf,
@@ -105,6 +106,9 @@ export const staffSignIn = new Hono<AppEnv>()
     if (!(await loginCsrfMatches(c))) {
       return again([{ field: "email", message: "Sidan hade gått ut. Försök logga in igen." }], 403);
     }
+    if (unstorableFormFields(form).length) {
+      return again([{ field: "email", message: WRONG_CREDENTIALS }], 400);
+    }
     try {
       const { session } = await signIn(c.env.deps, { email: form.email ?? "", password: form.password ?? "" });
       setSessionCookie(c, session);
@@ -128,6 +132,14 @@ export const staffSignIn = new Hono<AppEnv>()
   )
   .post("/password", requireStaffSession, async (c) => {
     const form = formFields(await c.req.parseBody());
+    const unstorable = unstorableFormFields(form);
+    if (unstorable.length) {
+      const errors = unstorable.map((f) => ({
+        field: f.field,
+        message: "Texten innehåller tecken som inte går att spara.",
+      }));
+      return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), errors }, 400);
+    }
     try {
       await changePassword(c.env.deps, c.get("actor"), sessionIdOf(c), {
         currentPassword: form.currentPassword ?? "",
