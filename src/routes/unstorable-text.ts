@@ -18,7 +18,7 @@ function walk(value: unknown, path: string, fields: FieldError[]) {
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, `${path}.${i}`, fields));
+    for (const [i, item] of value.entries()) walk(item, `${path}.${i}`, fields);
     return;
   }
   if (value && typeof value === "object") {
