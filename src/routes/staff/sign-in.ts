@@ -7,6 +7,7 @@ import { getOrganisation } from "../../domain/organisation";
 import { revokeSession } from "../../domain/sessions";
 import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/sign-in";
 import { AppError, type FieldError, fieldsOf } from "../../errors";
+import { clientAddressOf } from "../client-address";
 import { unstorableFormFields } from "../unstorable-text";
 import {
   clearSessionCookie,
@@ -110,7 +111,11 @@ export const staffSignIn = new Hono<AppEnv>()
       return again([{ field: "email", message: WRONG_CREDENTIALS }], 400);
     }
     try {
-      const { session } = await signIn(c.env.deps, { email: form.email ?? "", password: form.password ?? "" });
+      const { session } = await signIn(
+        c.env.deps,
+        { email: form.email ?? "", password: form.password ?? "" },
+        clientAddressOf(c),
+      );
       setSessionCookie(c, session);
       return c.redirect(next, 303);
     } catch (error) {
@@ -141,11 +146,17 @@ export const staffSignIn = new Hono<AppEnv>()
       return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), errors }, 400);
     }
     try {
-      await changePassword(c.env.deps, c.get("actor"), sessionIdOf(c), {
-        currentPassword: form.currentPassword ?? "",
-        newPassword: form.newPassword ?? "",
-        confirmPassword: form.confirmPassword ?? "",
-      });
+      await changePassword(
+        c.env.deps,
+        c.get("actor"),
+        sessionIdOf(c),
+        {
+          currentPassword: form.currentPassword ?? "",
+          newPassword: form.newPassword ?? "",
+          confirmPassword: form.confirmPassword ?? "",
+        },
+        clientAddressOf(c),
+      );
       return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), changed: true });
     } catch (error) {
       if (error instanceof SignInThrottledError) c.header("retry-after", String(error.retryAfterSeconds));
