@@ -5,12 +5,15 @@ import { toServiceUnavailable } from "./db/unavailable";
 import type { AppEnv } from "./deps";
 import { ServiceUnavailableError, toHttpError } from "./errors";
 import { api } from "./routes/api/index";
+import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
+import { refuseMalformedInput } from "./routes/malformed-input";
 import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
+import { limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
 
@@ -37,6 +40,15 @@ export function createApp() {
     const page = await notFound(c.env.deps, "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.");
     return c.html(page.body, 404, { "cache-control": "public, max-age=10" });
   });
+  app.use(
+    "/api/*",
+    limitRequestRate((config) => config.apiRateLimit, "json"),
+  );
+  // Public pages and feeds: everything outside the API, the staff interface and the health check.
+  const publicRate = limitRequestRate((config) => config.publicRateLimit, "text");
+  app.use("*", (c, next) => (/^\/(api|staff|health)(\/|$)/.test(c.req.path) ? next() : publicRate(c, next)));
+  app.use("*", limitBodySize);
+  app.use("*", refuseMalformedInput);
   app.route("/", health);
   app.route("/api/v1", api);
   app.route("/staff", staffSignIn);

@@ -26,6 +26,19 @@ const ConfigSchema = z.object({
   KRISKANAL_WEBHOOK_URL: z.string().url().optional(),
   KRISKANAL_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   KRISKANAL_LOG: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  KRISKANAL_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  KRISKANAL_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  KRISKANAL_TRUST_PROXY: flag(false),
+  KRISKANAL_API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  KRISKANAL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
 });
 
 export interface Config {
@@ -48,6 +61,16 @@ export interface Config {
   /** Signs every webhook body (HMAC-SHA256) so the receiver can tell it came from this hub. */
   webhookSecret?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** The largest JSON or form body read; a larger one is refused with 413 before it is read. */
+  maxBodyBytes: number;
+  /** The largest body an upload route may read (none yet; kept apart from maxBodyBytes). */
+  maxUploadBytes: number;
+  /** Take the client address from X-Forwarded-For: only behind a proxy that sets it. */
+  trustProxy: boolean;
+  /** Requests per minute per client address on /api; 0 turns the limit off. */
+  apiRateLimit: number;
+  /** Requests per minute per client address on public pages and feeds; 0 turns the limit off. */
+  publicRateLimit: number;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -80,5 +103,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webhookUrl: e.KRISKANAL_WEBHOOK_URL,
     webhookSecret: e.KRISKANAL_WEBHOOK_SECRET,
     logLevel: e.KRISKANAL_LOG,
+    maxBodyBytes: e.KRISKANAL_MAX_BODY_BYTES,
+    maxUploadBytes: e.KRISKANAL_MAX_UPLOAD_BYTES,
+    trustProxy: e.KRISKANAL_TRUST_PROXY,
+    apiRateLimit: e.KRISKANAL_API_RATE_LIMIT,
+    publicRateLimit: e.KRISKANAL_PUBLIC_RATE_LIMIT,
   };
 }

@@ -26,7 +26,11 @@ export interface Deps {
   onPublicChange?(paths: string[]): void;
 }
 
-export type AppEnv = { Bindings: { deps: Deps }; Variables: { actor: import("./domain/actor").Actor } };
+export type AppEnv = {
+  /** clientAddress: the peer's address as the entry saw it (socket, CF-Connecting-IP); see routes/client-address.ts. */
+  Bindings: { deps: Deps; clientAddress?: string };
+  Variables: { actor: import("./domain/actor").Actor };
+};
 
 export interface DepsParts {
   db: Db;

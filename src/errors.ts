@@ -3,7 +3,7 @@
 // their words by code, so rewording an English message never breaks a page.
 import { ZodError } from "zod";
 
-type Status = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 503;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /** Every code the hub answers with, and its HTTP status (documented in README.md, "Error codes"). */
 export const errorCodes = {
@@ -24,6 +24,7 @@ export const errorCodes = {
   period_starts_in_future: 400,
   period_reversed: 400,
   current_password_wrong: 400,
+  unstorable_text: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
@@ -65,6 +66,8 @@ export const errorCodes = {
   department_already_retired: 409,
   department_has_accounts: 409,
   author_already_told: 409,
+  // 413
+  payload_too_large: 413,
   // 422: well-formed, but the hub refuses to store or do it
   personnummer_found: 422,
   no_account: 422,

@@ -75,7 +75,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
       sandboxPage(() => sandbox.describe()),
     );
   }
-  const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: config.host });
+  const server = serve({
+    // The socket's peer; behind a proxy KRISKANAL_TRUST_PROXY takes X-Forwarded-For instead.
+    fetch: (req, env) => app.fetch(req, { deps, clientAddress: env.incoming.socket.remoteAddress }),
+    port: config.port,
+    hostname: config.host,
+  });
   setInterval(() => {
     deps.defer(checkDueAccountRights(deps));
     deps.defer(remindStaleSnapshots(deps));

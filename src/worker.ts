@@ -28,7 +28,10 @@ async function handleWithApp(request: Request, env: Env, ctx: ExecutionContext):
     throw error;
   }
   try {
-    const response = await app.fetch(request, { deps: invocation.deps });
+    const response = await app.fetch(request, {
+      deps: invocation.deps,
+      clientAddress: request.headers.get("cf-connecting-ip") ?? undefined,
+    });
     // The publisher's next look at the site must not come from the edge copy it just replaced.
     await invocation.settlePurges();
     return response;

@@ -84,6 +84,21 @@ export const signInAttempts = pgTable(
   (t) => [index("sign_in_attempts_email_at").on(t.email, t.at)],
 );
 
+/**
+ * Failed sign-ins counted per key (a client address, an email, or both) in a fixed window. One
+ * row per key, so counting is a single upsert that returns the new count: concurrent attempts
+ * cannot all read the same old count. Counters, not records: expired rows may be deleted.
+ */
+export const signInThrottle = pgTable(
+  "sign_in_throttle",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull(),
+    windowStartedAt: at("window_started_at").notNull(),
+  },
+  (t) => [index("sign_in_throttle_window_started_at").on(t.windowStartedAt)],
+);
+
 export const apiTokens = pgTable("api_tokens", {
   id: id(),
   personId: uuid("person_id")

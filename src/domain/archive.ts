@@ -26,6 +26,7 @@ import { InvalidInputError } from "../errors";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { boundedDate } from "./bounded-date";
 import { type Incident, requireIncident } from "./incidents";
 import { updateUrl } from "./links";
 import { getOrganisation } from "./organisation";
@@ -69,7 +70,7 @@ export async function exportIncident(deps: ExportDeps, actor: Actor, incidentId:
 }
 
 export const PeriodExportInput = z
-  .object({ from: z.coerce.date(), to: z.coerce.date() })
+  .object({ from: boundedDate(), to: boundedDate() })
   .refine((p) => p.from.getTime() <= p.to.getTime(), { path: ["from"], message: "from is after to." });
 
 export async function exportPeriod(deps: ExportDeps, actor: Actor, raw: unknown): Promise<ArchiveExport> {

@@ -5,6 +5,7 @@ import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
+import { boundedDate } from "./bounded-date";
 
 export interface AuditEntry {
   action: string;
@@ -49,8 +50,8 @@ export const AuditQuery = z.object({
   incidentId: z.string().uuid().optional(),
   accountId: z.string().uuid().optional(),
   action: z.string().optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: boundedDate().optional(),
+  to: boundedDate().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -7,13 +7,14 @@ import { accounts, borrowings, incidents, people, updates } from "../db/schema";
 import { ForbiddenError } from "../errors";
 import { can } from "./access";
 import type { Actor } from "./actor";
+import { boundedDate } from "./bounded-date";
 
 export const ListBorrowingsQuery = z.object({
   incidentId: z.string().uuid().optional(),
   accountId: z.string().uuid().optional(),
   personId: z.string().uuid().optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: boundedDate().optional(),
+  to: boundedDate().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -12,6 +12,7 @@ import { PLATFORM_LABEL, viewHelpers } from "../render/view-helpers";
 import { can, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { boundedDate } from "./bounded-date";
 import { getOrganisation } from "./organisation";
 
 export type Removal = typeof removals.$inferSelect;
@@ -40,7 +41,7 @@ export const RegisterRemovalInput = z
       .max(50_000)
       .refine((s) => s.trim().length > 0, "The removed content is required."),
     reason: z.enum(REMOVAL_REASONS),
-    removedAt: z.coerce.date().optional(),
+    removedAt: boundedDate().optional(),
     authorNotified: z.boolean().default(false),
     /** The platform's id of the comment, for hiding or deleting it through the adapter. */
     commentId: z.string().trim().min(1).max(200).optional(),
@@ -197,8 +198,8 @@ export const RemovalQuery = z.object({
   accountId: z.string().uuid().optional(),
   incidentId: z.string().uuid().optional(),
   reason: z.enum(REMOVAL_REASONS).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: boundedDate().optional(),
+  to: boundedDate().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -12,6 +12,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { can, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { boundedDate } from "./bounded-date";
 import { updateUrl } from "./links";
 import { getOrganisation } from "./organisation";
 import { sha256Hex } from "./secrets";
@@ -19,8 +20,8 @@ import { sha256Hex } from "./secrets";
 export type Snapshot = typeof snapshots.$inferSelect;
 
 export const TakeSnapshotInput = z.object({
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: boundedDate().optional(),
+  to: boundedDate().optional(),
 });
 
 export async function takeSnapshot(

@@ -34,7 +34,8 @@ export async function prepareUpdate(
   const incident = await requireIncident(db, input.incidentId);
   // Targets first: borrowing in a resolved incident is a 403 that names the borrowing.
   const targets = await resolveTargets(db, actor, incident, input.targets, input.borrowingReason);
-  if (incident.status !== "active") throw new ConflictError("incident_resolved", "The incident is resolved; reopen it to post updates.");
+  if (incident.status !== "active")
+    throw new ConflictError("incident_resolved", "The incident is resolved; reopen it to post updates.");
   // Numbers are per incident and gap-free; the unique index guards against a racing writer.
   const [{ next }] = await db
     .select({ next: sql<number>`coalesce(max(${updates.number}), 0) + 1` })

@@ -38,7 +38,14 @@ export async function startTestHub(
 ): Promise<TestHub> {
   const database = await openTestDatabase();
   const clock = createTestClock();
-  const config = parseConfig({ KRISKANAL_PUBLIC_URL: "https://kris.exempel.se", KRISKANAL_DEMO: "0", ...options.env });
+  const config = parseConfig({
+    KRISKANAL_PUBLIC_URL: "https://kris.exempel.se",
+    KRISKANAL_DEMO: "0",
+    // Tests send many requests from one address; a test that checks the rate limit turns it on.
+    KRISKANAL_API_RATE_LIMIT: "0",
+    KRISKANAL_PUBLIC_RATE_LIMIT: "0",
+    ...options.env,
+  });
   await ensureOrganisation(database.db, "Exempelkommun", clock.now());
   await ensureBootstrapAdmin(database.db, clock.now(), "test-bootstrap-token-0123456789");
   const [admin] = await database.db.select().from(people).where(eq(people.email, BOOTSTRAP_ADMIN_EMAIL));

@@ -9,6 +9,7 @@ import { csrfMatches } from "../../domain/sessions";
 import { authenticateToken } from "../../domain/tokens";
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../errors";
 import { isSafeMethod, readStaffSession } from "../staff/session";
+import { unstorableTextFields } from "../unstorable-text";
 
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.env;
@@ -47,6 +48,12 @@ export async function readJson(c: Context<AppEnv>): Promise<Record<string, unkno
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new InvalidInputError("invalid_json", "The request body must be a JSON object.", {
         fields: [{ field: "(body)", code: "invalid_json", message: "Expected an object." }],
+      });
+    }
+    const unstorable = unstorableTextFields(value);
+    if (unstorable.length) {
+      throw new InvalidInputError("invalid_input", `Invalid input: ${unstorable.map((f) => f.field).join(", ")}.`, {
+        fields: unstorable,
       });
     }
     return value as Record<string, unknown>;

@@ -94,6 +94,8 @@ const sv: Record<ErrorCode, ErrorText> = {
   not_supported: "{platform} låter oss inte dölja eller ta bort kommentarer. Ta bort den direkt på plattformen.",
   no_credential: "Kontot har ingen inloggning. Anslut kontot först.",
   too_many_requests: "För många försök. Vänta en stund och försök igen.",
+  payload_too_large: "Det du skickade är för stort.",
+  unstorable_text: "Texten innehåller tecken som inte kan sparas (ett nolltecken eller ogiltig Unicode).",
   database_unavailable: "Databasen svarar inte just nu. Försök igen om en stund.",
   sign_in_throttled: "För många misslyckade inloggningar. Försök igen om {minutes} minuter.",
 };

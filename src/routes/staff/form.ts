@@ -1,7 +1,9 @@
 // Form posts in, Swedish error summaries out. Domain functions speak English to API clients;
 // the staff pages say the same things in Swedish, chosen by error code, next to the field they concern.
 import { ZodError } from "zod";
-import { AppError, type ErrorParams, type FieldError, fieldsOf, isErrorCode } from "../../errors";
+import { AppError, type ErrorParams, type FieldError, fieldsOf, InvalidInputError, isErrorCode } from "../../errors";
+import { viewHelpers } from "../../render/view-helpers";
+import { unstorableFormFields } from "../unstorable-text";
 import { errorText } from "./error-texts";
 
 export type Form = Record<string, string | string[]>;
@@ -13,6 +15,12 @@ export async function readForm(req: { parseBody(options: { all: true }): Promise
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === "string") form[key] = value;
     else if (Array.isArray(value)) form[key] = value.filter((v): v is string => typeof v === "string");
+  }
+  const unstorable = unstorableFormFields(form);
+  if (unstorable.length) {
+    throw new InvalidInputError("invalid_input", `Invalid input: ${unstorable.map((f) => f.field).join(", ")}.`, {
+      fields: unstorable,
+    });
   }
   return form;
 }

@@ -8,6 +8,10 @@ import { AppError, ServiceUnavailableError } from "../../errors";
 import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
 
 const TITLES: Record<number, { title: string; message: string }> = {
+  400: {
+    title: "Felaktiga uppgifter",
+    message: "Adressen eller formuläret innehöll något som inte går att spara. Kontrollera och försök igen.",
+  },
   403: {
     title: "Ingen behörighet",
     message: "Din roll ger inte behörighet till det här. Be en administratör om hjälp.",

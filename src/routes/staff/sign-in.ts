@@ -5,8 +5,10 @@ import type { AppEnv } from "../../deps";
 import { type Action, can, roleLabel } from "../../domain/access";
 import { getOrganisation } from "../../domain/organisation";
 import { revokeSession } from "../../domain/sessions";
-import { changePassword, SignInThrottledError, signIn } from "../../domain/sign-in";
+import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/sign-in";
 import { AppError, type FieldError, fieldsOf, isErrorCode } from "../../errors";
+import { clientAddressOf } from "../client-address";
+import { unstorableFormFields } from "../unstorable-text";
 import { errorText } from "./error-texts";
 import {
   clearSessionCookie,
@@ -113,8 +115,15 @@ export const staffSignIn = new Hono<AppEnv>()
     if (!(await loginCsrfMatches(c))) {
       return again([{ field: "email", message: "Sidan hade gått ut. Försök logga in igen." }], 403);
     }
+    if (unstorableFormFields(form).length) {
+      return again([{ field: "email", message: WRONG_CREDENTIALS }], 400);
+    }
     try {
-      const { session } = await signIn(c.env.deps, { email: form.email ?? "", password: form.password ?? "" });
+      const { session } = await signIn(
+        c.env.deps,
+        { email: form.email ?? "", password: form.password ?? "" },
+        clientAddressOf(c),
+      );
       setSessionCookie(c, session);
       return c.redirect(next, 303);
     } catch (error) {
@@ -136,12 +145,26 @@ export const staffSignIn = new Hono<AppEnv>()
   )
   .post("/password", requireStaffSession, async (c) => {
     const form = formFields(await c.req.parseBody());
+    const unstorable = unstorableFormFields(form);
+    if (unstorable.length) {
+      const errors = unstorable.map((f) => ({
+        field: f.field,
+        message: "Texten innehåller tecken som inte går att spara.",
+      }));
+      return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), errors }, 400);
+    }
     try {
-      await changePassword(c.env.deps, c.get("actor"), sessionIdOf(c), {
-        currentPassword: form.currentPassword ?? "",
-        newPassword: form.newPassword ?? "",
-        confirmPassword: form.confirmPassword ?? "",
-      });
+      await changePassword(
+        c.env.deps,
+        c.get("actor"),
+        sessionIdOf(c),
+        {
+          currentPassword: form.currentPassword ?? "",
+          newPassword: form.newPassword ?? "",
+          confirmPassword: form.confirmPassword ?? "",
+        },
+        clientAddressOf(c),
+      );
       return page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c), changed: true });
     } catch (error) {
       if (error instanceof SignInThrottledError) c.header("retry-after", String(error.retryAfterSeconds));

@@ -1,0 +1,41 @@
+// One ceiling on every request body, checked before anything reads it: a Content-Length over
+// the limit is refused at once, and a streamed body is read no further than the limit.
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../deps";
+
+export const limitBodySize = createMiddleware<AppEnv>((c, next) =>
+  bodyLimit({ maxSize: c.env.deps.config.maxBodyBytes, onError: refuseTooLarge })(c, next),
+);
+
+function refuseTooLarge(c: Context<AppEnv>) {
+  const { deps } = c.env;
+  const maxBytes = deps.config.maxBodyBytes;
+  // The client may still be sending; closing after the answer stops us reading the rest.
+  c.header("connection", "close");
+  if (c.req.path.startsWith("/api/")) {
+    return c.json(
+      {
+        error: {
+          code: "payload_too_large",
+          message: `The request body is larger than ${maxBytes} bytes.`,
+          maxBytes,
+        },
+      },
+      413,
+    );
+  }
+  return c.html(
+    deps.render.render("staff/error", {
+      status: 413,
+      title: "För mycket på en gång",
+      message: `Det du skickade är större än ${formatKilobytes(maxBytes)}. Korta texten och försök igen.`,
+    }),
+    413,
+  );
+}
+
+function formatKilobytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.floor(bytes / 1024)} kB`;
+}

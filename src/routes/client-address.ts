@@ -1,0 +1,18 @@
+// The address a request came from, for throttling. Each entry hands it in with Deps: Node from
+// the socket, Workers from CF-Connecting-IP. X-Forwarded-For is anyone's to write, so it counts
+// only when KRISKANAL_TRUST_PROXY says a proxy in front sets it.
+import type { Context } from "hono";
+import type { AppEnv } from "../deps";
+
+export function clientAddressOf(c: Context<AppEnv>): string {
+  if (c.env.deps.config.trustProxy) {
+    // The proxy appends the address it saw; entries before it are the client's own claims.
+    const forwarded = c.req
+      .header("x-forwarded-for")
+      ?.split(",")
+      .map((part) => part.trim())
+      .filter(Boolean);
+    if (forwarded?.length) return forwarded[forwarded.length - 1];
+  }
+  return c.env.clientAddress ?? "unknown";
+}
