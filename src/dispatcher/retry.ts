@@ -6,6 +6,7 @@ import { accounts, deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import { publishRight, requireCan } from "../domain/access";
 import type { Actor } from "../domain/actor";
+import { type CommitSignalDeps, signalCommittedChange } from "../domain/after-commit";
 import { recordAudit } from "../domain/audit";
 import type { Delivery } from "../domain/deliveries";
 import { requireUpdate } from "../domain/updates";
@@ -13,10 +14,14 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string): Promise<Delivery> {
+export async function retryDelivery(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+): Promise<Delivery> {
   requireCan(actor, "delivery.retry");
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const retried = await deps.db.transaction(async (tx) => {
     const [row] = UUID.test(id)
       ? await tx
           .select({ delivery: deliveries, account: accounts })
@@ -62,4 +67,6 @@ export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor
     });
     return after;
   });
+  signalCommittedChange(deps, { deliveries: [retried] });
+  return retried;
 }
