@@ -20,10 +20,13 @@ export interface Deps {
   /** AES-GCM key for credentials at rest. */
   secretKey: CryptoKey;
   publicCache: PublicCache;
-  /** Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers). */
+  /**
+   * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
+   * Domain verbs call it themselves after their transaction commits (domain/after-commit.ts).
+   */
   signalDeliveries(deliveryIds: string[]): void;
-  /** Called after a change the public can see; Workers purges its edge cache here. */
-  onPublicChange?(paths: string[]): void;
+  /** Called by domain verbs after a committed change the public can see; Workers purges its edge cache here. */
+  onPublicChange(paths: string[]): void;
 }
 
 export type AppEnv = {
@@ -43,7 +46,9 @@ export interface DepsParts {
   now?: () => Date;
   fetch?: typeof fetch;
   defer?: (work: Promise<unknown>) => void;
-  signalDeliveries?: (ids: string[]) => void;
+  /** Required: a runtime that could not wake its dispatcher would leave deliveries to the next sweep. */
+  signalDeliveries: (ids: string[]) => void;
+  /** A runtime's own purge (an edge cache) on top of this process's render cache. */
   onPublicChange?: (paths: string[]) => void;
 }
 
@@ -59,7 +64,6 @@ export function assembleDeps(parts: DepsParts): Deps {
       ((work) => {
         work.catch((error) => log.error("deferred work failed", { error: String(error) }));
       }),
-    signalDeliveries: parts.signalDeliveries ?? (() => {}),
     // This process's own public changes are visible at once, whatever the runtime does on top.
     onPublicChange: (paths) => {
       parts.publicCache.forgetRevision();

@@ -43,7 +43,7 @@ export async function recordOutcomes(deps: RecordDeps, owner: string, outcomes: 
     if (paths.size) await bumpPublicRevision(tx);
     return [...paths];
   });
-  if (changed.length) deps.onPublicChange?.(changed);
+  if (changed.length) deps.onPublicChange(changed);
 }
 
 /**

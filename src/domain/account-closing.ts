@@ -10,9 +10,11 @@ import { ConflictError } from "../errors";
 import { viewHelpers } from "../render/view-helpers";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
+import { CHANNEL_PATHS } from "./public-paths";
 import { latestSnapshotOf, requireAccountRecord } from "./snapshots";
 
 export const SNAPSHOT_MAX_AGE_DAYS = 7;
@@ -24,7 +26,7 @@ export const CloseAccountInput = z.object({
 });
 
 export async function closeAccount(
-  deps: Pick<Deps, "db" | "now" | "config">,
+  deps: Pick<Deps, "db" | "now" | "config"> & CommitSignalDeps,
   actor: Actor,
   accountId: string,
   raw: unknown,
@@ -33,7 +35,7 @@ export async function closeAccount(
   const input = CloseAccountInput.parse(raw);
   refusePersonalIdentityNumbers({ reason: input.reason, farewell: input.farewell });
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const closed = await deps.db.transaction(async (tx) => {
     const before = await requireAccountRecord(tx, accountId);
     if (before.status === "closed") {
       throw new ConflictError(
@@ -92,6 +94,8 @@ export async function closeAccount(
     await bumpPublicRevision(tx);
     return { account: after, farewell };
   });
+  signalCommittedChange(deps, { deliveries: [closed.farewell], publicPaths: CHANNEL_PATHS });
+  return closed;
 }
 
 /** Says why, thanks the followers (000 §6), and points to the website and the list of channels. */

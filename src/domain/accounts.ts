@@ -9,8 +9,10 @@ import { ConflictError, type FieldError, InvalidInputError, NotFoundError } from
 import { type AccountTarget, PLATFORMS, type Platform, type PlatformAdapter } from "../platforms/types";
 import { requireCan } from "./access";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { bumpPublicRevision } from "./organisation";
+import { CHANNEL_PATHS } from "./public-paths";
 import { sealJson } from "./secrets";
 
 export type Account = typeof accounts.$inferSelect;
@@ -116,11 +118,9 @@ export function toAccountView(account: Account) {
 }
 export type AccountView = ReturnType<typeof toAccountView>;
 
-export async function registerAccount(
-  deps: Pick<Deps, "db" | "now" | "platforms" | "secretKey">,
-  actor: Actor,
-  raw: unknown,
-): Promise<Account> {
+type RegistryDeps = Pick<Deps, "db" | "now" | "platforms" | "secretKey"> & CommitSignalDeps;
+
+export async function registerAccount(deps: RegistryDeps, actor: Actor, raw: unknown): Promise<Account> {
   requireCan(actor, "account.manage");
   const input = RegisterAccountInput.parse(raw);
   const adapter = deps.platforms[input.platform];
@@ -139,7 +139,7 @@ export async function registerAccount(
   const sealed = credential ? await sealJson(deps.secretKey, credential) : null;
   const now = deps.now();
   const closed = input.status === "closed";
-  return deps.db.transaction(async (tx) => {
+  const registered = await deps.db.transaction(async (tx) => {
     if (input.departmentId) await requireActiveDepartment(tx, input.departmentId);
     await refuseDuplicate(tx, input.platform, handle);
     const [account] = await tx
@@ -174,14 +174,11 @@ export async function registerAccount(
     await bumpPublicRevision(tx);
     return account;
   });
+  signalCommittedChange(deps, { publicPaths: CHANNEL_PATHS });
+  return registered;
 }
 
-export async function editAccount(
-  deps: Pick<Deps, "db" | "now" | "platforms" | "secretKey">,
-  actor: Actor,
-  id: string,
-  raw: unknown,
-): Promise<Account> {
+export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, raw: unknown): Promise<Account> {
   requireCan(actor, "account.manage");
   const input = EditAccountInput.parse(raw);
   const now = deps.now();
@@ -225,7 +222,7 @@ export async function editAccount(
   if (credential || (changes.baseUrl && changes.baseUrl !== before.baseUrl)) {
     Object.assign(changes, { rightsStatus: "unknown", rightsClass: null, rightsDetail: null, rightsCheckedAt: null });
   }
-  return deps.db.transaction(async (tx) => {
+  const edited = await deps.db.transaction(async (tx) => {
     if (changes.departmentId && changes.departmentId !== before.departmentId) {
       await requireActiveDepartment(tx, changes.departmentId);
     }
@@ -249,6 +246,8 @@ export async function editAccount(
     await bumpPublicRevision(tx);
     return after;
   });
+  signalCommittedChange(deps, { publicPaths: CHANNEL_PATHS });
+  return edited;
 }
 
 export const AccountFilter = z.object({
@@ -414,7 +413,7 @@ export interface SandboxAccountDefinition {
  * a real account that happens to share a handle is never touched.
  */
 export async function ensureSandboxAccounts(
-  deps: Pick<Deps, "db" | "now" | "platforms" | "secretKey">,
+  deps: RegistryDeps,
   definitions: SandboxAccountDefinition[],
 ): Promise<{ registered: number; repointed: number }> {
   const result = { registered: 0, repointed: 0 };

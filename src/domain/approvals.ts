@@ -8,11 +8,13 @@ import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { can, requireApprove, requireCan } from "./access";
 import type { Actor } from "./actor";
+import { signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { requireIncident } from "./incidents";
 import { scheduleNotifications } from "./notify";
 import { bumpPublicRevision, getOrganisation, setOrganisationFlags } from "./organisation";
 import { loadActor } from "./people";
+import { changedPublicPaths } from "./public-paths";
 import { resolveTargets } from "./targets";
 import { type PostUpdateDeps, startDelivering, type Update } from "./updates";
 
@@ -85,6 +87,10 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
     await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
     await bumpPublicRevision(tx);
     return { update: after, incident, deliveries };
+  });
+  signalCommittedChange(deps, {
+    deliveries: approved.deliveries,
+    publicPaths: changedPublicPaths(approved.incident.slug, [approved.update.number]),
   });
   if (approved.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
   return approved;

@@ -8,8 +8,10 @@ import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { bumpPublicRevision } from "./organisation";
+import { CHANNEL_PATHS } from "./public-paths";
 
 export type Department = typeof departments.$inferSelect;
 
@@ -57,11 +59,16 @@ export async function createDepartment(deps: Pick<Deps, "db" | "now">, actor: Ac
   });
 }
 
-export async function renameDepartment(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+export async function renameDepartment(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+  raw: unknown,
+) {
   requireCan(actor, "department.manage");
   const input = DepartmentInput.parse(raw);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const renamed = await deps.db.transaction(async (tx) => {
     const before = await requireDepartment(tx, id);
     if (before.retiredAt)
       throw new ConflictError("department_not_renamable", "The department is retired and can no longer be renamed.");
@@ -83,13 +90,15 @@ export async function renameDepartment(deps: Pick<Deps, "db" | "now">, actor: Ac
     await bumpPublicRevision(tx);
     return after;
   });
+  signalCommittedChange(deps, { publicPaths: CHANNEL_PATHS });
+  return renamed;
 }
 
 /** A department with active accounts cannot be retired: they would be left without an owner. */
-export async function retireDepartment(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string) {
+export async function retireDepartment(deps: Pick<Deps, "db" | "now"> & CommitSignalDeps, actor: Actor, id: string) {
   requireCan(actor, "department.manage");
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const retired = await deps.db.transaction(async (tx) => {
     const before = await requireDepartment(tx, id);
     if (before.retiredAt) throw new ConflictError("department_already_retired", "The department is already retired.");
     const owned = await tx
@@ -125,6 +134,8 @@ export async function retireDepartment(deps: Pick<Deps, "db" | "now">, actor: Ac
     await bumpPublicRevision(tx);
     return after;
   });
+  signalCommittedChange(deps, { publicPaths: CHANNEL_PATHS });
+  return retired;
 }
 
 async function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: string) {

@@ -1,5 +1,5 @@
 // Incidents: opened, edited, closed; never deleted.
-import { and, desc, eq, like, or } from "drizzle-orm";
+import { and, asc, desc, eq, like, or } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { incidents, SEVERITIES, updates } from "../db/schema";
@@ -7,9 +7,11 @@ import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { bumpPublicRevision } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
+import { changedPublicPaths } from "./public-paths";
 import { slugify, stockholmDay } from "./slug";
 
 export type Incident = typeof incidents.$inferSelect;
@@ -23,12 +25,14 @@ export const OpenIncidentInput = z.object({
   borrowingReason: z.string().trim().min(3).max(500).optional(),
 });
 
-export async function openIncident(deps: Pick<Deps, "db" | "now">, actor: Actor, raw: unknown): Promise<Incident> {
+type IncidentDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps;
+
+export async function openIncident(deps: IncidentDeps, actor: Actor, raw: unknown): Promise<Incident> {
   requireCan(actor, "incident.open");
   const input = OpenIncidentInput.parse(raw);
   refusePersonalIdentityNumbers({ title: input.title, summary: input.summary });
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const opened = await deps.db.transaction(async (tx) => {
     const slug = await freeSlug(tx, slugify(input.title, stockholmDay(now)));
     const [incident] = await tx
       .insert(incidents)
@@ -44,6 +48,21 @@ export async function openIncident(deps: Pick<Deps, "db" | "now">, actor: Actor,
     await bumpPublicRevision(tx);
     return incident;
   });
+  signalCommittedChange(deps, { publicPaths: changedPublicPaths(opened.slug) });
+  return opened;
+}
+
+/** Title, status and summary show on every update permalink of the incident too. */
+async function incidentPublicPaths(tx: DbOrTx, incident: Incident): Promise<string[]> {
+  const rows = await tx
+    .select({ number: updates.number })
+    .from(updates)
+    .where(eq(updates.incidentId, incident.id))
+    .orderBy(asc(updates.number));
+  return changedPublicPaths(
+    incident.slug,
+    rows.map((r) => r.number),
+  );
 }
 
 async function freeSlug(tx: DbOrTx, base: string): Promise<string> {
@@ -67,12 +86,12 @@ export const EditIncidentInput = z
   })
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 
-export async function editIncident(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+export async function editIncident(deps: IncidentDeps, actor: Actor, id: string, raw: unknown) {
   requireCan(actor, "incident.edit");
   const input = EditIncidentInput.parse(raw);
   refusePersonalIdentityNumbers({ title: input.title, summary: input.summary });
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const edited = await deps.db.transaction(async (tx) => {
     const before = await requireIncident(tx, id);
     const [after] = await tx
       .update(incidents)
@@ -88,8 +107,10 @@ export async function editIncident(deps: Pick<Deps, "db" | "now">, actor: Actor,
       after,
     });
     await bumpPublicRevision(tx);
-    return after;
+    return { incident: after, publicPaths: await incidentPublicPaths(tx, after) };
   });
+  signalCommittedChange(deps, { publicPaths: edited.publicPaths });
+  return edited.incident;
 }
 
 export async function requireIncident(db: DbOrTx, id: string): Promise<Incident> {
@@ -121,10 +142,10 @@ export async function listIncidents(db: DbOrTx, raw: unknown = {}) {
 }
 
 /** Closes an incident. Says whether an all-clear was posted, since the public needs one. */
-export async function closeIncident(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string) {
+export async function closeIncident(deps: IncidentDeps, actor: Actor, id: string) {
   requireCan(actor, "incident.close");
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const closed = await deps.db.transaction(async (tx) => {
     const before = await requireIncident(tx, id);
     if (before.status === "resolved")
       throw new ConflictError("incident_already_resolved", "The incident is already resolved.");
@@ -147,6 +168,8 @@ export async function closeIncident(deps: Pick<Deps, "db" | "now">, actor: Actor
       after,
     });
     await bumpPublicRevision(tx);
-    return { incident: after, allClearPosted: Boolean(allClear) };
+    return { incident: after, allClearPosted: Boolean(allClear), publicPaths: await incidentPublicPaths(tx, after) };
   });
+  signalCommittedChange(deps, { publicPaths: closed.publicPaths });
+  return { incident: closed.incident, allClearPosted: closed.allClearPosted };
 }

@@ -8,6 +8,7 @@ import { auditLog, deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { getOrganisation, setOrganisationFlags } from "./organisation";
 
@@ -65,7 +66,7 @@ export async function pauseDeliveries(deps: Pick<Deps, "db" | "now">, actor: Act
 
 /** Resumes and wakes the dispatcher for everything that waited. */
 export async function resumeDeliveries(
-  deps: Pick<Deps, "db" | "now" | "signalDeliveries">,
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
   actor: Actor,
 ): Promise<PauseStatus> {
   requireCan(actor, "delivery.pause");
@@ -86,6 +87,6 @@ export async function resumeDeliveries(
     });
     return tx.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, "pending"));
   });
-  if (waiting.length) deps.signalDeliveries(waiting.map((w) => w.id));
+  signalCommittedChange(deps, { deliveries: waiting });
   return readPauseStatus(deps.db);
 }

@@ -159,10 +159,13 @@ export async function signWebhookBody(secret: string, body: string, at: Date): P
   return `t=${t},v1=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** What a verb that writes notifications needs to send them after commit; none of it optional. */
+export type NotifyDeps = SendDeps & Pick<Deps, "defer">;
+
 /** After commit, when a webhook is configured: the caller's response does not wait for it. */
-export function scheduleNotifications(deps: Partial<SendDeps & Pick<Deps, "defer">>): void {
-  if (!deps.config?.webhookUrl || !deps.defer || !deps.db || !deps.fetch || !deps.now || !deps.log) return;
-  deps.defer(sendPendingNotifications(deps as SendDeps));
+export function scheduleNotifications(deps: NotifyDeps): void {
+  if (!deps.config.webhookUrl) return;
+  deps.defer(sendPendingNotifications(deps));
 }
 
 export function toNotificationPayload(n: Notification) {

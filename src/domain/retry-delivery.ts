@@ -7,16 +7,21 @@ import type { Deps } from "../deps";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { publishRight, requireCan } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import type { Delivery } from "./deliveries";
 import { requireUpdate } from "./updates";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string): Promise<Delivery> {
+export async function retryDelivery(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+): Promise<Delivery> {
   requireCan(actor, "delivery.retry");
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const retried = await deps.db.transaction(async (tx) => {
     const [row] = UUID.test(id)
       ? await tx
           .select({ delivery: deliveries, account: accounts })
@@ -75,4 +80,6 @@ export async function retryDelivery(deps: Pick<Deps, "db" | "now">, actor: Actor
     });
     return after;
   });
+  signalCommittedChange(deps, { deliveries: [retried] });
+  return retried;
 }

@@ -9,7 +9,7 @@ import type { Deps } from "../deps";
 import { SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
 import { type AccountFacts, loadAccountFacts, snapshotStale } from "./compliance";
-import { scheduleNotifications } from "./notify";
+import { type NotifyDeps, scheduleNotifications } from "./notify";
 
 export const SNAPSHOT_REMINDER_KIND = "snapshot.reminder";
 /** Often enough to be noticed, seldom enough that a busy editor is not nagged every day. */
@@ -32,13 +32,11 @@ export interface ReminderReport {
   notifications: number;
 }
 
-type ReminderDeps = Pick<Deps, "db" | "now" | "config"> & Partial<Pick<Deps, "defer" | "fetch" | "log">>;
-
 /**
  * One reminder per stale account to its named editors and every admin, at most once per
  * SNAPSHOT_REMINDER_INTERVAL_DAYS. Safe to run as often as wanted and from several processes.
  */
-export async function remindStaleSnapshots(deps: ReminderDeps): Promise<ReminderReport> {
+export async function remindStaleSnapshots(deps: NotifyDeps): Promise<ReminderReport> {
   const now = deps.now();
   const stale = (await loadAccountFacts(deps.db)).flatMap((facts) => {
     const [finding] = snapshotStale(facts, now);
@@ -64,7 +62,7 @@ export async function remindStaleSnapshots(deps: ReminderDeps): Promise<Reminder
     }
   }
   if (report.notifications) scheduleNotifications(deps);
-  if (report.reminded) deps.log?.info("snapshot reminders written", { ...report });
+  if (report.reminded) deps.log.info("snapshot reminders written", { ...report });
   return report;
 }
 

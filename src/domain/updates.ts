@@ -9,12 +9,14 @@ import { ConflictError, NotFoundError } from "../errors";
 import { PLATFORMS } from "../platforms/types";
 import { requireCan, requireChangeUpdate } from "./access";
 import type { Actor } from "./actor";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
-import type { Incident } from "./incidents";
-import { notifyAccountBorrowed, scheduleNotifications } from "./notify";
+import { type Incident, requireIncident } from "./incidents";
+import { type NotifyDeps, notifyAccountBorrowed, scheduleNotifications } from "./notify";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
+import { changedPublicPaths } from "./public-paths";
 import type { Target } from "./targets";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
 
@@ -47,8 +49,8 @@ export interface PostedUpdate {
   deliveries: Delivery[];
 }
 
-/** What postUpdate needs; with defer, fetch, config and log it also sends notifications after commit. */
-export type PostUpdateDeps = Pick<Deps, "db" | "now"> & Partial<Pick<Deps, "defer" | "fetch" | "config" | "log">>;
+/** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
+export type PostUpdateDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps & NotifyDeps;
 
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
@@ -86,10 +88,17 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
     }
-    return { update, incident, deliveries: queued };
+    return { update, incident, deliveries: queued, published: !waits };
   });
+  // A waiting update is not public yet: approving it signals instead.
+  if (posted.published) {
+    signalCommittedChange(deps, {
+      deliveries: posted.deliveries,
+      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number]),
+    });
+  }
   if (posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
-  return posted;
+  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries };
 }
 
 async function insertUpdate(
@@ -187,12 +196,17 @@ export const EditUpdateInput = z.object({
 });
 
 /** A new revision; the old text stays readable. Published copies are corrected by the dispatcher. */
-export async function editUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+export async function editUpdate(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+  raw: unknown,
+) {
   requireCan(actor, "update.edit");
   const input = EditUpdateInput.parse(raw);
   refusePersonalIdentityNumbers({ body: input.body });
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const edited = await deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
     requireChangeUpdate(actor, "update.edit", before);
     if (before.withdrawnAt) throw new ConflictError("update_withdrawn", "A withdrawn update cannot be edited.");
@@ -221,18 +235,25 @@ export async function editUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, i
       after,
     });
     await bumpPublicRevision(tx);
-    return { update: after, deliveries: edits };
+    return { update: after, incident: await requireIncident(tx, after.incidentId), deliveries: edits };
   });
+  signalChangedUpdate(deps, edited);
+  return edited;
 }
 
 export const WithdrawUpdateInput = z.object({ reason: z.string().trim().min(3).max(500) });
 
 /** Leaves feeds and lists; the permalink says it was withdrawn, when and why. */
-export async function withdrawUpdate(deps: Pick<Deps, "db" | "now">, actor: Actor, id: string, raw: unknown) {
+export async function withdrawUpdate(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+  raw: unknown,
+) {
   requireCan(actor, "update.withdraw");
   const input = WithdrawUpdateInput.parse(raw);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const withdrawn = await deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);
     requireChangeUpdate(actor, "update.withdraw", before);
     if (before.withdrawnAt) throw new ConflictError("update_already_withdrawn", "The update is already withdrawn.");
@@ -256,7 +277,20 @@ export async function withdrawUpdate(deps: Pick<Deps, "db" | "now">, actor: Acto
       after,
     });
     await bumpPublicRevision(tx);
-    return { update: after, deliveries: retracts };
+    return { update: after, incident: await requireIncident(tx, after.incidentId), deliveries: retracts };
+  });
+  signalChangedUpdate(deps, withdrawn);
+  return withdrawn;
+}
+
+/** After an edit or withdrawal commits: its corrections go out, its pages are purged. */
+function signalChangedUpdate(
+  deps: CommitSignalDeps,
+  changed: { update: Update; incident: Pick<Incident, "slug">; deliveries: Delivery[] },
+) {
+  signalCommittedChange(deps, {
+    deliveries: changed.deliveries,
+    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number]),
   });
 }
 

@@ -6,8 +6,6 @@ import { readJson } from "./auth";
 export const accountClosingRoutes = new Hono<AppEnv>().post("/accounts/:id/close", async (c) => {
   const { deps } = c.env;
   const { account, farewell } = await closeAccount(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-  deps.signalDeliveries([farewell.id]);
-  deps.onPublicChange?.(["/channels", "/channels.json"]);
   return c.json({
     account: {
       id: account.id,

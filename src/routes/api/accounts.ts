@@ -5,14 +5,10 @@ import type { AppEnv } from "../../deps";
 import { editAccount, listAccounts, registerAccount, requireAccount, toAccountView } from "../../domain/accounts";
 import { readJson } from "./auth";
 
-/** The public list of official channels shows the registry. */
-const CHANNEL_PATHS = ["/channels", "/channels.json"];
-
 export const accountRoutes = new Hono<AppEnv>()
   .post("/accounts", async (c) => {
     const { deps } = c.env;
     const account = await registerAccount(deps, c.get("actor"), await readJson(c));
-    deps.onPublicChange?.(CHANNEL_PATHS);
     return c.json(toAccountView(account), 201);
   })
   .get("/accounts", async (c) => {
@@ -28,6 +24,5 @@ export const accountRoutes = new Hono<AppEnv>()
   .patch("/accounts/:id", async (c) => {
     const { deps } = c.env;
     const account = await editAccount(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-    deps.onPublicChange?.(CHANNEL_PATHS);
     return c.json(toAccountView(account));
   });

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { approveUpdate, listPendingUpdates, rejectUpdate } from "../../domain/approvals";
 import { listDeliveriesOfUpdate, toDeliveryView } from "../../domain/deliveries";
-import { changedPublicPaths } from "../public/changed-paths";
 import { readJson } from "./auth";
 import { toIncidentView, toUpdateView } from "./views";
 
@@ -21,8 +20,6 @@ export const approvalRoutes = new Hono<AppEnv>()
   .post("/updates/:id/approve", async (c) => {
     const { deps } = c.env;
     const result = await approveUpdate(deps, c.get("actor"), c.req.param("id"));
-    if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-    deps.onPublicChange?.(changedPublicPaths(result.incident.slug, [result.update.number]));
     const deliveries = await listDeliveriesOfUpdate(deps.db, result.update.id);
     return c.json({
       ...toUpdateView(result.update, result.incident, deps.config.publicUrl),

@@ -45,7 +45,6 @@ export const deliveryRoutes = new Hono<AppEnv>()
   .post("/deliveries/:id/retry", async (c) => {
     const { deps } = c.env;
     const delivery = await retryDelivery(deps, c.get("actor"), c.req.param("id"));
-    deps.signalDeliveries([delivery.id]);
     const [row] = await deps.db
       .select({ delivery: deliveries, platform: accounts.platform, handle: accounts.handle })
       .from(deliveries)

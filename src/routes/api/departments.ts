@@ -25,12 +25,10 @@ export const departmentRoutes = new Hono<AppEnv>()
   .patch("/departments/:id", async (c) => {
     const { deps } = c.env;
     const renamed = await renameDepartment(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-    deps.onPublicChange?.(["/channels", "/channels.json"]);
     return c.json(toDepartmentView(renamed));
   })
   .post("/departments/:id/retire", async (c) => {
     const { deps } = c.env;
     const retired = await retireDepartment(deps, c.get("actor"), c.req.param("id"));
-    deps.onPublicChange?.(["/channels", "/channels.json"]);
     return c.json(toDepartmentView(retired));
   });

@@ -1,30 +1,14 @@
 import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../deps";
-import {
-  closeIncident,
-  editIncident,
-  type Incident,
-  listIncidents,
-  openIncident,
-  requireIncident,
-} from "../../domain/incidents";
+import type { AppEnv } from "../../deps";
+import { closeIncident, editIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
 import { listUpdatesOfIncident } from "../../domain/updates";
-import { changedPublicPaths } from "../public/changed-paths";
 import { readJson } from "./auth";
 import { toIncidentView, toUpdateView } from "./views";
-
-/** Title, status and summary show on every update permalink of the incident too. */
-async function announceIncidentChange(deps: Deps, incident: Incident) {
-  if (!deps.onPublicChange) return;
-  const numbers = (await listUpdatesOfIncident(deps.db, incident.id)).map((u) => u.number);
-  deps.onPublicChange(changedPublicPaths(incident.slug, numbers));
-}
 
 export const incidentRoutes = new Hono<AppEnv>()
   .post("/incidents", async (c) => {
     const { deps } = c.env;
     const incident = await openIncident(deps, c.get("actor"), await readJson(c));
-    deps.onPublicChange?.(changedPublicPaths(incident.slug));
     return c.json(toIncidentView(incident, deps.config.publicUrl), 201);
   })
   .get("/incidents", async (c) => {
@@ -44,13 +28,11 @@ export const incidentRoutes = new Hono<AppEnv>()
   .patch("/incidents/:id", async (c) => {
     const { deps } = c.env;
     const incident = await editIncident(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-    await announceIncidentChange(deps, incident);
     return c.json(toIncidentView(incident, deps.config.publicUrl));
   })
   .post("/incidents/:id/close", async (c) => {
     const { deps } = c.env;
     const { incident, allClearPosted } = await closeIncident(deps, c.get("actor"), c.req.param("id"));
-    await announceIncidentChange(deps, incident);
     return c.json({
       ...toIncidentView(incident, deps.config.publicUrl),
       allClearPosted,

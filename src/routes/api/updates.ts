@@ -10,7 +10,6 @@ import {
   requireUpdate,
   withdrawUpdate,
 } from "../../domain/updates";
-import { changedPublicPaths } from "../public/changed-paths";
 import { readJson } from "./auth";
 import { toUpdateView } from "./views";
 
@@ -19,9 +18,6 @@ export const updateRoutes = new Hono<AppEnv>()
     const { deps } = c.env;
     const body = await readJson(c);
     const result = await postUpdate(deps, c.get("actor"), { ...body, incidentId: c.req.param("id") });
-    // The update is committed and public now; delivering starts at once, the loop is the safety net.
-    if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-    deps.onPublicChange?.(changedPublicPaths(result.incident.slug, [result.update.number]));
     const deliveries = await listDeliveriesOfUpdate(deps.db, result.update.id);
     return c.json(
       {
@@ -50,18 +46,12 @@ export const updateRoutes = new Hono<AppEnv>()
   .patch("/updates/:id", async (c) => {
     const { deps } = c.env;
     const result = await editUpdate(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-    if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-    const incident = await requireIncident(deps.db, result.update.incidentId);
-    deps.onPublicChange?.(changedPublicPaths(incident.slug, [result.update.number]));
-    return c.json(toUpdateView(result.update, incident, deps.config.publicUrl));
+    return c.json(toUpdateView(result.update, result.incident, deps.config.publicUrl));
   })
   .post("/updates/:id/withdraw", async (c) => {
     const { deps } = c.env;
     const result = await withdrawUpdate(deps, c.get("actor"), c.req.param("id"), await readJson(c));
-    if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-    const incident = await requireIncident(deps.db, result.update.incidentId);
-    deps.onPublicChange?.(changedPublicPaths(incident.slug, [result.update.number]));
-    return c.json(toUpdateView(result.update, incident, deps.config.publicUrl));
+    return c.json(toUpdateView(result.update, result.incident, deps.config.publicUrl));
   })
   .get("/updates/:id/revisions", async (c) => {
     const revisions = await listRevisions(c.env.deps.db, c.req.param("id"));

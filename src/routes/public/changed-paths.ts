@@ -1,27 +1,3 @@
-// The public pages and feeds a change to an incident makes stale. Runtimes with a shared edge
-// cache (Workers) purge exactly these through Deps.onPublicChange, so this list must follow the
-// public routes: a page missing here is served stale until its max-age runs out.
-import { incidentPath, updatePath } from "../../domain/links";
-import { capCancelPath, capMessagePath } from "../../domain/public-cap";
-
-const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
-
-/**
- * Home, the site feeds and CAP index, the incident page and its feeds, and the given update
- * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other).
- */
-export function changedPublicPaths(slug: string, updateNumbers: number[] = []): string[] {
-  const incident = incidentPath(slug);
-  return [
-    "/",
-    ...FEEDS.map((feed) => `/${feed}`),
-    "/cap.atom",
-    incident,
-    ...FEEDS.map((feed) => `${incident}/${feed}`),
-    ...updateNumbers.flatMap((number) => [
-      updatePath(slug, number),
-      capMessagePath(slug, number),
-      capCancelPath(slug, number),
-    ]),
-  ];
-}
+// The domain computes what a change makes stale now (verbs purge it themselves after commit);
+// this re-export keeps older importers working.
+export { changedPublicPaths } from "../../domain/public-paths";

@@ -22,8 +22,6 @@ import {
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";
 
-const CHANNEL_PATHS = ["/channels", "/channels.json"];
-
 function isPlatform(value: string | undefined): value is Platform {
   return (PLATFORMS as readonly string[]).includes(value ?? "");
 }
@@ -79,7 +77,6 @@ export const accountEditPages = new Hono<AppEnv>()
     const { values, credential } = readAccountForm(form, platform);
     try {
       const account = await registerAccount(deps, c.get("actor"), toRegisterInput(chosen, values, credential));
-      deps.onPublicChange?.(CHANNEL_PATHS);
       return c.redirect(`/staff/accounts/${account.id}?klart=registrerat`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, accountMessages(platform), "handle");
@@ -100,7 +97,6 @@ export const accountEditPages = new Hono<AppEnv>()
     const { values, credential } = readAccountForm(await readForm(c.req), platform);
     try {
       await editAccount(deps, c.get("actor"), account.id, toEditInput(account, platform, values, credential));
-      deps.onPublicChange?.(CHANNEL_PATHS);
       return c.redirect(`/staff/accounts/${account.id}?klart=${credential ? "inloggning" : "sparat"}`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, accountMessages(platform), "handle");

@@ -90,12 +90,10 @@ export const accountLifecyclePages = new Hono<AppEnv>()
     const form = await readForm(c.req);
     const values = { reason: text(form, "reason"), farewell: text(form, "farewell") };
     try {
-      const { account, farewell } = await closeAccount(deps, c.get("actor"), c.req.param("id"), {
+      const { account } = await closeAccount(deps, c.get("actor"), c.req.param("id"), {
         reason: values.reason,
         ...(values.farewell ? { farewell: values.farewell } : {}),
       });
-      deps.signalDeliveries([farewell.id]);
-      deps.onPublicChange?.(["/channels", "/channels.json"]);
       return c.redirect(`/staff/accounts/${account.id}?klart=stangt`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, CLOSE_MESSAGES, "reason");

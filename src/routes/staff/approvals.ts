@@ -3,7 +3,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { approveUpdate, rejectUpdate } from "../../domain/approvals";
-import { changedPublicPaths } from "../public/changed-paths";
 import { renderBoard } from "./board";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 
@@ -16,8 +15,6 @@ export const approvalPages = new Hono<AppEnv>()
     const { deps } = c.env;
     try {
       const result = await approveUpdate(deps, c.get("actor"), c.req.param("id"));
-      if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-      deps.onPublicChange?.(changedPublicPaths(result.incident.slug, [result.update.number]));
       return c.redirect(`/staff/updates/${result.update.id}?klart=godkand`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, {}, "godkann");

@@ -97,7 +97,6 @@ export const boardPages = new Hono<AppEnv>()
     const from = /^[0-9a-f-]{36}$/i.test(text(form, "updateId")) ? text(form, "updateId") : null;
     try {
       const delivery = await retryDelivery(deps, c.get("actor"), c.req.param("id"));
-      deps.signalDeliveries([delivery.id]);
       return c.redirect(`/staff/updates/${delivery.updateId}?klart=nyttforsok#leverans-${delivery.id}`, 303);
     } catch (error) {
       // Two people pressing Retry at once: the second finds it already under way; just show the board.

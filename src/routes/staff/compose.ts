@@ -9,7 +9,6 @@ import { listDepartments } from "../../domain/departments";
 import { type Incident, requireIncident } from "../../domain/incidents";
 import { getOrganisation } from "../../domain/organisation";
 import { postUpdate } from "../../domain/updates";
-import { changedPublicPaths } from "../public/changed-paths";
 import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeValues, toPostInput } from "./draft";
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
@@ -104,8 +103,6 @@ export const composePages = new Hono<AppEnv>()
     }
     try {
       const posted = await postUpdate(deps, actor, input);
-      if (posted.deliveries.length) deps.signalDeliveries(posted.deliveries.map((d) => d.id));
-      deps.onPublicChange?.(changedPublicPaths(posted.incident.slug, [posted.update.number]));
       return c.redirect(`/staff/updates/${posted.update.id}?klart=publicerad`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, COMPOSE_MESSAGES, "targets");

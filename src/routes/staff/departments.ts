@@ -72,7 +72,6 @@ export const departmentPages = new Hono<AppEnv>()
     const name = text(await readForm(c.req), "name");
     try {
       await renameDepartment(deps, c.get("actor"), id, { name });
-      deps.onPublicChange?.(["/channels", "/channels.json"]);
       return c.redirect("/staff/departments?klart=bytt", 303);
     } catch (error) {
       const errors = toSwedishErrors(error, { name: NAME_MESSAGE }, "name");
@@ -89,7 +88,6 @@ export const departmentPages = new Hono<AppEnv>()
     const id = c.req.param("id");
     try {
       await retireDepartment(deps, c.get("actor"), id);
-      deps.onPublicChange?.(["/channels", "/channels.json"]);
       return c.redirect("/staff/departments?klart=avvecklad", 303);
     } catch (error) {
       const errors = toSwedishErrors(error, {}, "retire");

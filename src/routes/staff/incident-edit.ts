@@ -4,9 +4,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { requireCan } from "../../domain/access";
 import { editIncident, type Incident, requireIncident } from "../../domain/incidents";
-import { listUpdatesOfIncident } from "../../domain/updates";
 import type { FieldError } from "../../errors";
-import { changedPublicPaths } from "../public/changed-paths";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { areasOf, INCIDENT_MESSAGES, type IncidentValues, readIncidentForm } from "./incident-form";
 import { type PageStatus, renderPage } from "./page";
@@ -49,7 +47,7 @@ export const incidentEditPages = new Hono<AppEnv>()
     const values = readIncidentForm(await readForm(c.req));
     try {
       // An emptied optional field clears it; the form always sends every field.
-      const edited = await editIncident(deps, c.get("actor"), incident.id, {
+      await editIncident(deps, c.get("actor"), incident.id, {
         title: values.title,
         severity: values.severity || undefined,
         areas: areasOf(values),
@@ -57,8 +55,6 @@ export const incidentEditPages = new Hono<AppEnv>()
         registrationNumber: values.registrationNumber || null,
         borrowingReason: values.borrowingReason || null,
       });
-      const numbers = (await listUpdatesOfIncident(deps.db, incident.id)).map((u) => u.number);
-      deps.onPublicChange?.(changedPublicPaths(edited.slug, numbers));
       return c.redirect(`/staff/incidents/${incident.id}?klart=andrad`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, INCIDENT_MESSAGES, "title");

@@ -6,7 +6,6 @@ import { countDeliveriesByUpdate } from "../../domain/delivery-overview";
 import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
 import { incidentUrl } from "../../domain/links";
 import { listUpdatesOfIncident } from "../../domain/updates";
-import { changedPublicPaths } from "../public/changed-paths";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";
@@ -42,7 +41,6 @@ export const incidentPages = new Hono<AppEnv>()
         ...(values.registrationNumber ? { registrationNumber: values.registrationNumber } : {}),
         ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
       });
-      deps.onPublicChange?.(changedPublicPaths(incident.slug));
       return c.redirect(`/staff/incidents/${incident.id}/updates/new?oppnad=1`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, INCIDENT_MESSAGES, "title");
@@ -89,9 +87,7 @@ export const incidentPages = new Hono<AppEnv>()
     const actor = c.get("actor");
     const incident = await requireIncident(deps.db, c.req.param("id"));
     try {
-      const closed = await closeIncident(deps, actor, incident.id);
-      const numbers = (await listUpdatesOfIncident(deps.db, incident.id)).map((u) => u.number);
-      deps.onPublicChange?.(changedPublicPaths(closed.incident.slug, numbers));
+      await closeIncident(deps, actor, incident.id);
       return c.redirect(`/staff/incidents/${incident.id}?klart=stangd`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, {}, "stang");

@@ -4,7 +4,6 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { requireIncident } from "../../domain/incidents";
 import { editUpdate, listRevisions, requireUpdate, withdrawUpdate } from "../../domain/updates";
-import { changedPublicPaths } from "../public/changed-paths";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";
 
@@ -44,12 +43,6 @@ async function changePage(
   );
 }
 
-async function announce(c: Context<AppEnv>, incidentId: string, number: number) {
-  const { deps } = c.env;
-  const incident = await requireIncident(deps.db, incidentId);
-  deps.onPublicChange?.(changedPublicPaths(incident.slug, [number]));
-}
-
 export const updateChangePages = new Hono<AppEnv>()
   .get("/updates/:id/edit", (c) => changePage(c, "edit", c.req.param("id"), null))
   .post("/updates/:id/edit", async (c) => {
@@ -58,8 +51,6 @@ export const updateChangePages = new Hono<AppEnv>()
     const values = { body: text(form, "body"), reason: text(form, "reason") };
     try {
       const result = await editUpdate(deps, c.get("actor"), c.req.param("id"), values);
-      if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-      await announce(c, result.update.incidentId, result.update.number);
       return c.redirect(`/staff/updates/${result.update.id}?klart=andrad`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, EDIT_MESSAGES, "body");
@@ -74,8 +65,6 @@ export const updateChangePages = new Hono<AppEnv>()
     const values = { reason: text(form, "reason") };
     try {
       const result = await withdrawUpdate(deps, c.get("actor"), c.req.param("id"), values);
-      if (result.deliveries.length) deps.signalDeliveries(result.deliveries.map((d) => d.id));
-      await announce(c, result.update.incidentId, result.update.number);
       return c.redirect(`/staff/updates/${result.update.id}?klart=tillbakadragen`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, WITHDRAW_MESSAGES, "reason");
