@@ -1,0 +1,194 @@
+// A credential planted on a Facebook account whose "platform" is an echoing stand-in: every
+// request is answered 400 with its URL, headers and body echoed back, as careless APIs do.
+// After a publish, a rights check and a comment removal, the credential must appear in no
+// encoding in any API response, log line, audit row, table or the records export.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { inflateRawSync } from "node:zlib";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { rowsOf } from "../../src/db/client";
+import { dispatchDue } from "../../src/dispatcher/dispatch";
+import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { TABLE_NAMES } from "./route-table";
+
+// Characters that every encoding writes differently: space, slash, plus, equals, quote, backslash, å.
+const SECRET = 'kk sec/ret+key=å"\\&x';
+const USER_SECRET = "kk-user+token/ä 2";
+// Mastodon sends its token raw in an Authorization header, which the stand-in echoes.
+const BEARER_SECRET = 'kk-bearer "tok\\en" ö';
+
+/** Every way a credential may be written down by a URL, a form, JSON or a Basic header. */
+function encodingsOf(secret: string, user = "user"): Record<string, string> {
+  const utf8 = Buffer.from(secret, "utf8");
+  return {
+    raw: secret,
+    encodeURIComponent: encodeURIComponent(secret),
+    encodeURI: encodeURI(secret),
+    lowerHexPercent: encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    formEncoded: new URLSearchParams({ s: secret }).toString().slice(2),
+    jsonEscaped: JSON.stringify(secret).slice(1, -1),
+    base64: utf8.toString("base64"),
+    base64url: utf8.toString("base64url"),
+    basicBase64: Buffer.from(`${user}:${secret}`).toString("base64"),
+  };
+}
+
+/** Files of a zip (stored or deflated), read in memory. */
+function unzip(bytes: Buffer): Record<string, string> {
+  const files: Record<string, string> = {};
+  let at = 0;
+  while (bytes.readUInt32LE(at) === 0x04034b50) {
+    const method = bytes.readUInt16LE(at + 8);
+    let size = bytes.readUInt32LE(at + 18);
+    const nameLength = bytes.readUInt16LE(at + 26);
+    const extraLength = bytes.readUInt16LE(at + 28);
+    const name = bytes.subarray(at + 30, at + 30 + nameLength).toString();
+    const start = at + 30 + nameLength + extraLength;
+    const flags = bytes.readUInt16LE(at + 6);
+    if (flags & 0x08) {
+      // Sizes follow the data (streamed zip): find the data descriptor.
+      const descriptor = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), start);
+      size = descriptor - start;
+      const data = bytes.subarray(start, start + size);
+      files[name] = (method === 8 ? inflateRawSync(data) : data).toString();
+      at = descriptor + (bytes.readUInt32LE(descriptor + 8) === size ? 16 : 24);
+      continue;
+    }
+    const data = bytes.subarray(start, start + size);
+    files[name] = (method === 8 ? inflateRawSync(data) : data).toString();
+    at = start + size;
+  }
+  return files;
+}
+
+let hub: TestHub;
+let echo: Server;
+const seen: { what: string; text: string }[] = [];
+
+beforeAll(async () => {
+  echo = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: { message: `${req.headers.authorization ?? ""} ${req.url} ${body} ${JSON.stringify(req.headers)}` },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+  await new Promise((resolve) => echo?.close(resolve));
+});
+
+/**
+ * Issue 12, being fixed on another branch: hideCredentialIn hides only the raw credential, so
+ * the percent- and form-encoded copies a platform echoes leak. Remove once merged.
+ */
+const KNOWN_OPEN_ENCODINGS = ["encodeURIComponent", "encodeURI", "lowerHexPercent", "formEncoded"];
+
+beforeAll(async () => {
+  const admin = api(hub, hub.token);
+  const record = (what: string, res: { text: string }) => seen.push({ what, text: res.text });
+  const baseUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+  const account = await admin.post("/api/v1/accounts", {
+    platform: "facebook",
+    handle: "Ekokommun",
+    baseUrl,
+    options: { pageId: "1234" },
+    credential: { pageAccessToken: SECRET, userAccessToken: USER_SECRET },
+  });
+  record("register", account);
+  if (account.status !== 201) throw new Error(account.text);
+  const id = account.json.id;
+
+  const mastodon = await admin.post("/api/v1/accounts", {
+    platform: "mastodon",
+    handle: "ekokommun",
+    baseUrl,
+    credential: { accessToken: BEARER_SECRET },
+  });
+  record("register mastodon", mastodon);
+  const incident = await admin.post("/api/v1/incidents", { title: "Läcka", severity: "minor" });
+  const update = await admin.post(`/api/v1/incidents/${incident.json.id}/updates`, {
+    body: "Text",
+    targets: [id, mastodon.json.id],
+  });
+  record("publish", update);
+  await dispatchDue(hub.deps, { owner: "adversarial" });
+  record("verify", await admin.post(`/api/v1/accounts/${id}/verify`));
+  record("verify mastodon", await admin.post(`/api/v1/accounts/${mastodon.json.id}/verify`));
+  const removal = await admin.post("/api/v1/removals", {
+    platform: "facebook",
+    accountId: id,
+    author: "Någon",
+    content: "Olämpligt",
+    reason: "offensive",
+    commentId: "c1",
+    removeRemote: true,
+  });
+  record("removal", removal);
+  record("remove-remote", await admin.post(`/api/v1/removals/${removal.json.id}/remove-remote`, { commentId: "c2" }));
+  for (const path of [
+    "/api/v1/accounts",
+    `/api/v1/accounts/${id}`,
+    "/api/v1/deliveries",
+    `/api/v1/removals/${removal.json.id}`,
+    "/api/v1/audit",
+    "/api/v1/compliance",
+  ]) {
+    record(path, await admin.get(path));
+  }
+  const deliveries = await admin.get("/api/v1/deliveries");
+  expect(JSON.stringify(deliveries.json), "the echoing platform's error reached the hub").toMatch(
+    /HTTP|400|Bad request|invalid/i,
+  );
+
+  const zip = await hub.app.request(
+    "/api/v1/export?from=2026-01-01&to=2027-01-01",
+    { headers: { authorization: `Bearer ${hub.token}` } },
+    { deps: hub.deps },
+  );
+  if (zip.status !== 200) throw new Error(`export: ${zip.status}`);
+  for (const [name, text] of Object.entries(unzip(Buffer.from(await zip.arrayBuffer()))))
+    seen.push({ what: `export ${name}`, text });
+  for (const line of hub.logLines) seen.push({ what: "log", text: line });
+  for (const table of TABLE_NAMES) {
+    const rows = rowsOf(await hub.deps.db.execute(sql.raw(`select row_to_json(t)::text as j from "${table}" t`)));
+    for (const row of rows as { j: string }[]) seen.push({ what: `table ${table}`, text: row.j });
+  }
+});
+
+function leaksIn(encodings: (name: string) => boolean): string {
+  const leaks: string[] = [];
+  for (const secret of [SECRET, USER_SECRET, BEARER_SECRET]) {
+    for (const [encoding, written] of Object.entries(encodingsOf(secret))) {
+      if (!encodings(encoding)) continue;
+      for (const { what, text } of seen) {
+        const at = text.indexOf(written);
+        if (at >= 0) leaks.push(`${encoding} in ${what}: …${text.slice(Math.max(0, at - 60), at + 60)}…`);
+      }
+    }
+  }
+  return leaks.join("\n");
+}
+
+it("the echoing platform was reached and its errors were kept", () => {
+  expect(seen.find((s) => s.what === "/api/v1/deliveries")?.text).toMatch(/400|Bad request/);
+});
+
+it("no credential leaks raw, JSON-escaped or base64-encoded", () => {
+  expect(leaksIn((e) => !KNOWN_OPEN_ENCODINGS.includes(e))).toBe("");
+});
+
+it.fails("no credential leaks percent- or form-encoded (KNOWN_OPEN_ENCODINGS)", () => {
+  expect(leaksIn((e) => KNOWN_OPEN_ENCODINGS.includes(e))).toBe("");
+});
