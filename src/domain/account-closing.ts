@@ -8,7 +8,7 @@ import { accounts, deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError } from "../errors";
 import { viewHelpers } from "../render/view-helpers";
-import { requireCan } from "./access";
+import { requireActOnAccount, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
@@ -35,6 +35,7 @@ export async function closeAccount(
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireAccountRecord(tx, accountId);
+    requireActOnAccount(actor, before);
     if (before.status === "closed") {
       throw new ConflictError(`The account was already closed ${viewHelpers.when(before.closedAt)}.`);
     }

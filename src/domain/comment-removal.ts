@@ -5,17 +5,18 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
-import { UnprocessableError } from "../errors";
+import { InvalidInputError, UnprocessableError } from "../errors";
 import { createSend } from "../platforms/http";
+import { isRemoteId, remoteIdShape } from "../platforms/remote-ids";
 import type { Credential, Platform, PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
 import { toAccountTarget } from "./accounts";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import { requireRemoval } from "./removals";
+import { CommentIdInput, requireActOnRemoval, requireRemoval } from "./removals";
 import { hideCredentialIn, openJson } from "./secrets";
 
-export const RemoveCommentInput = z.object({ commentId: z.string().trim().min(1).max(200) });
+export const RemoveCommentInput = z.object({ commentId: CommentIdInput });
 
 export interface CommentRemovalResult {
   ok: boolean;
@@ -34,6 +35,7 @@ export async function removeRemoteComment(
   requireCan(actor, "removal.register");
   const { commentId } = RemoveCommentInput.parse(raw);
   const removal = await requireRemoval(deps.db, removalId);
+  await requireActOnRemoval(deps.db, actor, removal);
   if (!removal.accountId) {
     throw new UnprocessableError("no_account", "The removal names no account, so there is no platform to ask.");
   }
@@ -47,6 +49,12 @@ export async function removeRemoteComment(
   }
   if (!account.credentialCiphertext) {
     throw new UnprocessableError("no_credential", "The account has no credential: connect it first.");
+  }
+  // The id goes into the request URL: a crafted one could make the call post instead of hide.
+  if (!isRemoteId(account.platform as Platform, commentId)) {
+    throw new InvalidInputError(`Not a ${account.platform} comment id.`, [
+      { field: "commentId", message: `Expected ${remoteIdShape(account.platform as Platform)}.` },
+    ]);
   }
   const credential = await openJson<Credential>(deps.secretKey, account.credentialCiphertext);
   let outcome: PublishResult;

