@@ -16,6 +16,7 @@ import { notifyAccountBorrowed, scheduleNotifications } from "./notify";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { resolveTargets, type Target } from "./targets";
+import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
 
 export type Update = typeof updates.$inferSelect;
 
@@ -52,6 +53,7 @@ export type PostUpdateDeps = Pick<Deps, "db" | "now"> & Partial<Pick<Deps, "defe
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
+  if (input.urgent) requirePostUrgent(actor);
   refusePersonalIdentityNumbers({
     body: input.body,
     signature: input.signature,
@@ -89,13 +91,15 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       incidentId: incident.id,
       after: update,
     });
+    const urgent = input.urgent && org.requireApproval;
+    if (urgent) await notifyUrgentPublished(tx, actor, update, incident.title, now);
     if (!waits) {
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
     }
-    return { update, incident, deliveries: queued };
+    return { update, incident, deliveries: queued, urgent };
   });
-  if (posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
+  if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
   return posted;
 }
 

@@ -11,6 +11,8 @@ let sandbox: RunningSandbox;
 let facebook: { id: string };
 let schoolAccount: { id: string };
 let editorB: { token: string };
+let socialId: string;
+let socialAccount: { id: string };
 
 const SMUGGLED = "104000000000001/feed?message=FALSKT%20LARM%3A%20utrym%20staden&link=https%3A%2F%2Fevil.example";
 
@@ -23,6 +25,8 @@ beforeAll(async () => {
   const social = await addDepartment(hub, "Socialtjänsten");
   schoolAccount = await addAccount(hub, { platform: "mastodon", handle: "norrskolan", departmentId: school.id });
   editorB = await addPerson(hub, "editor", [social.id]);
+  socialId = social.id;
+  socialAccount = await addAccount(hub, { platform: "mastodon", handle: "socialtjansten", departmentId: social.id });
 });
 afterAll(async () => {
   await hub?.close();
@@ -85,5 +89,36 @@ describe("a comment id that is not the platform's", () => {
     });
     expect(registered.status, registered.text).toBe(400);
     expect(registered.json.error.fields.map((f: { field: string }) => f.field)).toContain("commentId");
+  });
+});
+
+describe("urgent, the way around four eyes", () => {
+  test("is refused to editors and publish-scoped tokens, and shown to the other approvers when used", async () => {
+    const admin = api(hub, hub.token);
+    expect((await admin.patch("/api/v1/organisation", { requireApproval: true })).status).toBe(200);
+    const incident = (await admin.post("/api/v1/incidents", { title: "Skyfall", severity: "minor" })).json;
+    const path = `/api/v1/incidents/${incident.id}/updates`;
+    const urgent = { body: "Undvik centrum.", urgent: true, targets: [socialAccount.id] };
+
+    const byEditor = await api(hub, editorB.token).post(path, urgent);
+    expect(byEditor.status, byEditor.text).toBe(403);
+    expect(byEditor.json.error.code).toBe("urgent_not_allowed");
+
+    const anna = await addPerson(hub, "communicator", [socialId]);
+    const bo = await addPerson(hub, "communicator");
+    const scoped = await admin.post(`/api/v1/people/${anna.id}/tokens`, { name: "robot", scopes: ["publish"] });
+    expect(scoped.status, scoped.text).toBe(201);
+    const byToken = await api(hub, scoped.json.token).post(path, urgent);
+    expect(byToken.status, byToken.text).toBe(403);
+    expect(byToken.json.error.code).toBe("urgent_not_allowed");
+    expect((await admin.get(`${path}?state=all`)).json.updates ?? []).toEqual([]);
+
+    const byCommunicator = await api(hub, anna.token).post(path, urgent);
+    expect(byCommunicator.status, byCommunicator.text).toBe(201);
+    expect(byCommunicator.json.state).toBe("published");
+    const told = (await api(hub, bo.token).get("/api/v1/notifications")).json.notifications;
+    expect(told).toMatchObject([{ kind: "update.urgent_published" }]);
+    expect(told[0].message).toContain("brådskande");
+    expect((await api(hub, anna.token).get("/api/v1/notifications")).json.notifications).toEqual([]);
   });
 });
