@@ -122,3 +122,21 @@ describe("urgent, the way around four eyes", () => {
     expect((await api(hub, anna.token).get("/api/v1/notifications")).json.notifications).toEqual([]);
   });
 });
+
+describe("an admin resetting or disabling a person", () => {
+  test("ends that person's API tokens, and re-enabling does not bring them back", async () => {
+    const admin = api(hub, hub.token);
+    const reset = await addPerson(hub, "communicator");
+    const works = async (token: string) => (await api(hub, token).get("/api/v1/notifications")).status;
+    expect(await works(reset.token)).toBe(200);
+    const changed = await admin.patch(`/api/v1/people/${reset.id}`, { password: "ett-nytt-langt-losenord-42" });
+    expect(changed.status, changed.text).toBe(200);
+    expect(await works(reset.token)).toBe(401);
+
+    const leaver = await addPerson(hub, "editor", [socialId]);
+    expect((await admin.patch(`/api/v1/people/${leaver.id}`, { disabled: true })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/people/${leaver.id}`, { disabled: false })).status).toBe(200);
+    expect(await works(leaver.token)).toBe(401);
+    expect(await works(hub.token), "the admin's own token is untouched").toBe(200);
+  });
+});
