@@ -140,3 +140,29 @@ describe("an admin resetting or disabling a person", () => {
     expect(await works(hub.token), "the admin's own token is untouched").toBe(200);
   });
 });
+
+describe("public pages", () => {
+  test("send a strict Content-Security-Policy that still allows the layout's own style block", async () => {
+    const incident = (await api(hub, hub.token).post("/api/v1/incidents", { title: "Storm", severity: "minor" })).json;
+    for (const path of ["/", `/incidents/${incident.slug}`, "/channels", "/finns-inte"]) {
+      const res = await hub.app.request(path, {}, { deps: hub.deps });
+      const html = await res.text();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("default-src 'none'");
+      for (const d of [
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "img-src 'self' data: https:",
+      ]) {
+        expect(csp, `${path}: ${d}`).toContain(d);
+      }
+      expect(csp).not.toContain("unsafe-inline");
+      expect(csp).not.toMatch(/script-src/);
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+      expect(style, path).toBeTruthy();
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style)));
+      expect(csp).toContain(`style-src 'sha256-${Buffer.from(digest).toString("base64")}'`);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { readPublicRevision } from "../../domain/organisation";
 import { sha256Hex } from "../../domain/secrets";
+import { publicContentSecurityPolicy } from "../../render/content-security-policy";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
 
@@ -25,6 +26,9 @@ export async function serveCached(
     const rendered = await produce();
     const digest = (await sha256Hex(rendered.body)).slice(0, 16);
     hit = { revision, etag: `"${revision}-${digest}"`, body: rendered.body, contentType, status: rendered.status };
+    if (contentType.startsWith("text/html")) {
+      hit.contentSecurityPolicy = await publicContentSecurityPolicy(rendered.body);
+    }
     deps.publicCache.set(key, hit);
   }
   const headers: Record<string, string> = {
@@ -33,6 +37,7 @@ export async function serveCached(
     "cache-control": hit.status === 200 ? PUBLIC_CACHE_CONTROL : "public, max-age=10",
     "x-content-type-options": "nosniff",
   };
+  if (hit.contentSecurityPolicy) headers["content-security-policy"] = hit.contentSecurityPolicy;
   if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), hit.etag)) {
     return new Response(null, { status: 304, headers });
   }
