@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { toServiceUnavailable } from "./db/unavailable";
 import type { AppEnv } from "./deps";
 import { ServiceUnavailableError, toHttpError } from "./errors";
+import { publicContentSecurityPolicy } from "./render/content-security-policy";
 import { api } from "./routes/api/index";
 import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
@@ -38,7 +39,10 @@ export function createApp() {
       return c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
     }
     const page = await notFound(c.env.deps, "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.");
-    return c.html(page.body, 404, { "cache-control": "public, max-age=10" });
+    return c.html(page.body, 404, {
+      "cache-control": "public, max-age=10",
+      "content-security-policy": await publicContentSecurityPolicy(page.body),
+    });
   });
   app.use(
     "/api/*",

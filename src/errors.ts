@@ -25,6 +25,7 @@ export const errorCodes = {
   period_reversed: 400,
   current_password_wrong: 400,
   unstorable_text: 400,
+  remote_id_malformed: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
@@ -43,6 +44,7 @@ export const errorCodes = {
   tokens_of_others: 403,
   token_scopes_too_wide: 403,
   person_disabled: 403,
+  urgent_not_allowed: 403,
   // 404
   not_found: 404,
   // 409: the request is fine but the state does not allow it

@@ -185,3 +185,29 @@ export function mayManagePerson(actor: Actor, personId: string): boolean {
 export function mayReadPerson(actor: Actor, personId: string): boolean {
   return can(actor, "people.read") || actor.id === personId;
 }
+
+interface HeldAccount {
+  departmentId: string | null;
+  platform?: string;
+  handle?: string;
+}
+
+/**
+ * Object-level rule for everything that touches an account (removals, snapshots, rights checks,
+ * closing, retries): the department rule of publishing to it. Editors act only on their own
+ * departments' accounts, never on the organisation's own; the other roles act on any account,
+ * within what their role allows.
+ */
+export function mayActOnAccount(actor: Actor, account: HeldAccount): boolean {
+  if (actor.role !== "editor") return true;
+  return account.departmentId !== null && actor.departmentIds.includes(account.departmentId);
+}
+
+export function requireActOnAccount(actor: Actor, account: HeldAccount): void {
+  if (mayActOnAccount(actor, account)) return;
+  const name = account.handle ? ` (${account.platform} ${account.handle})` : "";
+  throw new ForbiddenError(
+    "account_not_permitted",
+    `An editor (redaktör) acts only on their own department's accounts${name}.`,
+  );
+}

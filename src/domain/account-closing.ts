@@ -8,7 +8,7 @@ import { accounts, deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError } from "../errors";
 import { viewHelpers } from "../render/view-helpers";
-import { requireCan } from "./access";
+import { requireActOnAccount, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { recordAudit } from "./audit";
@@ -37,6 +37,7 @@ export async function closeAccount(
   const now = deps.now();
   const closed = await deps.db.transaction(async (tx) => {
     const before = await requireAccountRecord(tx, accountId);
+    requireActOnAccount(actor, before);
     if (before.status === "closed") {
       throw new ConflictError(
         "account_already_closed",

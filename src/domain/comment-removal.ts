@@ -5,15 +5,16 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
-import { UnprocessableError } from "../errors";
+import { InvalidInputError, UnprocessableError } from "../errors";
+import { isRemoteId, remoteIdShape } from "../platforms/remote-ids";
 import type { Platform, PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { callAdapter } from "./gateway";
-import { requireRemoval } from "./removals";
+import { CommentIdInput, requireActOnRemoval, requireRemoval } from "./removals";
 
-export const RemoveCommentInput = z.object({ commentId: z.string().trim().min(1).max(200) });
+export const RemoveCommentInput = z.object({ commentId: CommentIdInput });
 
 export interface CommentRemovalResult {
   ok: boolean;
@@ -32,6 +33,7 @@ export async function removeRemoteComment(
   requireCan(actor, "removal.register");
   const { commentId } = RemoveCommentInput.parse(raw);
   const removal = await requireRemoval(deps.db, removalId);
+  await requireActOnRemoval(deps.db, actor, removal);
   if (!removal.accountId) {
     throw new UnprocessableError("no_account", "The removal names no account, so there is no platform to ask.");
   }
@@ -46,6 +48,18 @@ export async function removeRemoteComment(
   }
   if (!account.credentialCiphertext) {
     throw new UnprocessableError("no_credential", "The account has no credential: connect it first.");
+  }
+  // The id goes into the request URL: a crafted one could make the call post instead of hide.
+  if (!isRemoteId(account.platform as Platform, commentId)) {
+    throw new InvalidInputError("remote_id_malformed", `Not a ${account.platform} comment id.`, {
+      fields: [
+        {
+          field: "commentId",
+          code: "remote_id_malformed",
+          message: `Expected ${remoteIdShape(account.platform as Platform)}.`,
+        },
+      ],
+    });
   }
   const called = await callAdapter(deps, account, (platform, ctx) => platform.removeComment!(ctx, commentId));
   // A credential that cannot be opened is a failed attempt on record, like any other.

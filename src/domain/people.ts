@@ -11,6 +11,7 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { hashPassword, NewPassword } from "./passwords";
 import { revokeSessionsOf } from "./sessions";
+import { revokeTokensOf } from "./tokens";
 
 export type Person = typeof people.$inferSelect;
 
@@ -155,14 +156,19 @@ export async function updatePerson(deps: Pick<Deps, "db" | "now">, actor: Actor,
       })
       .where(eq(people.id, id))
       .returning();
-    // A new password or a disabled person ends every open session at once.
-    if (passwordHash || disabling) await revokeSessionsOf(tx, id, now);
+    // A new password or a disabled person ends every open session and API token at once; an admin
+    // setting their own password keeps the token they are using.
+    let tokensRevoked = 0;
+    if (passwordHash || disabling) {
+      await revokeSessionsOf(tx, id, now);
+      tokensRevoked = await revokeTokensOf(tx, id, now, actor.id === id ? actor.tokenId : undefined);
+    }
     await recordAudit(tx, actor, now, {
       action: disabling ? "person.disabled" : passwordHash ? "person.password_set" : "person.updated",
       entityType: "person",
       entityId: id,
       before: toPersonView(before),
-      after: toPersonView(after),
+      after: { ...toPersonView(after), ...(tokensRevoked ? { tokensRevoked } : {}) },
     });
     return after;
   });

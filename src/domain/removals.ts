@@ -8,8 +8,9 @@ import type { DbOrTx } from "../db/client";
 import { accounts, auditLog, incidents, REMOVAL_REASONS, removals } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { ANY_REMOTE_ID, isPlatform, isRemoteId } from "../platforms/remote-ids";
 import { PLATFORM_LABEL, viewHelpers } from "../render/view-helpers";
-import { can, requireCan } from "./access";
+import { can, requireActOnAccount, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
@@ -28,6 +29,14 @@ export const REMOVAL_REASON_TEXT: Record<RemovalReason, string> = {
   advertising_off_topic: "reklam eller inlägg som inte handlar om kanalens syfte",
 };
 
+/** A platform's id of a comment; it goes into a request URL, so only id characters pass. */
+export const CommentIdInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(ANY_REMOTE_ID, "Not a platform's comment id: letters, digits and _ : . ~ ( ) , - only.");
+
 export const RegisterRemovalInput = z
   .object({
     platform: z.string().trim().min(1).max(50),
@@ -44,12 +53,16 @@ export const RegisterRemovalInput = z
     removedAt: boundedDate().optional(),
     authorNotified: z.boolean().default(false),
     /** The platform's id of the comment, for hiding or deleting it through the adapter. */
-    commentId: z.string().trim().min(1).max(200).optional(),
+    commentId: CommentIdInput.optional(),
     removeRemote: z.boolean().default(false),
   })
   .refine((v) => !v.removeRemote || (v.accountId && v.commentId), {
     path: ["removeRemote"],
     message: "removeRemote needs accountId and commentId.",
+  })
+  .refine((v) => !v.commentId || !isPlatform(v.platform) || isRemoteId(v.platform, v.commentId), {
+    path: ["commentId"],
+    message: "Not a comment id of this platform.",
   });
 
 export async function registerRemoval(deps: Pick<Deps, "db" | "now" | "config">, actor: Actor, raw: unknown) {
@@ -189,6 +202,12 @@ export async function requireRemoval(db: DbOrTx, id: string): Promise<Removal> {
   return row;
 }
 
+/** A removal is acted on under the rule of its account; one without an account is the organisation's. */
+export async function requireActOnRemoval(db: DbOrTx, actor: Actor, removal: Removal): Promise<void> {
+  const account = removal.accountId ? await accountOf(db, removal.accountId) : { departmentId: null };
+  requireActOnAccount(actor, account);
+}
+
 export function requireReadRemovals(actor: Actor): void {
   if (!can(actor, "records.read") && !can(actor, "removal.register")) requireCan(actor, "records.read");
 }
@@ -240,6 +259,7 @@ export async function markAuthorNotified(deps: Pick<Deps, "db" | "now">, actor: 
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const before = await requireRemoval(tx, id);
+    await requireActOnRemoval(tx, actor, before);
     if (before.authorNotified)
       throw new ConflictError("author_already_told", "The author is already recorded as told.");
     const [after] = await tx.update(removals).set({ authorNotified: true }).where(eq(removals.id, id)).returning();

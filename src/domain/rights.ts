@@ -7,7 +7,7 @@ import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
-import { requireCan } from "./access";
+import { requireActOnAccount, requireCan } from "./access";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
 import { callAdapter } from "./gateway";
@@ -38,6 +38,7 @@ export async function verifyAccountRights(
 ): Promise<{ account: Account; rights: RightsRecord }> {
   requireCan(actor, "account.verify");
   const account = await requireAccountRow(deps.db, accountId);
+  requireActOnAccount(actor, account);
   if (account.status !== "active")
     throw new ConflictError("account_closed", "The account is closed; closed accounts are not checked.");
   const rights = await askPlatform(deps, account);

@@ -68,13 +68,67 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /**
- * Platform error texts can echo a request URL, and Telegram puts the bot token in the path:
- * every value of the credential is blanked before such a text is stored, logged or exported.
+ * Platform error texts can echo a request URL (Telegram puts the bot token in the path; Meta's
+ * APIs take it as a query parameter) or a request body: every value of the credential is
+ * blanked, in every form it can take on the way, before such a text is stored, logged or exported.
  */
 export function hideCredentialIn(text: string, credential: Record<string, unknown>): string {
+  const values = Object.values(credential).filter((v): v is string => typeof v === "string" && v.length >= 6);
+  const forms = new Set<string>();
+  for (const value of values) for (const form of encodingsOf(value)) forms.add(form);
+  // Basic auth sends user:pass in base64.
+  const user = credential.username ?? credential.identifier ?? credential.clientId ?? credential.apiKey;
+  const pass = credential.password ?? credential.clientSecret ?? credential.apiSecret;
+  if (typeof user === "string" && typeof pass === "string") {
+    for (const form of base64Forms(`${user}:${pass}`)) forms.add(form);
+  }
   let out = text;
-  for (const value of Object.values(credential)) {
-    if (typeof value === "string" && value.length >= 6) out = out.split(value).join("[dold]");
+  // Longest first, so a form is not half-blanked by a shorter one it contains.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (form.length >= 6) out = replaceAllCaseOfHex(out, form);
   }
   return out;
+}
+
+/** The value raw, percent-encoded (both forms, either hex case), form-encoded, JSON-escaped, base64. */
+function encodingsOf(value: string): string[] {
+  const component = encodeURIComponent(value);
+  const uri = encodeURI(value);
+  const json = JSON.stringify(value).slice(1, -1);
+  return [
+    value,
+    component,
+    uri,
+    component.replace(/%20/g, "+"),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    json,
+    json.replace(/\//g, "\\/"),
+    ...base64Forms(value),
+  ];
+}
+
+function base64Forms(value: string): string[] {
+  const b64 = toBase64(encoder.encode(value));
+  const url = b64.replace(/\+/g, "-").replace(/\//g, "_");
+  return [b64, b64.replace(/=+$/, ""), url, url.replace(/=+$/, "")];
+}
+
+/** Replaces `form` wherever it occurs; its %XX escapes match in either hex case. */
+function replaceAllCaseOfHex(text: string, form: string): string {
+  if (!form.includes("%")) return text.split(form).join("[dold]");
+  const pattern = form
+    .split(/(%[0-9A-Fa-f]{2})/)
+    .map((part) =>
+      /^%[0-9A-Fa-f]{2}$/.test(part) ? `%${[...part.slice(1)].map(eitherCase).join("")}` : escapeRegExp(part),
+    )
+    .join("");
+  return text.replace(new RegExp(pattern, "g"), "[dold]");
+}
+
+function eitherCase(hexDigit: string): string {
+  return /[A-Fa-f]/.test(hexDigit) ? `[${hexDigit.toUpperCase()}${hexDigit.toLowerCase()}]` : hexDigit;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

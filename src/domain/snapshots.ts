@@ -9,7 +9,7 @@ import type { DbOrTx } from "../db/client";
 import { accounts, borrowings, deliveries, incidents, people, removals, snapshots, updates } from "../db/schema";
 import type { Deps } from "../deps";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { can, requireCan } from "./access";
+import { can, requireActOnAccount, requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
@@ -41,6 +41,7 @@ export async function takeSnapshot(
   }
   return deps.db.transaction(async (tx) => {
     const account = await requireAccountRecord(tx, accountId);
+    requireActOnAccount(actor, account);
     const previous = await latestSnapshotOf(tx, account.id);
     const from = input.from ?? previous?.periodTo ?? account.createdAt;
     if (from.getTime() > to.getTime()) {

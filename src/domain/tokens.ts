@@ -1,5 +1,5 @@
 // API bearer tokens: shown once, stored as SHA-256 digests, scoped, revocable.
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, ne, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client";
 import { apiTokens, departments, people } from "../db/schema";
@@ -95,6 +95,25 @@ export async function revokeToken(deps: Pick<Deps, "db" | "now">, actor: Actor, 
     });
     return after;
   });
+}
+
+/**
+ * Ends every API token of a person, except (optionally) the one in use: a reset password or a
+ * disabled person must not leave a token behind that still works (or works again on re-enabling).
+ */
+export async function revokeTokensOf(tx: DbOrTx, personId: string, now: Date, exceptId?: string): Promise<number> {
+  const revoked = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(apiTokens.personId, personId),
+        isNull(apiTokens.revokedAt),
+        exceptId ? ne(apiTokens.id, exceptId) : undefined,
+      ),
+    )
+    .returning({ id: apiTokens.id });
+  return revoked.length;
 }
 
 /** Resolves a bearer token to its person, or null when unknown, revoked or the person is disabled. */

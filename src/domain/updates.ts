@@ -19,6 +19,7 @@ import { refusePersonalIdentityNumbers } from "./personnummer";
 import { changedPublicPaths } from "./public-paths";
 import type { Target } from "./targets";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
+import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
 
 export type Update = typeof updates.$inferSelect;
 
@@ -55,6 +56,7 @@ export type PostUpdateDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps & Notif
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
+  if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
     const { incident, targets, draft } = await prepareUpdate(tx, actor, input);
@@ -84,11 +86,13 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       incidentId: incident.id,
       after: update,
     });
+    const urgent = input.urgent && org.requireApproval;
+    if (urgent) await notifyUrgentPublished(tx, actor, update, incident.title, now);
     if (!waits) {
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
     }
-    return { update, incident, deliveries: queued, published: !waits };
+    return { update, incident, deliveries: queued, published: !waits, urgent };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
@@ -97,7 +101,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number]),
     });
   }
-  if (posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
+  if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
   return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries };
 }
 

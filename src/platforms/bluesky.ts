@@ -4,6 +4,7 @@
 import type { AdapterEnvironment } from "./environment";
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -176,6 +177,8 @@ export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
+      const bad = checkRemoteId("bluesky", remoteId);
+      if (bad) return bad;
       const rkey = remoteId.split("/").pop() ?? "";
       const res = await withSession(ctx, async (session) => {
         const deleted = await xrpc(ctx, "com.atproto.repo.deleteRecord", {

@@ -3,6 +3,7 @@
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, failure } from "./http";
 import { countCodePoints } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, Composed, PlatformAdapter, PublishResult } from "./types";
 
@@ -71,6 +72,8 @@ export function createFacebookAdapter(): PlatformAdapter {
     },
 
     async edit(ctx, remoteId, composed: Composed): Promise<PublishResult> {
+      const bad = checkRemoteId("facebook", remoteId);
+      if (bad) return bad;
       const { message } = composed.payload as { message: string };
       const res = await callApi(
         ctx.send,
@@ -83,6 +86,8 @@ export function createFacebookAdapter(): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
+      const bad = checkRemoteId("facebook", remoteId);
+      if (bad) return bad;
       const res = await callApi(
         ctx.send,
         url(ctx, remoteId, { access_token: pageToken(ctx) }),
@@ -113,6 +118,8 @@ export function createFacebookAdapter(): PlatformAdapter {
 
     async removeComment(ctx, commentId) {
       // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
+      const bad = checkRemoteId("facebook", commentId, "kommentars-id");
+      if (bad) return bad;
       const remove = ctx.account.options.commentRemoval === "delete";
       const res = await callApi(
         ctx.send,

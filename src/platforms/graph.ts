@@ -56,8 +56,13 @@ function readRegainSeconds(reply: HttpReply): number | undefined {
   }
 }
 
+/**
+ * Every segment of `path` is percent-encoded, so an id can never reach the query string or
+ * another edge; ids are also checked against their format (remote-ids.ts) before they get here.
+ */
 export function graphUrl(baseUrl: string, version: string, path: string, params: Record<string, string> = {}): string {
-  const url = new URL(`${baseUrl.replace(/\/$/, "")}/${version}/${path.replace(/^\//, "")}`);
+  const segments = path.replace(/^\//, "").split("/").map(encodeURIComponent).join("/");
+  const url = new URL(`${baseUrl.replace(/\/$/, "")}/${version}/${segments}`);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
 }

@@ -2,6 +2,7 @@
 // unescaped reserved characters make LinkedIn silently cut the post at that character.
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countCodePoints } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -112,6 +113,8 @@ export function createLinkedInAdapter(): PlatformAdapter {
     },
 
     async edit(ctx, remoteId, composed) {
+      const bad = checkRemoteId("linkedin", remoteId);
+      if (bad) return bad;
       const { commentary } = composed.payload as { commentary: string };
       const res = await callApi(
         ctx.send,
@@ -128,6 +131,8 @@ export function createLinkedInAdapter(): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
+      const bad = checkRemoteId("linkedin", remoteId);
+      if (bad) return bad;
       const res = await callApi(ctx.send, postPath(ctx, remoteId), {
         method: "DELETE",
         headers: headers(ctx, { "x-restli-method": "DELETE" }),

@@ -2,6 +2,7 @@
 // counts as 23 characters whatever its length, and graphemes are what is counted.
 import { callApi } from "./http";
 import { countGraphemes, maskUrls } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, ComposeLimits, PlatformAdapter, PublishResult } from "./types";
 
@@ -81,8 +82,10 @@ export function createMastodonAdapter(): PlatformAdapter {
     },
 
     async edit(ctx, remoteId, composed) {
+      const bad = checkRemoteId("mastodon", remoteId);
+      if (bad) return bad;
       const { status, language } = composed.payload as { status: string; language?: string };
-      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${remoteId}`, {
+      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${encodeURIComponent(remoteId)}`, {
         method: "PUT",
         headers: auth(ctx),
         json: { status, language },
@@ -91,7 +94,9 @@ export function createMastodonAdapter(): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
-      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${remoteId}`, {
+      const bad = checkRemoteId("mastodon", remoteId);
+      if (bad) return bad;
+      const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses/${encodeURIComponent(remoteId)}`, {
         method: "DELETE",
         headers: auth(ctx),
       });

@@ -2,6 +2,7 @@
 // counted after HTML entities are parsed, so it is measured on the plain text, and everything we
 // did not write as markup is escaped so "<script>" stays text.
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { checkRemoteId } from "./remote-ids";
 import { assemblePlain, shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -102,6 +103,8 @@ export function createTelegramAdapter(): PlatformAdapter {
     },
 
     async edit(ctx, remoteId, composed) {
+      const bad = checkRemoteId("telegram", remoteId);
+      if (bad) return bad;
       const res = await call<Message>(ctx, "editMessageText", {
         chat_id: chatId(ctx),
         message_id: Number(remoteId),
@@ -113,6 +116,8 @@ export function createTelegramAdapter(): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
+      const bad = checkRemoteId("telegram", remoteId);
+      if (bad) return bad;
       const res = await call<boolean>(ctx, "deleteMessage", { chat_id: chatId(ctx), message_id: Number(remoteId) });
       if (!res.ok) return res;
       return { ok: true, remoteId, remoteUrl: messageUrl(undefined, ctx, remoteId) };

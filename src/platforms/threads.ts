@@ -3,6 +3,7 @@
 import { classifyGraphFailure, graphUrl, THREADS_VERSION } from "./graph";
 import { callApi } from "./http";
 import { countThreadsChars } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, PlatformAdapter, PublishResult } from "./types";
 
@@ -75,6 +76,8 @@ export function createThreadsAdapter(): PlatformAdapter {
     },
 
     async retract(ctx, remoteId) {
+      const bad = checkRemoteId("threads", remoteId);
+      if (bad) return bad;
       const res = await callApi(
         ctx.send,
         url(ctx, remoteId, { access_token: token(ctx) }),

@@ -3,6 +3,7 @@
 import twitterText from "twitter-text";
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { findUrls } from "./length";
+import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -121,13 +122,17 @@ export function createXAdapter(): PlatformAdapter {
     },
 
     edit(ctx, remoteId, composed) {
+      const bad = checkRemoteId("x", remoteId);
+      if (bad) return Promise.resolve(bad);
       // An edit is a new post that names the one it replaces; X gives it a new id.
       const { text } = composed.payload as { text: string };
       return createPost(ctx, { text, edit_options: { previous_post_id: remoteId } });
     },
 
     async retract(ctx, remoteId) {
-      const res = await callApi(ctx.send, `${base(ctx)}/2/tweets/${remoteId}`, {
+      const bad = checkRemoteId("x", remoteId);
+      if (bad) return bad;
+      const res = await callApi(ctx.send, `${base(ctx)}/2/tweets/${encodeURIComponent(remoteId)}`, {
         method: "DELETE",
         headers: auth(ctx),
       });

@@ -7,6 +7,8 @@ export interface CachedResponse {
   body: string;
   contentType: string;
   status: number;
+  /** The Content-Security-Policy of an HTML page, worked out once per rendering. */
+  contentSecurityPolicy?: string;
 }
 
 export interface PublicCache {

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { readPublicRevision } from "../../domain/organisation";
 import { sha256Hex } from "../../domain/secrets";
+import { publicContentSecurityPolicy } from "../../render/content-security-policy";
 import type { CachedResponse } from "../../render/public-cache";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
@@ -45,6 +46,7 @@ export async function serveCached(
     "cache-control": hit.status !== 200 ? "public, max-age=10" : stale ? STALE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
     "x-content-type-options": "nosniff",
   };
+  if (hit.contentSecurityPolicy) headers["content-security-policy"] = hit.contentSecurityPolicy;
   if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), hit.etag)) {
     return new Response(null, { status: 304, headers });
   }
@@ -62,7 +64,14 @@ async function freshRendering(
   if (cached) return cached;
   const rendered = await produce();
   const digest = (await sha256Hex(rendered.body)).slice(0, 16);
-  const hit = { revision, etag: `"${revision}-${digest}"`, body: rendered.body, contentType, status: rendered.status };
+  const hit: CachedResponse = {
+    revision,
+    etag: `"${revision}-${digest}"`,
+    body: rendered.body,
+    contentType,
+    status: rendered.status,
+  };
+  if (contentType.startsWith("text/html")) hit.contentSecurityPolicy = await publicContentSecurityPolicy(rendered.body);
   deps.publicCache.set(key, hit);
   return hit;
 }

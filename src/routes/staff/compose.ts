@@ -9,6 +9,7 @@ import { listDepartments } from "../../domain/departments";
 import { type Incident, requireIncident } from "../../domain/incidents";
 import { getOrganisation } from "../../domain/organisation";
 import { postUpdate } from "../../domain/updates";
+import { mayPostUrgent } from "../../domain/urgent-review";
 import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeValues, toPostInput } from "./draft";
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
@@ -52,6 +53,7 @@ async function composePage(
       departments: departments.filter((d) => accounts.some((a) => a.departmentId === d.id)),
       platforms: [...new Set(choices.map((a) => a.platform))],
       requireApproval: org.requireApproval,
+      mayPostUrgent: mayPostUrgent(actor),
       preview: extra.preview ?? null,
       errors: extra.errors ?? [],
       notice: extra.notice,

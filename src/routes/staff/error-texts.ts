@@ -96,6 +96,9 @@ const sv: Record<ErrorCode, ErrorText> = {
   too_many_requests: "För många försök. Vänta en stund och försök igen.",
   payload_too_large: "Det du skickade är för stort.",
   unstorable_text: "Texten innehåller tecken som inte kan sparas (ett nolltecken eller ogiltig Unicode).",
+  remote_id_malformed: "Id-numret har fel form för plattformen.",
+  urgent_not_allowed:
+    "Bara kommunikatörer och administratörer får publicera brådskande utan granskning. Publicera utan brådskande så godkänner en kollega.",
   database_unavailable: "Databasen svarar inte just nu. Försök igen om en stund.",
   sign_in_throttled: "För många misslyckade inloggningar. Försök igen om {minutes} minuter.",
 };
