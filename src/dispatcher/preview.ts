@@ -15,7 +15,7 @@ import { resolveTargets } from "../domain/targets";
 import { PostUpdateInput } from "../domain/updates";
 import { ConflictError } from "../errors";
 import { createSend } from "../platforms/http";
-import type { Credential, Platform } from "../platforms/types";
+import type { Credential } from "../platforms/types";
 import { composeFor, contentFor } from "./compose";
 import { loadThreadRoots } from "./jobs";
 
@@ -52,7 +52,7 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
   );
   const previews = await Promise.all(
     targets.map(async ({ account, borrowed }) => {
-      const adapter = deps.platforms[account.platform as Platform];
+      const adapter = deps.platforms[account.platform];
       const content = contentFor(draft, incident, account.platform, deps.config.publicUrl);
       const credential = account.credentialCiphertext
         ? await openJson<Credential>(deps.secretKey, account.credentialCiphertext).catch(() => null)

@@ -48,7 +48,7 @@ export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}):
 
 async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Outcome> {
   const { delivery, account, post } = job;
-  const adapter = deps.platforms[account.platform as Platform];
+  const adapter = deps.platforms[account.platform];
   if (!adapter) return finished(job, "failed", `Okänd plattform: ${account.platform}`, { failureClass: "invalid" });
   if (delivery.kind !== "farewell" && !post) {
     return finished(job, "failed", "Leveransen saknar uppdatering.", { failureClass: "invalid" });
@@ -290,7 +290,7 @@ function fromResult(
     });
   }
   if (result.class === "unconfirmed" && !canSettle) {
-    const adapter = deps.platforms[job.account.platform as Platform];
+    const adapter = deps.platforms[job.account.platform];
     return unsettled(job, adapter, sentText ?? "");
   }
   return failureOutcome(deps, job, options, result, sentText);

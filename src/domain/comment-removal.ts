@@ -7,7 +7,7 @@ import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { UnprocessableError } from "../errors";
 import { createSend } from "../platforms/http";
-import type { Credential, Platform, PublishResult } from "../platforms/types";
+import type { Credential, PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
 import { toAccountTarget } from "./accounts";
 import type { Actor } from "./actor";
@@ -38,7 +38,7 @@ export async function removeRemoteComment(
     throw new UnprocessableError("no_account", "The removal names no account, so there is no platform to ask.");
   }
   const [account] = await deps.db.select().from(accounts).where(eq(accounts.id, removal.accountId));
-  const adapter = deps.platforms[account.platform as Platform];
+  const adapter = deps.platforms[account.platform];
   if (!adapter?.removeComment) {
     throw new UnprocessableError(
       "not_supported",

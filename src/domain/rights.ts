@@ -7,7 +7,7 @@ import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
 import { createSend } from "../platforms/http";
-import { type Credential, type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
+import { type Credential, type FailureClass, PLATFORMS, type RightsResult } from "../platforms/types";
 import { requireCan } from "./access";
 import { toAccountTarget } from "./accounts";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
@@ -115,7 +115,7 @@ async function askPlatform(
   account: Account,
 ): Promise<RightsRecord> {
   const at = (result: Omit<RightsRecord, "checkedAt">): RightsRecord => ({ ...result, checkedAt: deps.now() });
-  if (!PLATFORMS.includes(account.platform as Platform)) {
+  if (!PLATFORMS.includes(account.platform)) {
     return at({ status: "failing", class: "invalid", detail: `Okänd plattform "${account.platform}".` });
   }
   if (!account.credentialCiphertext) {
@@ -131,7 +131,7 @@ async function askPlatform(
       detail: "Inloggningsuppgifterna kan inte dekrypteras (har KRISKANAL_SECRET_KEY bytts?). Ange dem på nytt.",
     });
   }
-  const adapter = deps.platforms[account.platform as Platform];
+  const adapter = deps.platforms[account.platform];
   let result: RightsResult;
   try {
     result = await adapter.checkRights({
