@@ -19,7 +19,7 @@ import type { Credential } from "../platforms/types";
 import { composeFor, contentFor } from "./compose";
 import { loadThreadRoots } from "./jobs";
 
-type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config">;
+type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config" | "now">;
 
 export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknown) {
   requireCan(actor, "update.post");
@@ -58,7 +58,7 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
         ? await openJson<Credential>(deps.secretKey, account.credentialCiphertext).catch(() => null)
         : null;
       const ctx = credential
-        ? { account: toAccountTarget(account), credential, send: createSend(deps.fetch, 5_000) }
+        ? { account: toAccountTarget(account), credential, send: createSend(deps.fetch, 5_000), now: deps.now }
         : undefined;
       const composed = await composeFor(adapter, content, ctx);
       return {

@@ -56,6 +56,7 @@ export async function removeRemoteComment(
         account: toAccountTarget(account),
         credential,
         send: createSend(deps.fetch),
+        now: deps.now,
       },
       commentId,
     );

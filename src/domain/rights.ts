@@ -138,6 +138,7 @@ async function askPlatform(
       account: toAccountTarget(account),
       credential,
       send: createSend(deps.fetch),
+      now: deps.now,
     });
   } catch (error) {
     result = { ok: false, class: "retry", detail: `Kontrollen avbröts: ${String((error as Error)?.message ?? error)}` };

@@ -1,9 +1,9 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
 // kept per account for the life of the adapter and refreshed when the access token expires.
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
-import type { AdapterEnvironment } from "./environment";
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -61,7 +61,7 @@ export function measureSkeet(text: string): number {
   return Math.max(countGraphemes(text), Math.ceil((countUtf8Bytes(text) * MAX_GRAPHEMES) / MAX_BYTES));
 }
 
-export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
+export function createBlueskyAdapter(): PlatformAdapter {
   const sessions = new Map<string, Session>();
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
   const sessionKey = (ctx: AdapterContext) => `${ctx.account.id}|${base(ctx)}|${ctx.credential.identifier}`;
@@ -146,7 +146,7 @@ export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
 
     async publish(ctx, request): Promise<PublishResult> {
       const res = await withSession(ctx, async (session) => {
-        const record: Record<string, unknown> = { ...request.composed.payload, createdAt: env.now().toISOString() };
+        const record: Record<string, unknown> = { ...request.composed.payload, createdAt: ctx.now().toISOString() };
         if (request.replyTo) {
           const refs = await readReplyRefs(ctx, session, request.replyTo);
           if (!refs.ok) return refs;
@@ -203,16 +203,18 @@ export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
         );
         return listed.ok ? { ok: true as const, data: { records: listed.data.records, session } } : listed;
       });
-      if (!res.ok) return null;
-      const found = res.data.records.find(({ value }) => recordCarriesLink(value, link));
-      return found ? { remoteId: found.uri, remoteUrl: postUrl(res.data.session, found.uri) } : null;
+      if (!res.ok) return unknown(res);
+      const record = res.data.records.find(({ value }) => recordCarriesLink(value, link));
+      return record ? found(record.uri, postUrl(res.data.session, record.uri)) : absent;
     },
   };
 }
 
+/** The link card and the link facets are structured; the text is the fallback for a post written by hand. */
 function recordCarriesLink(record: PostRecord, link: string): boolean {
-  if (record.embed?.external?.uri === link || record.text?.includes(link)) return true;
-  return record.facets?.some((f) => f.features?.some((feature) => feature.uri === link)) ?? false;
+  if (isSameUrl(record.embed?.external?.uri, link)) return true;
+  if (record.facets?.some((f) => f.features?.some((feature) => isSameUrl(feature.uri, link)))) return true;
+  return textCarriesLink(record.text, link);
 }
 
 function stripError(res: FailureResult & { error?: string }): FailureResult {

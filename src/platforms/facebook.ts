@@ -3,6 +3,7 @@
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, failure } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, Composed, PlatformAdapter, PublishResult } from "./types";
 
@@ -97,18 +98,16 @@ export function createFacebookAdapter(): PlatformAdapter {
       const res = await callApi<{ data: FeedPost[] }>(
         ctx.send,
         url(ctx, `${ctx.account.options.pageId}/feed`, {
-          fields: "id,message,permalink_url,attachments{url,unshimmed_url}",
+          fields: "id,message,link,permalink_url,attachments{url,unshimmed_url}",
           limit: FEED_SEARCH_LIMIT,
           access_token: pageToken(ctx),
         }),
         {},
         classifyGraphFailure,
       );
-      if (!res.ok) return null;
+      if (!res.ok) return unknown(res);
       const post = res.data.data?.find((p) => carriesLink(p, link));
-      return post
-        ? { remoteId: post.id, remoteUrl: post.permalink_url ?? `https://www.facebook.com/${post.id}` }
-        : null;
+      return post ? found(post.id, post.permalink_url ?? `https://www.facebook.com/${post.id}`) : absent;
     },
 
     async removeComment(ctx, commentId) {
@@ -131,11 +130,14 @@ export function createFacebookAdapter(): PlatformAdapter {
 interface FeedPost {
   id: string;
   message?: string;
+  /** The link the post was created with (the "link" field of POST /feed). */
+  link?: string;
   permalink_url?: string;
   attachments?: { data?: { url?: string; unshimmed_url?: string }[] };
 }
 
 function carriesLink(post: FeedPost, link: string): boolean {
-  if (post.message?.includes(link)) return true;
-  return post.attachments?.data?.some((a) => a.unshimmed_url === link || a.url === link) ?? false;
+  if (isSameUrl(post.link, link)) return true;
+  if (post.attachments?.data?.some((a) => isSameUrl(a.unshimmed_url, link) || isSameUrl(a.url, link))) return true;
+  return textCarriesLink(post.message, link);
 }

@@ -5,6 +5,7 @@ import type { AdapterEnvironment } from "./environment";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, failure } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, PlatformAdapter } from "./types";
 
@@ -123,11 +124,10 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
         {},
         classifyGraphFailure,
       );
-      if (!res.ok) return null;
-      const media = res.data.data?.find((m) => m.caption?.includes(link));
-      return media
-        ? { remoteId: media.id, remoteUrl: media.permalink ?? `https://www.instagram.com/${ctx.account.handle}/` }
-        : null;
+      if (!res.ok) return unknown(res);
+      // Captions carry the link as plain text; Instagram has no link field.
+      const media = res.data.data?.find((m) => textCarriesLink(m.caption, link));
+      return media ? found(media.id, media.permalink ?? `https://www.instagram.com/${ctx.account.handle}/`) : absent;
     },
   };
 }

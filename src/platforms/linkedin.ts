@@ -2,6 +2,7 @@
 // unescaped reserved characters make LinkedIn silently cut the post at that character.
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
@@ -14,6 +15,10 @@ const FEED_SEARCH_LIMIT = "20";
 
 export function escapeLittleText(text: string): string {
   return text.replace(RESERVED, "\\$&");
+}
+
+function unescapeLittleText(text: string): string {
+  return text.replace(/\\([\\|{}@[\]()<>#*_~])/g, "$1");
 }
 
 function classifyLinkedInFailure(reply: HttpReply): FailureResult {
@@ -145,12 +150,13 @@ export function createLinkedInAdapter(): PlatformAdapter {
       const res = await callApi<{ elements?: LinkedInPost[] }>(ctx.send, `${base(ctx)}/rest/posts?${params}`, {
         headers: headers(ctx, { "x-restli-method": "FINDER" }),
       });
-      if (!res.ok) return null;
-      const escaped = escapeLittleText(link);
+      if (!res.ok) return unknown(res);
       const post = res.data.elements?.find(
-        (p) => p.content?.article?.source === link || p.commentary?.includes(escaped) || p.commentary?.includes(link),
+        (p) =>
+          isSameUrl(p.content?.article?.source, link) ||
+          textCarriesLink(p.commentary === undefined ? undefined : unescapeLittleText(p.commentary), link),
       );
-      return post ? { remoteId: post.id, remoteUrl: postUrl(post.id) } : null;
+      return post ? found(post.id, postUrl(post.id)) : absent;
     },
   };
 }

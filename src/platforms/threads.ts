@@ -3,6 +3,7 @@
 import { classifyGraphFailure, graphUrl, THREADS_VERSION } from "./graph";
 import { callApi } from "./http";
 import { countThreadsChars } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, PlatformAdapter, PublishResult } from "./types";
 
@@ -98,9 +99,9 @@ export function createThreadsAdapter(): PlatformAdapter {
         {},
         classifyGraphFailure,
       );
-      if (!res.ok) return null;
-      const post = res.data.data?.find((p) => p.text?.includes(link) || p.link_attachment_url === link);
-      return post ? { remoteId: post.id, remoteUrl: post.permalink ?? fallbackUrl(ctx) } : null;
+      if (!res.ok) return unknown(res);
+      const post = res.data.data?.find((p) => isSameUrl(p.link_attachment_url, link) || textCarriesLink(p.text, link));
+      return post ? found(post.id, post.permalink ?? fallbackUrl(ctx)) : absent;
     },
   };
 }

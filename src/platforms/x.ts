@@ -3,8 +3,9 @@
 import twitterText from "twitter-text";
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { findUrls } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_WEIGHTED = 280;
 const CHARS_PER_URL = 23;
@@ -50,21 +51,23 @@ export function createXAdapter(): PlatformAdapter {
   const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
   const postUrl = (id: string) => `https://x.com/i/web/status/${id}`;
 
-  async function findByLink(ctx: AdapterContext, link: string) {
+  async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
     const me = await callApi<{ data: { id: string } }>(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) });
-    if (!me.ok) return null;
+    if (!me.ok) return unknown(me);
     const params = new URLSearchParams({ max_results: TIMELINE_SEARCH_LIMIT, "tweet.fields": "entities" });
     const timeline = await callApi<{ data?: TimelinePost[] }>(
       ctx.send,
       `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`,
       { headers: auth(ctx) },
     );
-    if (!timeline.ok) return null;
+    if (!timeline.ok) return unknown(timeline);
     // Text comes back with t.co links; the original URL is only in the entities.
     const post = timeline.data.data?.find(
-      (p) => p.text.includes(link) || p.entities?.urls?.some((u) => u.expanded_url === link || u.unwound_url === link),
+      (p) =>
+        p.entities?.urls?.some((u) => isSameUrl(u.expanded_url, link) || isSameUrl(u.unwound_url, link)) ||
+        textCarriesLink(p.text, link),
     );
-    return post ? { remoteId: post.id, remoteUrl: postUrl(post.id) } : null;
+    return post ? found(post.id, postUrl(post.id)) : absent;
   }
 
   async function createPost(ctx: AdapterContext, body: Record<string, unknown>, link?: string): Promise<PublishResult> {
@@ -79,7 +82,7 @@ export function createXAdapter(): PlatformAdapter {
     // unanswered attempt did go through: settle on that post instead of failing.
     if (link && res.message.startsWith("Dubblett")) {
       const existing = await findByLink(ctx, link);
-      if (existing) return { ok: true, ...existing };
+      if (existing.state === "found") return { ok: true, remoteId: existing.remoteId, remoteUrl: existing.remoteUrl };
     }
     return res;
   }
