@@ -1,7 +1,8 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
 // kept per account for the life of the adapter and refreshed when the access token expires.
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
-import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { z } from "zod";
+import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -33,6 +34,21 @@ interface PostRecord {
   embed?: { external?: { uri?: string } };
   reply?: { root: StrongRef; parent: StrongRef };
 }
+
+/** What a lookup reads of listRecords: the post's text and the structured links that decide a match. */
+const LISTED_POSTS = z.object({
+  records: z.array(
+    z.object({
+      uri: z.string(),
+      value: z.object({
+        text: z.string().nullish(),
+        facets: z.array(z.object({ features: z.array(z.object({ uri: z.string().nullish() })).nullish() })).nullish(),
+        embed: z.object({ external: z.object({ uri: z.string().nullish() }).nullish() }).nullish(),
+      }),
+    }),
+  ),
+});
+type ListedPost = z.infer<typeof LISTED_POSTS>["records"][number]["value"];
 
 type XrpcResult<T> = { ok: true; data: T } | (FailureResult & { error?: string });
 
@@ -196,11 +212,11 @@ export function createBlueskyAdapter(): PlatformAdapter {
           collection: POST_COLLECTION,
           limit: RECORD_SEARCH_LIMIT,
         });
-        const listed = await xrpc<{ records: { uri: string; value: PostRecord }[] }>(
-          ctx,
-          `com.atproto.repo.listRecords?${params}`,
-          { headers: bearer(session) },
-        );
+        const reply = await xrpc<unknown>(ctx, `com.atproto.repo.listRecords?${params}`, {
+          headers: bearer(session),
+        });
+        if (!reply.ok) return reply;
+        const listed = checkShape(reply, LISTED_POSTS);
         return listed.ok ? { ok: true as const, data: { records: listed.data.records, session } } : listed;
       });
       if (!res.ok) return unknown(res);
@@ -211,7 +227,7 @@ export function createBlueskyAdapter(): PlatformAdapter {
 }
 
 /** The link card and the link facets are structured; the text is the fallback for a post written by hand. */
-function recordCarriesLink(record: PostRecord, link: string): boolean {
+function recordCarriesLink(record: ListedPost, link: string): boolean {
   if (isSameUrl(record.embed?.external?.uri, link)) return true;
   if (record.facets?.some((f) => f.features?.some((feature) => isSameUrl(feature.uri, link)))) return true;
   return textCarriesLink(record.text, link);

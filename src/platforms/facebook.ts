@@ -1,7 +1,8 @@
 // Facebook Page posts through the Graph API: POST /{page-id}/feed with a Page access token.
 
+import { z } from "zod";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
-import { callApi, failure } from "./http";
+import { callApi, checkShape, failure } from "./http";
 import { countCodePoints } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -95,15 +96,18 @@ export function createFacebookAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const res = await callApi<{ data: FeedPost[] }>(
-        ctx.send,
-        url(ctx, `${ctx.account.options.pageId}/feed`, {
-          fields: "id,message,link,permalink_url,attachments{url,unshimmed_url}",
-          limit: FEED_SEARCH_LIMIT,
-          access_token: pageToken(ctx),
-        }),
-        {},
-        classifyGraphFailure,
+      const res = checkShape(
+        await callApi(
+          ctx.send,
+          url(ctx, `${ctx.account.options.pageId}/feed`, {
+            fields: "id,message,link,permalink_url,attachments{url,unshimmed_url}",
+            limit: FEED_SEARCH_LIMIT,
+            access_token: pageToken(ctx),
+          }),
+          {},
+          classifyGraphFailure,
+        ),
+        FEED,
       );
       if (!res.ok) return unknown(res);
       const post = res.data.data?.find((p) => carriesLink(p, link));
@@ -113,28 +117,31 @@ export function createFacebookAdapter(): PlatformAdapter {
     async removeComment(ctx, commentId) {
       // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
       const remove = ctx.account.options.commentRemoval === "delete";
-      const res = await callApi(
+      const res = await callApi<{ success?: boolean } | undefined>(
         ctx.send,
         url(ctx, commentId, remove ? { access_token: pageToken(ctx) } : {}),
         remove ? { method: "DELETE" } : { method: "POST", form: { is_hidden: "true", access_token: pageToken(ctx) } },
         classifyGraphFailure,
       );
       if (!res.ok) return res;
-      if ((res.data as { success?: boolean })?.success === false)
-        return failure("invalid", "Graph svarade success=false");
+      if (res.data?.success === false) return failure("invalid", "Graph svarade success=false");
       return { ok: true, remoteId: commentId, remoteUrl: `https://www.facebook.com/${commentId}` };
     },
   };
 }
 
-interface FeedPost {
-  id: string;
-  message?: string;
+const FEED_POST = z.object({
+  id: z.string(),
+  message: z.string().nullish(),
   /** The link the post was created with (the "link" field of POST /feed). */
-  link?: string;
-  permalink_url?: string;
-  attachments?: { data?: { url?: string; unshimmed_url?: string }[] };
-}
+  link: z.string().nullish(),
+  permalink_url: z.string().nullish(),
+  attachments: z
+    .object({ data: z.array(z.object({ url: z.string().nullish(), unshimmed_url: z.string().nullish() })).nullish() })
+    .nullish(),
+});
+const FEED = z.object({ data: z.array(FEED_POST).nullish() });
+type FeedPost = z.infer<typeof FEED_POST>;
 
 function carriesLink(post: FeedPost, link: string): boolean {
   if (isSameUrl(post.link, link)) return true;

@@ -1,6 +1,7 @@
 // Mastodon (any instance). Limits are the instance's own, read from /api/v2/instance; every URL
 // counts as 23 characters whatever its length, and graphemes are what is counted.
-import { callApi } from "./http";
+import { z } from "zod";
+import { callApi, checkShape } from "./http";
 import { countGraphemes, maskUrls } from "./length";
 import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -10,13 +11,15 @@ const DEFAULT_MAX_CHARS = 500;
 const CHARS_PER_URL = 23;
 const TIMELINE_SEARCH_LIMIT = "20";
 
-interface Status {
-  id: string;
-  url?: string | null;
-  uri?: string;
-  content?: string;
-  card?: { url?: string } | null;
-}
+const STATUS = z.object({
+  id: z.string(),
+  url: z.string().nullish(),
+  uri: z.string().nullish(),
+  content: z.string().nullish(),
+  card: z.object({ url: z.string().nullish() }).nullish(),
+});
+type Status = z.infer<typeof STATUS>;
+const ACCOUNT = z.object({ id: z.string() });
 
 export function measureToot(text: string, charsPerUrl = CHARS_PER_URL): number {
   return countGraphemes(maskUrls(text, charsPerUrl));
@@ -101,14 +104,16 @@ export function createMastodonAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const me = await callApi<{ id: string }>(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, {
-        headers: auth(ctx),
-      });
+      const me = checkShape(
+        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, { headers: auth(ctx) }),
+        ACCOUNT,
+      );
       if (!me.ok) return unknown(me);
-      const res = await callApi<Status[]>(
-        ctx.send,
-        `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`,
-        { headers: auth(ctx) },
+      const res = checkShape(
+        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`, {
+          headers: auth(ctx),
+        }),
+        z.array(STATUS),
       );
       if (!res.ok) return unknown(res);
       // content is HTML whose visible link text Mastodon abridges; the card and the hrefs carry the whole URL.

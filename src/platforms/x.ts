@@ -1,7 +1,8 @@
 // X (Twitter) API v2. Length is weighted (most emoji and CJK weigh 2) and every URL counts as
 // 23 because X wraps it in t.co, so counting is left to twitter-text.
 import twitterText from "twitter-text";
-import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { z } from "zod";
+import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { findUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -40,11 +41,24 @@ function classifyXFailure(reply: HttpReply): FailureResult {
   return classifyHttpFailure(reply);
 }
 
-interface TimelinePost {
-  id: string;
-  text: string;
-  entities?: { urls?: { url: string; expanded_url?: string; unwound_url?: string }[] };
-}
+const ME = z.object({ data: z.object({ id: z.string() }) });
+const TIMELINE = z.object({
+  data: z
+    .array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        entities: z
+          .object({
+            urls: z
+              .array(z.object({ expanded_url: z.string().nullish(), unwound_url: z.string().nullish() }))
+              .nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
 
 export function createXAdapter(): PlatformAdapter {
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
@@ -52,13 +66,12 @@ export function createXAdapter(): PlatformAdapter {
   const postUrl = (id: string) => `https://x.com/i/web/status/${id}`;
 
   async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
-    const me = await callApi<{ data: { id: string } }>(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) });
+    const me = checkShape(await callApi(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) }), ME);
     if (!me.ok) return unknown(me);
     const params = new URLSearchParams({ max_results: TIMELINE_SEARCH_LIMIT, "tweet.fields": "entities" });
-    const timeline = await callApi<{ data?: TimelinePost[] }>(
-      ctx.send,
-      `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`,
-      { headers: auth(ctx) },
+    const timeline = checkShape(
+      await callApi(ctx.send, `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`, { headers: auth(ctx) }),
+      TIMELINE,
     );
     if (!timeline.ok) return unknown(timeline);
     // Text comes back with t.co links; the original URL is only in the entities.
