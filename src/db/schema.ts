@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { FailureClass, Platform } from "../platforms/types";
 
 const id = () => uuid("id").primaryKey().defaultRandom();
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -122,7 +123,7 @@ export const accounts = pgTable(
   "accounts",
   {
     id: id(),
-    platform: text("platform").notNull(),
+    platform: text("platform").$type<Platform>().notNull(),
     handle: text("handle").notNull(),
     departmentId: uuid("department_id").references(() => departments.id),
     baseUrl: text("base_url").notNull(),
@@ -136,7 +137,7 @@ export const accounts = pgTable(
     closedAt: at("closed_at"),
     closedReason: text("closed_reason"),
     rightsStatus: text("rights_status").$type<"ok" | "failing" | "unknown">().notNull().default("unknown"),
-    rightsClass: text("rights_class"),
+    rightsClass: text("rights_class").$type<FailureClass>(),
     rightsDetail: text("rights_detail"),
     rightsCheckedAt: at("rights_checked_at"),
     /** True for accounts pointing at the built-in sandbox platforms (demo and tests). */
@@ -255,7 +256,7 @@ export const deliveries = pgTable(
     idempotencyKey: uuid("idempotency_key").notNull().defaultRandom(),
     remoteId: text("remote_id"),
     remoteUrl: text("remote_url"),
-    failureClass: text("failure_class"),
+    failureClass: text("failure_class").$type<FailureClass>(),
     message: text("message"),
     /** The text actually sent (or to be sent), kept as the record of what went where. */
     sentText: text("sent_text"),

@@ -7,6 +7,7 @@ import type {
   AdapterContext,
   Composed,
   FailureResult,
+  LookupResult,
   Platform,
   PlatformAdapter,
   PostContent,
@@ -45,7 +46,7 @@ export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}):
 
 async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Outcome> {
   const { delivery, account, post } = job;
-  if (!deps.platforms[account.platform as Platform])
+  if (!deps.platforms[account.platform])
     return finished(job, "failed", `Okänd plattform: ${account.platform}`, { failureClass: "invalid" });
   if (delivery.kind !== "farewell" && !post) {
     return finished(job, "failed", "Leveransen saknar uppdatering.", { failureClass: "invalid" });
@@ -104,16 +105,20 @@ async function sendPost(
   if (refused) return refused;
   if (job.maybeSent) {
     // Never post twice: look for the earlier attempt before anything is sent again.
-    const found = adapter.findByLink ? await adapter.findByLink(ctx, content.link) : null;
-    if (found) {
+    const lookup = await lookUpPost(adapter, ctx, content.link);
+    if (lookup.state === "found") {
       return finished(job, "published", "Inlägget fanns redan på plattformen och skickades inte igen.", {
-        ...found,
+        remoteId: lookup.remoteId,
+        remoteUrl: lookup.remoteUrl,
         sentText: composed.text,
         publicChange: true,
       });
     }
-    // findByLink says null both for "not there" and "could not ask": only a key makes a resend safe.
-    if (!IDEMPOTENT_PUBLISH.has(adapter.platform)) return unsettled(job, adapter, composed.text);
+    // A lookup sees only the latest posts, so "absent" proves nothing either: only a key makes a resend safe.
+    if (!IDEMPOTENT_PUBLISH.has(adapter.platform)) {
+      const outcome = unsettled(job, adapter, composed.text);
+      return lookup.state === "unknown" ? whenLookupUnknown(outcome, lookup.reason) : outcome;
+    }
   }
   const result = await adapter.publish(ctx, { composed, idempotencyKey: job.delivery.idempotencyKey, replyTo });
   const canSettle = IDEMPOTENT_PUBLISH.has(adapter.platform) || Boolean(adapter.findByLink);
@@ -183,8 +188,17 @@ async function runRetract(
     (d) => d.kind === "publish" && d.status !== "published" && d.failureClass === "unconfirmed",
   );
   if (!copies.length && uncertain) {
-    const found = adapter.findByLink ? await adapter.findByLink(ctx, link) : null;
-    if (!found) {
+    const lookup = await lookUpPost(adapter, ctx, link);
+    if (lookup.state === "unknown") {
+      const outcome = finished(
+        job,
+        "skipped",
+        `Oklart om ${adapter.platform} tog emot uppdateringen. Kontrollera kanalen och ta bort inlägget för hand om det finns.`,
+        { failureClass: "unconfirmed" },
+      );
+      return whenLookupUnknown(outcome, lookup.reason);
+    }
+    if (lookup.state === "absent") {
       return finished(
         job,
         "skipped",
@@ -192,7 +206,7 @@ async function runRetract(
         { failureClass: "unconfirmed" },
       );
     }
-    copies = [found];
+    copies = [{ remoteId: lookup.remoteId, remoteUrl: lookup.remoteUrl }];
   }
   if (!copies.length)
     return finished(job, "skipped", "Uppdateringen publicerades aldrig här; det finns inget att ta bort.");
@@ -215,6 +229,22 @@ async function runRetract(
     }
   }
   return finished(job, "published", "Inlägget är borttaget från plattformen.", first);
+}
+
+/** Platforms without a lookup (Telegram) cannot be asked at all. */
+function lookUpPost(adapter: PlatformAdapter, ctx: AdapterContext, link: string): Promise<LookupResult> {
+  if (!adapter.findByLink) {
+    return Promise.resolve({ state: "unknown", reason: `${adapter.platform} har inget sätt att söka bland inläggen` });
+  }
+  return adapter.findByLink(ctx, link);
+}
+
+/**
+ * A lookup that could not ask the platform ends the attempt as "absent" would, saying why, so a
+ * person checks by hand. This is the seam where issue 13 will retry the lookup with backoff.
+ */
+function whenLookupUnknown(outcome: Outcome, reason: string): Outcome {
+  return { ...outcome, message: `${outcome.message} (Plattformen gick inte att fråga: ${reason})` };
 }
 
 /** Published copies of this update on this account, oldest first (the post, then edits or correction replies). */
@@ -262,7 +292,7 @@ function fromResult(
     });
   }
   if (result.class === "unconfirmed" && !canSettle) {
-    const adapter = deps.platforms[job.account.platform as Platform];
+    const adapter = deps.platforms[job.account.platform];
     return unsettled(job, adapter, sentText ?? "");
   }
   return failureOutcome(deps, job, options, result, sentText);

@@ -84,7 +84,7 @@ export const EditAccountInput = z
 export function toAccountTarget(account: Account): AccountTarget {
   return {
     id: account.id,
-    platform: account.platform as Platform,
+    platform: account.platform,
     handle: account.handle,
     baseUrl: account.baseUrl,
     options: account.options,
@@ -183,7 +183,7 @@ export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, 
   const input = EditAccountInput.parse(raw);
   const now = deps.now();
   const before = await requireAccount(deps.db, id);
-  const platform = before.platform as Platform;
+  const platform = before.platform;
   const adapter = deps.platforms[platform];
   const changes: Partial<typeof accounts.$inferInsert> = { updatedAt: now };
   const problems: FieldError[] = [];

@@ -38,7 +38,7 @@ export async function removeRemoteComment(
     throw new UnprocessableError("no_account", "The removal names no account, so there is no platform to ask.");
   }
   const [account] = await deps.db.select().from(accounts).where(eq(accounts.id, removal.accountId));
-  const adapter = deps.platforms[account.platform as Platform];
+  const adapter = deps.platforms[account.platform];
   if (!adapter?.removeComment) {
     throw new UnprocessableError(
       "not_supported",
@@ -50,13 +50,13 @@ export async function removeRemoteComment(
     throw new UnprocessableError("no_credential", "The account has no credential: connect it first.");
   }
   // The id goes into the request URL: a crafted one could make the call post instead of hide.
-  if (!isRemoteId(account.platform as Platform, commentId)) {
+  if (!isRemoteId(account.platform, commentId)) {
     throw new InvalidInputError("remote_id_malformed", `Not a ${account.platform} comment id.`, {
       fields: [
         {
           field: "commentId",
           code: "remote_id_malformed",
-          message: `Expected ${remoteIdShape(account.platform as Platform)}.`,
+          message: `Expected ${remoteIdShape(account.platform)}.`,
         },
       ],
     });

@@ -4,11 +4,11 @@
 // or a credential that cannot be opened is a typed failure, never an exception.
 import type { Deps } from "../deps";
 import { createSend } from "../platforms/http";
-import type { AdapterContext, Credential, FailureResult, Platform, PlatformAdapter } from "../platforms/types";
+import type { AdapterContext, Credential, FailureResult, PlatformAdapter } from "../platforms/types";
 import { type Account, toAccountTarget } from "./accounts";
 import { hideCredentialIn, openJson } from "./secrets";
 
-export type GatewayDeps = Pick<Deps, "platforms" | "secretKey" | "fetch">;
+export type GatewayDeps = Pick<Deps, "platforms" | "secretKey" | "fetch" | "now">;
 
 export type GatewayResult<T> = { ok: true; value: T } | FailureResult;
 
@@ -27,7 +27,7 @@ export async function callAdapter<T>(
   call: (adapter: PlatformAdapter, ctx: AdapterContext) => Promise<T>,
   options: CallOptions = {},
 ): Promise<GatewayResult<T>> {
-  const adapter = deps.platforms[account.platform as Platform];
+  const adapter = deps.platforms[account.platform];
   if (!adapter) return { ok: false, class: "invalid", message: `Okänd plattform "${account.platform}".` };
   if (!account.credentialCiphertext) return { ok: false, class: "auth", message: NO_CREDENTIAL_MESSAGE };
   let credential: Credential;
@@ -41,6 +41,7 @@ export async function callAdapter<T>(
     account: toAccountTarget(account),
     credential,
     send: createSend(deps.fetch, options.timeoutMs),
+    now: deps.now,
   };
   try {
     return { ok: true, value: hideCredentialDeep(await call(adapter, ctx), credential) };

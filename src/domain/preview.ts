@@ -13,7 +13,7 @@ import { updateUrl } from "./links";
 import { prepareUpdate } from "./update-draft";
 import { PostUpdateInput } from "./updates";
 
-type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config">;
+type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "config" | "now">;
 
 export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknown) {
   requireCan(actor, "update.post");
@@ -26,7 +26,7 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
   );
   const previews = await Promise.all(
     targets.map(async ({ account, borrowed }) => {
-      const adapter = deps.platforms[account.platform as Platform];
+      const adapter = deps.platforms[account.platform];
       const content = contentFor(draft, incident, account.platform, deps.config.publicUrl);
       const withLimits = await callAdapter(deps, account, (platform, ctx) => composeFor(platform, content, ctx), {
         timeoutMs: 5_000,

@@ -6,7 +6,7 @@ import type { DbOrTx } from "../db/client";
 import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { ConflictError, NotFoundError } from "../errors";
-import { type FailureClass, PLATFORMS, type Platform, type RightsResult } from "../platforms/types";
+import { type FailureClass, PLATFORMS, type RightsResult } from "../platforms/types";
 import { requireActOnAccount, requireCan } from "./access";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { recordAudit } from "./audit";
@@ -115,7 +115,7 @@ async function askPlatform(
   account: Account,
 ): Promise<RightsRecord> {
   const at = (result: Omit<RightsRecord, "checkedAt">): RightsRecord => ({ ...result, checkedAt: deps.now() });
-  if (!PLATFORMS.includes(account.platform as Platform)) {
+  if (!PLATFORMS.includes(account.platform)) {
     return at({ status: "failing", class: "invalid", detail: `Okänd plattform "${account.platform}".` });
   }
   const called = await callAdapter(deps, account, (adapter, ctx) => adapter.checkRights(ctx));

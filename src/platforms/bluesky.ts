@@ -1,9 +1,10 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
 // kept per account for the life of the adapter and refreshed when the access token expires.
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
-import type { AdapterEnvironment } from "./environment";
-import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { z } from "zod";
+import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
@@ -35,6 +36,21 @@ interface PostRecord {
   reply?: { root: StrongRef; parent: StrongRef };
 }
 
+/** What a lookup reads of listRecords: the post's text and the structured links that decide a match. */
+const LISTED_POSTS = z.object({
+  records: z.array(
+    z.object({
+      uri: z.string(),
+      value: z.object({
+        text: z.string().nullish(),
+        facets: z.array(z.object({ features: z.array(z.object({ uri: z.string().nullish() })).nullish() })).nullish(),
+        embed: z.object({ external: z.object({ uri: z.string().nullish() }).nullish() }).nullish(),
+      }),
+    }),
+  ),
+});
+type ListedPost = z.infer<typeof LISTED_POSTS>["records"][number]["value"];
+
 type XrpcResult<T> = { ok: true; data: T } | (FailureResult & { error?: string });
 
 function classifyXrpcFailure(reply: HttpReply): FailureResult & { error?: string } {
@@ -62,7 +78,7 @@ export function measureSkeet(text: string): number {
   return Math.max(countGraphemes(text), Math.ceil((countUtf8Bytes(text) * MAX_GRAPHEMES) / MAX_BYTES));
 }
 
-export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
+export function createBlueskyAdapter(): PlatformAdapter {
   const sessions = new Map<string, Session>();
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
   const sessionKey = (ctx: AdapterContext) => `${ctx.account.id}|${base(ctx)}|${ctx.credential.identifier}`;
@@ -147,7 +163,7 @@ export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
 
     async publish(ctx, request): Promise<PublishResult> {
       const res = await withSession(ctx, async (session) => {
-        const record: Record<string, unknown> = { ...request.composed.payload, createdAt: env.now().toISOString() };
+        const record: Record<string, unknown> = { ...request.composed.payload, createdAt: ctx.now().toISOString() };
         if (request.replyTo) {
           const refs = await readReplyRefs(ctx, session, request.replyTo);
           if (!refs.ok) return refs;
@@ -199,23 +215,25 @@ export function createBlueskyAdapter(env: AdapterEnvironment): PlatformAdapter {
           collection: POST_COLLECTION,
           limit: RECORD_SEARCH_LIMIT,
         });
-        const listed = await xrpc<{ records: { uri: string; value: PostRecord }[] }>(
-          ctx,
-          `com.atproto.repo.listRecords?${params}`,
-          { headers: bearer(session) },
-        );
+        const reply = await xrpc<unknown>(ctx, `com.atproto.repo.listRecords?${params}`, {
+          headers: bearer(session),
+        });
+        if (!reply.ok) return reply;
+        const listed = checkShape(reply, LISTED_POSTS);
         return listed.ok ? { ok: true as const, data: { records: listed.data.records, session } } : listed;
       });
-      if (!res.ok) return null;
-      const found = res.data.records.find(({ value }) => recordCarriesLink(value, link));
-      return found ? { remoteId: found.uri, remoteUrl: postUrl(res.data.session, found.uri) } : null;
+      if (!res.ok) return unknown(res);
+      const record = res.data.records.find(({ value }) => recordCarriesLink(value, link));
+      return record ? found(record.uri, postUrl(res.data.session, record.uri)) : absent;
     },
   };
 }
 
-function recordCarriesLink(record: PostRecord, link: string): boolean {
-  if (record.embed?.external?.uri === link || record.text?.includes(link)) return true;
-  return record.facets?.some((f) => f.features?.some((feature) => feature.uri === link)) ?? false;
+/** The link card and the link facets are structured; the text is the fallback for a post written by hand. */
+function recordCarriesLink(record: ListedPost, link: string): boolean {
+  if (isSameUrl(record.embed?.external?.uri, link)) return true;
+  if (record.facets?.some((f) => f.features?.some((feature) => isSameUrl(feature.uri, link)))) return true;
+  return textCarriesLink(record.text, link);
 }
 
 function stripError(res: FailureResult & { error?: string }): FailureResult {

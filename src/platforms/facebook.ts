@@ -1,8 +1,10 @@
 // Facebook Page posts through the Graph API: POST /{page-id}/feed with a Page access token.
 
+import { z } from "zod";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
-import { callApi, failure } from "./http";
+import { callApi, checkShape, failure } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, Composed, PlatformAdapter, PublishResult } from "./types";
@@ -99,21 +101,22 @@ export function createFacebookAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const res = await callApi<{ data: FeedPost[] }>(
-        ctx.send,
-        url(ctx, `${ctx.account.options.pageId}/feed`, {
-          fields: "id,message,permalink_url,attachments{url,unshimmed_url}",
-          limit: FEED_SEARCH_LIMIT,
-          access_token: pageToken(ctx),
-        }),
-        {},
-        classifyGraphFailure,
+      const res = checkShape(
+        await callApi(
+          ctx.send,
+          url(ctx, `${ctx.account.options.pageId}/feed`, {
+            fields: "id,message,link,permalink_url,attachments{url,unshimmed_url}",
+            limit: FEED_SEARCH_LIMIT,
+            access_token: pageToken(ctx),
+          }),
+          {},
+          classifyGraphFailure,
+        ),
+        FEED,
       );
-      if (!res.ok) return null;
+      if (!res.ok) return unknown(res);
       const post = res.data.data?.find((p) => carriesLink(p, link));
-      return post
-        ? { remoteId: post.id, remoteUrl: post.permalink_url ?? `https://www.facebook.com/${post.id}` }
-        : null;
+      return post ? found(post.id, post.permalink_url ?? `https://www.facebook.com/${post.id}`) : absent;
     },
 
     async removeComment(ctx, commentId) {
@@ -121,28 +124,34 @@ export function createFacebookAdapter(): PlatformAdapter {
       const bad = checkRemoteId("facebook", commentId, "kommentars-id");
       if (bad) return bad;
       const remove = ctx.account.options.commentRemoval === "delete";
-      const res = await callApi(
+      const res = await callApi<{ success?: boolean } | undefined>(
         ctx.send,
         url(ctx, commentId, remove ? { access_token: pageToken(ctx) } : {}),
         remove ? { method: "DELETE" } : { method: "POST", form: { is_hidden: "true", access_token: pageToken(ctx) } },
         classifyGraphFailure,
       );
       if (!res.ok) return res;
-      if ((res.data as { success?: boolean })?.success === false)
-        return failure("invalid", "Graph svarade success=false");
+      if (res.data?.success === false) return failure("invalid", "Graph svarade success=false");
       return { ok: true, remoteId: commentId, remoteUrl: `https://www.facebook.com/${commentId}` };
     },
   };
 }
 
-interface FeedPost {
-  id: string;
-  message?: string;
-  permalink_url?: string;
-  attachments?: { data?: { url?: string; unshimmed_url?: string }[] };
-}
+const FEED_POST = z.object({
+  id: z.string(),
+  message: z.string().nullish(),
+  /** The link the post was created with (the "link" field of POST /feed). */
+  link: z.string().nullish(),
+  permalink_url: z.string().nullish(),
+  attachments: z
+    .object({ data: z.array(z.object({ url: z.string().nullish(), unshimmed_url: z.string().nullish() })).nullish() })
+    .nullish(),
+});
+const FEED = z.object({ data: z.array(FEED_POST).nullish() });
+type FeedPost = z.infer<typeof FEED_POST>;
 
 function carriesLink(post: FeedPost, link: string): boolean {
-  if (post.message?.includes(link)) return true;
-  return post.attachments?.data?.some((a) => a.unshimmed_url === link || a.url === link) ?? false;
+  if (isSameUrl(post.link, link)) return true;
+  if (post.attachments?.data?.some((a) => isSameUrl(a.unshimmed_url, link) || isSameUrl(a.url, link))) return true;
+  return textCarriesLink(post.message, link);
 }

@@ -1,5 +1,6 @@
 // One way to talk HTTP for every adapter: the injected fetch with a timeout, and one reading of
 // what a failed exchange means for the dispatcher (retry, auth, rights, invalid, unconfirmed).
+import type { z } from "zod";
 import type { FailureClass, FailureResult, Send, SendInit } from "./types";
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -105,7 +106,7 @@ export type ApiResult<T> = { ok: true; data: T; reply: HttpReply } | FailureResu
 export type Classifier = (reply: HttpReply) => FailureResult;
 
 /** Sends, reads and classifies: the one call adapters make. Never throws for network or HTTP failures. */
-export async function callApi<T = any>(
+export async function callApi<T = unknown>(
   send: Send,
   url: string,
   init: SendInit = {},
@@ -126,6 +127,22 @@ export async function callApi<T = any>(
   return classify(reply);
 }
 
+/**
+ * Holds a successful answer to the shape the caller acts on. A body of another shape is a
+ * failure of class `cls` (the platform changed, or a proxy answered), never a guess.
+ */
+export function checkShape<T>(
+  res: { ok: true; data: unknown } | FailureResult,
+  schema: z.ZodType<T>,
+  cls: FailureClass = "retry",
+): { ok: true; data: T } | FailureResult {
+  if (!res.ok) return res;
+  const parsed = schema.safeParse(res.data);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "svaret"}: ${i.message}`);
+  return failure(cls, `Oväntat svar från plattformen (${issues.join("; ")})`);
+}
+
 export function classifyHttpFailure(reply: HttpReply, nowMs = Date.now()): FailureResult {
   const message = `HTTP ${reply.status}: ${describeBody(reply)}`;
   const retryAfterSeconds = readRetryAfter(reply, nowMs);
@@ -142,19 +159,29 @@ export function classForStatus(status: number): FailureClass {
   return "invalid";
 }
 
+/** The error fields of Graph, X, LinkedIn, XRPC, Mastodon and Telegram bodies; any may be absent or another type. */
+interface ErrorBody {
+  error?: { message?: unknown } | string | null;
+  detail?: unknown;
+  description?: unknown;
+  message?: unknown;
+  title?: unknown;
+  parameters?: { retry_after?: unknown } | null;
+}
+
 /** The human part of the error bodies the platforms send (Graph, X, LinkedIn, XRPC, Mastodon, Telegram). */
 export function describeBody(reply: HttpReply): string {
-  const body = reply.body as any;
+  const body = reply.body as ErrorBody | undefined;
   if (body && typeof body === "object") {
     const candidates = [
-      body.error?.message,
+      typeof body.error === "object" ? body.error?.message : undefined,
       body.detail,
       body.description,
       body.message,
       typeof body.error === "string" ? body.error : undefined,
       body.title,
     ];
-    const found = candidates.find((c) => typeof c === "string" && c);
+    const found = candidates.find((c): c is string => typeof c === "string" && c !== "");
     if (found) return found;
   }
   return reply.text.slice(0, 200) || "(tomt svar)";
@@ -166,7 +193,8 @@ export function describeBody(reply: HttpReply): string {
  * X-RateLimit-Reset (ISO 8601), Bluesky's RateLimit-Reset (epoch s) or Telegram's retry_after.
  */
 export function readRetryAfter(reply: HttpReply, nowMs = Date.now()): number | undefined {
-  const telegram = (reply.body as any)?.parameters?.retry_after;
+  const body = reply.body && typeof reply.body === "object" ? (reply.body as ErrorBody) : undefined;
+  const telegram = body?.parameters?.retry_after;
   if (typeof telegram === "number") return Math.max(0, Math.ceil(telegram));
   const h = reply.headers;
   const retryAfter = h.get("retry-after");

@@ -23,7 +23,7 @@ export function createPlatforms(environment: Partial<AdapterEnvironment> = {}): 
     x: createXAdapter(),
     linkedin: createLinkedInAdapter(),
     mastodon: createMastodonAdapter(),
-    bluesky: createBlueskyAdapter(env),
+    bluesky: createBlueskyAdapter(),
     threads: createThreadsAdapter(),
     telegram: createTelegramAdapter(),
   };

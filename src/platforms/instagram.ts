@@ -1,10 +1,13 @@
 // Instagram professional accounts: create a media container, wait until Meta has fetched the
 // image, then publish it. There are no text-only posts, and links in captions are not clickable,
 // so the link is written out for people to type or copy.
+
+import { z } from "zod";
 import type { AdapterEnvironment } from "./environment";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
-import { callApi, failure } from "./http";
+import { callApi, checkShape, failure } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, PlatformAdapter } from "./types";
 
@@ -13,6 +16,10 @@ const NEEDS_IMAGE = "Instagram kräver en bild";
 const CONTAINER_POLLS = 10;
 const CONTAINER_POLL_MS = 2_000;
 const MEDIA_SEARCH_LIMIT = "25";
+
+const USER_MEDIA = z.object({
+  data: z.array(z.object({ id: z.string(), caption: z.string().nullish(), permalink: z.string().nullish() })).nullish(),
+});
 
 interface InstagramPayload {
   image_url?: string;
@@ -113,21 +120,23 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
     },
 
     async findByLink(ctx, link) {
-      const res = await callApi<{ data?: { id: string; caption?: string; permalink?: string }[] }>(
-        ctx.send,
-        url(ctx, `${ctx.account.options.igUserId}/media`, {
-          fields: "id,caption,permalink",
-          limit: MEDIA_SEARCH_LIMIT,
-          access_token: token(ctx),
-        }),
-        {},
-        classifyGraphFailure,
+      const res = checkShape(
+        await callApi(
+          ctx.send,
+          url(ctx, `${ctx.account.options.igUserId}/media`, {
+            fields: "id,caption,permalink",
+            limit: MEDIA_SEARCH_LIMIT,
+            access_token: token(ctx),
+          }),
+          {},
+          classifyGraphFailure,
+        ),
+        USER_MEDIA,
       );
-      if (!res.ok) return null;
-      const media = res.data.data?.find((m) => m.caption?.includes(link));
-      return media
-        ? { remoteId: media.id, remoteUrl: media.permalink ?? `https://www.instagram.com/${ctx.account.handle}/` }
-        : null;
+      if (!res.ok) return unknown(res);
+      // Captions carry the link as plain text; Instagram has no link field.
+      const media = res.data.data?.find((m) => textCarriesLink(m.caption, link));
+      return media ? found(media.id, media.permalink ?? `https://www.instagram.com/${ctx.account.handle}/`) : absent;
     },
   };
 }

@@ -1,7 +1,9 @@
 // LinkedIn organization posts through the versioned REST Posts API. Commentary is "little text":
 // unescaped reserved characters make LinkedIn silently cut the post at that character.
-import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { z } from "zod";
+import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { countCodePoints } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
@@ -17,6 +19,10 @@ export function escapeLittleText(text: string): string {
   return text.replace(RESERVED, "\\$&");
 }
 
+function unescapeLittleText(text: string): string {
+  return text.replace(/\\([\\|{}@[\]()<>#*_~])/g, "$1");
+}
+
 function classifyLinkedInFailure(reply: HttpReply): FailureResult {
   const body = reply.body as { errorDetails?: { inputErrors?: { code?: string }[] } } | undefined;
   const duplicate = body?.errorDetails?.inputErrors?.some((e) => e.code === "DUPLICATE_POST");
@@ -24,12 +30,17 @@ function classifyLinkedInFailure(reply: HttpReply): FailureResult {
   return classifyHttpFailure(reply);
 }
 
-interface LinkedInPost {
-  id: string;
-  commentary?: string;
-  lifecycleState?: string;
-  content?: { article?: { source?: string } };
-}
+const AUTHOR_POSTS = z.object({
+  elements: z
+    .array(
+      z.object({
+        id: z.string(),
+        commentary: z.string().nullish(),
+        content: z.object({ article: z.object({ source: z.string().nullish() }).nullish() }).nullish(),
+      }),
+    )
+    .nullish(),
+});
 
 export function createLinkedInAdapter(): PlatformAdapter {
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
@@ -147,15 +158,19 @@ export function createLinkedInAdapter(): PlatformAdapter {
         author: ctx.account.options.organizationUrn,
         count: FEED_SEARCH_LIMIT,
       });
-      const res = await callApi<{ elements?: LinkedInPost[] }>(ctx.send, `${base(ctx)}/rest/posts?${params}`, {
-        headers: headers(ctx, { "x-restli-method": "FINDER" }),
-      });
-      if (!res.ok) return null;
-      const escaped = escapeLittleText(link);
-      const post = res.data.elements?.find(
-        (p) => p.content?.article?.source === link || p.commentary?.includes(escaped) || p.commentary?.includes(link),
+      const res = checkShape(
+        await callApi(ctx.send, `${base(ctx)}/rest/posts?${params}`, {
+          headers: headers(ctx, { "x-restli-method": "FINDER" }),
+        }),
+        AUTHOR_POSTS,
       );
-      return post ? { remoteId: post.id, remoteUrl: postUrl(post.id) } : null;
+      if (!res.ok) return unknown(res);
+      const post = res.data.elements?.find(
+        (p) =>
+          isSameUrl(p.content?.article?.source, link) ||
+          textCarriesLink(p.commentary ? unescapeLittleText(p.commentary) : undefined, link),
+      );
+      return post ? found(post.id, postUrl(post.id)) : absent;
     },
   };
 }

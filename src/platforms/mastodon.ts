@@ -1,7 +1,9 @@
 // Mastodon (any instance). Limits are the instance's own, read from /api/v2/instance; every URL
 // counts as 23 characters whatever its length, and graphemes are what is counted.
-import { callApi } from "./http";
+import { z } from "zod";
+import { callApi, checkShape } from "./http";
 import { countGraphemes, maskUrls } from "./length";
+import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, ComposeLimits, PlatformAdapter, PublishResult } from "./types";
@@ -10,13 +12,15 @@ const DEFAULT_MAX_CHARS = 500;
 const CHARS_PER_URL = 23;
 const TIMELINE_SEARCH_LIMIT = "20";
 
-interface Status {
-  id: string;
-  url?: string | null;
-  uri?: string;
-  content?: string;
-  card?: { url?: string } | null;
-}
+const STATUS = z.object({
+  id: z.string(),
+  url: z.string().nullish(),
+  uri: z.string().nullish(),
+  content: z.string().nullish(),
+  card: z.object({ url: z.string().nullish() }).nullish(),
+});
+type Status = z.infer<typeof STATUS>;
+const ACCOUNT = z.object({ id: z.string() });
 
 export function measureToot(text: string, charsPerUrl = CHARS_PER_URL): number {
   return countGraphemes(maskUrls(text, charsPerUrl));
@@ -25,11 +29,12 @@ export function measureToot(text: string, charsPerUrl = CHARS_PER_URL): number {
 export function createMastodonAdapter(): PlatformAdapter {
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
   const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
+  const statusUrl = (ctx: AdapterContext, status: Status) =>
+    status.url ?? status.uri ?? `${base(ctx)}/@${ctx.account.handle.replace(/^@/, "").split("@")[0]}/${status.id}`;
   const toResult = (ctx: AdapterContext, status: Status): PublishResult => ({
     ok: true,
     remoteId: status.id,
-    remoteUrl:
-      status.url ?? status.uri ?? `${base(ctx)}/@${ctx.account.handle.replace(/^@/, "").split("@")[0]}/${status.id}`,
+    remoteUrl: statusUrl(ctx, status),
   });
 
   return {
@@ -104,24 +109,22 @@ export function createMastodonAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const me = await callApi<{ id: string }>(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, {
-        headers: auth(ctx),
-      });
-      if (!me.ok) return null;
-      const res = await callApi<Status[]>(
-        ctx.send,
-        `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`,
-        { headers: auth(ctx) },
+      const me = checkShape(
+        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, { headers: auth(ctx) }),
+        ACCOUNT,
       );
-      if (!res.ok || !Array.isArray(res.data)) return null;
-      // content is HTML, where the link sits in an href with & escaped.
-      const escaped = link.replace(/&/g, "&amp;");
-      const status = res.data.find(
-        (s) => s.content?.includes(link) || s.content?.includes(escaped) || s.card?.url === link,
+      if (!me.ok) return unknown(me);
+      const res = checkShape(
+        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`, {
+          headers: auth(ctx),
+        }),
+        z.array(STATUS),
       );
-      if (!status) return null;
-      const result = toResult(ctx, status);
-      return result.ok ? { remoteId: result.remoteId, remoteUrl: result.remoteUrl } : null;
+      if (!res.ok) return unknown(res);
+      // content is HTML whose visible link text Mastodon abridges; the card and the hrefs carry the whole URL.
+      const status = res.data.find((s) => isSameUrl(s.card?.url, link) || htmlCarriesLink(s.content, link));
+      if (!status) return absent;
+      return found(status.id, statusUrl(ctx, status));
     },
   };
 }

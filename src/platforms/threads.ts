@@ -1,14 +1,30 @@
 // Threads: like Instagram, a container is created and then published, but text-only posts are
 // allowed and replies thread natively. Emoji count as their UTF-8 byte length.
+
+import { z } from "zod";
 import { classifyGraphFailure, graphUrl, THREADS_VERSION } from "./graph";
-import { callApi } from "./http";
+import { callApi, checkShape } from "./http";
 import { countThreadsChars } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_CHARS = 500;
 const POSTS_SEARCH_LIMIT = "25";
+
+const USER_THREADS = z.object({
+  data: z
+    .array(
+      z.object({
+        id: z.string(),
+        text: z.string().nullish(),
+        permalink: z.string().nullish(),
+        link_attachment_url: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+});
 
 export function createThreadsAdapter(): PlatformAdapter {
   const url = (ctx: AdapterContext, path: string, params: Record<string, string> = {}) =>
@@ -89,21 +105,22 @@ export function createThreadsAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const res = await callApi<{
-        data?: { id: string; text?: string; permalink?: string; link_attachment_url?: string }[];
-      }>(
-        ctx.send,
-        url(ctx, `${user(ctx)}/threads`, {
-          fields: "id,text,permalink,link_attachment_url",
-          limit: POSTS_SEARCH_LIMIT,
-          access_token: token(ctx),
-        }),
-        {},
-        classifyGraphFailure,
+      const res = checkShape(
+        await callApi(
+          ctx.send,
+          url(ctx, `${user(ctx)}/threads`, {
+            fields: "id,text,permalink,link_attachment_url",
+            limit: POSTS_SEARCH_LIMIT,
+            access_token: token(ctx),
+          }),
+          {},
+          classifyGraphFailure,
+        ),
+        USER_THREADS,
       );
-      if (!res.ok) return null;
-      const post = res.data.data?.find((p) => p.text?.includes(link) || p.link_attachment_url === link);
-      return post ? { remoteId: post.id, remoteUrl: post.permalink ?? fallbackUrl(ctx) } : null;
+      if (!res.ok) return unknown(res);
+      const post = res.data.data?.find((p) => isSameUrl(p.link_attachment_url, link) || textCarriesLink(p.text, link));
+      return post ? found(post.id, post.permalink ?? fallbackUrl(ctx)) : absent;
     },
   };
 }

@@ -92,6 +92,8 @@ export interface AdapterContext {
   credential: Credential;
   /** Wraps the injected fetch with a timeout; see http.ts. */
   send: Send;
+  /** The hub's clock (deps.now), so adapters never read the wall clock themselves. */
+  now(): Date;
 }
 
 export interface PublishRequest {
@@ -101,6 +103,15 @@ export interface PublishRequest {
   /** Remote id of the first post of this incident on this account, to reply in a thread. */
   replyTo?: string;
 }
+
+/**
+ * What a look for the hub's own post found. "unknown" means the platform could not be asked
+ * (network error, 5xx, 429, refused token), which says nothing about whether the post is there.
+ */
+export type LookupResult =
+  | { state: "found"; remoteId: string; remoteUrl: string }
+  | { state: "absent" }
+  | { state: "unknown"; reason: string };
 
 export type RightsResult = { ok: true; detail: string } | { ok: false; class: FailureClass; detail: string };
 
@@ -119,7 +130,7 @@ export interface PlatformAdapter {
   edit?(ctx: AdapterContext, remoteId: string, composed: Composed): Promise<PublishResult>;
   retract?(ctx: AdapterContext, remoteId: string): Promise<PublishResult>;
   /** Looks among recent posts for one carrying `link`, to settle an unconfirmed publish. */
-  findByLink?(ctx: AdapterContext, link: string): Promise<{ remoteId: string; remoteUrl: string } | null>;
+  findByLink?(ctx: AdapterContext, link: string): Promise<LookupResult>;
   /** Hides or deletes a third-party comment (moderation), where the API allows it. */
   removeComment?(ctx: AdapterContext, commentId: string): Promise<PublishResult>;
 }

@@ -1,11 +1,13 @@
 // X (Twitter) API v2. Length is weighted (most emoji and CJK weigh 2) and every URL counts as
 // 23 because X wraps it in t.co, so counting is left to twitter-text.
 import twitterText from "twitter-text";
-import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { z } from "zod";
+import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { findUrls } from "./length";
+import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_WEIGHTED = 280;
 const CHARS_PER_URL = 23;
@@ -40,32 +42,46 @@ function classifyXFailure(reply: HttpReply): FailureResult {
   return classifyHttpFailure(reply);
 }
 
-interface TimelinePost {
-  id: string;
-  text: string;
-  entities?: { urls?: { url: string; expanded_url?: string; unwound_url?: string }[] };
-}
+const ME = z.object({ data: z.object({ id: z.string() }) });
+const TIMELINE = z.object({
+  data: z
+    .array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        entities: z
+          .object({
+            urls: z
+              .array(z.object({ expanded_url: z.string().nullish(), unwound_url: z.string().nullish() }))
+              .nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
 
 export function createXAdapter(): PlatformAdapter {
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
   const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
   const postUrl = (id: string) => `https://x.com/i/web/status/${id}`;
 
-  async function findByLink(ctx: AdapterContext, link: string) {
-    const me = await callApi<{ data: { id: string } }>(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) });
-    if (!me.ok) return null;
+  async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
+    const me = checkShape(await callApi(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) }), ME);
+    if (!me.ok) return unknown(me);
     const params = new URLSearchParams({ max_results: TIMELINE_SEARCH_LIMIT, "tweet.fields": "entities" });
-    const timeline = await callApi<{ data?: TimelinePost[] }>(
-      ctx.send,
-      `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`,
-      { headers: auth(ctx) },
+    const timeline = checkShape(
+      await callApi(ctx.send, `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`, { headers: auth(ctx) }),
+      TIMELINE,
     );
-    if (!timeline.ok) return null;
+    if (!timeline.ok) return unknown(timeline);
     // Text comes back with t.co links; the original URL is only in the entities.
     const post = timeline.data.data?.find(
-      (p) => p.text.includes(link) || p.entities?.urls?.some((u) => u.expanded_url === link || u.unwound_url === link),
+      (p) =>
+        p.entities?.urls?.some((u) => isSameUrl(u.expanded_url, link) || isSameUrl(u.unwound_url, link)) ||
+        textCarriesLink(p.text, link),
     );
-    return post ? { remoteId: post.id, remoteUrl: postUrl(post.id) } : null;
+    return post ? found(post.id, postUrl(post.id)) : absent;
   }
 
   async function createPost(ctx: AdapterContext, body: Record<string, unknown>, link?: string): Promise<PublishResult> {
@@ -80,7 +96,7 @@ export function createXAdapter(): PlatformAdapter {
     // unanswered attempt did go through: settle on that post instead of failing.
     if (link && res.message.startsWith("Dubblett")) {
       const existing = await findByLink(ctx, link);
-      if (existing) return { ok: true, ...existing };
+      if (existing.state === "found") return { ok: true, remoteId: existing.remoteId, remoteUrl: existing.remoteUrl };
     }
     return res;
   }

@@ -38,7 +38,7 @@ export function sandboxApp(sandbox: { platforms: Record<Platform, SandboxPlatfor
   return new Hono()
     .get("/", (c) => c.json(describeSandbox(sandbox)))
     .get("/:platform", (c) => {
-      const platform = c.req.param("platform") as Platform;
+      const platform = c.req.param("platform");
       const found = describeSandbox(sandbox).platforms.find((p) => p.platform === platform);
       return found ? c.json(found) : c.json({ error: "Okänd plattform" }, 404);
     });

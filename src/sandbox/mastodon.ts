@@ -1,7 +1,6 @@
 // Stand-in for a Mastodon instance: statuses with Idempotency-Key replay for an hour, the
 // instance's own limits (URLs count 23), edits, deletes, verify_credentials, X-RateLimit-* headers.
 import type { Context } from "hono";
-import { measureToot } from "../platforms/mastodon";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
 import {
   bearerToken,
@@ -11,6 +10,7 @@ import {
   type SandboxClock,
   type SandboxPlatform,
 } from "./platform";
+import { countMastodonLength } from "./text-length";
 
 export const MASTODON_TOKEN = "sandbox-mastodon-token";
 const ACCOUNT = {
@@ -101,7 +101,8 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
   const validate = (text: string): string | undefined => {
     const max = control.setting("maxCharacters", DEFAULT_MAX_CHARACTERS);
     if (!text.trim()) return "Validation failed: Text can't be blank";
-    if (measureToot(text, CHARS_PER_URL) > max) return `Validation failed: Text character limit of ${max} exceeded`;
+    if (countMastodonLength(text, CHARS_PER_URL) > max)
+      return `Validation failed: Text character limit of ${max} exceeded`;
     return undefined;
   };
 

@@ -3,9 +3,9 @@
 
 import type { Context } from "hono";
 import twitterText from "twitter-text";
-import { measureTweet } from "../platforms/x";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
 import { bearerToken, createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import { countXLength } from "./text-length";
 
 export const X_TOKEN = "sandbox-x-user-token";
 const USER = { id: "1500000000000000001", name: "Exempelkommun", username: "exempelkommun" };
@@ -142,7 +142,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       );
     }
     const text = String(body.text ?? "");
-    if (!text || measureTweet(text) > MAX_WEIGHTED) {
+    if (!text || countXLength(text) > MAX_WEIGHTED) {
       return c.json(
         problem(
           400,

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { accounts, deliveries, departments, people, type Role } from "../../src/db/schema";
 import { sealJson } from "../../src/domain/secrets";
 import { issueToken } from "../../src/domain/tokens";
+import type { Platform } from "../../src/platforms/types";
 import type { TestHub } from "../helpers/hub";
 
 export const PLANTED_SECRET = "PLANTED-SECRET-123";
@@ -19,7 +20,7 @@ export async function addDepartment(hub: TestHub, name: string) {
 export async function addAccount(
   hub: TestHub,
   values: {
-    platform: string;
+    platform: Platform;
     handle: string;
     departmentId?: string | null;
     baseUrl?: string;

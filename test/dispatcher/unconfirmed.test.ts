@@ -10,7 +10,7 @@ import { type FanoutHub, startFanoutHub } from "./fanout-hub";
 
 let hub: FanoutHub;
 beforeAll(async () => {
-  hub = await startFanoutHub({ platforms: ["x", "mastodon", "telegram", "bluesky"] });
+  hub = await startFanoutHub({ platforms: ["x", "mastodon", "telegram", "bluesky", "facebook"] });
 });
 afterAll(() => hub.close());
 beforeEach(() => {
@@ -122,6 +122,45 @@ describe("an unconfirmed publish", () => {
       .from(auditLog)
       .where(eq(auditLog.entityId, of("x", "retract")!.id));
     expect(audit.map((a) => a.action)).toContain("delivery.published");
+  });
+
+  test("withdrawing update 1 whose post never landed leaves update 10's post alone", async () => {
+    const admin = api(hub, hub.token);
+    // A fresh incident, so its updates are numbered 1..10 and update 1's permalink is a prefix of update 10's.
+    const incident = (await admin.post("/api/v1/incidents", { title: "Strömavbrott i Norrby", severity: "major" }))
+      .json;
+    const postUpdate = async (body: string) => {
+      const res = await admin.post(`/api/v1/incidents/${incident.id}/updates`, { body });
+      expect(res.status, res.text).toBe(201);
+      return res.json.id as string;
+    };
+    // The request reaches neither platform, but its answer never comes either: "unconfirmed".
+    hub.sandbox.control("bluesky").hang({ match: "createRecord" });
+    hub.sandbox.control("facebook").hang({ match: "/feed" });
+    const first = await postUpdate("Norrby 1: strömmen är borta.");
+    await hub.dispatch(FAST);
+    // The next attempt looks, finds nothing, and stops for a person: the post was never resent.
+    hub.clock.advance(3_600_000);
+    await hub.dispatch(FAST);
+    const rows = await hub.byPlatform(first);
+    expect(rows.bluesky).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
+    expect(rows.facebook).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
+    for (let n = 2; n <= 10; n++) await postUpdate(`Norrby ${n}: arbetet pågår.`);
+    await hub.drain(FAST);
+    for (const platform of ["bluesky", "facebook"] as const) {
+      expect(postsWith(platform, "Norrby 10:")).toHaveLength(1);
+      expect(postsWith(platform, "Norrby 1:")).toHaveLength(0);
+    }
+
+    const withdrawn = await admin.post(`/api/v1/updates/${first}/withdraw`, { reason: "Fel område" });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    await hub.drain(FAST);
+    const retracts = (await hub.deliveriesOf(first)).filter((r) => r.kind === "retract");
+    for (const platform of ["bluesky", "facebook"] as const) {
+      const retract = retracts.find((r) => r.accountId === hub.accountIds[platform]);
+      expect(retract).toMatchObject({ status: "skipped", failureClass: "unconfirmed" });
+      expect(postsWith(platform, "Norrby 10:")).toHaveLength(1);
+    }
   });
 
   test("no credential value reaches a delivery message", async () => {

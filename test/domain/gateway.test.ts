@@ -14,6 +14,7 @@ async function setUp() {
     platforms: createPlatforms(),
     secretKey,
     fetch: async () => new Response("not used", { status: 500 }),
+    now: () => new Date("2026-03-01T10:00:00Z"),
   };
   const account = {
     id: "00000000-0000-4000-8000-000000000001",
@@ -99,7 +100,7 @@ describe("callAdapter", () => {
       ok: false,
       class: "auth",
     });
-    expect(await callAdapter(deps, { ...account, platform: "myspace" }, call)).toMatchObject({
+    expect(await callAdapter(deps, { ...account, platform: "myspace" as Account["platform"] }, call)).toMatchObject({
       ok: false,
       class: "invalid",
     });

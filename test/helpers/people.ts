@@ -3,6 +3,7 @@
 // the people API, so every test that uses them also exercises it.
 import type { Editor } from "../../src/db/schema";
 import { accounts, departments } from "../../src/db/schema";
+import type { Platform } from "../../src/platforms/types";
 import { api, type TestHub } from "./hub";
 
 export async function addDepartment(hub: TestHub, name: string): Promise<string> {
@@ -13,7 +14,7 @@ export async function addDepartment(hub: TestHub, name: string): Promise<string>
 let handles = 0;
 export async function addAccount(
   hub: TestHub,
-  options: { departmentId: string | null; platform?: string; editors?: Editor[]; baseUrl?: string },
+  options: { departmentId: string | null; platform?: Platform; editors?: Editor[]; baseUrl?: string },
 ) {
   const now = hub.clock.now();
   const [a] = await hub.deps.db

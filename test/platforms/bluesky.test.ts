@@ -15,7 +15,7 @@ let adapters: ReturnType<typeof createPlatforms> | undefined;
 const bsky = () => (adapters ?? h.platforms).bluesky;
 /** A new adapter set, so no session is cached from an earlier test. */
 const bskyFresh = () => {
-  adapters = createPlatforms({ now: () => NOW, sleep: async () => {} });
+  adapters = createPlatforms({ sleep: async () => {} });
 };
 const publish = (content = update(), replyTo?: string) =>
   bsky().publish(h.ctx("bluesky"), { composed: bsky().compose(content), idempotencyKey: key(), replyTo });

@@ -176,8 +176,54 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     expect(await publish(content, undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "unconfirmed" });
     const stored = h.sandbox.state(platform).posts;
     expect(stored).toHaveLength(1);
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ remoteId: stored[0].id });
-    expect(await adapter().findByLink!(h.ctx(platform), "https://www.exempelkommun.se/annat")).toBeNull();
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({
+      state: "found",
+      remoteId: stored[0].id,
+    });
+    expect(await adapter().findByLink!(h.ctx(platform), "https://www.exempelkommun.se/annat")).toEqual({
+      state: "absent",
+    });
+  });
+
+  test.runIf(platform !== "telegram")(
+    "findByLink tells update 1 from update 10 (whole URLs, not substrings)",
+    async () => {
+      const linkOf = (n: number) => `https://www.exempelkommun.se/incidents/vattenlacka/updates/${n}`;
+      const ids: string[] = [];
+      for (let n = 1; n <= 10; n++) {
+        const result = await publish(update({ link: linkOf(n) }));
+        if (!result.ok) throw new Error(result.message);
+        ids.push(result.remoteId);
+      }
+      expect(await adapter().findByLink!(h.ctx(platform), linkOf(1))).toMatchObject({
+        state: "found",
+        remoteId: ids[0],
+      });
+      const first = h.sandbox.instance.platforms[platform].store.posts.find((p) => p.id === ids[0]);
+      if (!first) throw new Error("update 1's post is not in the sandbox");
+      first.deleted = true;
+      expect(await adapter().findByLink!(h.ctx(platform), linkOf(1))).toEqual({ state: "absent" });
+      expect(await adapter().findByLink!(h.ctx(platform), linkOf(10))).toMatchObject({
+        state: "found",
+        remoteId: ids[9],
+      });
+    },
+  );
+
+  test.runIf(platform !== "telegram")("findByLink answers unknown, not absent, when it cannot ask", async () => {
+    const content = update();
+    expect(await publish(content)).toMatchObject({ ok: true });
+    h.sandbox.control(platform).failNext({ status: 503 });
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
+    // A 200 of another shape (a proxy, a changed API) is no answer either.
+    h.sandbox.control(platform).failNext({ status: 200, body: { data: "?", records: "?", elements: "?" } });
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
+    h.sandbox.control(platform).reset();
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    // Bluesky's listRecords is public: a revoked app password does not stop a lookup on a live session.
+    if (platform === "bluesky") return;
+    h.sandbox.control(platform).revoke();
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
   });
 
   test.runIf(["facebook", "x", "linkedin", "mastodon", "telegram"].includes(platform))("edits a post", async () => {

@@ -18,7 +18,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const sandbox = await startSandbox();
-  const platforms = createPlatforms({ now: () => NOW, sleep: async () => {} });
+  const platforms = createPlatforms({ sleep: async () => {} });
   return {
     sandbox,
     platforms,
@@ -34,6 +34,7 @@ export async function startHarness(): Promise<Harness> {
         },
         credential: { ...account.credential },
         send: createSend(fetch, timeoutMs),
+        now: () => NOW,
       };
     },
     close: () => sandbox.close(),

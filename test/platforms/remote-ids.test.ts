@@ -6,7 +6,7 @@ import { createPlatforms } from "../../src/platforms/index";
 import { isRemoteId } from "../../src/platforms/remote-ids";
 import type { AdapterContext, Composed, Platform } from "../../src/platforms/types";
 
-const platforms = createPlatforms({ now: () => new Date("2026-03-01T10:00:00Z"), sleep: async () => {} });
+const platforms = createPlatforms({ sleep: async () => {} });
 
 function ctxFor(platform: Platform, sent: string[]): AdapterContext {
   return {
@@ -28,6 +28,7 @@ function ctxFor(platform: Platform, sent: string[]): AdapterContext {
       sent.push(url);
       throw new Error("no request may be sent for a bad id");
     },
+    now: () => new Date("2026-03-01T10:00:00Z"),
   };
 }
 

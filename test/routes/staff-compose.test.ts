@@ -23,7 +23,7 @@ beforeAll(async () => {
   hub = await startTestHub({ deps: { platforms: createPlatforms({ sleep: async () => {} }) } });
   ownDepartment = await addDepartment(hub, "Kommunikationsenheten");
   schoolDepartment = await addDepartment(hub, "Barn- och utbildning");
-  for (const platform of ["mastodon", "x", "instagram"]) {
+  for (const platform of ["mastodon", "x", "instagram"] as const) {
     accountIds[platform] = (await addAccount(hub, { departmentId: null, platform })).id;
   }
   accountIds.school = (await addAccount(hub, { departmentId: schoolDepartment, platform: "facebook" })).id;

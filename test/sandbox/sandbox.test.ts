@@ -89,6 +89,28 @@ describe("contract edges", () => {
     expect(first.headers.get("x-ratelimit-reset")).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  test("Mastodon counts graphemes and every URL as 23, by its own count", async () => {
+    const url = `https://www.exempelkommun.se/incidents/${"lang-adress-".repeat(8)}updates/1`; // far over 23
+    const statuses = `${sandbox.baseUrlFor("mastodon")}/api/v1/statuses`;
+    const auth = { authorization: "Bearer sandbox-mastodon-token" };
+    const send = (status: string) => post(statuses, { status }, auth).then((r) => r.status);
+    expect(await send(`${"å".repeat(476)} ${url}`)).toBe(200); // 476 + 1 + 23 = 500
+    expect(await send(`${"å".repeat(477)} ${url}`)).toBe(422);
+    const family = "👨‍👩‍👧"; // one grapheme of five code points
+    expect(await send(family.repeat(500))).toBe(200);
+    expect(await send(family.repeat(501))).toBe(422);
+  });
+
+  test("X weighs by its documented rules: URLs 23, emoji 2, Latin 1", async () => {
+    const url = `https://www.exempelkommun.se/incidents/${"lang-adress-".repeat(8)}updates/1`;
+    const auth = { authorization: "Bearer sandbox-x-user-token" };
+    const send = (text: string) => post(`${sandbox.baseUrlFor("x")}/2/tweets`, { text }, auth).then((r) => r.status);
+    expect(await send(`${"ö".repeat(256)} ${url}`)).toBe(201); // 256 + 1 + 23 = 280
+    expect(await send(`${"ö".repeat(257)} ${url}`)).toBe(400);
+    expect(await send("🔥".repeat(140))).toBe(201);
+    expect(await send("🔥".repeat(141))).toBe(400);
+  });
+
   test("X refuses unknown keys and form bodies", async () => {
     const auth = { authorization: "Bearer sandbox-x-user-token" };
     const unknown = await post(`${sandbox.baseUrlFor("x")}/2/tweets`, { text: "Hej", status: "x" }, auth);

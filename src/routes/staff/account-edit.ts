@@ -87,13 +87,13 @@ export const accountEditPages = new Hono<AppEnv>()
   .get("/accounts/:id/edit", async (c) => {
     const { deps } = c.env;
     const account = await requireAccount(deps.db, c.req.param("id"));
-    const platform = platformForm(deps.platforms[account.platform as Platform]);
+    const platform = platformForm(deps.platforms[account.platform]);
     return formPage(c, platform, accountValuesOf(account), { account });
   })
   .post("/accounts/:id/edit", async (c) => {
     const { deps } = c.env;
     const account = await requireAccount(deps.db, c.req.param("id"));
-    const platform = platformForm(deps.platforms[account.platform as Platform]);
+    const platform = platformForm(deps.platforms[account.platform]);
     const { values, credential } = readAccountForm(await readForm(c.req), platform);
     try {
       await editAccount(deps, c.get("actor"), account.id, toEditInput(account, platform, values, credential));
