@@ -7,7 +7,7 @@ import { accounts } from "../db/schema";
 import type { Deps } from "../deps";
 import { InvalidInputError, UnprocessableError } from "../errors";
 import { isRemoteId, remoteIdShape } from "../platforms/remote-ids";
-import type { Platform, PublishResult } from "../platforms/types";
+import type { PublishResult } from "../platforms/types";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";

@@ -5,7 +5,6 @@
 import type { Deps } from "../deps";
 import { composeFor, contentFor } from "../dispatcher/compose";
 import { loadThreadRoots } from "../dispatcher/jobs";
-import type { Platform } from "../platforms/types";
 import { requireCan } from "./access";
 import type { Actor } from "./actor";
 import { callAdapter } from "./gateway";

@@ -1,5 +1,5 @@
 // Input the database cannot hold is refused before any handler runs: an id in the path that is
-// not a UUID, and a NUL or a lone surrogate in the query. Each would otherwise reach PostgreSQL
+// not a UUID, and a NUL or a lone surrogate in any other path parameter or in the query. Each would otherwise reach PostgreSQL
 // and come back as a 500.
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
@@ -38,6 +38,7 @@ function malformedIds(route: string | null, path: string): FieldError[] {
     const name = part.slice(1).replace(/\{.*$/, "").replace(/\?$/, "");
     const value = safeDecode(segments[i] ?? "");
     if (isIdName(name) && !UUID.test(value)) fields.push({ field: name, message: "Expected a UUID." });
+    else fields.push(...unstorableFormFields({ [name]: value }));
   });
   return fields;
 }

@@ -24,12 +24,8 @@ const SEED = 20261121;
  * Input classes that still break the hub on this branch (issue 12's list of defects being fixed
  * in parallel). Their tests are expected to fail; remove an entry once its fix is merged.
  */
-const KNOWN_OPEN: readonly string[] = [
-  "NUL bytes and lone surrogates", // issue 12: 500 instead of 400
-  "path ids that are not UUIDs on public and staff pages", // issue 12: 500 instead of 400
-  "out-of-range dates", // issue 12: 500 instead of 400
-  "oversized bodies", // issue 12: request bodies unbounded
-];
+/** Properties that are known to fail, each with the issue that will fix it (empty: all hold). */
+const KNOWN_OPEN: readonly string[] = [];
 const property = (name: string, body: () => Promise<void>) =>
   (KNOWN_OPEN.includes(name) ? it.fails : it)(name, body, 120_000);
 

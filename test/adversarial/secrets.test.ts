@@ -93,7 +93,6 @@ afterAll(async () => {
  * Issue 12, being fixed on another branch: hideCredentialIn hides only the raw credential, so
  * the percent- and form-encoded copies a platform echoes leak. Remove once merged.
  */
-const KNOWN_OPEN_ENCODINGS = ["encodeURIComponent", "encodeURI", "lowerHexPercent", "formEncoded"];
 
 beforeAll(async () => {
   const admin = api(hub, hub.token);
@@ -185,10 +184,6 @@ it("the echoing platform was reached and its errors were kept", () => {
   expect(seen.find((s) => s.what === "/api/v1/deliveries")?.text).toMatch(/400|Bad request/);
 });
 
-it("no credential leaks raw, JSON-escaped or base64-encoded", () => {
-  expect(leaksIn((e) => !KNOWN_OPEN_ENCODINGS.includes(e))).toBe("");
-});
-
-it.fails("no credential leaks percent- or form-encoded (KNOWN_OPEN_ENCODINGS)", () => {
-  expect(leaksIn((e) => KNOWN_OPEN_ENCODINGS.includes(e))).toBe("");
+it("no credential leaks in any encoding: raw, percent- or form-encoded, JSON-escaped, base64", () => {
+  expect(leaksIn(() => true)).toBe("");
 });

@@ -168,7 +168,7 @@ describe("the incident export", () => {
     for (const who of ["communicator", "viewer"] as const) {
       const { res, body } = await download(`/api/v1/incidents/${incident.id}/export`, people[who].token);
       expect(res.status, who).toBe(403);
-      expect(JSON.parse(body.toString()).error.code).toBe("forbidden");
+      expect(JSON.parse(body.toString()).error.code).toBe("role_forbidden");
     }
     const missing = await download("/api/v1/incidents/6f1c1e9e-0000-4000-8000-000000000000/export", hub.token);
     expect(missing.res.status).toBe(404);

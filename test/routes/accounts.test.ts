@@ -49,7 +49,7 @@ describe("/api/v1/accounts", () => {
     const list = await call("get", "/api/v1/accounts?platform=telegram");
     expect(list.json.accounts.map((a: { id: string }) => a.id)).toEqual([id]);
     expect((await call("get", `/api/v1/accounts/${id}`)).json.handle).toBe("exempel_kris");
-    expect((await call("get", "/api/v1/accounts/not-a-uuid")).status).toBe(404);
+    expect((await call("get", "/api/v1/accounts/not-a-uuid")).status).toBe(400);
 
     const edited = await call("patch", `/api/v1/accounts/${id}`, {
       purpose: "Krisinformation dygnet runt.",

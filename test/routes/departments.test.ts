@@ -90,11 +90,11 @@ describe("departments", () => {
     expect((await api(hub).get("/api/v1/departments")).status).toBe(401);
   });
 
-  test("unknown ids are 404", async () => {
+  test("unknown ids are 404, malformed ones 400", async () => {
     const admin = api(hub, hub.token);
     expect((await admin.get("/api/v1/departments/00000000-0000-4000-8000-000000000000")).status).toBe(404);
-    expect((await admin.patch("/api/v1/departments/nope", { name: "X-avdelningen" })).status).toBe(404);
-    expect((await admin.post("/api/v1/departments/nope/retire")).status).toBe(404);
+    expect((await admin.patch("/api/v1/departments/nope", { name: "X-avdelningen" })).status).toBe(400);
+    expect((await admin.post("/api/v1/departments/nope/retire")).status).toBe(400);
   });
 
   test("a department that owns active accounts cannot be retired; renaming it shows on the public channel list", async () => {

@@ -59,7 +59,7 @@ describe("incidents API", () => {
     const missing = await api(hub, hub.token).get("/api/v1/incidents/00000000-0000-4000-8000-000000000000");
     expect(missing.status).toBe(404);
     expect(missing.json.error).toMatchObject({ code: "not_found", params: { what: "incident" } });
-    expect((await api(hub, hub.token).get("/api/v1/incidents/not-a-uuid")).status).toBe(404);
+    expect((await api(hub, hub.token).get("/api/v1/incidents/not-a-uuid")).status).toBe(400);
   });
 
   test("the bootstrap token is a valid admin token", async () => {

@@ -118,7 +118,7 @@ describe("rights checks", () => {
     expect((await api(hub).post(path)).status).toBe(401);
     const unknown = await api(hub, hub.token).post("/api/v1/accounts/00000000-0000-4000-8000-000000000000/verify");
     expect(unknown.status).toBe(404);
-    expect((await api(hub, hub.token).post("/api/v1/accounts/not-a-uuid/verify")).status).toBe(404);
+    expect((await api(hub, hub.token).post("/api/v1/accounts/not-a-uuid/verify")).status).toBe(400);
     const closed = await api(hub, hub.token).post("/api/v1/accounts", {
       platform: "mastodon",
       handle: "stangt",

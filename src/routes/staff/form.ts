@@ -2,7 +2,6 @@
 // the staff pages say the same things in Swedish, chosen by error code, next to the field they concern.
 import { ZodError } from "zod";
 import { AppError, type ErrorParams, type FieldError, fieldsOf, InvalidInputError, isErrorCode } from "../../errors";
-import { viewHelpers } from "../../render/view-helpers";
 import { unstorableFormFields } from "../unstorable-text";
 import { errorText } from "./error-texts";
 
