@@ -3,9 +3,9 @@
 import { count } from "drizzle-orm";
 import type { Db } from "./db/client";
 import { departments, people } from "./db/schema";
-import { SYSTEM_ACTOR } from "./domain/actor";
-import { recordAudit } from "./domain/audit";
-import { hashPassword } from "./domain/passwords";
+import { SYSTEM_ACTOR } from "./domain/people/actor";
+import { hashPassword } from "./domain/people/passwords";
+import { recordAudit } from "./domain/records/audit";
 
 export const DEMO_DEPARTMENTS = [
   "Kommunikationsenheten",

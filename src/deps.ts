@@ -22,7 +22,7 @@ export interface Deps {
   publicCache: PublicCache;
   /**
    * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
-   * Domain verbs call it themselves after their transaction commits (domain/after-commit.ts).
+   * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
    */
   signalDeliveries(deliveryIds: string[]): void;
   /** Called by domain verbs after a committed change the public can see; Workers purges its edge cache here. */
@@ -32,7 +32,7 @@ export interface Deps {
 export type AppEnv = {
   /** clientAddress: the peer's address as the entry saw it (socket, CF-Connecting-IP); see routes/client-address.ts. */
   Bindings: { deps: Deps; clientAddress?: string };
-  Variables: { actor: import("./domain/actor").Actor };
+  Variables: { actor: import("./domain/people/actor").Actor };
 };
 
 export interface DepsParts {

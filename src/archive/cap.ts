@@ -1,5 +1,5 @@
 // CAP 1.2 messages, for the archive export (one per published update) and the public website
-// (src/domain/public-cap.ts: one per publish, later edit and withdrawal). A published alert is
+// (src/domain/publishing/public-cap.ts: one per publish, later edit and withdrawal). A published alert is
 // never edited: later updates are msgType Update referencing earlier ones, the all-clear is an
 // Update with responseType AllClear and a short expiry, and a withdrawal is a Cancel.
 import type { Severity, UpdateKind } from "../db/schema";

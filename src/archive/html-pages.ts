@@ -2,9 +2,9 @@
 // dated notice), rendered with the site's own templates and data shapes. The incident page of
 // a long crisis is large, so it is streamed: the page is rendered once around a placeholder
 // update, cut there, and the real updates are rendered into the gap a page of rows at a time.
-import type { Incident } from "../domain/incidents";
-import { incidentUrl, updateUrl } from "../domain/links";
-import type { PublicUpdate } from "../domain/public-view";
+import type { Incident } from "../domain/publishing/incidents";
+import { incidentUrl, updateUrl } from "../domain/publishing/links";
+import type { PublicUpdate } from "../domain/publishing/public-view";
 import type { Renderer } from "../render/renderer";
 
 export interface PageContext {

@@ -5,7 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import { rowsOf } from "../db/client";
 import { deliveries } from "../db/schema";
 import type { Deps } from "../deps";
-import type { Delivery } from "../domain/deliveries";
+import type { Delivery } from "../domain/publishing/deliveries";
 
 /**
  * Short, so a crashed dispatcher's rows are sent by another within seconds. A slow adapter call

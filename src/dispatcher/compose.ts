@@ -1,8 +1,8 @@
 // What an update says on one account, built the same way for the preview and for the real send:
 // always from the update's current text, so a post that waited in the queue goes out corrected.
-import type { Incident } from "../domain/incidents";
-import { updateUrl } from "../domain/links";
-import type { Update } from "../domain/updates";
+import type { Incident } from "../domain/publishing/incidents";
+import { updateUrl } from "../domain/publishing/links";
+import type { Update } from "../domain/publishing/updates";
 import type { AdapterContext, Composed, PlatformAdapter, PostContent } from "../platforms/types";
 
 export function contentFor(

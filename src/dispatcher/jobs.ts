@@ -3,10 +3,10 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { accounts, deliveries, incidents, updates } from "../db/schema";
-import type { Account } from "../domain/accounts";
-import type { Delivery } from "../domain/deliveries";
-import type { Incident } from "../domain/incidents";
-import type { Update } from "../domain/updates";
+import type { Account } from "../domain/accounts/accounts";
+import type { Delivery } from "../domain/publishing/deliveries";
+import type { Incident } from "../domain/publishing/incidents";
+import type { Update } from "../domain/publishing/updates";
 import type { Claimed } from "./claim";
 
 /** The update a delivery carries, with its incident. */

@@ -6,11 +6,11 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
 import { auditLog } from "../db/schema";
 import type { Deps } from "../deps";
-import type { Account } from "../domain/accounts";
-import { SYSTEM_ACTOR } from "../domain/actor";
-import { incidentPath, updatePath } from "../domain/links";
-import { bumpPublicRevision } from "../domain/organisation";
-import { writeRights } from "../domain/rights";
+import type { Account } from "../domain/accounts/accounts";
+import { writeRights } from "../domain/accounts/rights";
+import { SYSTEM_ACTOR } from "../domain/people/actor";
+import { incidentPath, updatePath } from "../domain/publishing/links";
+import { bumpPublicRevision } from "../domain/publishing/organisation";
 import type { Outcome } from "./outcome";
 
 type RecordDeps = Pick<Deps, "db" | "now" | "log" | "onPublicChange">;

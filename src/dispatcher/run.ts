@@ -1,8 +1,8 @@
 // One attempt at one delivery: compose from the current text and call the adapter through the
 // gateway (which opens the credential). Returns an Outcome; never throws and never touches the database.
 import type { Deps } from "../deps";
-import { callAdapter } from "../domain/gateway";
-import { rightsBlock } from "../domain/rights";
+import { callAdapter } from "../domain/accounts/gateway";
+import { rightsBlock } from "../domain/accounts/rights";
 import type {
   AdapterContext,
   Composed,

@@ -141,6 +141,12 @@ export function createBlueskyAdapter(): PlatformAdapter {
     platform: "bluesky",
     defaultBaseUrl: "https://bsky.social",
     requiredOptions: [],
+    handleFormat: {
+      pattern: /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/,
+      example: "exempelkommun.bsky.social",
+    },
+    // The name Bluesky's own docs use for an app password.
+    credentialAliases: { password: "appPassword" },
     credentialFields: ["identifier", "appPassword"],
 
     compose(content, limits) {

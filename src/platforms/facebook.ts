@@ -33,6 +33,7 @@ export function createFacebookAdapter(): PlatformAdapter {
     platform: "facebook",
     defaultBaseUrl: "https://graph.facebook.com",
     requiredOptions: ["pageId"],
+    handleFormat: { pattern: /^[\p{L}\p{N}][\p{L}\p{N}. _-]{0,99}$/u, example: "Exempelkommun" },
     credentialFields: ["pageAccessToken", "userAccessToken"],
 
     compose(content, limits) {

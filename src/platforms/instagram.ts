@@ -52,6 +52,7 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
     platform: "instagram",
     defaultBaseUrl: "https://graph.facebook.com",
     requiredOptions: ["igUserId"],
+    handleFormat: { pattern: /^[A-Za-z0-9._]{1,30}$/, example: "exempelkommun" },
     credentialFields: ["accessToken"],
 
     compose(content, limits) {

@@ -57,6 +57,7 @@ export function createLinkedInAdapter(): PlatformAdapter {
     platform: "linkedin",
     defaultBaseUrl: "https://api.linkedin.com",
     requiredOptions: ["organizationUrn"],
+    handleFormat: { pattern: /^[\p{L}\p{N}][\p{L}\p{N}. _-]{0,99}$/u, example: "exempelkommun" },
     credentialFields: ["accessToken"],
 
     compose(content, limits) {

@@ -41,6 +41,10 @@ export function createMastodonAdapter(): PlatformAdapter {
     platform: "mastodon",
     defaultBaseUrl: "https://mastodon.social",
     requiredOptions: [],
+    handleFormat: {
+      pattern: /^[A-Za-z0-9_]{1,30}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$/,
+      example: "exempelkommun@mastodon.social",
+    },
     credentialFields: ["accessToken"],
 
     compose(content, limits) {

@@ -54,6 +54,7 @@ export function createTelegramAdapter(): PlatformAdapter {
     platform: "telegram",
     defaultBaseUrl: "https://api.telegram.org",
     requiredOptions: ["chatId"],
+    handleFormat: { pattern: /^[A-Za-z][A-Za-z0-9_]{4,31}$/, example: "exempelkommun" },
     credentialFields: ["botToken"],
 
     compose(content, limits) {

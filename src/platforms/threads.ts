@@ -47,6 +47,7 @@ export function createThreadsAdapter(): PlatformAdapter {
     platform: "threads",
     defaultBaseUrl: "https://graph.threads.net",
     requiredOptions: ["threadsUserId"],
+    handleFormat: { pattern: /^[A-Za-z0-9._]{1,30}$/, example: "exempelkommun" },
     credentialFields: ["accessToken"],
 
     compose(content, limits) {

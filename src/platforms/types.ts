@@ -122,6 +122,10 @@ export interface PlatformAdapter {
   /** Option keys the account must have (e.g. ["pageId"]) and credential keys. */
   requiredOptions: readonly string[];
   credentialFields: readonly string[];
+  /** What the platform calls a handle, checked at registration so a typo is caught before the first crisis. */
+  handleFormat: { pattern: RegExp; example: string };
+  /** Names people know from the platform's own docs, mapped to a credential field. */
+  credentialAliases?: Readonly<Record<string, string>>;
   compose(content: PostContent, limits?: ComposeLimits): Composed;
   /** Reads limits from the platform where it publishes them (Mastodon /api/v2/instance). */
   fetchLimits?(ctx: AdapterContext): Promise<ComposeLimits>;

@@ -105,6 +105,7 @@ export function createXAdapter(): PlatformAdapter {
     platform: "x",
     defaultBaseUrl: "https://api.x.com",
     requiredOptions: [],
+    handleFormat: { pattern: /^[A-Za-z0-9_]{1,15}$/, example: "exempelkommun" },
     credentialFields: ["accessToken"],
 
     compose(content, limits) {

@@ -1,7 +1,7 @@
 // The Atom index alerting aggregators (e.g. Google Public Alerts) poll: one entry per current
 // CAP message, each linking to the full message. Titles only, so ~100 entries stay small.
 import { escapeXml, stockholmTime } from "../archive/xml";
-import type { CapIndexEntry } from "../domain/public-cap";
+import type { CapIndexEntry } from "../domain/publishing/public-cap";
 import { KIND_LABEL } from "./view-helpers";
 
 export interface CapIndexScope {

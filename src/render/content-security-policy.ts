@@ -2,7 +2,7 @@
 // images, and the only styles are the layout's own inline block, allowed by its hash. The hash
 // is taken from the rendered <head>, where no visitor- or staff-written text ever goes (eta
 // escapes everything it interpolates), so the policy follows the layout when it changes.
-import { toBase64 } from "../domain/secrets";
+import { toBase64 } from "../domain/accounts/secrets";
 
 const encoder = new TextEncoder();
 

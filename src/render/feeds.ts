@@ -1,7 +1,7 @@
 // Atom, RSS and JSON Feed 1.1: one entry per update (not per incident), with stable ids.
 import { Feed } from "feed";
-import { incidentUrl, updateUrl } from "../domain/links";
-import type { FeedEntry } from "../domain/public-view";
+import { incidentUrl, updateUrl } from "../domain/publishing/links";
+import type { FeedEntry } from "../domain/publishing/public-view";
 import { escapeHtml, textToHtml } from "./html";
 import { KIND_LABEL } from "./view-helpers";
 

@@ -2,7 +2,7 @@
 // the demo sandbox runs, so a real hub has no such page; this file only renders what it is given.
 import { Hono } from "hono";
 import type { AppEnv } from "../deps";
-import { getOrganisation } from "../domain/organisation";
+import { getOrganisation } from "../domain/publishing/organisation";
 import type { SandboxDescription } from "../sandbox/describe";
 
 export function sandboxPage(describe: () => SandboxDescription) {

@@ -15,7 +15,7 @@ type Role = "admin" | "communicator" | "editor" | "registrar" | "viewer";
 type Scope = "all" | "publish" | "read";
 
 // What each role may do, and what each token scope narrows it to (issue 12: written here, not
-// imported, so a change to src/domain/access.ts that widens a role fails this suite).
+// imported, so a change to src/domain/people/access.ts that widens a role fails this suite).
 const ROLE_MAY: Record<Role, readonly string[]> = {
   admin: ["*"],
   communicator: [

@@ -3,8 +3,8 @@
 // way the dispatcher records them.
 import { eq } from "drizzle-orm";
 import { accounts, deliveries, departments, people, type Role } from "../../src/db/schema";
-import { sealJson } from "../../src/domain/secrets";
-import { issueToken } from "../../src/domain/tokens";
+import { sealJson } from "../../src/domain/accounts/secrets";
+import { issueToken } from "../../src/domain/people/tokens";
 import type { Platform } from "../../src/platforms/types";
 import type { TestHub } from "../helpers/hub";
 

@@ -15,7 +15,7 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (serverUrl) process.env.TEST_DATABASE_URL = serverUrl;
 const { startTestHub } = await import("../helpers/hub");
 const { rowsOf } = await import("../../src/db/client");
-const { sealJson } = await import("../../src/domain/secrets");
+const { sealJson } = await import("../../src/domain/accounts/secrets");
 
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
 

@@ -13,8 +13,8 @@ import {
   publishRight,
   requireCan,
   scopesCover,
-} from "../../src/domain/access";
-import type { Actor } from "../../src/domain/actor";
+} from "../../src/domain/people/access";
+import type { Actor } from "../../src/domain/people/actor";
 import { ForbiddenError } from "../../src/errors";
 
 const OWN = "11111111-1111-4111-8111-111111111111";

@@ -8,10 +8,10 @@ import {
   listAccounts,
   registerAccount,
   toAccountView,
-} from "../../src/domain/accounts";
-import type { Actor } from "../../src/domain/actor";
-import { readPublicRevision } from "../../src/domain/organisation";
-import { openJson } from "../../src/domain/secrets";
+} from "../../src/domain/accounts/accounts";
+import { openJson } from "../../src/domain/accounts/secrets";
+import type { Actor } from "../../src/domain/people/actor";
+import { readPublicRevision } from "../../src/domain/publishing/organisation";
 import { ConflictError, ForbiddenError, toHttpError } from "../../src/errors";
 import { sandboxAccounts } from "../../src/sandbox/index";
 import { SYSTEM_ACTOR, startTestHub, type TestHub } from "../helpers/hub";

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { Db } from "../../src/db/client";
 import { deliveries, updates } from "../../src/db/schema";
 import type { Deps } from "../../src/deps";
-import type { Actor } from "../../src/domain/actor";
-import { approveUpdate, setApprovalRule } from "../../src/domain/approvals";
-import { renameDepartment } from "../../src/domain/departments";
-import { closeIncident, editIncident, openIncident } from "../../src/domain/incidents";
-import { loadActor } from "../../src/domain/people";
-import { CHANNEL_PATHS, changedPublicPaths } from "../../src/domain/public-paths";
-import { postUpdate, withdrawUpdate } from "../../src/domain/updates";
+import { renameDepartment } from "../../src/domain/accounts/departments";
+import type { Actor } from "../../src/domain/people/actor";
+import { loadActor } from "../../src/domain/people/people";
+import { approveUpdate, setApprovalRule } from "../../src/domain/publishing/approvals";
+import { closeIncident, editIncident, openIncident } from "../../src/domain/publishing/incidents";
+import { CHANNEL_PATHS, changedPublicPaths } from "../../src/domain/publishing/public-paths";
+import { postUpdate, withdrawUpdate } from "../../src/domain/publishing/updates";
 import { SYSTEM_ACTOR, startTestHub, type TestHub } from "../helpers/hub";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 

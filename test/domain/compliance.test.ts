@@ -14,8 +14,8 @@ import {
   rightsCheckStale,
   rightsFailing,
   tooFewEditors,
-} from "../../src/domain/compliance";
-import { issueToken } from "../../src/domain/tokens";
+} from "../../src/domain/accounts/compliance";
+import { issueToken } from "../../src/domain/people/tokens";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 
 type Account = typeof accounts.$inferSelect;

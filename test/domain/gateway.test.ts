@@ -1,9 +1,9 @@
 // The one gateway to a platform: it opens the credential, hands the adapter its context, and
 // gives back a typed result with the credential hidden, whatever the call did.
 import { describe, expect, test } from "vitest";
-import type { Account } from "../../src/domain/accounts";
-import { callAdapter, type GatewayDeps } from "../../src/domain/gateway";
-import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/domain/secrets";
+import type { Account } from "../../src/domain/accounts/accounts";
+import { callAdapter, type GatewayDeps } from "../../src/domain/accounts/gateway";
+import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/domain/accounts/secrets";
 import { createPlatforms } from "../../src/platforms/index";
 
 const TOKEN = "bot-123456:SECRET-TOKEN-abcdef";

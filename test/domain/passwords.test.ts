@@ -1,8 +1,8 @@
 import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { argon2id } from "hash-wasm";
 import { describe, expect, test } from "vitest";
-import { ARGON2_PARAMS, hashPassword, needsRehash, verifyPassword } from "../../src/domain/passwords";
-import { fromBase64 } from "../../src/domain/secrets";
+import { fromBase64 } from "../../src/domain/accounts/secrets";
+import { ARGON2_PARAMS, hashPassword, needsRehash, verifyPassword } from "../../src/domain/people/passwords";
 
 const b64 = (s: string) => fromBase64(s + "=".repeat((4 - (s.length % 4)) % 4));
 

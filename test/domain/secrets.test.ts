@@ -1,6 +1,6 @@
 // hideCredentialIn: a credential is blanked in every form a platform's error text can echo it.
 import { describe, expect, test } from "vitest";
-import { hideCredentialIn, toBase64 } from "../../src/domain/secrets";
+import { hideCredentialIn, toBase64 } from "../../src/domain/accounts/secrets";
 
 // Characters that every encoding changes: space, slash, plus, equals, quote, percent, non-ASCII.
 const TOKEN = 'EAAB/x+y=z "ö"%20;end';

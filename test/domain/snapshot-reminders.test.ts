@@ -6,11 +6,11 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditLog, notifications } from "../../src/db/schema";
-import { SYSTEM_ACTOR } from "../../src/domain/actor";
-import { remindStaleSnapshots, SNAPSHOT_REMINDER_KIND } from "../../src/domain/snapshot-reminders";
-import { takeSnapshot } from "../../src/domain/snapshots";
-import { BOOTSTRAP_ADMIN_EMAIL } from "../../src/domain/tokens";
-import { HOURLY_CRON, runCron } from "../../src/worker-cron";
+import { SYSTEM_ACTOR } from "../../src/domain/people/actor";
+import { BOOTSTRAP_ADMIN_EMAIL } from "../../src/domain/people/tokens";
+import { remindStaleSnapshots, SNAPSHOT_REMINDER_KIND } from "../../src/domain/records/snapshot-reminders";
+import { takeSnapshot } from "../../src/domain/records/snapshots";
+import { HOURLY_CRON, runCron } from "../../src/workers/cron";
 import { startTestHub, type TestHub } from "../helpers/hub";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 

@@ -2,7 +2,7 @@
 // accounts, not in a log line, not in an error message, not in the audit log or the database.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts, auditLog } from "../../src/db/schema";
-import { checkAllAccountRights } from "../../src/domain/rights";
+import { checkAllAccountRights } from "../../src/domain/accounts/rights";
 import { createPlatforms } from "../../src/platforms/index";
 import type { PlatformAdapter } from "../../src/platforms/types";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { auditLog, borrowings, notifications, updates } from "../../src/db/schema";
-import { sendPendingNotifications } from "../../src/domain/notify";
+import { sendPendingNotifications } from "../../src/domain/people/notify";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { addAccount, addDepartment, addPerson, type TestPerson } from "../helpers/people";
 

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts } from "../../src/db/schema";
-import { bumpPublicRevision } from "../../src/domain/organisation";
+import { bumpPublicRevision } from "../../src/domain/publishing/organisation";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 
 let hub: TestHub;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditLog, people, type Role } from "../../src/db/schema";
-import { issueToken } from "../../src/domain/tokens";
+import { issueToken } from "../../src/domain/people/tokens";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 
 let hub: TestHub;

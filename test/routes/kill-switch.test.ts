@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts, auditLog, deliveries } from "../../src/db/schema";
 import { dispatchDue } from "../../src/dispatcher/dispatch";
-import { sealJson } from "../../src/domain/secrets";
+import { sealJson } from "../../src/domain/accounts/secrets";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { addPerson, type TestPerson } from "../helpers/people";

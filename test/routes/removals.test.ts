@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts, auditLog, REMOVAL_REASONS } from "../../src/db/schema";
-import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/domain/secrets";
+import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/domain/accounts/secrets";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { addAccount, addDepartment, addPerson } from "../archive/records-fixtures";
 import { api, startTestHub, type TestHub } from "../helpers/hub";

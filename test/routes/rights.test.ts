@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { accounts, auditLog, people, type Role } from "../../src/db/schema";
-import { checkAllAccountRights, checkDueAccountRights, rightsBlock } from "../../src/domain/rights";
-import { issueToken } from "../../src/domain/tokens";
+import { checkAllAccountRights, checkDueAccountRights, rightsBlock } from "../../src/domain/accounts/rights";
+import { issueToken } from "../../src/domain/people/tokens";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 

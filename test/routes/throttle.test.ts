@@ -2,7 +2,7 @@
 // request limit on the API and the public pages (off in the test hub unless a test sets it).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseConfig } from "../../src/config";
-import { MAX_EMAIL_FAILURES, MAX_FAILURES } from "../../src/domain/sign-in-throttle";
+import { MAX_EMAIL_FAILURES, MAX_FAILURES } from "../../src/domain/people/sign-in-throttle";
 import { startTestHub, type TestHub } from "../helpers/hub";
 import { addPerson, type TestPerson } from "../helpers/people";
 

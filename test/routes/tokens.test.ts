@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { apiTokens, auditLog } from "../../src/db/schema";
-import { sha256Hex } from "../../src/domain/secrets";
+import { sha256Hex } from "../../src/domain/accounts/secrets";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { addPerson } from "../helpers/people";
 

@@ -6,9 +6,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, test } from "vitest";
 import { changedPublicPaths } from "../../src/routes/public/changed-paths";
-import { createEdgeCache, EDGE_HEADER, type EdgeCacheStore, isEdgeCacheable, isStorable } from "../../src/worker-cache";
-import { HOURLY_CRON, SWEEP_CRON } from "../../src/worker-cron";
-import { decideMessage } from "../../src/worker-queue";
+import { HOURLY_CRON, SWEEP_CRON } from "../../src/workers/cron";
+import {
+  createEdgeCache,
+  EDGE_HEADER,
+  type EdgeCacheStore,
+  isEdgeCacheable,
+  isStorable,
+} from "../../src/workers/edge-cache";
+import { decideMessage } from "../../src/workers/queue";
 
 const PUBLIC = "https://kris.exempel.se";
 const PAGE_HEADERS = {

@@ -1,11 +1,11 @@
 // The worker in workerd against a fresh PostgreSQL database, with the sandbox platforms running in
-// this (Node) process. Started the way `npm run dev:worker` starts it (src/worker-dev-node.ts),
+// this (Node) process. Started the way `npm run dev:worker` starts it (test/tools/dev-worker.ts),
 // without file watching, and reached only over HTTP.
 import postgres from "postgres";
 import { type OpenDatabase, openPostgres } from "../../src/db/open-node";
-import { generateSecretKeyBase64 } from "../../src/domain/secrets";
+import { generateSecretKeyBase64 } from "../../src/domain/accounts/secrets";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
-import { type RunningWorker, startWorkerDev } from "../../src/worker-dev-node";
+import { type RunningWorker, startWorkerDev } from "../tools/dev-worker";
 
 /** Hyperdrive's local mode wants a password; the local server trusts and ignores it. */
 export const SERVER_URL = process.env.WORKER_TEST_DATABASE_URL ?? "postgres://postgres:local@127.0.0.1:5432/postgres";

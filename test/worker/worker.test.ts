@@ -2,8 +2,8 @@
 // pages and feeds through the edge cache, the queue consumer and the cron sweep.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { EDGE_HEADER } from "../../src/worker-cache";
-import { SWEEP_CRON } from "../../src/worker-cron";
+import { SWEEP_CRON } from "../../src/workers/cron";
+import { EDGE_HEADER } from "../../src/workers/edge-cache";
 import { PUBLIC_URL, startWorkerHarness, type WorkerHarness, waitFor } from "./harness";
 
 let h: WorkerHarness;

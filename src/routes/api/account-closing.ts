@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { closeAccount } from "../../domain/account-closing";
+import { closeAccount } from "../../domain/accounts/account-closing";
 import { readJson } from "./auth";
 
 export const accountClosingRoutes = new Hono<AppEnv>().post("/accounts/:id/close", async (c) => {

@@ -2,7 +2,13 @@
 // from it); changing it is for admins, checked in the domain.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { editAccount, listAccounts, registerAccount, requireAccount, toAccountView } from "../../domain/accounts";
+import {
+  editAccount,
+  listAccounts,
+  registerAccount,
+  requireAccount,
+  toAccountView,
+} from "../../domain/accounts/accounts";
 import { readJson } from "./auth";
 
 export const accountRoutes = new Hono<AppEnv>()

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { approveUpdate, listPendingUpdates, rejectUpdate } from "../../domain/approvals";
-import { listDeliveriesOfUpdate, toDeliveryView } from "../../domain/deliveries";
+import { approveUpdate, listPendingUpdates, rejectUpdate } from "../../domain/publishing/approvals";
+import { listDeliveriesOfUpdate, toDeliveryView } from "../../domain/publishing/deliveries";
 import { readJson } from "./auth";
 import { toIncidentView, toUpdateView } from "./views";
 

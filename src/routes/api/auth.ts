@@ -4,9 +4,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../deps";
-import { mayWrite } from "../../domain/access";
-import { csrfMatches } from "../../domain/sessions";
-import { authenticateToken } from "../../domain/tokens";
+import { mayWrite } from "../../domain/people/access";
+import { csrfMatches } from "../../domain/people/sessions";
+import { authenticateToken } from "../../domain/people/tokens";
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../errors";
 import { isSafeMethod, readStaffSession } from "../staff/session";
 import { unstorableTextFields } from "../unstorable-text";

@@ -5,9 +5,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { accounts, DELIVERY_STATUSES, deliveries } from "../../db/schema";
 import type { AppEnv } from "../../deps";
-import { toDeliveryView } from "../../domain/deliveries";
-import { previewUpdate } from "../../domain/preview";
-import { retryDelivery } from "../../domain/retry-delivery";
+import { toDeliveryView } from "../../domain/publishing/deliveries";
+import { previewUpdate } from "../../domain/publishing/preview";
+import { retryDelivery } from "../../domain/publishing/retry-delivery";
 import { readJson } from "./auth";
 
 const DeliveryQuery = z.object({

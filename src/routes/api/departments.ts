@@ -7,7 +7,7 @@ import {
   requireDepartment,
   retireDepartment,
   toDepartmentView,
-} from "../../domain/departments";
+} from "../../domain/accounts/departments";
 import { readJson } from "./auth";
 
 export const departmentRoutes = new Hono<AppEnv>()

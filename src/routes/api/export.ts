@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { streamBag } from "../../archive/bag";
 import type { AppEnv } from "../../deps";
-import { type ArchiveExport, exportIncident, exportPeriod } from "../../domain/archive";
+import { type ArchiveExport, exportIncident, exportPeriod } from "../../domain/records/archive";
 
 export function zipResponse(archive: ArchiveExport): Response {
   const body = streamBag(

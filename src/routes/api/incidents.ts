@@ -1,7 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { closeIncident, editIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
-import { listUpdatesOfIncident } from "../../domain/updates";
+import {
+  closeIncident,
+  editIncident,
+  listIncidents,
+  openIncident,
+  requireIncident,
+} from "../../domain/publishing/incidents";
+import { listUpdatesOfIncident } from "../../domain/publishing/updates";
 import { readJson } from "./auth";
 import { toIncidentView, toUpdateView } from "./views";
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { pauseDeliveries, readPauseStatus, resumeDeliveries } from "../../domain/kill-switch";
+import { pauseDeliveries, readPauseStatus, resumeDeliveries } from "../../domain/publishing/kill-switch";
 import { readJson } from "./auth";
 
 export const killSwitchRoutes = new Hono<AppEnv>()

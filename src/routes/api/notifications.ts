@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { listNotificationsFor, markNotificationRead, toNotificationPayload } from "../../domain/notify";
+import { listNotificationsFor, markNotificationRead, toNotificationPayload } from "../../domain/people/notify";
 
 export const notificationRoutes = new Hono<AppEnv>()
   .get("/notifications", async (c) => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { setApprovalRule } from "../../domain/approvals";
-import { getOrganisation } from "../../domain/organisation";
+import { setApprovalRule } from "../../domain/publishing/approvals";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import { readJson } from "./auth";
 
 function toOrganisationView(org: {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { createPerson, getPerson, listPeople, toPersonView, updatePerson } from "../../domain/people";
+import { createPerson, getPerson, listPeople, toPersonView, updatePerson } from "../../domain/people/people";
 import { readJson } from "./auth";
 
 export const peopleRoutes = new Hono<AppEnv>()

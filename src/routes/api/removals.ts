@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { removeRemoteComment } from "../../domain/comment-removal";
+import { removeRemoteComment } from "../../domain/accounts/comment-removal";
 import {
   getRemoval,
   listRemovals,
@@ -8,7 +8,7 @@ import {
   REMOVAL_REASON_TEXT,
   type Removal,
   registerRemoval,
-} from "../../domain/removals";
+} from "../../domain/records/removals";
 import { toHttpError } from "../../errors";
 import { readJson } from "./auth";
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { getSnapshot, listSnapshots, type Snapshot, takeSnapshot } from "../../domain/snapshots";
+import { getSnapshot, listSnapshots, type Snapshot, takeSnapshot } from "../../domain/records/snapshots";
 import { readJson } from "./auth";
 
 function toSnapshotSummary(s: Omit<Snapshot, "data">) {

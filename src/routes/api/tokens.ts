@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { issuePersonToken, listTokensOf, revokeToken, toTokenView } from "../../domain/tokens";
+import { issuePersonToken, listTokensOf, revokeToken, toTokenView } from "../../domain/people/tokens";
 import { readJson } from "./auth";
 
 export const tokenRoutes = new Hono<AppEnv>()

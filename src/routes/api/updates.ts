@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { listDeliveriesOfUpdate, toDeliveryView } from "../../domain/deliveries";
-import { requireIncident } from "../../domain/incidents";
+import { listDeliveriesOfUpdate, toDeliveryView } from "../../domain/publishing/deliveries";
+import { requireIncident } from "../../domain/publishing/incidents";
 import {
   editUpdate,
   listRevisions,
@@ -9,7 +9,7 @@ import {
   postUpdate,
   requireUpdate,
   withdrawUpdate,
-} from "../../domain/updates";
+} from "../../domain/publishing/updates";
 import { readJson } from "./auth";
 import { toUpdateView } from "./views";
 

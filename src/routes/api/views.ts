@@ -1,7 +1,7 @@
 // How incidents and updates look in the JSON API.
-import type { Incident } from "../../domain/incidents";
-import { incidentUrl, updateUrl } from "../../domain/links";
-import type { Update } from "../../domain/updates";
+import type { Incident } from "../../domain/publishing/incidents";
+import { incidentUrl, updateUrl } from "../../domain/publishing/links";
+import type { Update } from "../../domain/publishing/updates";
 
 export function toIncidentView(incident: Incident, publicUrl: string) {
   return {

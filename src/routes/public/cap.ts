@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { loadCapIndex, renderCurrentCap } from "../../domain/public-cap";
+import { loadCapIndex, renderCurrentCap } from "../../domain/publishing/public-cap";
 import { renderCapAtom } from "../../render/cap-atom";
 import { serveCached } from "./serve-cached";
 

@@ -1,8 +1,8 @@
 // The public list of official channels, as a page and as JSON, rendered once per change.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { loadChannelList, toChannelListJson } from "../../domain/channels";
-import { getOrganisation } from "../../domain/organisation";
+import { loadChannelList, toChannelListJson } from "../../domain/accounts/channels";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import { serveCached } from "./serve-cached";
 
 export const publicChannels = new Hono<AppEnv>()

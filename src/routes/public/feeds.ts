@@ -3,9 +3,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { findIncidentBySlug } from "../../domain/incidents";
-import { getOrganisation } from "../../domain/organisation";
-import { loadFeedEntries } from "../../domain/public-view";
+import { findIncidentBySlug } from "../../domain/publishing/incidents";
+import { getOrganisation } from "../../domain/publishing/organisation";
+import { loadFeedEntries } from "../../domain/publishing/public-view";
 import { type FeedScope, renderAtom, renderJsonFeed, renderRss } from "../../render/feeds";
 import { serveCached } from "./serve-cached";
 

@@ -1,9 +1,9 @@
 // The public website: home, a page per incident, a permalink per update.
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../deps";
-import { incidentPath, incidentUrl, updateUrl } from "../../domain/links";
-import { getOrganisation } from "../../domain/organisation";
-import { loadHomePage, loadIncidentPage } from "../../domain/public-view";
+import { incidentPath, incidentUrl, updateUrl } from "../../domain/publishing/links";
+import { getOrganisation } from "../../domain/publishing/organisation";
+import { loadHomePage, loadIncidentPage } from "../../domain/publishing/public-view";
 import { type Rendered, serveCached } from "./serve-cached";
 
 const HTML = "text/html; charset=utf-8";

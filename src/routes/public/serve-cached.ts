@@ -4,8 +4,8 @@
 // what stale-if-error promises, and a crisis is when the database is likeliest to be in trouble.
 import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
-import { readPublicRevision } from "../../domain/organisation";
-import { sha256Hex } from "../../domain/secrets";
+import { sha256Hex } from "../../domain/accounts/secrets";
+import { readPublicRevision } from "../../domain/publishing/organisation";
 import { publicContentSecurityPolicy } from "../../render/content-security-policy";
 import type { CachedResponse } from "../../render/public-cache";
 

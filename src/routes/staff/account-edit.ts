@@ -2,9 +2,9 @@
 // a form with exactly the ids and login fields that platform's adapter needs.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireCan } from "../../domain/access";
-import { type Account, editAccount, registerAccount, requireAccount } from "../../domain/accounts";
-import { listDepartments } from "../../domain/departments";
+import { type Account, editAccount, registerAccount, requireAccount } from "../../domain/accounts/accounts";
+import { listDepartments } from "../../domain/accounts/departments";
+import { requireCan } from "../../domain/people/access";
 import type { FieldError } from "../../errors";
 import { PLATFORMS, type Platform } from "../../platforms/types";
 import {

@@ -1,7 +1,7 @@
 // The account registry form: the settings and login fields each platform needs, taken from its
 // adapter, read into the domain's register and edit input. A credential is write-only: it is
 // read from the form and passed on, never put in the values that go back into the page.
-import type { Account } from "../../domain/accounts";
+import type { Account } from "../../domain/accounts/accounts";
 import type { Platform, PlatformAdapter } from "../../platforms/types";
 import { PLATFORM_LABEL } from "../../render/view-helpers";
 import { type Form, text } from "./form";

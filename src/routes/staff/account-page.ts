@@ -3,12 +3,12 @@
 // page then says so in Swedish and offers the button that takes one.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { can } from "../../domain/access";
-import { closeAccount, farewellText, SNAPSHOT_MAX_AGE_DAYS } from "../../domain/account-closing";
-import { requireAccount, toAccountView } from "../../domain/accounts";
-import { listDepartments } from "../../domain/departments";
-import { getOrganisation } from "../../domain/organisation";
-import { listSnapshots, takeSnapshot } from "../../domain/snapshots";
+import { closeAccount, farewellText, SNAPSHOT_MAX_AGE_DAYS } from "../../domain/accounts/account-closing";
+import { requireAccount, toAccountView } from "../../domain/accounts/accounts";
+import { listDepartments } from "../../domain/accounts/departments";
+import { can } from "../../domain/people/access";
+import { getOrganisation } from "../../domain/publishing/organisation";
+import { listSnapshots, takeSnapshot } from "../../domain/records/snapshots";
 import { ConflictError, type FieldError } from "../../errors";
 import { PLATFORM_LABEL } from "../../render/view-helpers";
 import { optionLabel } from "./account-form";

@@ -2,10 +2,10 @@
 // edits them, whether Kriskanal can publish there, and what the policies say needs fixing.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { listAccounts, toAccountView } from "../../domain/accounts";
-import { buildComplianceReport } from "../../domain/compliance";
-import { listDepartments } from "../../domain/departments";
-import { verifyAccountRights } from "../../domain/rights";
+import { listAccounts, toAccountView } from "../../domain/accounts/accounts";
+import { buildComplianceReport } from "../../domain/accounts/compliance";
+import { listDepartments } from "../../domain/accounts/departments";
+import { verifyAccountRights } from "../../domain/accounts/rights";
 import { readForm, text } from "./form";
 import { renderPage } from "./page";
 

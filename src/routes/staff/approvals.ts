@@ -2,7 +2,7 @@
 // then published as its poster would have) or rejects it with a reason the poster is told.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { approveUpdate, rejectUpdate } from "../../domain/approvals";
+import { approveUpdate, rejectUpdate } from "../../domain/publishing/approvals";
 import { renderBoard } from "./board";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 

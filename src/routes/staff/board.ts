@@ -3,13 +3,13 @@
 // table while deliveries are still under way; without it, the Refresh link does the same.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { mayApprove, publishRight } from "../../domain/access";
-import { listAccounts } from "../../domain/accounts";
-import { listDeliveriesOfUpdate } from "../../domain/deliveries";
-import { requireIncident } from "../../domain/incidents";
-import { updateUrl } from "../../domain/links";
-import { retryDelivery } from "../../domain/retry-delivery";
-import { requireUpdate } from "../../domain/updates";
+import { listAccounts } from "../../domain/accounts/accounts";
+import { mayApprove, publishRight } from "../../domain/people/access";
+import { listDeliveriesOfUpdate } from "../../domain/publishing/deliveries";
+import { requireIncident } from "../../domain/publishing/incidents";
+import { updateUrl } from "../../domain/publishing/links";
+import { retryDelivery } from "../../domain/publishing/retry-delivery";
+import { requireUpdate } from "../../domain/publishing/updates";
 import { ConflictError, type FieldError } from "../../errors";
 import { adviceFor, DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "./delivery-advice";
 import { readForm, text } from "./form";

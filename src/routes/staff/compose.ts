@@ -3,13 +3,13 @@
 // takes over.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { publishRight } from "../../domain/access";
-import { listAccounts } from "../../domain/accounts";
-import { listDepartments } from "../../domain/departments";
-import { type Incident, requireIncident } from "../../domain/incidents";
-import { getOrganisation } from "../../domain/organisation";
-import { postUpdate } from "../../domain/updates";
-import { mayPostUrgent } from "../../domain/urgent-review";
+import { listAccounts } from "../../domain/accounts/accounts";
+import { listDepartments } from "../../domain/accounts/departments";
+import { publishRight } from "../../domain/people/access";
+import { type Incident, requireIncident } from "../../domain/publishing/incidents";
+import { getOrganisation } from "../../domain/publishing/organisation";
+import { postUpdate } from "../../domain/publishing/updates";
+import { mayPostUrgent } from "../../domain/publishing/urgent-review";
 import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeValues, toPostInput } from "./draft";
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";

@@ -3,13 +3,13 @@
 // kill switch that holds back every social delivery while the website keeps publishing.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { can } from "../../domain/access";
-import { listPendingUpdates } from "../../domain/approvals";
-import { buildComplianceReport } from "../../domain/compliance";
-import { listDeliveriesNeedingAttention } from "../../domain/delivery-overview";
-import { listIncidents } from "../../domain/incidents";
-import { pauseDeliveries, readPauseStatus, resumeDeliveries } from "../../domain/kill-switch";
-import { listNotificationsFor, markNotificationRead } from "../../domain/notify";
+import { buildComplianceReport } from "../../domain/accounts/compliance";
+import { can } from "../../domain/people/access";
+import { listNotificationsFor, markNotificationRead } from "../../domain/people/notify";
+import { listPendingUpdates } from "../../domain/publishing/approvals";
+import { listDeliveriesNeedingAttention } from "../../domain/publishing/delivery-overview";
+import { listIncidents } from "../../domain/publishing/incidents";
+import { pauseDeliveries, readPauseStatus, resumeDeliveries } from "../../domain/publishing/kill-switch";
 import type { FieldError } from "../../errors";
 import { adviceFor, DELIVERY_STATUS_LABEL } from "./delivery-advice";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";

@@ -1,6 +1,6 @@
 // What a delivery's status means to a person on duty, and what to do about it, in Swedish.
 // Colour on the board only repeats what these words say.
-import type { Delivery } from "../../domain/deliveries";
+import type { Delivery } from "../../domain/publishing/deliveries";
 
 export const DELIVERY_STATUS_LABEL: Record<Delivery["status"], string> = {
   pending: "Väntar",

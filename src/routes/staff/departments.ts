@@ -2,9 +2,14 @@
 // creating one, renaming one, and retiring one that no longer owns an active account.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireCan } from "../../domain/access";
-import { listAccounts } from "../../domain/accounts";
-import { createDepartment, listDepartments, renameDepartment, retireDepartment } from "../../domain/departments";
+import { listAccounts } from "../../domain/accounts/accounts";
+import {
+  createDepartment,
+  listDepartments,
+  renameDepartment,
+  retireDepartment,
+} from "../../domain/accounts/departments";
+import { requireCan } from "../../domain/people/access";
 import type { FieldError } from "../../errors";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";

@@ -3,11 +3,11 @@
 // publishing. Blocking warnings are the ones the domain would refuse anyway (a personnummer, a
 // borrowing without a reason); the others (too long, needs an image) leave the choice to them.
 import type { Deps } from "../../deps";
-import type { Actor } from "../../domain/actor";
-import type { Incident } from "../../domain/incidents";
-import { findPersonalIdentityNumbers, refusePersonalIdentityNumbers } from "../../domain/personnummer";
-import { previewUpdate } from "../../domain/preview";
-import type { PostUpdateInput } from "../../domain/updates";
+import type { Actor } from "../../domain/people/actor";
+import type { Incident } from "../../domain/publishing/incidents";
+import { findPersonalIdentityNumbers, refusePersonalIdentityNumbers } from "../../domain/publishing/personnummer";
+import { previewUpdate } from "../../domain/publishing/preview";
+import type { PostUpdateInput } from "../../domain/publishing/updates";
 import { AppError } from "../../errors";
 import { PLATFORM_LABEL } from "../../render/view-helpers";
 import { COMPOSE_MESSAGES, PREVIEW_BORROWING_REASON } from "./draft";

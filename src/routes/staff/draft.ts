@@ -1,7 +1,7 @@
 // The compose form as the domain's PostUpdateInput. "By department" is a staff-page convenience:
 // it becomes the list of that department's active accounts, so the domain sees ordinary targets.
-import type { Account } from "../../domain/accounts";
-import type { PostUpdateInput } from "../../domain/updates";
+import type { Account } from "../../domain/accounts/accounts";
+import type { PostUpdateInput } from "../../domain/publishing/updates";
 import type { FieldError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
 import { type Form, list, text } from "./form";

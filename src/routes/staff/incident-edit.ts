@@ -2,8 +2,8 @@
 // standing reason to borrow department accounts. The website shows the change at once.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireCan } from "../../domain/access";
-import { editIncident, type Incident, requireIncident } from "../../domain/incidents";
+import { requireCan } from "../../domain/people/access";
+import { editIncident, type Incident, requireIncident } from "../../domain/publishing/incidents";
 import type { FieldError } from "../../errors";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { areasOf, INCIDENT_MESSAGES, type IncidentValues, readIncidentForm } from "./incident-form";

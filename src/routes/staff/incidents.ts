@@ -2,10 +2,10 @@
 // far each got, and closing it.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { countDeliveriesByUpdate } from "../../domain/delivery-overview";
-import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/incidents";
-import { incidentUrl } from "../../domain/links";
-import { listUpdatesOfIncident } from "../../domain/updates";
+import { countDeliveriesByUpdate } from "../../domain/publishing/delivery-overview";
+import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/publishing/incidents";
+import { incidentUrl } from "../../domain/publishing/links";
+import { listUpdatesOfIncident } from "../../domain/publishing/updates";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";

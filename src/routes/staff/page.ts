@@ -2,8 +2,8 @@
 // CSRF token for its forms, the organisation's name, and whether social deliveries are paused.
 import type { Context } from "hono";
 import type { AppEnv } from "../../deps";
-import { can, roleLabel } from "../../domain/access";
-import { getOrganisation } from "../../domain/organisation";
+import { can, roleLabel } from "../../domain/people/access";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import type { FieldError } from "../../errors";
 import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
 

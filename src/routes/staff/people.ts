@@ -3,9 +3,9 @@
 import { type Context, Hono } from "hono";
 import { ROLES, type Role } from "../../db/schema";
 import type { AppEnv } from "../../deps";
-import { requireCan, roleLabel } from "../../domain/access";
-import { listDepartments } from "../../domain/departments";
-import { createPerson, listPeople, requirePerson, updatePerson } from "../../domain/people";
+import { listDepartments } from "../../domain/accounts/departments";
+import { requireCan, roleLabel } from "../../domain/people/access";
+import { createPerson, listPeople, requirePerson, updatePerson } from "../../domain/people/people";
 import type { FieldError } from "../../errors";
 import { errorStatus, type Form, list, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";

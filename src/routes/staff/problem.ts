@@ -2,8 +2,8 @@
 import type { Context } from "hono";
 import { toServiceUnavailable } from "../../db/unavailable";
 import type { AppEnv } from "../../deps";
-import { roleLabel } from "../../domain/access";
-import { getOrganisation } from "../../domain/organisation";
+import { roleLabel } from "../../domain/people/access";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import { AppError, ServiceUnavailableError } from "../../errors";
 import { csrfTokenOf, STAFF_CACHE_CONTROL } from "./session";
 

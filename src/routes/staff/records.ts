@@ -3,10 +3,10 @@
 // as Stockholm days and streamed from the same domain export.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireCan } from "../../domain/access";
-import { exportPeriod } from "../../domain/archive";
-import { listIncidents } from "../../domain/incidents";
-import { stockholmDay } from "../../domain/slug";
+import { requireCan } from "../../domain/people/access";
+import { listIncidents } from "../../domain/publishing/incidents";
+import { stockholmDay } from "../../domain/publishing/slug";
+import { exportPeriod } from "../../domain/records/archive";
 import type { FieldError } from "../../errors";
 import { zipResponse } from "../api/export";
 import { errorStatus, toSwedishErrors } from "./form";

@@ -4,8 +4,8 @@
 import { type Context, Hono } from "hono";
 import { REMOVAL_REASONS } from "../../db/schema";
 import type { AppEnv } from "../../deps";
-import { publishRight, requireCan } from "../../domain/access";
-import { type Account, listAccounts } from "../../domain/accounts";
+import { type Account, listAccounts } from "../../domain/accounts/accounts";
+import { publishRight, requireCan } from "../../domain/people/access";
 import {
   getRemoval,
   listRemovals,
@@ -14,7 +14,7 @@ import {
   type RemovalReason,
   registerRemoval,
   requireReadRemovals,
-} from "../../domain/removals";
+} from "../../domain/records/removals";
 import { ConflictError, type FieldError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
 import { PLATFORM_LABEL } from "../../render/view-helpers";

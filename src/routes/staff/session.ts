@@ -6,8 +6,8 @@ import { createMiddleware } from "hono/factory";
 import type { CookieOptions } from "hono/utils/cookie";
 import type { Config } from "../../config";
 import type { AppEnv } from "../../deps";
-import { randomToken, safeEqual } from "../../domain/secrets";
-import { csrfMatches, type OpenedSession, type ResolvedSession, resolveSession } from "../../domain/sessions";
+import { randomToken, safeEqual } from "../../domain/accounts/secrets";
+import { csrfMatches, type OpenedSession, type ResolvedSession, resolveSession } from "../../domain/people/sessions";
 
 /** Staff pages are per person and must never be stored by a browser or a proxy. */
 export const STAFF_CACHE_CONTROL = "private, no-store";

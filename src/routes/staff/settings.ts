@@ -2,9 +2,9 @@
 // before it is published, urgent ones excepted and logged).
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireCan } from "../../domain/access";
-import { setApprovalRule } from "../../domain/approvals";
-import { getOrganisation } from "../../domain/organisation";
+import { requireCan } from "../../domain/people/access";
+import { setApprovalRule } from "../../domain/publishing/approvals";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import type { FieldError } from "../../errors";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";

@@ -2,10 +2,10 @@
 import { type Context, Hono } from "hono";
 import { ZodError } from "zod";
 import type { AppEnv } from "../../deps";
-import { type Action, can, roleLabel } from "../../domain/access";
-import { getOrganisation } from "../../domain/organisation";
-import { revokeSession } from "../../domain/sessions";
-import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/sign-in";
+import { type Action, can, roleLabel } from "../../domain/people/access";
+import { revokeSession } from "../../domain/people/sessions";
+import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/people/sign-in";
+import { getOrganisation } from "../../domain/publishing/organisation";
 import { AppError, type FieldError, fieldsOf, isErrorCode } from "../../errors";
 import { clientAddressOf } from "../client-address";
 import { unstorableFormFields } from "../unstorable-text";

@@ -2,8 +2,8 @@
 // and a withdrawal with a reason (the permalink says so; posts are retracted where possible).
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { requireIncident } from "../../domain/incidents";
-import { editUpdate, listRevisions, requireUpdate, withdrawUpdate } from "../../domain/updates";
+import { requireIncident } from "../../domain/publishing/incidents";
+import { editUpdate, listRevisions, requireUpdate, withdrawUpdate } from "../../domain/publishing/updates";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";
 

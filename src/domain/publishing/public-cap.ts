@@ -1,0 +1,242 @@
+// CAP 1.2 on the public website, for alerting systems. A message once issued is never changed:
+// an update is issued when it is published, each later edit as a new Update message, and a
+// withdrawal as a Cancel of that update's messages. Every message references the incident's
+// messages issued before it, in issuing order, so a later change never alters one already served.
+import { and, asc, desc, eq, gt, gte, or, sql } from "drizzle-orm";
+import {
+  type CapChain,
+  type CapContext,
+  type CapIssue,
+  type CapMessage,
+  capSender,
+  rememberMessage,
+  renderCapMessage,
+  startCapChain,
+} from "../../archive/cap";
+import { stockholmTime } from "../../archive/xml";
+import type { DbOrTx } from "../../db/client";
+import { incidents, updateRevisions, updates } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { sha256Hex } from "../accounts/secrets";
+import { findIncidentBySlug, type Incident } from "./incidents";
+import { incidentUrl, updatePath, updateUrl } from "./links";
+import { getOrganisation } from "./organisation";
+import type { Update } from "./updates";
+
+type CapDeps = Pick<Deps, "db" | "now" | "config">;
+
+/** Incidents resolved longer ago than this leave the index (their messages stay served). */
+const INDEX_RESOLVED_DAYS = 7;
+/** Aggregators want a small index: ~100 entries stay well under 100 KB. */
+export const INDEX_MAX_ENTRIES = 100;
+
+export function capMessagePath(slug: string, number: number): string {
+  return `${updatePath(slug, number)}/cap.xml`;
+}
+export function capCancelPath(slug: string, number: number): string {
+  return `${updatePath(slug, number)}/cap-cancel.xml`;
+}
+
+/** One message as issued: on publishing, on a later edit, or on withdrawal. */
+interface Issued {
+  kind: "publish" | "edit" | "cancel";
+  update: Update;
+  revision: number;
+  message: CapMessage;
+  at: Date;
+}
+
+/** The message an update stands as now, which is what its address serves and the index lists. */
+export interface CurrentCap {
+  kind: "message" | "cancel";
+  identifier: string;
+  sentAt: Date;
+}
+
+/**
+ * The publish message keeps the archive's identifier (urn:uuid:update id); an edit made after
+ * publishing is its own message named by its revision row; a withdrawal's Cancel gets a UUID
+ * derived from the update id, so it is the same on every render and every runtime.
+ */
+export async function currentCapOf(
+  update: Pick<Update, "id" | "publishedAt" | "createdAt" | "editedAt" | "withdrawnAt">,
+  revisionId: string | null,
+): Promise<CurrentCap> {
+  if (update.withdrawnAt) {
+    return { kind: "cancel", identifier: await cancelIdentifier(update.id), sentAt: update.withdrawnAt };
+  }
+  const publishedAt = update.publishedAt ?? update.createdAt;
+  if (update.editedAt && update.editedAt > publishedAt && revisionId) {
+    return { kind: "message", identifier: `urn:uuid:${revisionId}`, sentAt: update.editedAt };
+  }
+  return { kind: "message", identifier: `urn:uuid:${update.id}`, sentAt: publishedAt };
+}
+
+async function cancelIdentifier(updateId: string): Promise<string> {
+  const hex = await sha256Hex(`kriskanal:cap-cancel:${updateId}`);
+  // A name-based UUID (version 8, RFC 9562 variant).
+  const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Every message of the incident in issuing order. */
+async function loadIssued(db: DbOrTx, incident: Incident, sender: string): Promise<Issued[]> {
+  const published = and(eq(updates.incidentId, incident.id), eq(updates.state, "published"));
+  const rows = await db.select().from(updates).where(published).orderBy(asc(updates.number));
+  // An edit made while the update awaited approval went out with the publish message.
+  const edits = await db
+    .select({
+      updateId: updateRevisions.updateId,
+      id: updateRevisions.id,
+      revision: updateRevisions.revision,
+      at: updateRevisions.createdAt,
+    })
+    .from(updateRevisions)
+    .innerJoin(updates, eq(updates.id, updateRevisions.updateId))
+    .where(and(published, gt(updateRevisions.revision, 1), gt(updateRevisions.createdAt, updates.publishedAt)));
+  const byId = new Map(rows.map((u) => [u.id, u]));
+  const message = (identifier: string, at: Date): CapMessage => ({ identifier, sender, sent: stockholmTime(at) });
+  const issued: Issued[] = [];
+  for (const update of rows) {
+    const at = update.publishedAt ?? update.createdAt;
+    issued.push({ kind: "publish", update, revision: 1, at, message: message(`urn:uuid:${update.id}`, at) });
+    if (update.withdrawnAt) {
+      const cancel = message(await cancelIdentifier(update.id), update.withdrawnAt);
+      issued.push({ kind: "cancel", update, revision: update.revision, at: update.withdrawnAt, message: cancel });
+    }
+  }
+  for (const edit of edits) {
+    const update = byId.get(edit.updateId);
+    if (update) {
+      const at = edit.at;
+      issued.push({ kind: "edit", update, revision: edit.revision, at, message: message(`urn:uuid:${edit.id}`, at) });
+    }
+  }
+  const order = { publish: 0, edit: 1, cancel: 2 };
+  return issued.sort(
+    (a, b) =>
+      a.at.getTime() - b.at.getTime() ||
+      a.update.number - b.update.number ||
+      order[a.kind] - order[b.kind] ||
+      a.revision - b.revision,
+  );
+}
+
+function incidentOf(incident: Incident) {
+  return { id: incident.id, title: incident.title, severity: incident.severity, areas: incident.areas };
+}
+
+/**
+ * The current CAP message of update `number`: its latest message while it stands, or the Cancel
+ * once withdrawn (`want` says which the caller serves). Null for anything else.
+ */
+export async function renderCurrentCap(
+  deps: CapDeps,
+  slug: string,
+  number: number,
+  want: CurrentCap["kind"],
+): Promise<string | null> {
+  const incident = await findIncidentBySlug(deps.db, slug);
+  if (!incident) return null;
+  const org = await getOrganisation(deps.db);
+  const publicUrl = deps.config.publicUrl;
+  const sender = capSender(publicUrl);
+  const issued = await loadIssued(deps.db, incident, sender);
+  const ofUpdate = issued.filter((i) => i.update.number === number);
+  if (!ofUpdate.length) return null;
+  const current = ofUpdate[ofUpdate.length - 1];
+  if ((current.kind === "cancel") !== (want === "cancel")) return null;
+  const incidentBase = incidentUrl(publicUrl, incident.slug);
+  const context: CapContext = {
+    sender,
+    senderName: org.name,
+    web: updateUrl(publicUrl, incident.slug, number),
+    fullChain:
+      `Händelsens alla uppdateringar finns på ${incidentBase} och varje uppdatering har sitt ` +
+      `CAP-meddelande på ${incidentBase}/updates/<nummer>/cap.xml.`,
+  };
+  const update = current.update;
+  if (current.kind === "cancel") {
+    // A Cancel names exactly what it cancels: this update's messages, not the whole incident.
+    const cancelled = startCapChain();
+    for (const i of ofUpdate) if (i !== current) rememberMessage(cancelled, i.message);
+    const issue: CapIssue = {
+      identifier: current.message.identifier,
+      sentAt: current.at,
+      msgType: "Cancel",
+      notes: [
+        `Uppdatering ${number} om ${incident.title} drogs tillbaka ${current.message.sent}, se ${context.web}. ` +
+          `Skäl: ${update.withdrawnReason ?? ""}`,
+      ],
+      update: null,
+    };
+    return renderCapMessage(incidentOf(incident), issue, cancelled, context);
+  }
+  const earlier: CapChain = startCapChain();
+  for (const i of issued) {
+    if (i === current) break;
+    rememberMessage(earlier, i.message);
+  }
+  const issue: CapIssue = {
+    identifier: current.message.identifier,
+    sentAt: current.at,
+    msgType: earlier.count ? "Update" : "Alert",
+    notes:
+      current.kind === "edit"
+        ? [
+            `Ändrad text för uppdatering ${number} (version ${current.revision}), ersätter tidigare meddelanden om ` +
+              `samma uppdatering. Skäl: ${update.editReason ?? ""}`,
+          ]
+        : [],
+    update,
+  };
+  return renderCapMessage(incidentOf(incident), issue, earlier, context);
+}
+
+export interface CapIndexEntry {
+  incident: Pick<Incident, "slug" | "title">;
+  update: Pick<Update, "number" | "kind">;
+  current: CurrentCap;
+  /** The CAP message's address on the website. */
+  url: string;
+  /** The update's permalink. */
+  web: string;
+}
+
+/** Newest first: the current message of every update of active incidents and recently resolved ones. */
+export async function loadCapIndex(
+  deps: CapDeps,
+): Promise<{ orgName: string; fallback: Date; entries: CapIndexEntry[] }> {
+  const since = new Date(deps.now().getTime() - INDEX_RESOLVED_DAYS * 86_400_000);
+  const rows = await deps.db
+    .select({ update: updates, incident: incidents, revisionId: updateRevisions.id })
+    .from(updates)
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
+    .leftJoin(
+      updateRevisions,
+      and(eq(updateRevisions.updateId, updates.id), eq(updateRevisions.revision, updates.revision)),
+    )
+    .where(and(eq(updates.state, "published"), or(eq(incidents.status, "active"), gte(incidents.closedAt, since))))
+    .orderBy(
+      desc(sql`coalesce(${updates.withdrawnAt}, greatest(${updates.editedAt}, ${updates.publishedAt}))`),
+      desc(updates.number),
+    )
+    .limit(INDEX_MAX_ENTRIES);
+  const org = await getOrganisation(deps.db);
+  const publicUrl = deps.config.publicUrl;
+  const entries: CapIndexEntry[] = [];
+  for (const row of rows) {
+    const current = await currentCapOf(row.update, row.revisionId);
+    const { slug } = row.incident;
+    const path =
+      current.kind === "cancel" ? capCancelPath(slug, row.update.number) : capMessagePath(slug, row.update.number);
+    entries.push({
+      incident: row.incident,
+      update: row.update,
+      current,
+      url: publicUrl + path,
+      web: updateUrl(publicUrl, slug, row.update.number),
+    });
+  }
+  return { orgName: org.name, fallback: org.createdAt, entries };
+}

@@ -1,0 +1,122 @@
+// What the public sees: published updates only (never those awaiting approval), withdrawn
+// ones as a dated notice without their text, and links to the social copies.
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client";
+import { accounts, deliveries, incidents, updates } from "../../db/schema";
+import type { Incident } from "./incidents";
+import type { Update } from "./updates";
+
+export interface SocialCopy {
+  platform: string;
+  handle: string;
+  url: string;
+}
+export interface PublicUpdate extends Update {
+  copies: SocialCopy[];
+}
+
+const RECENTLY_RESOLVED_DAYS = 30;
+
+export async function loadHomePage(db: DbOrTx, now: Date) {
+  const since = new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * 86_400_000);
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(or(eq(incidents.status, "active"), gte(incidents.closedAt, since)))
+    .orderBy(desc(incidents.updatedAt))
+    .limit(100);
+  const latest = await latestUpdates(
+    db,
+    rows.map((r) => r.id),
+  );
+  const withLatest = rows.map((incident) => ({ incident, latest: latest.get(incident.id) ?? null }));
+  return {
+    active: withLatest.filter((r) => r.incident.status === "active"),
+    resolved: withLatest.filter((r) => r.incident.status === "resolved"),
+  };
+}
+
+async function latestUpdates(db: DbOrTx, incidentIds: string[]) {
+  const map = new Map<string, Update>();
+  if (!incidentIds.length) return map;
+  const rows = await db
+    .select()
+    .from(updates)
+    .where(and(inArray(updates.incidentId, incidentIds), eq(updates.state, "published"), isNull(updates.withdrawnAt)))
+    .orderBy(asc(updates.number));
+  for (const u of rows) map.set(u.incidentId, u);
+  return map;
+}
+
+export async function loadIncidentPage(db: DbOrTx, slug: string) {
+  const [incident] = await db.select().from(incidents).where(eq(incidents.slug, slug));
+  if (!incident) return null;
+  const rows = await db
+    .select()
+    .from(updates)
+    .where(and(eq(updates.incidentId, incident.id), eq(updates.state, "published")))
+    .orderBy(asc(updates.number));
+  return { incident, updates: await withSocialCopies(db, rows) };
+}
+
+async function socialCopies(db: DbOrTx, updateIds: string[]) {
+  const map = new Map<string, SocialCopy[]>();
+  if (!updateIds.length) return map;
+  const rows = await db
+    .select({
+      updateId: deliveries.updateId,
+      platform: accounts.platform,
+      handle: accounts.handle,
+      url: deliveries.remoteUrl,
+    })
+    .from(deliveries)
+    .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
+    .where(
+      and(
+        inArray(deliveries.updateId, updateIds),
+        eq(deliveries.kind, "publish"),
+        eq(deliveries.status, "published"),
+        isNotNull(deliveries.remoteUrl),
+      ),
+    )
+    .orderBy(asc(accounts.platform), asc(accounts.handle));
+  for (const r of rows) {
+    if (!r.updateId) continue; // farewells (deliveries without an update) are never kind "publish"
+    const list = map.get(r.updateId) ?? [];
+    list.push({ platform: r.platform, handle: r.handle, url: r.url as string });
+    map.set(r.updateId, list);
+  }
+  return map;
+}
+
+/** Updates with the social copies the public page links to (also used by the archive's pages). */
+export async function withSocialCopies(db: DbOrTx, rows: Update[]): Promise<PublicUpdate[]> {
+  const copies = await socialCopies(
+    db,
+    rows.map((u) => u.id),
+  );
+  return rows.map((u) => ({ ...u, copies: copies.get(u.id) ?? [] }));
+}
+
+export interface FeedEntry {
+  incident: Incident;
+  update: Update;
+}
+
+/** Newest first; withdrawn updates and those awaiting approval are not in any feed. */
+export async function loadFeedEntries(db: DbOrTx, options: { incidentId?: string; limit?: number } = {}) {
+  const rows = await db
+    .select({ update: updates, incident: incidents })
+    .from(updates)
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
+    .where(
+      and(
+        eq(updates.state, "published"),
+        isNull(updates.withdrawnAt),
+        options.incidentId ? eq(updates.incidentId, options.incidentId) : undefined,
+      ),
+    )
+    .orderBy(desc(updates.publishedAt), desc(updates.number))
+    .limit(options.limit ?? 50);
+  return rows as FeedEntry[];
+}

@@ -1,0 +1,85 @@
+// A person asks for another try at a failed delivery. A failure the hub could not settle on its
+// own ("unconfirmed": it may be on the platform) told them to look at the channel first, so their
+// request is the confirmation that the post is not there, and the next attempt sends it.
+import { eq } from "drizzle-orm";
+import { accounts, deliveries } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../errors";
+import { publishRight, requireCan } from "../people/access";
+import type { Actor } from "../people/actor";
+import { recordAudit } from "../records/audit";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
+import type { Delivery } from "./deliveries";
+import { requireUpdate } from "./updates";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function retryDelivery(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+): Promise<Delivery> {
+  requireCan(actor, "delivery.retry");
+  const now = deps.now();
+  const retried = await deps.db.transaction(async (tx) => {
+    const [row] = UUID.test(id)
+      ? await tx
+          .select({ delivery: deliveries, account: accounts })
+          .from(deliveries)
+          .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
+          .where(eq(deliveries.id, id))
+          .for("update", { of: deliveries })
+      : [];
+    if (!row) throw new NotFoundError("delivery");
+    const { delivery: before, account } = row;
+    if (publishRight(actor, account) === "none") {
+      throw new ForbiddenError(
+        "account_not_permitted",
+        `You may not publish through ${account.platform} ${account.handle}.`,
+        {
+          params: { platform: account.platform, handle: account.handle },
+        },
+      );
+    }
+    if (before.status !== "failed") {
+      throw new ConflictError(
+        "delivery_not_failed",
+        `Only a failed delivery can be retried; this one is ${before.status}.`,
+        {
+          params: { status: before.status },
+        },
+      );
+    }
+    // A farewell has no update; it belongs to the closing account.
+    const update = before.updateId ? await requireUpdate(tx, before.updateId) : null;
+    if (update?.withdrawnAt && before.kind !== "retract")
+      throw new ConflictError("update_withdrawn", "The update has been withdrawn.");
+    const checked = before.failureClass === "unconfirmed" ? ", som har kontrollerat att inlägget saknas" : "";
+    const [after] = await tx
+      .update(deliveries)
+      .set({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        failureClass: null,
+        message: `Nytt försök begärt av ${actor.name}${checked}.`,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: now,
+      })
+      .where(eq(deliveries.id, before.id))
+      .returning();
+    await recordAudit(tx, actor, now, {
+      action: "delivery.retried",
+      entityType: "delivery",
+      entityId: after.id,
+      incidentId: update?.incidentId ?? null,
+      accountId: after.accountId,
+      before,
+      after,
+    });
+    return after;
+  });
+  signalCommittedChange(deps, { deliveries: [retried] });
+  return retried;
+}

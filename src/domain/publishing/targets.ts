@@ -1,0 +1,88 @@
+// Which accounts an update goes to, and which of them the actor borrows (requirement 2).
+import { eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client";
+import { accounts } from "../../db/schema";
+import { ForbiddenError, InvalidInputError } from "../../errors";
+import { publishRight } from "../people/access";
+import type { Actor } from "../people/actor";
+import type { Incident } from "./incidents";
+
+export type Account = typeof accounts.$inferSelect;
+export interface Target {
+  account: Account;
+  borrowed: boolean;
+}
+
+/**
+ * "all" means every active account the actor may publish through; a list must name only such
+ * accounts. Borrowing a department's account needs an active incident and a reason.
+ */
+export async function resolveTargets(
+  tx: DbOrTx,
+  actor: Actor,
+  incident: Incident,
+  targets: "all" | string[],
+  borrowingReason: string | undefined,
+): Promise<Target[]> {
+  const rows =
+    targets === "all"
+      ? await tx.select().from(accounts).where(eq(accounts.status, "active"))
+      : targets.length === 0
+        ? []
+        : await tx.select().from(accounts).where(inArray(accounts.id, targets));
+  if (targets !== "all") {
+    const found = new Set(rows.map((r) => r.id));
+    const missing = targets.filter((t) => !found.has(t));
+    const closed = rows.filter((r) => r.status !== "active").map((r) => r.id);
+    if (missing.length || closed.length) {
+      throw new InvalidInputError("invalid_input", "Some targets are not active accounts.", {
+        fields: [
+          ...missing.map((id) => ({
+            field: "targets",
+            code: "target_unknown",
+            message: `Unknown account ${id}.`,
+            params: { accountId: id },
+          })),
+          ...closed.map((id) => ({
+            field: "targets",
+            code: "target_closed",
+            message: `Account ${id} is closed.`,
+            params: { accountId: id },
+          })),
+        ],
+      });
+    }
+  }
+  const result: Target[] = [];
+  for (const account of rows.sort((a, b) => a.platform.localeCompare(b.platform) || a.handle.localeCompare(b.handle))) {
+    const right = publishRight(actor, account);
+    if (right === "none") {
+      if (targets === "all") continue;
+      throw new ForbiddenError(
+        "account_not_permitted",
+        `You may not publish through ${account.platform} ${account.handle}.`,
+        {
+          params: { platform: account.platform, handle: account.handle },
+        },
+      );
+    }
+    result.push({ account, borrowed: right === "borrow" });
+  }
+  if (result.some((t) => t.borrowed)) {
+    if (incident.status !== "active") {
+      throw new ForbiddenError(
+        "borrowing_incident_not_active",
+        "Department accounts can be borrowed only while the incident is active.",
+      );
+    }
+    if (!(borrowingReason ?? incident.borrowingReason)) {
+      const names = result.filter((t) => t.borrowed).map((t) => `${t.account.platform} ${t.account.handle}`);
+      throw new ForbiddenError(
+        "borrowing_reason_required",
+        `Publishing through ${names.join(", ")} borrows another department's account: give borrowingReason, or set the incident's standing reason.`,
+        { params: { accounts: names.join(", ") } },
+      );
+    }
+  }
+  return result;
+}

@@ -1,0 +1,346 @@
+// Numbered updates of an incident: posted (website first, outbox in the same transaction),
+// edited into revisions, withdrawn with a reason. Never deleted.
+import { and, asc, eq, inArray, notInArray, or } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "../../db/client";
+import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { ConflictError, NotFoundError } from "../../errors";
+import { PLATFORMS } from "../../platforms/types";
+import { requireCan, requireChangeUpdate } from "../people/access";
+import type { Actor } from "../people/actor";
+import { type NotifyDeps, notifyAccountBorrowed, scheduleNotifications } from "../people/notify";
+import { recordAudit } from "../records/audit";
+import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
+import { type Delivery, enqueueDeliveries } from "./deliveries";
+import { type Incident, requireIncident } from "./incidents";
+import { bumpPublicRevision, getOrganisation } from "./organisation";
+import { refusePersonalIdentityNumbers } from "./personnummer";
+import { changedPublicPaths } from "./public-paths";
+import type { Target } from "./targets";
+import { prepareUpdate, type UpdateDraft } from "./update-draft";
+import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
+
+export type Update = typeof updates.$inferSelect;
+
+const AuthorInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().max(200).optional(),
+  department: z.string().trim().max(200).optional(),
+});
+
+export const PostUpdateInput = z.object({
+  incidentId: z.string().uuid(),
+  body: z.string().trim().min(1).max(5000),
+  kind: z.enum(UPDATE_KINDS).default("update"),
+  author: AuthorInput.optional(),
+  targets: z.union([z.literal("all"), z.array(z.string().uuid()).max(500)]).default("all"),
+  variants: z.partialRecord(z.enum(PLATFORMS), z.string().trim().min(1).max(5000)).default({}),
+  signature: z.string().trim().max(300).optional(),
+  image: z.object({ url: z.string().url(), alt: z.string().trim().min(1).max(1000) }).optional(),
+  borrowingReason: z.string().trim().min(3).max(500).optional(),
+  /** Skips the four-eyes wait; logged. */
+  urgent: z.boolean().default(false),
+});
+export type PostUpdateInput = z.input<typeof PostUpdateInput>;
+
+export interface PostedUpdate {
+  update: Update;
+  incident: typeof incidents.$inferSelect;
+  deliveries: Delivery[];
+}
+
+/** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
+export type PostUpdateDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps & NotifyDeps;
+
+export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
+  requireCan(actor, "update.post");
+  const input = PostUpdateInput.parse(raw);
+  if (input.urgent) requirePostUrgent(actor);
+  const now = deps.now();
+  const posted = await deps.db.transaction(async (tx) => {
+    const { incident, targets, draft } = await prepareUpdate(tx, actor, input);
+    const org = await getOrganisation(tx);
+    // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
+    const waits = org.requireApproval && !input.urgent;
+    const update = await insertUpdate(tx, actor, input, draft, now, waits);
+    let queued: Delivery[] = [];
+    if (!waits)
+      queued = await startDelivering(
+        tx,
+        actor,
+        update,
+        incident,
+        targets,
+        input.borrowingReason ?? incident.borrowingReason,
+        now,
+      );
+    await recordAudit(tx, actor, now, {
+      action: waits
+        ? "update.awaiting_approval"
+        : input.urgent && org.requireApproval
+          ? "update.posted_urgent"
+          : "update.posted",
+      entityType: "update",
+      entityId: update.id,
+      incidentId: incident.id,
+      after: update,
+    });
+    const urgent = input.urgent && org.requireApproval;
+    if (urgent) await notifyUrgentPublished(tx, actor, update, incident.title, now);
+    if (!waits) {
+      await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
+      await bumpPublicRevision(tx);
+    }
+    return { update, incident, deliveries: queued, published: !waits, urgent };
+  });
+  // A waiting update is not public yet: approving it signals instead.
+  if (posted.published) {
+    signalCommittedChange(deps, {
+      deliveries: posted.deliveries,
+      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number]),
+    });
+  }
+  if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
+  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries };
+}
+
+async function insertUpdate(
+  tx: DbOrTx,
+  actor: Actor,
+  input: z.output<typeof PostUpdateInput>,
+  draft: UpdateDraft,
+  now: Date,
+  waits: boolean,
+): Promise<Update> {
+  const author = input.author ?? {
+    name: actor.name,
+    title: actor.title ?? undefined,
+    department: actor.departmentName ?? undefined,
+  };
+  const [update] = await tx
+    .insert(updates)
+    .values({
+      ...draft,
+      incidentId: input.incidentId,
+      author,
+      postedBy: actor.id || null,
+      state: waits ? "pending_approval" : "published",
+      urgent: input.urgent,
+      borrowingReason: input.borrowingReason ?? null,
+      targets: input.targets,
+      createdAt: now,
+      publishedAt: waits ? null : now,
+    })
+    .returning();
+  await tx
+    .insert(updateRevisions)
+    .values({ updateId: update.id, revision: 1, body: update.body, createdBy: actor.id || null, createdAt: now });
+  return update;
+}
+
+/** Writes the outbox rows and records every borrowing, telling the account's editors. */
+export async function startDelivering(
+  tx: DbOrTx,
+  actor: Actor,
+  update: Update,
+  incident: Pick<Incident, "id" | "title">,
+  targets: Target[],
+  borrowingReason: string | null,
+  now: Date,
+): Promise<Delivery[]> {
+  const queued = await enqueueDeliveries(
+    tx,
+    update.id,
+    targets.map((t) => ({ accountId: t.account.id, borrowed: t.borrowed })),
+    "publish",
+    now,
+  );
+  const incidentId = incident.id;
+  for (const t of targets.filter((x) => x.borrowed)) {
+    const reason = borrowingReason ?? "";
+    await tx
+      .insert(borrowings)
+      .values({ personId: actor.id, accountId: t.account.id, incidentId, updateId: update.id, reason, createdAt: now });
+    await recordAudit(tx, actor, now, {
+      action: "account.borrowed",
+      entityType: "account",
+      entityId: t.account.id,
+      accountId: t.account.id,
+      incidentId,
+      after: { updateId: update.id, reason },
+    });
+    await notifyAccountBorrowed(
+      tx,
+      {
+        actor,
+        account: t.account,
+        incidentId,
+        incidentTitle: incident.title,
+        updateId: update.id,
+        updateNumber: update.number,
+        reason,
+      },
+      now,
+    );
+  }
+  return queued;
+}
+
+export async function requireUpdate(db: DbOrTx, id: string): Promise<Update> {
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError("update");
+  const [row] = await db.select().from(updates).where(eq(updates.id, id));
+  if (!row) throw new NotFoundError("update");
+  return row;
+}
+
+export const EditUpdateInput = z.object({
+  body: z.string().trim().min(1).max(5000),
+  reason: z.string().trim().min(3).max(500),
+});
+
+/** A new revision; the old text stays readable. Published copies are corrected by the dispatcher. */
+export async function editUpdate(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+  raw: unknown,
+) {
+  requireCan(actor, "update.edit");
+  const input = EditUpdateInput.parse(raw);
+  refusePersonalIdentityNumbers({ body: input.body });
+  const now = deps.now();
+  const edited = await deps.db.transaction(async (tx) => {
+    const before = await requireUpdate(tx, id);
+    requireChangeUpdate(actor, "update.edit", before);
+    if (before.withdrawnAt) throw new ConflictError("update_withdrawn", "A withdrawn update cannot be edited.");
+    if (before.body === input.body) throw new ConflictError("text_unchanged", "The text is unchanged.");
+    const revision = before.revision + 1;
+    await tx.insert(updateRevisions).values({
+      updateId: id,
+      revision,
+      body: input.body,
+      reason: input.reason,
+      createdBy: actor.id || null,
+      createdAt: now,
+    });
+    const [after] = await tx
+      .update(updates)
+      .set({ body: input.body, revision, editedAt: now, editReason: input.reason })
+      .where(eq(updates.id, id))
+      .returning();
+    const edits = await followUpDeliveries(tx, id, "edit", now);
+    await recordAudit(tx, actor, now, {
+      action: "update.edited",
+      entityType: "update",
+      entityId: id,
+      incidentId: after.incidentId,
+      before,
+      after,
+    });
+    await bumpPublicRevision(tx);
+    return { update: after, incident: await requireIncident(tx, after.incidentId), deliveries: edits };
+  });
+  signalChangedUpdate(deps, edited);
+  return edited;
+}
+
+export const WithdrawUpdateInput = z.object({ reason: z.string().trim().min(3).max(500) });
+
+/** Leaves feeds and lists; the permalink says it was withdrawn, when and why. */
+export async function withdrawUpdate(
+  deps: Pick<Deps, "db" | "now"> & CommitSignalDeps,
+  actor: Actor,
+  id: string,
+  raw: unknown,
+) {
+  requireCan(actor, "update.withdraw");
+  const input = WithdrawUpdateInput.parse(raw);
+  const now = deps.now();
+  const withdrawn = await deps.db.transaction(async (tx) => {
+    const before = await requireUpdate(tx, id);
+    requireChangeUpdate(actor, "update.withdraw", before);
+    if (before.withdrawnAt) throw new ConflictError("update_already_withdrawn", "The update is already withdrawn.");
+    const [after] = await tx
+      .update(updates)
+      .set({ withdrawnAt: now, withdrawnReason: input.reason, withdrawnBy: actor.id || null })
+      .where(eq(updates.id, id))
+      .returning();
+    // Not yet sent: never send. Already sent (or possibly sent): retract where the platform can.
+    await tx
+      .update(deliveries)
+      .set({ status: "cancelled", message: "Uppdateringen drogs tillbaka innan den skickades.", updatedAt: now })
+      .where(and(eq(deliveries.updateId, id), eq(deliveries.status, "pending"), eq(deliveries.kind, "publish")));
+    const retracts = await followUpDeliveries(tx, id, "retract", now);
+    await recordAudit(tx, actor, now, {
+      action: "update.withdrawn",
+      entityType: "update",
+      entityId: id,
+      incidentId: after.incidentId,
+      before,
+      after,
+    });
+    await bumpPublicRevision(tx);
+    return { update: after, incident: await requireIncident(tx, after.incidentId), deliveries: retracts };
+  });
+  signalChangedUpdate(deps, withdrawn);
+  return withdrawn;
+}
+
+/** After an edit or withdrawal commits: its corrections go out, its pages are purged. */
+function signalChangedUpdate(
+  deps: CommitSignalDeps,
+  changed: { update: Update; incident: Pick<Incident, "slug">; deliveries: Delivery[] },
+) {
+  signalCommittedChange(deps, {
+    deliveries: changed.deliveries,
+    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number]),
+  });
+}
+
+/** One edit or retract delivery per account whose publish went out or may have. */
+async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "retract", now: Date) {
+  const sent = await tx
+    .select({ accountId: deliveries.accountId, borrowed: deliveries.borrowed })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.updateId, updateId),
+        eq(deliveries.kind, "publish"),
+        kind === "retract"
+          ? // A publish whose last attempt went unanswered may be on the platform although it never
+            // reported back (now cancelled, or failed as unconfirmed): the retraction looks for it.
+            or(
+              notInArray(deliveries.status, ["skipped", "cancelled", "pending"]),
+              eq(deliveries.failureClass, "unconfirmed"),
+            )
+          : notInArray(deliveries.status, ["skipped", "cancelled"]),
+      ),
+    );
+  // An earlier edit still waiting covers this one too: the dispatcher sends the current text.
+  const waiting = await tx
+    .select({ accountId: deliveries.accountId })
+    .from(deliveries)
+    .where(and(eq(deliveries.updateId, updateId), eq(deliveries.kind, kind), inArray(deliveries.status, ["pending"])));
+  const skip = new Set(waiting.map((w) => w.accountId));
+  return enqueueDeliveries(
+    tx,
+    updateId,
+    sent.filter((s) => !skip.has(s.accountId)),
+    kind,
+    now,
+  );
+}
+
+export async function listRevisions(db: DbOrTx, updateId: string) {
+  await requireUpdate(db, updateId);
+  return db
+    .select()
+    .from(updateRevisions)
+    .where(eq(updateRevisions.updateId, updateId))
+    .orderBy(asc(updateRevisions.revision));
+}
+
+export async function listUpdatesOfIncident(db: DbOrTx, incidentId: string) {
+  return db.select().from(updates).where(eq(updates.incidentId, incidentId)).orderBy(asc(updates.number));
+}

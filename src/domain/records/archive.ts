@@ -1,0 +1,286 @@
+// The post-crisis archive export: the whole record of an incident (or of every incident in a
+// period) as a BagIt bag whose payload is an E-ARK-shaped tree. The producers below yield one
+// payload file at a time and read rows in pages, so memory stays flat however large the record.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { PayloadFile, WrittenFile } from "../../archive/bag";
+import { canonicalJson } from "../../archive/canonical-json";
+import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../../archive/cap";
+import { csvLines } from "../../archive/csv";
+import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
+import { renderMets } from "../../archive/mets";
+import { renderPremis } from "../../archive/premis";
+import { CAP12_XSD } from "../../archive/schemas/cap12";
+import { snapshots, updates } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { InvalidInputError } from "../../errors";
+import { requireCan } from "../people/access";
+import type { Actor } from "../people/actor";
+import { type Incident, requireIncident } from "../publishing/incidents";
+import { updateUrl } from "../publishing/links";
+import { getOrganisation } from "../publishing/organisation";
+import { withSocialCopies } from "../publishing/public-view";
+import { stockholmDay } from "../publishing/slug";
+import {
+  type ExportScope,
+  incidentsInPeriod,
+  REGISTERS,
+  type Register,
+  recordOf,
+  snapshotPages,
+  updatePages,
+} from "./archive-registers";
+import { recordAudit } from "./audit";
+import { boundedDate } from "./bounded-date";
+
+type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;
+
+export interface ArchiveExport {
+  /** The bag's name; the download is `${name}.zip`. */
+  name: string;
+  sourceOrganization: string;
+  externalIdentifier: string;
+  externalDescription: string;
+  extra: [string, string][];
+  createdAt: Date;
+  payload(written: readonly WrittenFile[]): AsyncIterable<PayloadFile>;
+}
+
+export async function exportIncident(deps: ExportDeps, actor: Actor, incidentId: string): Promise<ArchiveExport> {
+  requireCan(actor, "records.export");
+  const incident = await requireIncident(deps.db, incidentId);
+  const org = await getOrganisation(deps.db);
+  const now = deps.now();
+  await noteExport(deps, actor, now, { incidentId: incident.id });
+  const scope: ExportScope = { incidents: [incident], publicUrl: deps.config.publicUrl };
+  return {
+    name: `kriskanal-${incident.slug}-${stockholmDay(now).replace(/-/g, "")}`,
+    sourceOrganization: org.name,
+    externalIdentifier: incident.registrationNumber ?? `urn:uuid:${incident.id}`,
+    externalDescription: `Kriskanal: hela akten för händelsen "${incident.title}" – uppdateringar, ändringar, publiceringar i kanalerna, borttaget innehåll, lånade konton och granskningslogg.`,
+    extra: [
+      ["Kriskanal-Incident", incident.id],
+      ...(incident.registrationNumber
+        ? [["Kriskanal-Diarienummer", incident.registrationNumber] as [string, string]]
+        : []),
+    ],
+    createdAt: now,
+    payload: (written) => producePayload(deps, scope, org.name, actor, now, written),
+  };
+}
+
+export const PeriodExportInput = z
+  .object({ from: boundedDate(), to: boundedDate() })
+  .refine((p) => p.from.getTime() <= p.to.getTime(), { path: ["from"], message: "from is after to." });
+
+export async function exportPeriod(deps: ExportDeps, actor: Actor, raw: unknown): Promise<ArchiveExport> {
+  requireCan(actor, "records.export");
+  const period = PeriodExportInput.parse(raw);
+  const now = deps.now();
+  if (period.from.getTime() > now.getTime()) {
+    throw new InvalidInputError("period_starts_in_future", "The period starts in the future.", {
+      fields: [{ field: "from", code: "period_starts_in_future", message: "In the future." }],
+    });
+  }
+  const org = await getOrganisation(deps.db);
+  await noteExport(deps, actor, now, { period });
+  const scope: ExportScope = {
+    incidents: await incidentsInPeriod(deps.db, period.from, period.to),
+    period,
+    publicUrl: deps.config.publicUrl,
+  };
+  const days = `${stockholmDay(period.from)}--${stockholmDay(period.to)}`;
+  return {
+    name: `kriskanal-${days}`,
+    sourceOrganization: org.name,
+    externalIdentifier: `kriskanal:${period.from.toISOString()}/${period.to.toISOString()}`,
+    externalDescription: `Kriskanal: allt som publicerades, ändrades och togs bort ${stockholmDay(period.from)} – ${stockholmDay(period.to)} (${scope.incidents.length} händelser).`,
+    extra: [
+      ["Kriskanal-Period-From", period.from.toISOString()],
+      ["Kriskanal-Period-To", period.to.toISOString()],
+    ],
+    createdAt: now,
+    payload: (written) => producePayload(deps, scope, org.name, actor, now, written),
+  };
+}
+
+/** Who took a copy of the record, and when: itself part of the record. */
+async function noteExport(
+  deps: ExportDeps,
+  actor: Actor,
+  now: Date,
+  what: { incidentId?: string; period?: { from: Date; to: Date } },
+) {
+  await deps.db.transaction((tx) =>
+    recordAudit(tx, actor, now, {
+      action: "records.exported",
+      entityType: what.incidentId ? "incident" : "organisation",
+      entityId: what.incidentId ?? null,
+      incidentId: what.incidentId ?? null,
+      after: what,
+    }),
+  );
+}
+
+async function* producePayload(
+  deps: ExportDeps,
+  scope: ExportScope,
+  orgName: string,
+  actor: Actor,
+  now: Date,
+  written: readonly WrittenFile[],
+): AsyncGenerator<PayloadFile> {
+  yield {
+    path: "metadata/descriptive/record.json",
+    content: canonicalJson({
+      organisation: { name: orgName, publicUrl: scope.publicUrl },
+      scope: scope.period
+        ? { kind: "period", ...scope.period }
+        : { kind: "incident", incidentId: scope.incidents[0]?.id },
+      incidents: scope.incidents.map((i) => ({
+        id: i.id,
+        registrationNumber: i.registrationNumber,
+        slug: i.slug,
+        title: i.title,
+        severity: i.severity,
+        status: i.status,
+        areas: i.areas,
+        openedAt: i.openedAt,
+        closedAt: i.closedAt,
+        url: `${scope.publicUrl}/incidents/${i.slug}`,
+      })),
+      exportedAt: now,
+      exportedBy: { id: actor.id || null, name: actor.name, role: actor.role },
+    }),
+  };
+  yield { path: "documentation/om-paketet.txt", content: PACKAGE_README };
+  // E-ARK keeps the schemas the package's XML follows inside the package, so it can be read
+  // without the network decades from now.
+  yield { path: "schemas/cap12.xsd", content: CAP12_XSD };
+  for (const register of REGISTERS) {
+    yield { path: `representations/json/data/${register.name}.json`, content: jsonArray(deps, register, scope) };
+  }
+  for (const register of REGISTERS) {
+    yield {
+      path: `representations/csv/data/${register.name}.csv`,
+      content: csvLines(register.columns, register.rows(deps.db, scope)),
+    };
+  }
+  if (scope.period) {
+    for await (const page of snapshotPages(deps.db, scope.period)) {
+      for (const s of page) {
+        const [row] = await deps.db.select({ data: snapshots.data }).from(snapshots).where(eq(snapshots.id, s.id));
+        // The same canonical bytes whose SHA-256 the snapshot register lists.
+        yield { path: `representations/json/data/snapshots/${s.id}.json`, content: canonicalJson(row.data) };
+      }
+    }
+  }
+  const sender = capSender(scope.publicUrl);
+  for (const incident of scope.incidents) {
+    const earlier = startCapChain();
+    for await (const page of updatePages(deps.db, incident, PUBLISHED)) {
+      for (const update of page) {
+        yield {
+          path: `representations/cap/data/${incident.slug}/update-${String(update.number).padStart(4, "0")}.xml`,
+          content: renderCapAlert(incident, update, earlier, {
+            sender,
+            senderName: orgName,
+            web: updateUrl(scope.publicUrl, incident.slug, update.number),
+          }),
+        };
+        rememberMessage(earlier, capMessageOf(update, sender));
+      }
+    }
+  }
+  const pages: PageContext = { render: deps.render, orgName, publicUrl: scope.publicUrl };
+  for (const incident of scope.incidents) {
+    yield {
+      path: `representations/html/data/${incident.slug}/index.html`,
+      content: streamIncidentPage(pages, incident, publicUpdatePages(deps, incident)),
+    };
+    for await (const page of publicUpdatePages(deps, incident)) {
+      for (const update of page) {
+        yield {
+          path: `representations/html/data/${incident.slug}/updates/${update.number}.html`,
+          content: renderUpdatePage(pages, incident, update),
+        };
+      }
+    }
+  }
+  yield {
+    path: "metadata/preservation/premis.xml",
+    content: renderPremis(
+      {
+        createdAt: now,
+        organisationName: orgName,
+        exportedBy: { id: actor.id, name: actor.name, role: actor.role },
+        description: scope.period
+          ? `Export ur Kriskanal av allt som publicerades ${stockholmDay(scope.period.from)} – ${stockholmDay(scope.period.to)} (${scope.incidents.length} händelser).`
+          : `Export ur Kriskanal av hela akten för händelsen "${scope.incidents[0].title}"${scope.incidents[0].registrationNumber ? ` (${scope.incidents[0].registrationNumber})` : ""}.`,
+      },
+      written,
+    ),
+  };
+  yield {
+    path: "METS.xml",
+    content: renderMets(
+      {
+        objectId: scope.period
+          ? `kriskanal-${stockholmDay(scope.period.from)}--${stockholmDay(scope.period.to)}`
+          : (scope.incidents[0].registrationNumber ?? `urn:uuid:${scope.incidents[0].id}`),
+        label: scope.period ? `Kriskanal ${orgName}` : scope.incidents[0].title,
+        createdAt: now,
+        creatorName: orgName,
+      },
+      written,
+    ),
+  };
+}
+
+/** Only what the public saw: never updates awaiting approval or rejected. */
+const PUBLISHED = eq(updates.state, "published");
+
+async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
+  for await (const page of updatePages(deps.db, incident, PUBLISHED)) yield withSocialCopies(deps.db, page);
+}
+
+/** A JSON array of canonical records, streamed; the whole file is itself canonical JSON. */
+async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  let first = true;
+  yield "[";
+  for await (const page of register.rows(deps.db, scope)) {
+    let chunk = "";
+    for (const row of page) {
+      chunk += (first ? "" : ",") + canonicalJson(recordOf(register, row));
+      first = false;
+    }
+    yield chunk;
+  }
+  yield "]";
+}
+
+const PACKAGE_README = `Om paketet
+
+Det här är en export ur Kriskanal: den allmänna handlingen om hur kommunen informerade under en
+kris. Paketet är en BagIt-påse (RFC 8493) vars innehåll i data/ följer E-ARK CSIP
+(FGS Paketstruktur 2.0).
+
+- METS.xml: förteckning över alla filer med SHA-256-kontrollsummor.
+- metadata/descriptive/record.json: händelse(r), diarienummer, organisation, vem som exporterade och när.
+- metadata/preservation/premis.xml: bevarandemetadata (PREMIS 3): varje fil med SHA-256, storlek
+  och format, och händelserna som skapade paketet (exporten, med Kriskanal och den som exporterade).
+- schemas/: XML-scheman som paketets filer följer (cap12.xsd: OASIS CAP 1.2).
+- representations/json/data/: varje register som kanonisk JSON (nycklar sorterade, inga mellanslag).
+- representations/csv/data/: samma register som CSV (RFC 4180, UTF-8, CRLF):
+  incidents (händelser), updates (uppdateringar), revisions (ändringar av text), deliveries
+  (publiceringar i sociala kanaler med plattformens id, adress och tid), withdrawals (tillbakadragna
+  uppdateringar), removals (borttaget innehåll från allmänheten, med innehållet sparat), borrowings
+  (lånade konton), audit-log (granskningslogg), accounts (kontoregistret utan inloggningsuppgifter),
+  snapshots (ögonblicksbilder av konton, vid export av en period).
+- representations/cap/data/: ett CAP 1.2-meddelande per publicerad uppdatering. Fältet references
+  listar det första och de 99 senaste tidigare meddelandena; har händelsen fler står det i
+  meddelandets note, och hela kedjan finns i registret updates.
+- representations/html/data/: webbsidorna så som allmänheten ser dem.
+
+Kontrollera paketet med valfritt BagIt-verktyg, t.ex. "bagit.py --validate" efter uppackning.
+`;
