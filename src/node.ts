@@ -19,6 +19,7 @@ import { remindStaleSnapshots } from "./domain/snapshot-reminders";
 import { ensureBootstrapAdmin } from "./domain/tokens";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
+import { createNodeCompressor } from "./render/compressor-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
 import { createRenderer } from "./render/renderer";
@@ -64,6 +65,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     render: createRenderer(loadTemplateSources()),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    compressor: createNodeCompressor(),
     signalDeliveries: () => loop?.wake(),
   });
   const app = createApp();

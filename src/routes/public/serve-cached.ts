@@ -1,4 +1,5 @@
-// Serves a public resource rendered once per change: strong ETag, 304 on If-None-Match, and
+// Serves a public resource rendered once per change: kept as bytes, compressed once (br, gzip)
+// when the runtime offers a compressor, a strong ETag per encoding, 304 on If-None-Match, and
 // the Cache-Control that lets browsers and CDNs absorb a crisis traffic spike (RFC 5861).
 // When the database does not answer, the last rendering in memory is served as it was: that is
 // what stale-if-error promises, and a crisis is when the database is likeliest to be in trouble.
@@ -6,6 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { readPublicRevision } from "../../domain/organisation";
 import { sha256Hex } from "../../domain/secrets";
+import { type ContentEncoding, chooseEncoding, ETAG_SUFFIX, MIN_COMPRESSIBLE_BYTES } from "../../render/compressor";
 import type { CachedResponse } from "../../render/public-cache";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
@@ -13,6 +15,8 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=
 const STALE_CACHE_CONTROL = "public, max-age=5, stale-if-error=86400";
 /** How long a request waits for the database before it serves the copy it has (a hung connection). */
 export const PUBLIC_READ_DEADLINE_MS = 2_000;
+
+const encoder = new TextEncoder();
 
 export interface Rendered {
   status: 200 | 404 | 410;
@@ -39,16 +43,29 @@ export async function serveCached(
     hit = last;
     stale = true;
   }
+  const offered = deps.compressor?.encodings ?? [];
+  const encoding = chooseEncoding(c.req.header("accept-encoding"), offered);
+  const compressed = encoding ? hit.encoded[encoding] : undefined;
+  const etag = compressed && encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
   const headers: Record<string, string> = {
     "content-type": hit.contentType,
-    etag: hit.etag,
+    etag,
     "cache-control": hit.status !== 200 ? "public, max-age=10" : stale ? STALE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
     "x-content-type-options": "nosniff",
   };
-  if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), hit.etag)) {
+  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
+  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
+  if (offered.length > 0) headers.vary = "Accept-Encoding";
+  if (compressed && encoding) headers["content-encoding"] = encoding;
+  if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), etag)) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(c.req.method === "HEAD" ? null : hit.body, { status: hit.status, headers });
+  return new Response(c.req.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+}
+
+/** `"12-abc"` with `-br` is `"12-abc-br"`: still one strong validator, distinct per encoding. */
+function withSuffix(etag: string, suffix: string): string {
+  return `${etag.slice(0, -1)}${suffix}"`;
 }
 
 async function freshRendering(
@@ -60,11 +77,66 @@ async function freshRendering(
   const revision = await currentRevision(deps);
   const cached = deps.publicCache.get(key, revision);
   if (cached) return cached;
+  // Requests arriving while this page is rendered wait for that rendering instead of repeating it.
+  const flightKey = `${revision} ${key}`;
+  const rendering = renderingsOf(deps.publicCache);
+  const inFlight = rendering.get(flightKey);
+  if (inFlight) return inFlight;
+  const work = renderOnce(deps, revision, contentType, produce).then((hit) => {
+    deps.publicCache.set(key, hit);
+    return hit;
+  });
+  rendering.set(flightKey, work);
+  try {
+    return await work;
+  } finally {
+    rendering.delete(flightKey);
+  }
+}
+
+/** Renderings under way, per cache (one per app instance), keyed by revision and path. */
+const renderings = new WeakMap<object, Map<string, Promise<CachedResponse>>>();
+
+function renderingsOf(cache: object): Map<string, Promise<CachedResponse>> {
+  let map = renderings.get(cache);
+  if (!map) {
+    map = new Map();
+    renderings.set(cache, map);
+  }
+  return map;
+}
+
+async function renderOnce(
+  deps: Deps,
+  revision: number,
+  contentType: string,
+  produce: () => Promise<Rendered>,
+): Promise<CachedResponse> {
   const rendered = await produce();
-  const digest = (await sha256Hex(rendered.body)).slice(0, 16);
-  const hit = { revision, etag: `"${revision}-${digest}"`, body: rendered.body, contentType, status: rendered.status };
-  deps.publicCache.set(key, hit);
-  return hit;
+  const body = encoder.encode(rendered.body);
+  const digest = (await sha256Hex(body)).slice(0, 16);
+  return {
+    revision,
+    etag: `"${revision}-${digest}"`,
+    body,
+    encoded: await compressAll(deps, body),
+    contentType,
+    status: rendered.status,
+  };
+}
+
+async function compressAll(deps: Deps, body: Uint8Array): Promise<CachedResponse["encoded"]> {
+  const compressor = deps.compressor;
+  const encoded: CachedResponse["encoded"] = {};
+  if (!compressor || body.byteLength < MIN_COMPRESSIBLE_BYTES) return encoded;
+  const results = await Promise.all(
+    compressor.encodings.map(async (encoding): Promise<[ContentEncoding, Uint8Array<ArrayBuffer>]> => {
+      return [encoding, await compressor.compress(body, encoding)];
+    }),
+  );
+  // A compressed copy that is not smaller is not worth the client's work to undo it.
+  for (const [encoding, bytes] of results) if (bytes.byteLength < body.byteLength) encoded[encoding] = bytes;
+  return encoded;
 }
 
 /** Rejects after `ms` if `work` has not settled; the work goes on and still fills the cache. */
