@@ -30,6 +30,11 @@ export async function serveCached(
 ): Promise<Response> {
   const { deps } = c.env;
   const key = `${c.req.path}`;
+  // The spike's path: the revision was read moments ago and this page is rendered for it, so
+  // answer from memory without a promise, a timer or a database round trip.
+  const known = deps.publicCache.knownRevision(deps.now().getTime());
+  const ready = known === undefined ? undefined : deps.publicCache.get(key, known);
+  if (ready) return respond(c, ready, false);
   const last = deps.publicCache.last(key);
   let hit: CachedResponse;
   let stale = false;
@@ -43,6 +48,12 @@ export async function serveCached(
     hit = last;
     stale = true;
   }
+  return respond(c, hit, stale);
+}
+
+/** Writes a kept rendering: the bytes for the request's Accept-Encoding, or 304 for its ETag. */
+function respond(c: Context<AppEnv>, hit: CachedResponse, stale: boolean): Response {
+  const { deps } = c.env;
   const offered = deps.compressor?.encodings ?? [];
   const encoding = chooseEncoding(c.req.header("accept-encoding"), offered);
   const compressed = encoding ? hit.encoded[encoding] : undefined;
