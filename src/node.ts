@@ -49,13 +49,25 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
   const log = createLog(config.logLevel);
+  // Where start-up time goes, logged at debug level (KRISKANAL_LOG=debug): see npm run bench:start.
+  const phases: Record<string, number> = {};
+  let lapAt = performance.now();
+  const lap = (phase: string) => {
+    const at = performance.now();
+    phases[phase] = Math.round(at - lapAt);
+    lapAt = at;
+  };
   const database = await openDatabase(config, log);
+  lap("database");
   const now = () => new Date();
   await ensureOrganisation(database.db, config.orgName, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
+  lap("bootstrap");
   if (config.demo) await seedDemo(database.db, now());
+  lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
+  lap("sandbox");
   let loop: DispatchLoop | null = null;
   const deps: Deps = assembleDeps({
     db: database.db,
@@ -68,21 +80,30 @@ export async function startNode(env: Record<string, string | undefined> = proces
     compressor: createNodeCompressor(),
     signalDeliveries: () => loop?.wake(),
   });
+  lap("deps");
   const app = createApp();
   if (sandbox) {
-    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
-    log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
     app.route(
       "/",
       sandboxPage(() => sandbox.describe()),
     );
   }
   const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: config.host });
+  lap("listen");
+  if (sandbox) {
+    // After listening: the public site does not need the demo's stand-in accounts, and on a
+    // restart each is repointed at the sandbox's new port, a write apiece. Deliveries wait for
+    // them because the dispatch loop starts below.
+    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
+    log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
+    lap("sandbox accounts");
+  }
   setInterval(() => {
     deps.defer(checkDueAccountRights(deps));
     deps.defer(remindStaleSnapshots(deps));
   }, RIGHTS_SCHEDULE_TICK_MS).unref();
   loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+  log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
     publicUrl: config.publicUrl,
