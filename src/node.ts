@@ -1,10 +1,13 @@
 // Node entry: PGlite in the data directory (or PostgreSQL via DATABASE_URL), migrations,
 // bootstrap admin, demo data, the HTTP server and the delivery loop. Everything Node-only
 // lives here and in src/db/open-node.ts and src/render/load-templates-node.ts.
+
+import cluster from "node:cluster";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
+import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
@@ -98,11 +101,15 @@ export async function startNode(env: Record<string, string | undefined> = proces
     log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
     lap("sandbox accounts");
   }
-  setInterval(() => {
-    deps.defer(checkDueAccountRights(deps));
-    deps.defer(remindStaleSnapshots(deps));
-  }, RIGHTS_SCHEDULE_TICK_MS).unref();
-  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+  // Under KRISKANAL_PROCESSES only one worker runs background work (see cluster-node.ts).
+  const background = !cluster.isWorker || env[BACKGROUND_ENV] === "1";
+  if (background) {
+    setInterval(() => {
+      deps.defer(checkDueAccountRights(deps));
+      deps.defer(remindStaleSnapshots(deps));
+    }, RIGHTS_SCHEDULE_TICK_MS).unref();
+    loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+  }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
@@ -127,7 +134,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
-if (isMain) {
+if (isMain) await main();
+
+async function main() {
+  const { processes, note } = countProcesses(process.env);
+  if (note) console.warn(note);
+  if (processes > 1 && cluster.isPrimary) return runPrimary(processes);
   const { stop } = await startNode();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
