@@ -1,10 +1,13 @@
 // Node entry: PGlite in the data directory (or PostgreSQL via DATABASE_URL), migrations,
 // bootstrap admin, demo data, the HTTP server and the delivery loop. Everything Node-only
 // lives here and in src/db/open-node.ts and src/render/load-templates-node.ts.
+
+import cluster from "node:cluster";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
+import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
@@ -19,6 +22,7 @@ import { ensureOrganisation } from "./domain/publishing/organisation";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
+import { createNodeCompressor } from "./render/compressor-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
 import { createRenderer } from "./render/renderer";
@@ -48,13 +52,25 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
   const log = createLog(config.logLevel);
+  // Where start-up time goes, logged at debug level (KRISKANAL_LOG=debug): see npm run bench:start.
+  const phases: Record<string, number> = {};
+  let lapAt = performance.now();
+  const lap = (phase: string) => {
+    const at = performance.now();
+    phases[phase] = Math.round(at - lapAt);
+    lapAt = at;
+  };
   const database = await openDatabase(config, log);
+  lap("database");
   const now = () => new Date();
   await ensureOrganisation(database.db, config.orgName, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
+  lap("bootstrap");
   if (config.demo) await seedDemo(database.db, now());
+  lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
+  lap("sandbox");
   let loop: DispatchLoop | null = null;
   const deps: Deps = assembleDeps({
     db: database.db,
@@ -64,12 +80,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
     render: createRenderer(loadTemplateSources()),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    compressor: createNodeCompressor(),
     signalDeliveries: () => loop?.wake(),
   });
+  lap("deps");
   const app = createApp();
   if (sandbox) {
-    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
-    log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
     app.route(
       "/",
       sandboxPage(() => sandbox.describe()),
@@ -81,11 +97,25 @@ export async function startNode(env: Record<string, string | undefined> = proces
     port: config.port,
     hostname: config.host,
   });
-  setInterval(() => {
-    deps.defer(checkDueAccountRights(deps));
-    deps.defer(remindStaleSnapshots(deps));
-  }, RIGHTS_SCHEDULE_TICK_MS).unref();
-  loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+  lap("listen");
+  if (sandbox) {
+    // After listening: the public site does not need the demo's stand-in accounts, and on a
+    // restart each is repointed at the sandbox's new port, a write apiece. Deliveries wait for
+    // them because the dispatch loop starts below.
+    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
+    log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
+    lap("sandbox accounts");
+  }
+  // Under KRISKANAL_PROCESSES only one worker runs background work (see cluster-node.ts).
+  const background = !cluster.isWorker || env[BACKGROUND_ENV] === "1";
+  if (background) {
+    setInterval(() => {
+      deps.defer(checkDueAccountRights(deps));
+      deps.defer(remindStaleSnapshots(deps));
+    }, RIGHTS_SCHEDULE_TICK_MS).unref();
+    loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+  }
+  log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
     database: database.kind === "pglite" ? `PGlite in ${config.dataDir}` : "PostgreSQL",
     publicUrl: config.publicUrl,
@@ -109,7 +139,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
-if (isMain) {
+if (isMain) await main();
+
+async function main() {
+  const { processes, note } = countProcesses(process.env);
+  if (note) console.warn(note);
+  if (processes > 1 && cluster.isPrimary) return runPrimary(processes);
   const { stop } = await startNode();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

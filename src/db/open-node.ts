@@ -1,5 +1,6 @@
 // Node-only: opens PGlite in a data directory or PostgreSQL through postgres.js, and migrates.
-import { mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -18,9 +19,22 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** dataDir undefined = in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+/**
+ * An empty data directory with every migration applied, prepared once by `npm prestart`
+ * (scripts/prestart.mjs). PGlite's initdb takes seconds; copying this takes milliseconds.
+ * The same two folders up from src/db/ and from the bundle in dist/src/.
+ */
+export const PGLITE_TEMPLATE_DIR = fileURLToPath(new URL("../../dist/pglite-template", import.meta.url));
+
+/** dataDir undefined = in memory (tests). A new data directory starts as a copy of `template`, if there is one. */
+export async function openPglite(dataDir?: string, template = PGLITE_TEMPLATE_DIR): Promise<OpenDatabase> {
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    // Only where no database was ever made: initdb leaves PG_VERSION in every data directory.
+    if (!existsSync(join(dataDir, "PG_VERSION")) && existsSync(join(template, "PG_VERSION"))) {
+      cpSync(template, dataDir, { recursive: true, errorOnExist: true, force: false });
+    }
+  }
   const client = new PGlite(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });

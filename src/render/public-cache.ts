@@ -1,10 +1,17 @@
 // Public pages and feeds are rendered once per change, not once per request: each rendering
 // is kept under its path together with the public revision it was made from. The revision is
-// one row in the database, so several processes agree on when a page is stale.
+// one row in the database, so several processes agree on when a page is stale. The rendering
+// is kept as bytes, so a request writes them as they are instead of encoding a string again,
+// and beside them the same bytes compressed once per encoding the runtime offers.
+import type { ContentEncoding } from "./compressor";
+
 export interface CachedResponse {
   revision: number;
+  /** The ETag of the plain bytes; each compressed copy carries it with its suffix (ETAG_SUFFIX). */
   etag: string;
-  body: string;
+  body: Uint8Array<ArrayBuffer>;
+  /** `body` compressed, per encoding; absent when the runtime compresses elsewhere or it is too small. */
+  encoded: Partial<Record<ContentEncoding, Uint8Array<ArrayBuffer>>>;
   contentType: string;
   status: number;
   /** The Content-Security-Policy of an HTML page, worked out once per rendering. */

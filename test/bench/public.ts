@@ -1,95 +1,139 @@
-// npm run bench:public — how the public incident page holds up in a traffic spike. The same
-// page is served (1) as the hub serves it, rendered once per change and kept, (2) answered with
-// 304 to a browser or CDN that already has it, and (3) rendered on every request (the render
-// cache switched off), next to (4) a bare Node HTTP server answering the same bytes: the ceiling
-// of this machine and load client, measured in the same run.
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
+// npm run bench:public — the public incident page (50 updates) in a traffic spike, measured with
+// wrk in a process of its own (never a load client inside the server's event loop). Each figure
+// is printed next to its baseline from the same run: a bare Hono handler on @hono/node-server
+// answering the same bytes from a Buffer in memory, which is the ceiling of one Node process on
+// this machine. Measured plain and with Accept-Encoding: br, plus 304s and bytes on the wire.
+// BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 256), BENCH_THREADS (default 2),
+// BENCH_ROUNDS (default 3): both servers are warmed up first, then measured alternately.
+import { execFile } from "node:child_process";
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { serve } from "@hono/node-server";
-import type { PublicCache } from "../../src/render/public-cache";
+import { Hono } from "hono";
 import { api, startTestHub } from "../helpers/hub";
 
 const UPDATES = 50;
-const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
+const THREADS = Number(process.env.BENCH_THREADS ?? 2);
+/** Baseline and hub alternate this many times; the median of each is printed (the machine is shared). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const hub = await startTestHub({ env: { KRISKANAL_LOG: "warn" }, deps: { now: () => new Date() } });
 const admin = api(hub, hub.token);
 const incident = (await admin.post("/api/v1/incidents", { title: "Storm över kommunen", severity: "major" })).json;
 for (let i = 1; i <= UPDATES; i++) {
   await admin.post(`/api/v1/incidents/${incident.id}/updates`, {
-    body: `Uppdatering ${i}: elavbrott i norra delen av kommunen. Följ informationen här och i våra kanaler.`,
+    body:
+      `Uppdatering ${i}: elavbrott i norra delen av kommunen. Följ informationen här och i våra kanaler. ` +
+      "Reparatörer är på plats; nästa lägesbild kommer inom en timme. Trygghetspunkt finns vid skolan.",
   });
 }
 const path = `/incidents/${incident.slug}`;
-const server = serve({ fetch: (req) => hub.app.fetch(req, { deps: hub.deps }), port: 0, hostname: "127.0.0.1" });
-await new Promise((resolve) => server.once("listening", resolve));
-const hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
-const first = await fetch(hubUrl);
-const page = await first.text();
-const etag = first.headers.get("etag") ?? "";
 
-const bare = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page));
-await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
-const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+// The hub, served exactly as src/node.ts serves it.
+const hubServer = serve({ fetch: (req) => hub.app.fetch(req, { deps: hub.deps }), port: 0, hostname: "127.0.0.1" });
+await new Promise((resolve) => hubServer.once("listening", resolve));
+const hubUrl = `http://127.0.0.1:${(hubServer.address() as AddressInfo).port}${path}`;
 
-interface LoadResult {
-  requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  statuses: Record<string, number>;
+interface Fetched {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
 }
 
-function load(url: string, ifNoneMatch = ""): Promise<LoadResult> {
+/** One GET with node:http, which neither adds Accept-Encoding nor decompresses: the wire bytes. */
+function fetchRaw(url: string, headers: Record<string, string> = {}): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        new URL("./load-client.ts", import.meta.url).pathname,
-        url,
-        String(CONNECTIONS),
-        String(SECONDS),
-        ifNoneMatch,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.once("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`)),
-    );
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    })
+      .on("error", reject)
+      .end();
   });
 }
 
-const line = (name: string, r: LoadResult) =>
-  `${name.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ${JSON.stringify(r.statuses)}`;
+const plain = await fetchRaw(hubUrl);
+const br = await fetchRaw(hubUrl, { "accept-encoding": "br" });
+const gz = await fetchRaw(hubUrl, { "accept-encoding": "gzip" });
+if (plain.status !== 200 || br.headers["content-encoding"] !== "br") throw new Error("the hub did not serve the page");
+
+// The baseline: a bare Hono handler sending the same bytes from a Buffer, same server adapter.
+const bare = new Hono();
+bare.get("/plain", (c) => c.body(new Uint8Array(plain.body), 200, { "content-type": "text/html; charset=utf-8" }));
+bare.get("/br", (c) =>
+  c.body(new Uint8Array(br.body), 200, { "content-type": "text/html; charset=utf-8", "content-encoding": "br" }),
+);
+const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" });
+await new Promise((resolve) => bareServer.once("listening", resolve));
+const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
+
+interface WrkResult {
+  perSecond: number;
+  latency: string;
+  errors: string;
+}
+
+/** wrk runs as a child process; awaited, so the servers in this process keep answering. */
+async function wrk(url: string, headers: Record<string, string> = {}, seconds = SECONDS): Promise<WrkResult> {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  const { stdout: out } = await promisify(execFile)("wrk", [...args, url], { encoding: "utf8" });
+  const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+  const p99 = /99%\s+(\S+)/.exec(out)?.[1] ?? "?";
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1];
+  const socket = /Socket errors:[^\n]*/.exec(out)?.[0];
+  return {
+    perSecond,
+    latency: `p99 ${p99}`,
+    errors: [non2xx && `${non2xx} non-2xx/3xx`, socket].filter(Boolean).join(", "),
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const rate = (r: WrkResult) => `${r.perSecond.toFixed(0).padStart(7)} req/s  ${r.latency.padEnd(12)} ${r.errors}`;
 
 console.log(
-  `Public incident page with ${UPDATES} updates (${(page.length / 1024).toFixed(0)} KB), ${CONNECTIONS} connections, ${SECONDS} s each, on ${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}:`,
+  `Public incident page, ${UPDATES} updates, wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on loopback (median of ${ROUNDS}), one server process, ${
+    process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
+  }:`,
 );
-const baseline = await load(bareUrl);
-console.log(line("baseline: bare Node server, same bytes", baseline));
-const cached = await load(hubUrl);
-console.log(line("hub: rendered once per change", cached));
-const notModified = await load(hubUrl, etag);
-console.log(line("hub: 304 to If-None-Match", notModified));
-const kept = hub.deps.publicCache;
-const noCache: PublicCache = { ...kept, get: () => undefined, set() {} };
-hub.deps.publicCache = noCache;
-const uncached = await load(hubUrl);
-hub.deps.publicCache = kept;
-console.log(line("hub: rendered on every request (cache off)", uncached));
 console.log(
-  `\nRendering once per change serves ${(cached.perSecond / uncached.perSecond).toFixed(1)}x the requests of rendering each time, ` +
-    `${((cached.perSecond / baseline.perSecond) * 100).toFixed(0)}% of the bare server's rate.`,
+  `  bytes on the wire (body): plain ${kb(plain.body.byteLength)}, gzip ${kb(gz.body.byteLength)}, brotli ${kb(br.body.byteLength)}`,
 );
+const pairs: [string, string, string, Record<string, string>][] = [
+  ["plain", `${bareBase}/plain`, hubUrl, {}],
+  ["Accept-Encoding: br", `${bareBase}/br`, hubUrl, { "accept-encoding": "br" }],
+];
+/** Alternates baseline and hub ROUNDS times, after a warm-up of each (JIT, connection pools). */
+async function compare(bareUrl: string, url: string, headers: Record<string, string>) {
+  await wrk(bareUrl, headers, 2);
+  await wrk(url, headers, 2);
+  const baselines: WrkResult[] = [];
+  const hubs: WrkResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    baselines.push(await wrk(bareUrl, headers));
+    hubs.push(await wrk(url, headers));
+  }
+  const median = (runs: WrkResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[runs.length >> 1];
+  return { baseline: median(baselines), measured: median(hubs) };
+}
 
-server.close();
-bare.close();
+for (const [name, bareUrl, url, headers] of pairs) {
+  const { baseline, measured } = await compare(bareUrl, url, headers);
+  console.log(`  ${name}:`);
+  console.log(`    baseline, bare Hono handler, same bytes   ${rate(baseline)}`);
+  console.log(`    hub, as it serves the page                ${rate(measured)}`);
+  console.log(`    ratio hub / baseline                      ${(measured.perSecond / baseline.perSecond).toFixed(2)}x`);
+}
+const etag = String(br.headers.etag);
+const notModified = await wrk(hubUrl, { "accept-encoding": "br", "if-none-match": etag });
+console.log(`  hub, 304 to If-None-Match (br)              ${rate(notModified)}`);
+
+hubServer.close();
+bareServer.close();
 await hub.close();

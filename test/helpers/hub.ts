@@ -11,6 +11,7 @@ import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin, issueToken } from "../../s
 import { ensureOrganisation } from "../../src/domain/publishing/organisation";
 import { createLog } from "../../src/log";
 import { createPlatforms } from "../../src/platforms/index";
+import { createNodeCompressor } from "../../src/render/compressor-node";
 import { loadTemplateSources } from "../../src/render/load-templates-node";
 import { createPublicCache } from "../../src/render/public-cache";
 import { createRenderer } from "../../src/render/renderer";
@@ -61,6 +62,7 @@ export async function startTestHub(
     render: createRenderer(templates),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    compressor: createNodeCompressor(),
     now: clock.now,
     defer: (work) => {
       pending.push(work.catch(() => {}));

@@ -1,4 +1,5 @@
-// Serves a public resource rendered once per change: strong ETag, 304 on If-None-Match, and
+// Serves a public resource rendered once per change: kept as bytes, compressed once (br, gzip)
+// when the runtime offers a compressor, a strong ETag per encoding, 304 on If-None-Match, and
 // the Cache-Control that lets browsers and CDNs absorb a crisis traffic spike (RFC 5861).
 // When the database does not answer, the last rendering in memory is served as it was: that is
 // what stale-if-error promises, and a crisis is when the database is likeliest to be in trouble.
@@ -6,6 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { sha256Hex } from "../../domain/accounts/secrets";
 import { readPublicRevision } from "../../domain/publishing/organisation";
+import { type ContentEncoding, chooseEncoding, ETAG_SUFFIX, MIN_COMPRESSIBLE_BYTES } from "../../render/compressor";
 import { publicContentSecurityPolicy } from "../../render/content-security-policy";
 import type { CachedResponse } from "../../render/public-cache";
 
@@ -14,6 +16,8 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=
 const STALE_CACHE_CONTROL = "public, max-age=5, stale-if-error=86400";
 /** How long a request waits for the database before it serves the copy it has (a hung connection). */
 export const PUBLIC_READ_DEADLINE_MS = 2_000;
+
+const encoder = new TextEncoder();
 
 export interface Rendered {
   status: 200 | 404 | 410;
@@ -27,6 +31,11 @@ export async function serveCached(
 ): Promise<Response> {
   const { deps } = c.env;
   const key = `${c.req.path}`;
+  // The spike's path: the revision was read moments ago and this page is rendered for it, so
+  // answer from memory without a promise, a timer or a database round trip.
+  const known = deps.publicCache.knownRevision(deps.now().getTime());
+  const ready = known === undefined ? undefined : deps.publicCache.get(key, known);
+  if (ready) return respond(c, ready, false);
   const last = deps.publicCache.last(key);
   let hit: CachedResponse;
   let stale = false;
@@ -40,17 +49,36 @@ export async function serveCached(
     hit = last;
     stale = true;
   }
+  return respond(c, hit, stale);
+}
+
+/** Writes a kept rendering: the bytes for the request's Accept-Encoding, or 304 for its ETag. */
+function respond(c: Context<AppEnv>, hit: CachedResponse, stale: boolean): Response {
+  const { deps } = c.env;
+  const offered = deps.compressor?.encodings ?? [];
+  const encoding = chooseEncoding(c.req.header("accept-encoding"), offered);
+  const compressed = encoding ? hit.encoded[encoding] : undefined;
+  const etag = compressed && encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
   const headers: Record<string, string> = {
     "content-type": hit.contentType,
-    etag: hit.etag,
+    etag,
     "cache-control": hit.status !== 200 ? "public, max-age=10" : stale ? STALE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
     "x-content-type-options": "nosniff",
   };
   if (hit.contentSecurityPolicy) headers["content-security-policy"] = hit.contentSecurityPolicy;
-  if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), hit.etag)) {
+  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
+  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
+  if (offered.length > 0) headers.vary = "Accept-Encoding";
+  if (compressed && encoding) headers["content-encoding"] = encoding;
+  if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), etag)) {
     return new Response(null, { status: 304, headers });
   }
-  return new Response(c.req.method === "HEAD" ? null : hit.body, { status: hit.status, headers });
+  return new Response(c.req.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+}
+
+/** `"12-abc"` with `-br` is `"12-abc-br"`: still one strong validator, distinct per encoding. */
+function withSuffix(etag: string, suffix: string): string {
+  return `${etag.slice(0, -1)}${suffix}"`;
 }
 
 async function freshRendering(
@@ -62,18 +90,68 @@ async function freshRendering(
   const revision = await currentRevision(deps);
   const cached = deps.publicCache.get(key, revision);
   if (cached) return cached;
+  // Requests arriving while this page is rendered wait for that rendering instead of repeating it.
+  const flightKey = `${revision} ${key}`;
+  const rendering = renderingsOf(deps.publicCache);
+  const inFlight = rendering.get(flightKey);
+  if (inFlight) return inFlight;
+  const work = renderOnce(deps, revision, contentType, produce).then((hit) => {
+    deps.publicCache.set(key, hit);
+    return hit;
+  });
+  rendering.set(flightKey, work);
+  try {
+    return await work;
+  } finally {
+    rendering.delete(flightKey);
+  }
+}
+
+/** Renderings under way, per cache (one per app instance), keyed by revision and path. */
+const renderings = new WeakMap<object, Map<string, Promise<CachedResponse>>>();
+
+function renderingsOf(cache: object): Map<string, Promise<CachedResponse>> {
+  let map = renderings.get(cache);
+  if (!map) {
+    map = new Map();
+    renderings.set(cache, map);
+  }
+  return map;
+}
+
+async function renderOnce(
+  deps: Deps,
+  revision: number,
+  contentType: string,
+  produce: () => Promise<Rendered>,
+): Promise<CachedResponse> {
   const rendered = await produce();
-  const digest = (await sha256Hex(rendered.body)).slice(0, 16);
+  const body = encoder.encode(rendered.body);
+  const digest = (await sha256Hex(body)).slice(0, 16);
   const hit: CachedResponse = {
     revision,
     etag: `"${revision}-${digest}"`,
-    body: rendered.body,
+    body,
+    encoded: await compressAll(deps, body),
     contentType,
     status: rendered.status,
   };
   if (contentType.startsWith("text/html")) hit.contentSecurityPolicy = await publicContentSecurityPolicy(rendered.body);
-  deps.publicCache.set(key, hit);
   return hit;
+}
+
+async function compressAll(deps: Deps, body: Uint8Array): Promise<CachedResponse["encoded"]> {
+  const compressor = deps.compressor;
+  const encoded: CachedResponse["encoded"] = {};
+  if (!compressor || body.byteLength < MIN_COMPRESSIBLE_BYTES) return encoded;
+  const results = await Promise.all(
+    compressor.encodings.map(async (encoding): Promise<[ContentEncoding, Uint8Array<ArrayBuffer>]> => {
+      return [encoding, await compressor.compress(body, encoding)];
+    }),
+  );
+  // A compressed copy that is not smaller is not worth the client's work to undo it.
+  for (const [encoding, bytes] of results) if (bytes.byteLength < body.byteLength) encoded[encoding] = bytes;
+  return encoded;
 }
 
 /** Rejects after `ms` if `work` has not settled; the work goes on and still fills the cache. */
