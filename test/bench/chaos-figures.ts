@@ -37,6 +37,8 @@ export interface PhaseFigures {
   publishToPostMs: number[];
   /** From the last publish until the last delivery became terminal; null when some never did. */
   lastPublishToTerminalMs: number | null;
+  /** The delivery that became terminal last, and after how many attempts. */
+  slowest: string | null;
   /** Updates the bench published more or fewer times than once (its own bookkeeping). */
   publishMismatch: number;
 }
@@ -64,6 +66,7 @@ export function computeFigures(record: PhaseRecord, publicUrl: string): PhaseFig
     byStatus: {},
     publishToPostMs: [],
     lastPublishToTerminalMs: null,
+    slowest: null,
     publishMismatch: countPublishMismatch(record),
   };
   // Posts per (account, update url), in the order the platform stored them.
@@ -100,8 +103,11 @@ export function computeFigures(record: PhaseRecord, publicUrl: string): PhaseFig
   }
   if (!figures.notTerminal && publishes.length) {
     const lastPublish = Math.max(...record.updates.map((u) => Date.parse(u.publishedAt)));
-    const lastTerminal = Math.max(...publishes.map((d) => Date.parse(d.updatedAt)));
-    figures.lastPublishToTerminalMs = lastTerminal - lastPublish;
+    const last = publishes.reduce((a, b) => (Date.parse(b.updatedAt) > Date.parse(a.updatedAt) ? b : a));
+    figures.lastPublishToTerminalMs = Date.parse(last.updatedAt) - lastPublish;
+    const account = accountById.get(last.accountId);
+    const update = record.updates.find((u) => u.id === last.updateId);
+    figures.slowest = `${account?.platform} ${account?.sandbox}, update ${update?.number}: ${label(last)} after ${last.attempts} attempts`;
   }
   return figures;
 }

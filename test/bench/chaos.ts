@@ -237,6 +237,7 @@ function report(baseline: PhaseFigures, chaos: PhaseFigures, faults: any): void 
   for (const [name, goal, value] of rows)
     console.log(`${pad(name, 38)}${pad(goal, 12)}${pad(value(chaos), 24)}${value(baseline)}`);
   console.log(`\nfinal delivery states (chaos): ${JSON.stringify(chaos.byStatus)}`);
+  if (chaos.slowest) console.log(`terminal last (chaos): ${chaos.slowest}`);
   for (const [title, lines] of [
     ["lost", chaos.lost],
     ["broken threads", chaos.brokenThreads],
