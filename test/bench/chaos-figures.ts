@@ -88,7 +88,8 @@ export function computeFigures(record: PhaseRecord, publicUrl: string): PhaseFig
     const posts = postsOf.get(`${d.accountId} ${update.url}`) ?? [];
     const where = `${account.platform} ${account.sandbox}, update ${update.number}`;
     if (!posts.length) {
-      figures.lost.push(`${where}: ${label(d)} after ${d.attempts} attempts: ${d.message ?? ""}`.slice(0, 300));
+      const stuck = isTerminal(d) ? "" : " (never terminal while the bench waited)";
+      figures.lost.push(`${where}: ${label(d)}${stuck} after ${d.attempts} attempts: ${d.message ?? ""}`.slice(0, 300));
       continue;
     }
     figures.delivered++;

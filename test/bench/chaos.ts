@@ -26,7 +26,7 @@ import { createChaosHub } from "./chaos-hub";
 const small = process.argv.includes("--small");
 const onPglite = process.argv.includes("--pglite");
 const scenario = small
-  ? { platforms: ["mastodon", "bluesky", "x"], incidents: 1, updates: 5, spacingMs: 1_000, kills: 1, capMs: 60_000 }
+  ? { platforms: ["mastodon", "bluesky", "x"], incidents: 1, updates: 5, spacingMs: 1_000, kills: 1, capMs: 120_000 }
   : {
       platforms: ["mastodon", "bluesky", "facebook", "x"],
       incidents: 5,
@@ -59,6 +59,8 @@ const hub = await createChaosHub({
   dispatchIntervalMs: 500,
 });
 const client = createChaosClient(hub.url, hub.token);
+// A hub that cannot come back would leave the publishers waiting for ever: give up loudly instead.
+const overall = setTimeout(() => abort(new Error("the bench did not finish in time")), small ? 240_000 : 900_000);
 let failed = false;
 try {
   await hub.start();
@@ -85,7 +87,16 @@ try {
   sandboxProcess.removeAllListeners("exit");
   sandboxProcess.stdin?.end();
 }
+clearTimeout(overall);
 process.exit(failed ? 1 : 0);
+
+async function abort(error: unknown): Promise<never> {
+  console.error(error);
+  console.log(`\nHub log (last lines):\n${tail(hub.logPath, 40)}`);
+  await hub.close().catch(() => {});
+  sandboxProcess.kill();
+  process.exit(1);
+}
 
 async function runPhase(label: string, options: { faultRate: number; kills: number }): Promise<PhaseFigures> {
   await setFaults(0, label);
@@ -101,11 +112,11 @@ async function runPhase(label: string, options: { faultRate: number; kills: numb
   }
   await setFaults(options.faultRate, `${label}-`);
   const started = performance.now();
-  const kills = killAndRestart(started, options.kills);
+  const kills = killAndRestart(started, options.kills).catch(abort);
   const published = await Promise.all(
     incidentIds.map((incidentId, k) => publishIncident(label, k, incidentId, accounts, started)),
   );
-  const downtimes = await kills;
+  const downtimes = (await kills) ?? [];
   const rows = await waitForTerminal(accounts, published.flat());
   // What the hub holds, read back: each update the bench meant to publish must be there once.
   const updates: PublishedUpdate[] = [];
