@@ -103,10 +103,8 @@ async function runChecks(context: BrowserContext, page: Page, checks: Check[], r
   try {
     for (const check of checks) {
       current = check.name;
-      const t0 = performance.now();
       await check.open(page);
       await settle(page);
-      if (process.env.XSS_TIMING) console.log(check.name, Math.round(performance.now() - t0));
       const { found, shows } = await page.evaluate(inspectDom, CANARY);
       for (const what of found) add(what);
       if (check.shows && !shows) run.silent.push(check.name);
@@ -290,9 +288,7 @@ describe.skipIf(!HAVE_CHROMIUM)("XSS corpus in every field, rendered in Chromium
   beforeAll(async () => {
     [hub, browser] = await Promise.all([startE2eHub(), launchBrowser()]);
     browser.page.setDefaultTimeout(10_000);
-    const t0 = performance.now();
     s = await seedXssScenario(hub);
-    if (process.env.XSS_TIMING) console.log("seeding", Math.round(performance.now() - t0));
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
