@@ -201,6 +201,23 @@ describe("composing an update", () => {
     const pub = await hub.app.request(`/incidents/${await slugOf(incidentId)}`, {}, { deps: hub.deps });
     expect(await pub.text()).toContain("Felsökning pågår. Nästa besked kl. 16.");
   });
+
+  test("a viewer or registrar is refused the form, its preview and publishing with 403, nothing stored", async () => {
+    for (const role of ["viewer", "registrar"] as const) {
+      const person = await addPerson(hub, { role, password: PASSWORD, departmentIds: [ownDepartment] });
+      const browser = await signInStaff(hub, person.email, PASSWORD);
+      const before = await hub.deps.db.select().from(updates).where(eq(updates.incidentId, incidentId));
+      expect((await browser.get(`/staff/incidents/${incidentId}/updates/new`)).status, role).toBe(403);
+      for (const body of ["Får jag?", ""]) {
+        const preview = await browser.post(`/staff/incidents/${incidentId}/preview`, { body });
+        expect(preview.status, `${role} preview "${body}"`).toBe(403);
+        const publish = await browser.post(`/staff/incidents/${incidentId}/updates`, { body, action: "publish" });
+        expect(publish.status, `${role} publish "${body}"`).toBe(403);
+      }
+      const after = await hub.deps.db.select().from(updates).where(eq(updates.incidentId, incidentId));
+      expect(after).toHaveLength(before.length);
+    }
+  });
 });
 
 describe("the delivery board", () => {

@@ -5,7 +5,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { listAccounts } from "../../domain/accounts/accounts";
 import { listDepartments } from "../../domain/accounts/departments";
-import { publishRight } from "../../domain/people/access";
+import { publishRight, requireCan } from "../../domain/people/access";
 import { type Incident, requireIncident } from "../../domain/publishing/incidents";
 import { getOrganisation } from "../../domain/publishing/organisation";
 import { postUpdate } from "../../domain/publishing/updates";
@@ -26,6 +26,7 @@ async function composePage(
 ) {
   const { deps } = c.env;
   const actor = c.get("actor");
+  requireCan(actor, "update.post");
   const [accounts, departments, org] = await Promise.all([
     listAccounts(deps.db, { status: "active" }),
     listDepartments(deps.db),
@@ -64,6 +65,9 @@ async function composePage(
 
 async function buildPreview(c: Context<AppEnv>, incident: Incident, values: ComposeValues) {
   const { deps } = c.env;
+  // The draft preview turns the domain's refusals into warnings on the form; a person who may not
+  // post at all gets the refusal itself, before any preview or "no accounts" message.
+  requireCan(c.get("actor"), "update.post");
   const accounts = await listAccounts(deps.db, { status: "active" });
   const { input, problems } = toPostInput(incident.id, values, accounts);
   const preview = await previewDraft(deps, c.get("actor"), incident, input);
