@@ -76,11 +76,17 @@ export async function openOidcClient(deps: OidcDeps): Promise<client.Configurati
     if (isLoopbackIssuer(oidc.issuer)) client.allowInsecureRequests(config);
     config[client.customFetch] = customFetchOf(deps);
     if (cached.jwks) client.setJwksCache(config, cached.jwks);
+    client.enableNonRepudiationChecks(config);
   } else {
     try {
       config = await client.discovery(new URL(oidc.issuer), oidc.clientId, metadata, auth, {
         [client.customFetch]: customFetchOf(deps),
-        ...(isLoopbackIssuer(oidc.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
+        execute: [
+          // openid-client trusts an ID token from the token endpoint on TLS alone unless told to
+          // check its signature against the provider's JWKS too; we always check.
+          client.enableNonRepudiationChecks,
+          ...(isLoopbackIssuer(oidc.issuer) ? [client.allowInsecureRequests] : []),
+        ],
       });
     } catch (error) {
       throw new OidcFlowError("provider_unreachable", `Discovery failed: ${String(error)}`);
