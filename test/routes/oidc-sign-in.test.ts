@@ -278,6 +278,36 @@ describe("sign-in with the identity provider", () => {
     expect((await signInAs("sub-pia")).res.status).toBe(303);
   });
 
+  test("an SSO admin pins a role on the staff page of a person linked to the provider", async () => {
+    await signInAs("sub-tor");
+    const tor = await personBySubject("sub-tor");
+    const { b } = await signInAs("sub-anna");
+    const html = await (await b.request(`/staff/people/${tor.id}`)).text();
+    expect(html).toContain("Lås rollen");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const saved = await b.request(`/staff/people/${tor.id}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        _csrf: csrf,
+        name: tor.name,
+        email: tor.email,
+        role: "viewer",
+        rolePinnedShown: "1",
+        rolePinned: "on",
+      }).toString(),
+    });
+    expect(saved.status).toBe(303);
+    expect(await personBySubject("sub-tor")).toMatchObject({ role: "viewer", rolePinned: true });
+    await signInAs("sub-tor");
+    expect((await personBySubject("sub-tor")).role).toBe("viewer");
+    const [pinned] = await hub.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, tor.id), eq(auditLog.actorSubject, "sub-anna")));
+    expect(pinned).toMatchObject({ action: "person.updated", after: { rolePinned: true, role: "viewer" } });
+  });
+
   test("signing out ends the hub's session and offers the provider's sign-out", async () => {
     const { b } = await signInAs("sub-anna");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await b.request("/staff")).text())![1];
