@@ -1,5 +1,6 @@
 // Settings parsed from a plain record: process.env on Node, the env bindings on Workers.
 import { z } from "zod";
+import { type OidcConfig, OidcEnvSchema, parseOidcConfig } from "./domain/people/oidc-config";
 
 const flag = (fallback: boolean) =>
   z
@@ -39,6 +40,8 @@ const ConfigSchema = z.object({
   KRISKANAL_TRUST_PROXY: flag(false),
   KRISKANAL_API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   KRISKANAL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
+  KRISKANAL_PASSWORD_SIGNIN: flag(true),
+  ...OidcEnvSchema.shape,
 });
 
 export interface Config {
@@ -71,6 +74,10 @@ export interface Config {
   apiRateLimit: number;
   /** Requests per minute per client address on public pages and feeds; 0 turns the limit off. */
   publicRateLimit: number;
+  /** Local passwords on the staff sign-in page; off leaves only the identity provider (and API tokens). */
+  passwordSignIn: boolean;
+  /** Sign-in with the municipality's identity provider (OpenID Connect), when configured. */
+  oidc?: OidcConfig;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -80,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  const oidc = parseOidcConfig(e);
   const publicUrl = (
     e.KRISKANAL_PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`
   ).replace(/\/+$/, "");
@@ -108,5 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.KRISKANAL_TRUST_PROXY,
     apiRateLimit: e.KRISKANAL_API_RATE_LIMIT,
     publicRateLimit: e.KRISKANAL_PUBLIC_RATE_LIMIT,
+    passwordSignIn: e.KRISKANAL_PASSWORD_SIGNIN,
+    ...(oidc ? { oidc } : {}),
   };
 }

@@ -29,6 +29,7 @@ export const errorCodes = {
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
+  oidc_sign_in_failed: 401,
   // 403: known, but not allowed
   forbidden: 403,
   role_forbidden: 403,
@@ -45,6 +46,8 @@ export const errorCodes = {
   token_scopes_too_wide: 403,
   person_disabled: 403,
   urgent_not_allowed: 403,
+  oidc_no_role: 403,
+  password_sign_in_off: 403,
   // 404
   not_found: 404,
   // 409: the request is fine but the state does not allow it
@@ -68,6 +71,7 @@ export const errorCodes = {
   department_already_retired: 409,
   department_has_accounts: 409,
   author_already_told: 409,
+  oidc_email_taken: 409,
   // 413
   payload_too_large: 413,
   // 422: well-formed, but the hub refuses to store or do it
@@ -126,8 +130,12 @@ export class InvalidInputError extends AppError {
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(code: CodeOf<401> = "unauthorized", message = "Sign-in or a valid bearer token is required.") {
-    super(401, code, message);
+  constructor(
+    code: CodeOf<401> = "unauthorized",
+    message = "Sign-in or a valid bearer token is required.",
+    detail?: ErrorDetail,
+  ) {
+    super(401, code, message, detail);
   }
 }
 export class ForbiddenError extends AppError {

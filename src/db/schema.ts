@@ -54,11 +54,19 @@ export const people = pgTable(
     /** Departments whose accounts an editor may publish to. */
     departmentIds: jsonb("department_ids").$type<string[]>().notNull().default([]),
     passwordHash: text("password_hash"),
+    /** The identity provider's (issuer, subject) that signs this person in; never matched by email. */
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
+    /** Set by an admin: the role and departments stay as set by hand, whatever the provider's claims say. */
+    rolePinned: boolean("role_pinned").notNull().default(false),
     disabledAt: at("disabled_at"),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("people_email_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("people_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("people_oidc_subject_key").on(t.oidcIssuer, t.oidcSubject),
+  ],
 );
 
 export const sessions = pgTable("sessions", {
@@ -69,6 +77,8 @@ export const sessions = pgTable("sessions", {
     .notNull()
     .references(() => people.id),
   csrfToken: text("csrf_token").notNull(),
+  /** "password" or "oidc": a session from the identity provider offers signing out there too. */
+  signedInWith: text("signed_in_with").$type<"password" | "oidc">().notNull().default("password"),
   createdAt: at("created_at").notNull(),
   expiresAt: at("expires_at").notNull(),
   revokedAt: at("revoked_at"),
@@ -345,6 +355,8 @@ export const auditLog = pgTable(
     at: at("at").notNull(),
     actorId: uuid("actor_id"),
     actorName: text("actor_name").notNull(),
+    /** The identity provider's subject of an actor signed in through it. */
+    actorSubject: text("actor_subject"),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id"),

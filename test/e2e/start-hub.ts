@@ -23,7 +23,7 @@ export interface E2eHub {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -54,10 +54,11 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } |
   };
 }
 
-export async function startE2eHub(): Promise<E2eHub> {
+/** options.port: a port chosen beforehand (an identity provider must know the redirect URI first). */
+export async function startE2eHub(options: { port?: number; env?: Record<string, string> } = {}): Promise<E2eHub> {
   const dataDir = mkdtempSync(join(tmpdir(), "kriskanal-e2e-"));
   const database = await freshDatabase();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const node = await startNode({
     PORT: String(port),
@@ -69,6 +70,7 @@ export async function startE2eHub(): Promise<E2eHub> {
     KRISKANAL_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
     KRISKANAL_DISPATCH_INTERVAL_MS: "250",
     ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
   });
   const api: E2eHub["api"] = async (method, path, body) => {
     const res = await fetch(url + path, {

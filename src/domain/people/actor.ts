@@ -15,6 +15,8 @@ export interface Actor {
   /** A token's scopes narrow what its person's role allows (access.ts); absent means the whole role. */
   scopes?: readonly string[];
   email?: string;
+  /** The identity provider's subject of a person who signs in through it (shown in the audit log). */
+  subject?: string;
 }
 
 /** The hub itself: scheduled checks, the dispatcher, seeding. */

@@ -25,6 +25,7 @@ export function toActor(person: Person, departmentName: string | null, via: Acto
     departmentName,
     departmentIds: person.departmentIds,
     via,
+    ...(person.oidcSubject ? { subject: person.oidcSubject } : {}),
   };
 }
 
@@ -49,6 +50,9 @@ export function toPersonView(p: Person) {
     departmentId: p.departmentId,
     departmentIds: p.departmentIds,
     hasPassword: p.passwordHash !== null,
+    oidcIssuer: p.oidcIssuer,
+    oidcSubject: p.oidcSubject,
+    rolePinned: p.rolePinned,
     disabledAt: p.disabledAt,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
@@ -117,6 +121,8 @@ export const UpdatePersonInput = z
     departmentIds: DepartmentIds.optional(),
     password: NewPassword.optional(),
     disabled: z.boolean().optional(),
+    /** Keeps role and departments as set here when the person signs in with the identity provider. */
+    rolePinned: z.boolean().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 

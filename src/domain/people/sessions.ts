@@ -20,13 +20,19 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
-export async function createSession(tx: DbOrTx, personId: string, now: Date): Promise<OpenedSession> {
+export async function createSession(
+  tx: DbOrTx,
+  personId: string,
+  now: Date,
+  options: { hours?: number; signedInWith?: Session["signedInWith"] } = {},
+): Promise<OpenedSession> {
   const cookie = randomToken("kks");
   const csrfToken = randomToken("csrf", 24);
-  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+  const expiresAt = new Date(now.getTime() + (options.hours ?? SESSION_HOURS) * 3_600_000);
+  const signedInWith = options.signedInWith ?? "password";
   const [row] = await tx
     .insert(sessions)
-    .values({ tokenHash: await sha256Hex(cookie), personId, csrfToken, createdAt: now, expiresAt })
+    .values({ tokenHash: await sha256Hex(cookie), personId, csrfToken, signedInWith, createdAt: now, expiresAt })
     .returning({ id: sessions.id });
   return { id: row.id, cookie, csrfToken, expiresAt };
 }

@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { people, signInAttempts } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { InvalidInputError, UnauthorizedError } from "../../errors";
+import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../errors";
 import { recordAudit } from "../records/audit";
 import type { Actor } from "./actor";
 import { hashPassword, NewPassword, needsRehash, verifyPassword } from "./passwords";
@@ -22,11 +22,19 @@ export const SignInInput = z.object({
 /** The same words whether the email is unknown or the password wrong: no guessing who exists. */
 export const WRONG_CREDENTIALS = "Fel e-postadress eller lösenord.";
 
+/** With KRISKANAL_PASSWORD_SIGNIN=0 only the identity provider signs staff in (API tokens still work). */
+export function refusePasswordsWhenOff(deps: Pick<Deps, "config">): void {
+  if (!deps.config.passwordSignIn) {
+    throw new ForbiddenError("password_sign_in_off", "Password sign-in is turned off; use the identity provider.");
+  }
+}
+
 export async function signIn(
-  deps: Pick<Deps, "db" | "now">,
+  deps: Pick<Deps, "db" | "now" | "config">,
   raw: unknown,
   client = "unknown",
 ): Promise<{ actor: Actor; session: OpenedSession }> {
+  refusePasswordsWhenOff(deps);
   const input = SignInInput.parse(raw);
   const now = deps.now();
   const attempt = { email: input.email, client };
@@ -78,12 +86,13 @@ export const ChangePasswordInput = z
  * guess the password. Every other session of the person ends; the one in use stays.
  */
 export async function changePassword(
-  deps: Pick<Deps, "db" | "now">,
+  deps: Pick<Deps, "db" | "now" | "config">,
   actor: Actor,
   currentSessionId: string | null,
   raw: unknown,
   client = "unknown",
 ): Promise<void> {
+  refusePasswordsWhenOff(deps);
   const input = ChangePasswordInput.parse(raw);
   const now = deps.now();
   const [person] = await deps.db.select().from(people).where(eq(people.id, actor.id));

@@ -22,6 +22,7 @@ export async function recordAudit(tx: DbOrTx, actor: Actor, at: Date, entry: Aud
     at,
     actorId: actor.id || null,
     actorName: actor.name,
+    actorSubject: actor.subject ?? null,
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId ?? null,

@@ -21,6 +21,20 @@ const WHAT_SV: Record<string, string> = {
   notification: "Aviseringen",
 };
 
+/** Why a sign-in through the identity provider was refused (domain/people/oidc-client.ts). */
+const OIDC_REASON_SV: Record<string, string> = {
+  state_mismatch: "svaret hörde inte till den inloggning som påbörjades i den här webbläsaren",
+  flow_expired: "inloggningen påbörjades för länge sedan eller i en annan webbläsare",
+  nonce_mismatch: "inloggningsbeviset hörde inte till den här inloggningen",
+  token_expired: "inloggningsbeviset har gått ut",
+  audience_mismatch: "inloggningsbeviset var utfärdat för en annan tjänst",
+  issuer_mismatch: "inloggningsbeviset kom från en annan utfärdare än kommunens",
+  signature_invalid: "inloggningsbeviset kunde inte verifieras",
+  provider_refused: "identitetsleverantören avbröt eller nekade inloggningen",
+  provider_unreachable: "identitetsleverantören svarar inte",
+  claims_missing: "identitetsleverantören skickade inget namn eller ingen e-postadress",
+};
+
 const FORBIDDEN_SV = "Din roll ger inte behörighet till det här. Be en administratör om hjälp.";
 
 const sv: Record<ErrorCode, ErrorText> = {
@@ -42,6 +56,13 @@ const sv: Record<ErrorCode, ErrorText> = {
   current_password_wrong: "Det nuvarande lösenordet stämmer inte.",
   unauthorized: "Du behöver logga in.",
   wrong_credentials: "Fel e-postadress eller lösenord.",
+  oidc_sign_in_failed: (p) =>
+    `Inloggningen misslyckades: ${OIDC_REASON_SV[String(p.reason)] ?? "svaret kunde inte godtas"}. Försök logga in igen.`,
+  oidc_no_role:
+    "Du saknar behörighet till Kriskanal. Kontakta kommunikationsavdelningen eller en administratör av Kriskanal om du behöver tillgång.",
+  password_sign_in_off: "Inloggning med lösenord är avstängd. Logga in med kommunens konto.",
+  oidc_email_taken:
+    "Det finns redan en person i Kriskanal med din e-postadress. Be en administratör att ändra eller avsluta den personen, och logga in igen.",
   forbidden: FORBIDDEN_SV,
   role_forbidden: FORBIDDEN_SV,
   scope_forbidden: "Nyckeln ger inte behörighet till det här.",

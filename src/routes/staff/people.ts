@@ -39,6 +39,8 @@ function readPerson(form: Form) {
     departmentIds: list(form, "departmentIds"),
     password: text(form, "password"),
     disabled: text(form, "disabled") === "on",
+    // Only on the form of a person who signs in with the identity provider.
+    rolePinned: text(form, "rolePinnedShown") ? text(form, "rolePinned") === "on" : undefined,
   };
 }
 
@@ -98,7 +100,7 @@ async function personPage(
     {
       title: `Ändra ${person.name}`,
       section: "people",
-      person: { id: person.id, name: person.name, email: person.email },
+      person: { id: person.id, name: person.name, email: person.email, oidcSubject: person.oidcSubject },
       departments,
       roles: ROLES.map((r) => ({ value: r, label: roleLabel(r), hint: ROLE_HINT[r] })),
       values: values ?? {
@@ -108,6 +110,7 @@ async function personPage(
         role: person.role,
         departmentIds: person.departmentIds,
         disabled: Boolean(person.disabledAt),
+        rolePinned: person.rolePinned,
       },
       errors,
     },
@@ -146,6 +149,7 @@ export const peoplePages = new Hono<AppEnv>()
         role: values.role || undefined,
         departmentIds: values.departmentIds,
         disabled: values.disabled,
+        ...(values.rolePinned === undefined ? {} : { rolePinned: values.rolePinned }),
         ...(values.password ? { password: values.password } : {}),
       });
       return c.redirect("/staff/people?klart=sparad", 303);

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { ZodError } from "zod";
 import type { AppEnv } from "../../deps";
 import { type Action, can, roleLabel } from "../../domain/people/access";
+import { endSessionUrl } from "../../domain/people/oidc-client";
 import { revokeSession } from "../../domain/people/sessions";
 import { changePassword, SignInThrottledError, signIn, WRONG_CREDENTIALS } from "../../domain/people/sign-in";
 import { getOrganisation } from "../../domain/publishing/organisation";
@@ -10,6 +11,7 @@ import { AppError, type FieldError, fieldsOf, isErrorCode } from "../../errors";
 import { clientAddressOf } from "../client-address";
 import { unstorableFormFields } from "../unstorable-text";
 import { errorText } from "./error-texts";
+import { oidcSignIn, safeStaffPath } from "./oidc";
 import {
   clearSessionCookie,
   csrfTokenOf,
@@ -61,11 +63,19 @@ async function page(c: Context<AppEnv>, name: string, data: Record<string, unkno
   );
 }
 
-/** Only paths inside the staff interface: never an open redirect to another site. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/staff(\/[A-Za-z0-9\-._~/%?=&]*)?$/.test(next) && !next.startsWith("//")
-    ? next
-    : "/staff";
+const safeNext = safeStaffPath;
+
+/** What the sign-in page offers: the identity provider first, passwords unless turned off. */
+async function signInOptions(c: Context<AppEnv>) {
+  const { config } = c.env.deps;
+  const signedOut = c.req.query("utloggad");
+  return {
+    oidcName: config.oidc?.name ?? null,
+    passwordSignIn: config.passwordSignIn,
+    signedOut: signedOut !== undefined,
+    // RP-initiated logout is offered, not forced: the person may stay signed in to other services.
+    endSessionUrl: signedOut === "sso" && config.oidc ? await endSessionUrl(c.env.deps) : null,
+  };
 }
 
 function formFields(form: Record<string, unknown>): Record<string, string> {
@@ -99,17 +109,29 @@ export const staffSignIn = new Hono<AppEnv>()
   .get("/login", async (c) => {
     if (await readStaffSession(c)) return c.redirect(safeNext(c.req.query("next")), 303);
     const csrfToken = issueLoginCsrf(c);
-    return page(c, "staff/login", { title: "Logga in", csrfToken, next: safeNext(c.req.query("next")) });
+    return page(c, "staff/login", {
+      title: "Logga in",
+      csrfToken,
+      next: safeNext(c.req.query("next")),
+      ...(await signInOptions(c)),
+    });
   })
   .post("/login", async (c) => {
     const form = formFields(await c.req.parseBody());
     const next = safeNext(form.next);
     const csrfToken = issueLoginCsrf(c);
-    const again = (errors: FieldError[], status: Status) =>
+    const again = async (errors: FieldError[], status: Status) =>
       page(
         c,
         "staff/login",
-        { title: "Logga in", csrfToken, next, errors, values: { email: form.email ?? "" } },
+        {
+          title: "Logga in",
+          csrfToken,
+          next,
+          errors,
+          values: { email: form.email ?? "" },
+          ...(await signInOptions(c)),
+        },
         status,
       );
     if (!(await loginCsrfMatches(c))) {
@@ -135,11 +157,13 @@ export const staffSignIn = new Hono<AppEnv>()
   })
   .post("/logout", requireStaffSession, async (c) => {
     const { deps } = c.env;
-    const sessionId = sessionIdOf(c);
-    if (sessionId) await revokeSession(deps.db, sessionId, deps.now());
+    const resolved = await readStaffSession(c);
+    if (resolved) await revokeSession(deps.db, resolved.session.id, deps.now());
     clearSessionCookie(c);
-    return c.redirect("/staff/login", 303);
+    const sso = resolved?.session.signedInWith === "oidc" && deps.config.oidc;
+    return c.redirect(sso ? "/staff/login?utloggad=sso" : "/staff/login", 303);
   })
+  .route("/", oidcSignIn)
   .get("/password", requireStaffSession, (c) =>
     page(c, "staff/password", { title: "Byt lösenord", csrfToken: csrfTokenOf(c) }),
   )
