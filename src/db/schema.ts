@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { Settlement } from "../domain/publishing/settlement";
 import type { FailureClass, Platform } from "../platforms/types";
 
 const id = () => uuid("id").primaryKey().defaultRandom();
@@ -270,6 +271,8 @@ export const deliveries = pgTable(
     message: text("message"),
     /** The text actually sent (or to be sent), kept as the record of what went where. */
     sentText: text("sent_text"),
+    /** What was checked while it was unclear whether an attempt landed (lookups, a person). */
+    settlement: jsonb("settlement").$type<Settlement>(),
     borrowed: boolean("borrowed").notNull().default(false),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),

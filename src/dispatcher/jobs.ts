@@ -24,6 +24,11 @@ export interface Job {
   post: UpdatePost | null;
   /** Remote id of the first published post of this incident on this account: later updates reply to it. */
   threadRoot?: string;
+  /**
+   * No thread root yet, but an earlier update's first post on this account is in doubt (it may
+   * have landed): a new post waits for it rather than start a second thread.
+   */
+  rootUnsettled?: { deliveryId: string; since: Date };
   /** Earlier deliveries of the same update to the same account, oldest first (for edits and retractions). */
   history: Delivery[];
 }
@@ -43,9 +48,10 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       (c.delivery.kind === "edit" || c.delivery.kind === "retract") && c.delivery.updateId ? [c.delivery.updateId] : [],
     ),
   );
-  const [incidentRows, roots, earlier] = await Promise.all([
+  const [incidentRows, roots, doubtful, earlier] = await Promise.all([
     incidentIds.length ? db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : Promise.resolve([]),
     loadThreadRoots(db, accountIds, incidentIds),
+    loadUnsettledRoots(db, accountIds, incidentIds),
     followUpIds.length
       ? db.select().from(deliveries).where(inArray(deliveries.updateId, followUpIds)).orderBy(asc(deliveries.seq))
       : Promise.resolve([] as Delivery[]),
@@ -62,12 +68,25 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       roots.find(
         (r) => r.accountId === delivery.accountId && r.incidentId === update.incidentId && r.updateId !== update.id,
       );
+    const unsettled =
+      update && !root && delivery.kind === "publish"
+        ? doubtful.find(
+            (d) =>
+              d.accountId === delivery.accountId &&
+              d.incidentId === update.incidentId &&
+              d.updateId !== update.id &&
+              d.seq < delivery.seq,
+          )
+        : undefined;
     return {
       delivery,
-      maybeSent: leaseExpired || delivery.failureClass === "unconfirmed",
+      // A person's confirmation still sends only after the lookup has been run once more.
+      maybeSent:
+        leaseExpired || delivery.failureClass === "unconfirmed" || Boolean(delivery.settlement?.confirmedAbsent),
       account: accountById.get(delivery.accountId) as Account,
       post: update && incident ? { update, incident } : null,
       threadRoot: root ? (root.remoteId ?? undefined) : undefined,
+      rootUnsettled: unsettled ? { deliveryId: unsettled.id, since: unsettled.updatedAt } : undefined,
       history: earlier.filter(
         (d) => d.accountId === delivery.accountId && d.updateId === delivery.updateId && d.seq < delivery.seq,
       ),
@@ -98,4 +117,34 @@ export async function loadThreadRoots(db: DbOrTx, accountIds: string[], incident
       ),
     )
     .orderBy(deliveries.accountId, updates.incidentId, asc(deliveries.seq));
+}
+
+/**
+ * First posts that stopped for a person because it is unclear whether they landed. Such a post
+ * may be the thread's root once a lookup or a person settles it.
+ */
+async function loadUnsettledRoots(db: DbOrTx, accountIds: string[], incidentIds: string[]) {
+  if (!accountIds.length || !incidentIds.length) return [];
+  return db
+    .select({
+      id: deliveries.id,
+      seq: deliveries.seq,
+      accountId: deliveries.accountId,
+      incidentId: updates.incidentId,
+      updateId: deliveries.updateId,
+      updatedAt: deliveries.updatedAt,
+    })
+    .from(deliveries)
+    .innerJoin(updates, eq(updates.id, deliveries.updateId))
+    .where(
+      and(
+        inArray(deliveries.accountId, accountIds),
+        inArray(updates.incidentId, incidentIds),
+        eq(deliveries.kind, "publish"),
+        eq(deliveries.status, "failed"),
+        eq(deliveries.failureClass, "unconfirmed"),
+        isNull(updates.withdrawnAt),
+      ),
+    )
+    .orderBy(asc(deliveries.seq));
 }

@@ -1,6 +1,7 @@
 // What became of one attempt, before it is written down. Plain data, so a batch of outcomes can
 // be recorded in one transaction.
 import type { DeliveryStatus } from "../db/schema";
+import type { Settlement } from "../domain/publishing/settlement";
 import type { FailureClass } from "../platforms/types";
 import type { Job } from "./jobs";
 
@@ -21,13 +22,19 @@ export interface Outcome {
    * so its later deliveries fail at once instead of being sent and retried.
    */
   rightsFailure?: { class: "auth" | "rights"; detail: string };
+  /** What was checked about an attempt in doubt; left as it is when undefined. */
+  settlement?: Settlement;
+  /** The claim did no work (it only waited for something else), so it does not count as an attempt. */
+  notAnAttempt?: boolean;
 }
 
 export function finished(
   job: Job,
   status: Exclude<DeliveryStatus, "pending" | "sending">,
   message: string | null,
-  extra: Partial<Pick<Outcome, "failureClass" | "sentText" | "remoteId" | "remoteUrl" | "publicChange">> = {},
+  extra: Partial<
+    Pick<Outcome, "failureClass" | "sentText" | "remoteId" | "remoteUrl" | "publicChange" | "settlement">
+  > = {},
 ): Outcome {
   return { job, status, message, failureClass: null, publicChange: false, ...extra };
 }

@@ -55,7 +55,8 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
     (o) =>
       sql`(${o.job.delivery.id}::uuid, ${o.status}::text, ${o.failureClass}::text, ${o.message}::text,
         ${o.sentText ?? null}::text, ${o.remoteId !== undefined}::boolean, ${o.remoteId ?? null}::text,
-        ${o.remoteUrl ?? null}::text, ${o.nextAttemptAt?.toISOString() ?? null}::timestamptz)`,
+        ${o.remoteUrl ?? null}::text, ${o.nextAttemptAt?.toISOString() ?? null}::timestamptz,
+        ${o.settlement ? JSON.stringify(o.settlement) : null}::jsonb, ${o.notAnAttempt ?? false}::boolean)`,
   );
   const at = now.toISOString();
   const result = await tx.execute(sql`
@@ -66,9 +67,12 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
         remote_url = case when v.has_remote then v.remote_url else d.remote_url end,
         published_at = case when v.status = 'published' then ${at}::timestamptz else d.published_at end,
         next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+        settlement = coalesce(v.settlement, d.settlement),
+        attempts = case when v.not_an_attempt then greatest(d.attempts - 1, 0) else d.attempts end,
         lease_owner = null, lease_until = null, updated_at = ${at}::timestamptz
     from (values ${sql.join(values, sql`, `)})
-      as v(id, status, failure_class, message, sent_text, has_remote, remote_id, remote_url, next_attempt_at)
+      as v(id, status, failure_class, message, sent_text, has_remote, remote_id, remote_url, next_attempt_at,
+        settlement, not_an_attempt)
     where d.id = v.id and d.lease_owner = ${owner} and d.status = 'sending'
     returning d.id as id
   `);
@@ -98,6 +102,8 @@ function auditRowOf(o: Outcome, at: Date): typeof auditLog.$inferInsert {
       failureClass: o.failureClass,
       message: o.message,
       nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null,
+      // What this attempt checked, when the delivery was in doubt.
+      ...(o.settlement ? { lastCheck: o.settlement.checks.at(-1) ?? null } : {}),
     },
   };
 }

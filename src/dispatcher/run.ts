@@ -3,11 +3,11 @@
 import type { Deps } from "../deps";
 import { callAdapter } from "../domain/accounts/gateway";
 import { rightsBlock } from "../domain/accounts/rights";
+import type { Settlement } from "../domain/publishing/settlement";
 import type {
   AdapterContext,
   Composed,
   FailureResult,
-  LookupResult,
   Platform,
   PlatformAdapter,
   PostContent,
@@ -17,6 +17,7 @@ import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
 import { finished, type Outcome } from "./outcome";
+import { LOOKUP_ATTEMPTS, recordNoLookup, type Settled, settleEarlierAttempt, settleWithoutLookup } from "./settle";
 
 export interface RunOptions {
   /** Per request; a timeout after the request left is "unconfirmed", never "retry". */
@@ -24,7 +25,18 @@ export interface RunOptions {
   maxAttempts?: number;
   /** Jitter source; tests pin it. */
   random?: () => number;
+  /** How long a new post waits for a thread root in doubt before it starts a new thread. */
+  threadRootWaitMs?: number;
 }
+
+/**
+ * A later update waits this long for its incident's first post, when that post stopped for a
+ * person because it may have landed: replying to it keeps the thread whole, but crisis news must
+ * not wait for long. After this it goes out as a new thread, with a note.
+ */
+export const THREAD_ROOT_WAIT_MS = 5 * 60_000;
+/** How often a waiting post looks whether its root has been settled (a claim, no platform call). */
+export const THREAD_ROOT_POLL_MS = 20_000;
 
 type RunDeps = Pick<Deps, "platforms" | "secretKey" | "fetch" | "now" | "config" | "log">;
 
@@ -40,7 +52,9 @@ export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}):
     return await attempt(deps, job, options);
   } catch (error) {
     deps.log.error("delivery attempt crashed", { deliveryId: job.delivery.id, error: String(error) });
-    return failureOutcome(deps, job, options, { ok: false, class: "retry", message: `Internt fel: ${String(error)}` });
+    // A doubt about an earlier attempt is not settled by a crash: the next attempt must still look.
+    const cls = job.maybeSent ? "unconfirmed" : "retry";
+    return failureOutcome(deps, job, options, { ok: false, class: cls, message: `Internt fel: ${String(error)}` });
   }
 }
 
@@ -75,8 +89,13 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
     { timeoutMs: options.sendTimeoutMs },
   );
   if (called.ok) return called.value;
-  // The call itself crashed: worth another try. No credential, or one that cannot be opened: stop.
-  if (called.class === "retry") return failureOutcome(deps, job, options, called);
+  // The adapter crashed mid-call, perhaps after its request left: the next attempt settles that
+  // first (a retraction just tries again: deleting twice cannot post anything). No credential, or
+  // one that cannot be opened: stop.
+  if (called.class === "retry") {
+    const doubt = delivery.kind === "retract" ? "retry" : "unconfirmed";
+    return failureOutcome(deps, job, options, { ...called, class: doubt });
+  }
   return finished(job, "failed", called.message, { failureClass: called.class });
 }
 
@@ -103,26 +122,61 @@ async function sendPost(
   const composed = await composeFor(adapter, content, ctx);
   const refused = refuseComposed(job, composed);
   if (refused) return refused;
+  const waiting = waitForThreadRoot(deps, job, options, replyTo);
+  if (waiting) return waiting;
+  let settlement: Settlement | undefined;
   if (job.maybeSent) {
     // Never post twice: look for the earlier attempt before anything is sent again.
-    const lookup = await lookUpPost(adapter, ctx, content.link);
-    if (lookup.state === "found") {
+    const settled = await settleEarlierAttempt({
+      job,
+      adapter,
+      ctx,
+      link: content.link,
+      now: deps.now(),
+      resendSafe: IDEMPOTENT_PUBLISH.has(adapter.platform),
+      random: options.random,
+    });
+    if (settled.kind === "found") {
       return finished(job, "published", "Inlägget fanns redan på plattformen och skickades inte igen.", {
-        remoteId: lookup.remoteId,
-        remoteUrl: lookup.remoteUrl,
+        remoteId: settled.remoteId,
+        remoteUrl: settled.remoteUrl,
         sentText: composed.text,
         publicChange: true,
+        settlement: settled.settlement,
       });
     }
-    // A lookup sees only the latest posts, so "absent" proves nothing either: only a key makes a resend safe.
-    if (!IDEMPOTENT_PUBLISH.has(adapter.platform)) {
-      const outcome = unsettled(job, adapter, composed.text);
-      return lookup.state === "unknown" ? whenLookupUnknown(outcome, lookup.reason) : outcome;
-    }
+    if (settled.kind !== "send") return notSettled(job, adapter, composed.text, settled);
+    settlement = settled.settlement;
   }
   const result = await adapter.publish(ctx, { composed, idempotencyKey: job.delivery.idempotencyKey, replyTo });
   const canSettle = IDEMPOTENT_PUBLISH.has(adapter.platform) || Boolean(adapter.findByLink);
-  return fromResult(deps, job, options, result, composed.text, { canSettle });
+  const outcome = fromResult(deps, job, options, result, composed.text, { canSettle, settlement });
+  if (outcome.status === "published" && job.rootUnsettled && !replyTo && job.delivery.kind === "publish") {
+    outcome.message = `Skickades som en ny tråd: det är fortfarande oklart om händelsens första inlägg på kontot kom fram, och uppdateringen kunde inte vänta längre.`;
+  }
+  return outcome;
+}
+
+/**
+ * A new post of an incident whose first post on the account is in doubt waits for it (a person,
+ * or a later lookup, may yet find it) rather than start a second thread, but not for long.
+ */
+function waitForThreadRoot(deps: RunDeps, job: Job, options: RunOptions, replyTo?: string): Outcome | null {
+  if (replyTo || !job.rootUnsettled || job.delivery.kind !== "publish") return null;
+  const now = deps.now().getTime();
+  const deadline = job.rootUnsettled.since.getTime() + (options.threadRootWaitMs ?? THREAD_ROOT_WAIT_MS);
+  if (now >= deadline) return null;
+  return {
+    job,
+    status: "pending",
+    // A doubt about this delivery's own earlier attempt is kept for when it goes out.
+    failureClass: job.maybeSent ? "unconfirmed" : null,
+    message:
+      "Väntar på att händelsens första inlägg på kontot avgörs (det är oklart om det kom fram), så att uppdateringen kan svara i samma tråd.",
+    nextAttemptAt: new Date(Math.min(deadline, now + THREAD_ROOT_POLL_MS)),
+    publicChange: false,
+    notAnAttempt: true,
+  };
 }
 
 async function runEdit(
@@ -146,9 +200,15 @@ async function runEdit(
     const refused = refuseComposed(job, edited);
     if (refused) return refused;
     const repeatable = !EDIT_IS_NEW_POST.has(adapter.platform);
-    if (job.maybeSent && !repeatable) return unsettled(job, adapter, edited.text);
+    const noLookup = `en ändring på ${adapter.platform} blir ett nytt inlägg med samma länk, och sökningen kan inte skilja det från originalet`;
+    let settlement: Settlement | undefined;
+    if (job.maybeSent && !repeatable) {
+      const settled = settleWithoutLookup(job, adapter.platform, deps.now(), noLookup);
+      if (settled.kind !== "send") return notSettled(job, adapter, edited.text, settled);
+      settlement = settled.settlement;
+    }
     const result = await adapter.edit(ctx, live.remoteId, edited);
-    return fromResult(deps, job, options, result, edited.text, { canSettle: repeatable });
+    return fromResult(deps, job, options, result, edited.text, { canSettle: repeatable, settlement, noLookup });
   }
   if (REPLIES_IGNORED.has(adapter.platform)) {
     return finished(
@@ -163,13 +223,19 @@ async function runEdit(
   const refused = refuseComposed(job, reply);
   if (refused) return refused;
   // A reply carries the same permalink as the post, so findByLink cannot tell them apart.
-  if (job.maybeSent) return unsettled(job, adapter, reply.text);
+  const noLookup = "en rättelse bär samma länk som inlägget, och sökningen kan inte skilja dem åt";
+  let settlement: Settlement | undefined;
+  if (job.maybeSent) {
+    const settled = settleWithoutLookup(job, adapter.platform, deps.now(), noLookup);
+    if (settled.kind !== "send") return notSettled(job, adapter, reply.text, settled);
+    settlement = settled.settlement;
+  }
   const result = await adapter.publish(ctx, {
     composed: reply,
     idempotencyKey: job.delivery.idempotencyKey,
     replyTo: original.remoteId,
   });
-  return fromResult(deps, job, options, result, reply.text, { canSettle: false });
+  return fromResult(deps, job, options, result, reply.text, { canSettle: false, settlement, noLookup });
 }
 
 async function runRetract(
@@ -187,29 +253,36 @@ async function runRetract(
   const uncertain = job.history.some(
     (d) => d.kind === "publish" && d.status !== "published" && d.failureClass === "unconfirmed",
   );
+  let settlement: Settlement | undefined;
   if (!copies.length && uncertain) {
-    const lookup = await lookUpPost(adapter, ctx, link);
-    if (lookup.state === "unknown") {
-      const outcome = finished(
-        job,
-        "skipped",
-        `Oklart om ${adapter.platform} tog emot uppdateringen. Kontrollera kanalen och ta bort inlägget för hand om det finns.`,
-        { failureClass: "unconfirmed" },
-      );
-      return whenLookupUnknown(outcome, lookup.reason);
-    }
-    if (lookup.state === "absent") {
+    const settled = await settleEarlierAttempt({
+      job,
+      adapter,
+      ctx,
+      link,
+      now: deps.now(),
+      resendSafe: false,
+      random: options.random,
+    });
+    if (settled.kind === "wait") return lookupLater(job, adapter, settled);
+    if (settled.kind === "ask") {
+      const notFound = settled.why === "absent" ? ", och den gick inte att hitta där" : "";
+      const unasked =
+        settled.why === "unknown" ? ` (plattformen gick inte att fråga efter ${LOOKUP_ATTEMPTS} försök)` : "";
       return finished(
         job,
         "skipped",
-        `Oklart om ${adapter.platform} tog emot uppdateringen, och den gick inte att hitta där. Kontrollera kanalen och ta bort inlägget för hand om det finns.`,
-        { failureClass: "unconfirmed" },
+        `Oklart om ${adapter.platform} tog emot uppdateringen${notFound}${unasked}. Kontrollera kanalen och ta bort inlägget för hand om det finns.`,
+        { failureClass: "unconfirmed", settlement: settled.settlement },
       );
     }
-    copies = [{ remoteId: lookup.remoteId, remoteUrl: lookup.remoteUrl }];
+    settlement = settled.settlement;
+    if (settled.kind === "found") copies = [{ remoteId: settled.remoteId, remoteUrl: settled.remoteUrl }];
   }
   if (!copies.length)
-    return finished(job, "skipped", "Uppdateringen publicerades aldrig här; det finns inget att ta bort.");
+    return finished(job, "skipped", "Uppdateringen publicerades aldrig här; det finns inget att ta bort.", {
+      settlement,
+    });
   const first = { remoteId: copies[0].remoteId, remoteUrl: copies[0].remoteUrl ?? undefined };
   if (!adapter.retract) {
     const urls = copies.map((c) => c.remoteUrl ?? c.remoteId).join(", ");
@@ -225,26 +298,39 @@ async function runRetract(
     const result = await adapter.retract(ctx, copy.remoteId);
     // Gone already: the earlier, unanswered attempt did delete it.
     if (!result.ok && !(job.maybeSent && result.class === "invalid")) {
-      return fromResult(deps, job, options, result, undefined, { canSettle: true });
+      return fromResult(deps, job, options, result, undefined, { canSettle: true, settlement });
     }
   }
-  return finished(job, "published", "Inlägget är borttaget från plattformen.", first);
+  return finished(job, "published", "Inlägget är borttaget från plattformen.", { ...first, settlement });
 }
 
-/** Platforms without a lookup (Telegram) cannot be asked at all. */
-function lookUpPost(adapter: PlatformAdapter, ctx: AdapterContext, link: string): Promise<LookupResult> {
-  if (!adapter.findByLink) {
-    return Promise.resolve({ state: "unknown", reason: `${adapter.platform} har inget sätt att söka bland inläggen` });
-  }
-  return adapter.findByLink(ctx, link);
+/** The platform could not be asked whether the earlier attempt landed: ask again later, nothing is sent. */
+function lookupLater(
+  job: Job,
+  adapter: PlatformAdapter,
+  settled: Extract<Settled, { kind: "wait" }>,
+  sentText?: string,
+): Outcome {
+  return {
+    job,
+    status: "pending",
+    failureClass: "unconfirmed",
+    message: `Oklart om ${adapter.platform} tog emot inlägget, och plattformen gick inte att fråga (${settled.reason}). Frågar igen (${settled.tries} av ${LOOKUP_ATTEMPTS}); inget skickas förrän det är avgjort.`,
+    sentText,
+    nextAttemptAt: settled.at,
+    publicChange: false,
+    settlement: settled.settlement,
+  };
 }
 
-/**
- * A lookup that could not ask the platform ends the attempt as "absent" would, saying why, so a
- * person checks by hand. This is the seam where issue 13 will retry the lookup with backoff.
- */
-function whenLookupUnknown(outcome: Outcome, reason: string): Outcome {
-  return { ...outcome, message: `${outcome.message} (Plattformen gick inte att fråga: ${reason})` };
+function notSettled(
+  job: Job,
+  adapter: PlatformAdapter,
+  sentText: string,
+  settled: Exclude<Settled, { kind: "found" | "send" }>,
+): Outcome {
+  if (settled.kind === "wait") return lookupLater(job, adapter, settled, sentText);
+  return unsettled(job, adapter, sentText, settled.settlement, settled.why);
 }
 
 /** Published copies of this update on this account, oldest first (the post, then edits or correction replies). */
@@ -265,13 +351,26 @@ function refuseComposed(job: Job, composed: Composed): Outcome | null {
   return null;
 }
 
+const UNSETTLED_WHY: Record<"absent" | "unknown" | "no_lookup", (platform: string) => string> = {
+  absent: (p) => `Det fanns inte bland de senaste inläggen på ${p}, men det bevisar inte att det saknas.`,
+  unknown: (p) => `${p} gick inte att fråga efter ${LOOKUP_ATTEMPTS} försök.`,
+  no_lookup: (p) =>
+    `${p} går inte att söka i, så Kriskanal skickar bara om av sig själv när ett försök bevisligen inte nådde fram (anslutningen nekades).`,
+};
+
 /** The hub cannot find out on its own whether the earlier attempt landed: a person has to look. */
-function unsettled(job: Job, adapter: PlatformAdapter, sentText: string): Outcome {
+function unsettled(
+  job: Job,
+  adapter: PlatformAdapter,
+  sentText: string,
+  settlement: Settlement,
+  why: keyof typeof UNSETTLED_WHY,
+): Outcome {
   return finished(
     job,
     "failed",
-    `Oklart om ${adapter.platform} tog emot inlägget. Kontrollera kanalen och begär ett nytt försök för hand om inlägget saknas.`,
-    { failureClass: "unconfirmed", sentText },
+    `Oklart om ${adapter.platform} tog emot inlägget. ${UNSETTLED_WHY[why](adapter.platform)} Kontrollera kanalen och begär ett nytt försök för hand om inlägget saknas.`,
+    { failureClass: "unconfirmed", sentText, settlement },
   );
 }
 
@@ -281,7 +380,7 @@ function fromResult(
   options: RunOptions,
   result: PublishResult,
   sentText: string | undefined,
-  { canSettle }: { canSettle: boolean },
+  { canSettle, settlement, noLookup }: { canSettle: boolean; settlement?: Settlement; noLookup?: string },
 ): Outcome {
   if (result.ok) {
     return finished(job, "published", null, {
@@ -289,13 +388,16 @@ function fromResult(
       remoteUrl: result.remoteUrl,
       sentText,
       publicChange: job.delivery.kind === "publish" || job.delivery.kind === "edit",
+      settlement,
     });
   }
+  const adapter = deps.platforms[job.account.platform];
   if (result.class === "unconfirmed" && !canSettle) {
-    const adapter = deps.platforms[job.account.platform];
-    return unsettled(job, adapter, sentText ?? "");
+    const detail = `${result.message}; ${noLookup ?? `${adapter.platform} har inget sätt att söka bland inläggen`}`;
+    const recorded = recordNoLookup(settlement ?? job.delivery.settlement, adapter.platform, deps.now(), detail);
+    return unsettled(job, adapter, sentText ?? "", recorded, "no_lookup");
   }
-  return failureOutcome(deps, job, options, result, sentText);
+  return { ...failureOutcome(deps, job, options, result, sentText), ...(settlement ? { settlement } : {}) };
 }
 
 function failureOutcome(

@@ -4,6 +4,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { auditLog, deliveries } from "../../src/db/schema";
+import { THREAD_ROOT_WAIT_MS } from "../../src/dispatcher/run";
+import { LOOKUP_ATTEMPTS } from "../../src/dispatcher/settle";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
 import { api } from "../helpers/hub";
 import { type FanoutHub, startFanoutHub } from "./fanout-hub";
@@ -60,17 +62,29 @@ describe("an unconfirmed publish", () => {
     expect(keys.length).toBeGreaterThanOrEqual(2);
   });
 
-  test("stops and asks a person when the platform cannot be asked (Bluesky lookup fails)", async () => {
+  test("asks the platform again with backoff, and only then a person, when it cannot be asked (Bluesky)", async () => {
     hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
     const updateId = await hub.post("Tre: skolan är stängd.");
     await hub.dispatch(FAST);
     expect((await hub.byPlatform(updateId)).bluesky.failureClass).toBe("unconfirmed");
-    hub.sandbox.control("bluesky").failNext({ status: 503, match: "listRecords", times: 5 });
-    hub.clock.advance(3_600_000);
-    await hub.dispatch(FAST);
-    const row = (await hub.byPlatform(updateId)).bluesky;
+    hub.sandbox.control("bluesky").failNext({ status: 503, match: "listRecords", times: 100 });
+    let row = (await hub.byPlatform(updateId)).bluesky;
+    let lookups = 0;
+    while (row.status === "pending" && lookups < LOOKUP_ATTEMPTS + 2) {
+      hub.clock.advance(3_600_000);
+      await hub.dispatch(FAST);
+      lookups++;
+      row = (await hub.byPlatform(updateId)).bluesky;
+      if (row.status === "pending") expect(row.message).toContain("Frågar igen");
+    }
+    expect(lookups).toBe(LOOKUP_ATTEMPTS);
     expect(row).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
     expect(row.message).toContain("Kontrollera kanalen");
+    expect(row.message).toContain(`efter ${LOOKUP_ATTEMPTS} försök`);
+    const checks = row.settlement?.checks ?? [];
+    expect(checks).toHaveLength(LOOKUP_ATTEMPTS);
+    expect(checks.every((c) => c.answer === "unknown" && c.by.startsWith("Bluesky"))).toBe(true);
+    expect(checks[0].detail).toContain("NotEnoughResources");
     expect(postsWith("bluesky", "Tre: skolan")).toHaveLength(1);
   });
 
@@ -146,6 +160,9 @@ describe("an unconfirmed publish", () => {
     expect(rows.bluesky).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
     expect(rows.facebook).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
     for (let n = 2; n <= 10; n++) await postUpdate(`Norrby ${n}: arbetet pågår.`);
+    // Update 2 waits a while for update 1's post to be settled (it would be the thread's root).
+    await hub.drain(FAST);
+    hub.clock.advance(THREAD_ROOT_WAIT_MS);
     await hub.drain(FAST);
     for (const platform of ["bluesky", "facebook"] as const) {
       expect(postsWith(platform, "Norrby 10:")).toHaveLength(1);

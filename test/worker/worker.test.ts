@@ -165,4 +165,35 @@ describe("Kriskanal in workerd", () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("Eva Ek");
   }, 60_000);
+
+  // Last: it adds an X account, so every later update would have two deliveries.
+  test("a message whose attempt is in doubt is settled by the lookup through the queue, not posted again", async () => {
+    const x = h.sandbox.accounts().find((a) => a.platform === "x")!;
+    const registered = await h.api("POST", "/accounts", { ...x, sandbox: true });
+    expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+    // X stores the post but never answers; then the first lookup cannot ask (503).
+    h.sandbox.control("x").hang({ afterHandling: true, match: "/2/tweets" });
+    h.sandbox.control("x").failNext({ status: 503, match: "/2/users/" });
+    const posted = await publish("Räddningstjänsten släcker branden vid hamnen.");
+    expect(posted.status).toBe(201);
+    const ofX = async () => {
+      const res = await h.api("GET", `/updates/${posted.json.id}/deliveries`);
+      return res.json.deliveries.find((d: { accountId: string }) => d.accountId === registered.json.id);
+    };
+    const delivery = await waitFor(
+      "the delivery in doubt to be settled",
+      async () => {
+        const d = await ofX();
+        return d.status === "published" || d.status === "failed" ? d : undefined;
+      },
+      ofX,
+      60_000,
+    );
+    expect(delivery).toMatchObject({ status: "published", attempts: 3 });
+    expect(delivery.message).toContain("fanns redan");
+    expect(delivery.checks.map((c: { answer: string }) => c.answer)).toEqual(["unknown", "found"]);
+    const posts = h.sandbox.state("x").posts.filter((p) => p.text.includes(posted.json.url) && !p.deleted);
+    expect(posts).toHaveLength(1);
+    expect(delivery.remoteId).toBe(posts[0].id);
+  }, 90_000);
 });

@@ -55,6 +55,8 @@ export function toDeliveryView(row: { delivery: Delivery; platform: string; hand
     remoteUrl: d.remoteUrl,
     failureClass: d.failureClass,
     message: d.message,
+    /** What was checked while it was unclear whether an attempt landed: lookups, and a person's word. */
+    checks: d.settlement?.checks ?? [],
     borrowed: d.borrowed,
     nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
     publishedAt: d.publishedAt,

@@ -1,6 +1,8 @@
 // A person asks for another try at a failed delivery. A failure the hub could not settle on its
 // own ("unconfirmed": it may be on the platform) told them to look at the channel first, so their
-// request is the confirmation that the post is not there, and the next attempt sends it.
+// request is their word that the post is not there. It is written down with the other checks,
+// and the next attempt still runs the lookup first: a person can miss a post, and one that is
+// found is not sent again.
 import { eq } from "drizzle-orm";
 import { accounts, deliveries } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -10,6 +12,7 @@ import type { Actor } from "../people/actor";
 import { recordAudit } from "../records/audit";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import type { Delivery } from "./deliveries";
+import { withCheck } from "./settlement";
 import { requireUpdate } from "./updates";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,7 +57,15 @@ export async function retryDelivery(
     const update = before.updateId ? await requireUpdate(tx, before.updateId) : null;
     if (update?.withdrawnAt && before.kind !== "retract")
       throw new ConflictError("update_withdrawn", "The update has been withdrawn.");
-    const checked = before.failureClass === "unconfirmed" ? ", som har kontrollerat att inlägget saknas" : "";
+    const inDoubt = before.failureClass === "unconfirmed";
+    const checked = inDoubt ? ", som har kontrollerat att inlägget saknas; Kriskanal söker ändå efter det först" : "";
+    const confirmedAbsent = { by: actor.name, at: now.toISOString() };
+    const settlement = inDoubt
+      ? {
+          ...withCheck(before.settlement, { ...confirmedAbsent, answer: "confirmed_absent" }),
+          confirmedAbsent,
+        }
+      : before.settlement;
     const [after] = await tx
       .update(deliveries)
       .set({
@@ -63,6 +74,7 @@ export async function retryDelivery(
         nextAttemptAt: now,
         failureClass: null,
         message: `Nytt försök begärt av ${actor.name}${checked}.`,
+        settlement,
         leaseOwner: null,
         leaseUntil: null,
         updatedAt: now,

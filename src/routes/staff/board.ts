@@ -9,6 +9,7 @@ import { listDeliveriesOfUpdate } from "../../domain/publishing/deliveries";
 import { requireIncident } from "../../domain/publishing/incidents";
 import { updateUrl } from "../../domain/publishing/links";
 import { retryDelivery } from "../../domain/publishing/retry-delivery";
+import { CHECK_ANSWER_LABEL } from "../../domain/publishing/settlement";
 import { requireUpdate } from "../../domain/publishing/updates";
 import { ConflictError, type FieldError } from "../../errors";
 import { adviceFor, DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "./delivery-advice";
@@ -43,6 +44,10 @@ async function loadBoard(c: Context<AppEnv>, updateId: string) {
     statusLabel: DELIVERY_STATUS_LABEL[row.delivery.status],
     kindLabel: DELIVERY_KIND_LABEL[row.delivery.kind],
     advice: adviceFor(row.delivery),
+    checks: (row.delivery.settlement?.checks ?? []).map((check) => ({
+      ...check,
+      answerLabel: CHECK_ANSWER_LABEL[check.answer],
+    })),
     mayRetry:
       row.delivery.status === "failed" &&
       publishRight(actor, { departmentId: departmentOf.get(row.delivery.accountId) ?? null }) !== "none",

@@ -46,10 +46,18 @@ const BY_CLASS: Record<string, Advice> = {
       "Läs plattformens svar nedan. Skriv en kortare eller egen text för plattformen i en ny uppdatering, eller publicera för hand.",
   },
   unconfirmed: {
-    problem: "Det är oklart om inlägget kom fram: plattformen svarade inte i tid.",
+    problem:
+      "Det är oklart om inlägget kom fram (plattformen svarade inte i tid), och Kriskanal kunde inte avgöra det själv. Vad som kontrollerades står nedan.",
     action:
-      "Titta på kontot på plattformen. Finns inlägget inte där, tryck Försök igen (det publiceras inte två gånger).",
+      "Titta på kontot på plattformen. Finns inlägget inte där, tryck Försök igen: Kriskanal söker efter det en gång till innan det skickas, så det publiceras inte två gånger.",
   },
+};
+
+/** Still being settled by the hub: nothing for a person to do yet. */
+const SETTLING: Advice = {
+  problem: "Det är oklart om inlägget kom fram (plattformen svarade inte i tid).",
+  action:
+    "Kriskanal söker efter inlägget på plattformen och skickar inget igen förrän det är avgjort. Du behöver inte göra något än.",
 };
 
 export function adviceFor(delivery: Pick<Delivery, "status" | "failureClass" | "attempts">): Advice | null {
@@ -61,6 +69,7 @@ export function adviceFor(delivery: Pick<Delivery, "status" | "failureClass" | "
       }
     );
   }
+  if (delivery.status === "pending" && delivery.failureClass === "unconfirmed") return SETTLING;
   if (delivery.status === "pending" && delivery.attempts > 0 && delivery.failureClass) {
     return BY_CLASS[delivery.failureClass] ?? null;
   }
