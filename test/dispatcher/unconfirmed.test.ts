@@ -19,7 +19,8 @@ beforeEach(() => {
   for (const platform of PLATFORMS) hub.sandbox.control(platform).reset();
 });
 
-const FAST = { sendTimeoutMs: 300 };
+// Long enough for the stand-in to store a post on a busy machine before the hub gives up waiting.
+const FAST = { sendTimeoutMs: 2_000 };
 const postsWith = (platform: Platform, text: string) =>
   hub.sandbox.state(platform).posts.filter((p) => p.text.includes(text) && !p.deleted);
 
