@@ -4,6 +4,7 @@ import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
+import type { Imaging } from "./render/imaging";
 import type { PublicCache } from "./render/public-cache";
 import type { Renderer } from "./render/renderer";
 
@@ -20,6 +21,8 @@ export interface Deps {
   /** AES-GCM key for credentials at rest. */
   secretKey: CryptoKey;
   publicCache: PublicCache;
+  /** Image codecs and the card renderer (WebAssembly; each runtime says where the .wasm lives). */
+  imaging: Imaging;
   /**
    * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
    * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
@@ -42,6 +45,7 @@ export interface DepsParts {
   render: Renderer;
   platforms: Record<Platform, PlatformAdapter>;
   publicCache: PublicCache;
+  imaging: Imaging;
   log: Log;
   now?: () => Date;
   fetch?: typeof fetch;

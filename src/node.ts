@@ -19,6 +19,7 @@ import { ensureOrganisation } from "./domain/publishing/organisation";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
+import { createNodeImaging } from "./render/imaging-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
 import { createRenderer } from "./render/renderer";
@@ -64,6 +65,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     render: createRenderer(loadTemplateSources()),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
   });
   const app = createApp();

@@ -11,6 +11,7 @@ import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin, issueToken } from "../../s
 import { ensureOrganisation } from "../../src/domain/publishing/organisation";
 import { createLog } from "../../src/log";
 import { createPlatforms } from "../../src/platforms/index";
+import { createNodeImaging } from "../../src/render/imaging-node";
 import { loadTemplateSources } from "../../src/render/load-templates-node";
 import { createPublicCache } from "../../src/render/public-cache";
 import { createRenderer } from "../../src/render/renderer";
@@ -18,6 +19,8 @@ import { createTestClock, type TestClock } from "./clock";
 import { openTestDatabase } from "./database";
 
 const templates = loadTemplateSources();
+// One per test file, as a process has one: the WebAssembly is compiled once, not per hub.
+const imaging = createNodeImaging();
 
 export interface TestHub {
   app: ReturnType<typeof createApp>;
@@ -61,6 +64,7 @@ export async function startTestHub(
     render: createRenderer(templates),
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
+    imaging,
     now: clock.now,
     defer: (work) => {
       pending.push(work.catch(() => {}));
