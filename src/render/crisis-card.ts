@@ -101,13 +101,22 @@ export function buildCardTree(content: CardContent, format: CardFormat): SatoriN
   );
   const body = node(
     "div",
-    { fontSize: px(46), lineHeight: 1.35, marginTop: px(40), flexGrow: 1, overflow: "hidden" },
+    {
+      display: "flex",
+      fontSize: px(46),
+      lineHeight: 1.35,
+      marginTop: px(40),
+      flexGrow: 1,
+      flexShrink: 1,
+      overflow: "hidden",
+    },
     firstLines(content.body, bodyChars),
   );
   const footer = node(
     "div",
     {
       display: "flex",
+      flexShrink: 0,
       fontSize: px(34),
       borderTop: `${px(4)}px solid ${org.textColour}`,
       paddingTop: px(24),
@@ -120,6 +129,7 @@ export function buildCardTree(content: CardContent, format: CardFormat): SatoriN
     {
       display: "flex",
       flexDirection: "column",
+      boxSizing: "border-box",
       width,
       height,
       padding: px(80),
