@@ -5,6 +5,7 @@ import type { Db } from "./db/client";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
 import type { Compressor } from "./render/compressor";
+import type { Imaging } from "./render/imaging";
 import type { PublicCache } from "./render/public-cache";
 import type { Renderer } from "./render/renderer";
 
@@ -23,6 +24,8 @@ export interface Deps {
   publicCache: PublicCache;
   /** Compresses public renderings once per change (node:zlib on Node; none on Workers, whose edge compresses). */
   compressor?: Compressor;
+  /** Image codecs and the card renderer (WebAssembly; each runtime says where the .wasm lives). */
+  imaging: Imaging;
   /**
    * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
    * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
@@ -46,6 +49,7 @@ export interface DepsParts {
   platforms: Record<Platform, PlatformAdapter>;
   publicCache: PublicCache;
   compressor?: Compressor;
+  imaging: Imaging;
   log: Log;
   now?: () => Date;
   fetch?: typeof fetch;

@@ -3,7 +3,7 @@
 // their words by code, so rewording an English message never breaks a page.
 import { ZodError } from "zod";
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** Every code the hub answers with, and its HTTP status (documented in README.md, "Error codes"). */
 export const errorCodes = {
@@ -26,6 +26,8 @@ export const errorCodes = {
   current_password_wrong: 400,
   unstorable_text: 400,
   remote_id_malformed: 400,
+  image_undecodable: 400,
+  media_unknown: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
@@ -74,6 +76,8 @@ export const errorCodes = {
   oidc_email_taken: 409,
   // 413
   payload_too_large: 413,
+  // 415
+  image_type_unsupported: 415,
   // 422: well-formed, but the hub refuses to store or do it
   personnummer_found: 422,
   no_account: 422,
@@ -153,6 +157,12 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(code: CodeOf<409>, message: string, detail?: ErrorDetail) {
     super(409, code, message, detail);
+  }
+}
+/** A body of a type the route does not take (an upload that is not JPEG, PNG or WebP). */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(code: CodeOf<415>, message: string, detail?: ErrorDetail) {
+    super(415, code, message, detail);
   }
 }
 /** Well-formed input the hub refuses to store, e.g. a personal identity number in a post. */

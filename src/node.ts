@@ -23,6 +23,7 @@ import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
 import { createNodeCompressor } from "./render/compressor-node";
+import { createNodeImaging } from "./render/imaging-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
 import { createRenderer } from "./render/renderer";
@@ -81,6 +82,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
+    imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
   });
   lap("deps");

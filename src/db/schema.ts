@@ -5,6 +5,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -18,6 +19,8 @@ import type { Settlement } from "../domain/publishing/settlement";
 import type { FailureClass, Platform } from "../platforms/types";
 
 const id = () => uuid("id").primaryKey().defaultRandom();
+/** Raw bytes: PGlite and postgres.js both hand back a Uint8Array (a Buffer on Node). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const organisations = pgTable("organisations", {
@@ -206,7 +209,8 @@ export const updates = pgTable(
     variants: jsonb("variants").$type<Record<string, string>>().notNull().default({}),
     author: jsonb("author").$type<Author>().notNull(),
     signature: text("signature"),
-    image: jsonb("image").$type<{ url: string; alt: string } | null>(),
+    /** url is absolute; mediaId is set when the image was uploaded to the hub (media table). */
+    image: jsonb("image").$type<UpdateImage | null>(),
     postedBy: uuid("posted_by").references(() => people.id),
     /** pending_approval under the four-eyes rule; published otherwise. */
     state: text("state").$type<"published" | "pending_approval" | "rejected">().notNull().default("published"),
@@ -242,6 +246,27 @@ export const updateRevisions = pgTable(
   },
   (t) => [uniqueIndex("update_revisions_update_revision_key").on(t.updateId, t.revision)],
 );
+
+export interface UpdateImage {
+  url: string;
+  alt: string;
+  mediaId?: string;
+}
+
+/**
+ * Uploaded images, already decoded and re-encoded (no EXIF, no GPS). Kept for the archive, as
+ * updates are: an image that was published is never deleted.
+ */
+export const media = pgTable("media", {
+  id: id(),
+  type: text("type").$type<"image/jpeg" | "image/png">().notNull(),
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  bytes: bytea("bytes").notNull(),
+  sha256: text("sha256").notNull(),
+  uploadedBy: uuid("uploaded_by").references(() => people.id),
+  createdAt: at("created_at").notNull(),
+});
 
 export const DELIVERY_STATUSES = ["pending", "sending", "published", "failed", "skipped", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -1,7 +1,10 @@
 // What an update says on one account, built the same way for the preview and for the real send:
 // always from the update's current text, so a post that waited in the queue goes out corrected.
+
+import { cardUrl } from "../domain/publishing/cards";
 import type { Incident } from "../domain/publishing/incidents";
 import { updateUrl } from "../domain/publishing/links";
+import { imageUrlOf } from "../domain/publishing/media";
 import type { Update } from "../domain/publishing/updates";
 import type { AdapterContext, Composed, PlatformAdapter, PostContent } from "../platforms/types";
 
@@ -21,7 +24,11 @@ export function contentFor(
   const variant = update.revision === 1 ? update.variants[platform] : undefined;
   if (variant) content.variant = variant;
   if (update.signature) content.signature = update.signature;
-  if (update.image) content.image = update.image;
+  if (update.image) content.image = { url: imageUrlOf(update.image, publicUrl), alt: update.image.alt };
+  // Instagram takes no text-only posts: an update without its own image goes out as its crisis
+  // card, whose alt text is the update's own text.
+  else if (platform === "instagram")
+    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: update.body };
   return content;
 }
 

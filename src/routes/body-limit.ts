@@ -6,12 +6,21 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../deps";
 
 export const limitBodySize = createMiddleware<AppEnv>((c, next) =>
-  bodyLimit({ maxSize: c.env.deps.config.maxBodyBytes, onError: refuseTooLarge })(c, next),
+  bodyLimit({ maxSize: maxBytesFor(c), onError: refuseTooLarge })(c, next),
 );
+
+/** Routes that take an image may read up to maxUploadBytes; every other body stays small. */
+const UPLOAD_ROUTES = [/^\/api\/v1\/media$/, /^\/staff\/incidents\/[^/]+\/(updates|preview)$/];
+
+function maxBytesFor(c: Context<AppEnv>): number {
+  const { config } = c.env.deps;
+  const upload = c.req.method === "POST" && UPLOAD_ROUTES.some((r) => r.test(c.req.path));
+  return upload ? Math.max(config.maxUploadBytes, config.maxBodyBytes) : config.maxBodyBytes;
+}
 
 function refuseTooLarge(c: Context<AppEnv>) {
   const { deps } = c.env;
-  const maxBytes = deps.config.maxBodyBytes;
+  const maxBytes = maxBytesFor(c);
   // The client may still be sending; closing after the answer stops us reading the rest.
   c.header("connection", "close");
   if (c.req.path.startsWith("/api/")) {

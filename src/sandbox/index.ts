@@ -19,6 +19,12 @@ export { describeSandbox, sandboxAccounts, sandboxApp };
 export interface SandboxOptions {
   /** Clock for token expiry, idempotency windows and rate-limit resets; default the wall clock. */
   now?: () => number;
+  /**
+   * How Instagram's stand-in fetches image_url, as Meta does before a container is ready. Without
+   * it the URL is taken on trust (tests that never serve the image); with it an image that does not
+   * load, or is not a JPEG or PNG, leaves the container in ERROR.
+   */
+  fetchImage?: (url: string) => Promise<Response>;
 }
 
 export interface SandboxInstance {
@@ -30,7 +36,7 @@ export interface SandboxInstance {
 
 export function createSandbox(options: SandboxOptions = {}): SandboxInstance {
   const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
-  const platforms = createSandboxPlatforms(clock);
+  const platforms = createSandboxPlatforms(clock, { fetchImage: options.fetchImage });
   const sandbox: SandboxInstance = {
     platforms,
     app: new Hono(),

@@ -20,7 +20,25 @@ interface Container {
   mediaId?: string;
 }
 
-export function createInstagramSandbox(clock: SandboxClock): SandboxPlatform {
+/** Meta takes JPEG (and, in practice, PNG) and refuses images over 8 MiB (subcode 2207004). */
+const IMAGE_TYPES = ["image/jpeg", "image/png"];
+const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+async function imageLoads(fetchImage: (url: string) => Promise<Response>, url: string): Promise<boolean> {
+  try {
+    const res = await fetchImage(url);
+    const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
+    if (!res.ok || !IMAGE_TYPES.includes(type)) return false;
+    return (await res.arrayBuffer()).byteLength <= MAX_IMAGE_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+export function createInstagramSandbox(
+  clock: SandboxClock,
+  fetchImage?: (url: string) => Promise<Response>,
+): SandboxPlatform {
   const { app, control, store } = createPlatformParts(clock, renderGraphFailure);
   const ids = createCounter(18_000_000_000_000_001n);
   const containers = new Map<string, Container>();
@@ -36,8 +54,10 @@ export function createInstagramSandbox(clock: SandboxClock): SandboxPlatform {
     if ([...caption].length > CAPTION_LIMIT)
       return c.json(graphError(100, "(#100) The caption is too long", 2207010), 400);
     const id = ids.next();
-    const status = String(params.image_url).includes("broken") ? "ERROR" : "IN_PROGRESS";
-    containers.set(id, { id, imageUrl: String(params.image_url), caption, altText: params.alt_text, status, polls: 0 });
+    const imageUrl = String(params.image_url);
+    const loads = fetchImage ? await imageLoads(fetchImage, imageUrl) : !imageUrl.includes("broken");
+    const status = loads ? "IN_PROGRESS" : "ERROR";
+    containers.set(id, { id, imageUrl, caption, altText: params.alt_text, status, polls: 0 });
     return c.json({ id });
   });
 

@@ -10,10 +10,13 @@ import { createTelegramSandbox } from "./telegram";
 import { createThreadsSandbox } from "./threads";
 import { createXSandbox } from "./x";
 
-export function createSandboxPlatforms(clock: SandboxClock): Record<Platform, SandboxPlatform> {
+export function createSandboxPlatforms(
+  clock: SandboxClock,
+  options: { fetchImage?: (url: string) => Promise<Response> } = {},
+): Record<Platform, SandboxPlatform> {
   return {
     facebook: createFacebookSandbox(clock),
-    instagram: createInstagramSandbox(clock),
+    instagram: createInstagramSandbox(clock, options.fetchImage),
     x: createXSandbox(clock),
     linkedin: createLinkedInSandbox(clock),
     mastodon: createMastodonSandbox(clock),

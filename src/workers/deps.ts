@@ -19,6 +19,7 @@ import { createPublicCache } from "../render/public-cache";
 import { createRenderer } from "../render/renderer";
 import { templateSources } from "../render/template-sources";
 import { createEdgeCache, type EdgeCache, type EdgeCacheStore } from "./edge-cache";
+import { createWorkersImaging } from "./imaging";
 
 /** One queue message per delivery: the consumer handles (and retries) each on its own. */
 export interface DeliveryMessage {
@@ -45,6 +46,7 @@ const QUEUE_BATCH = 100;
 const renderer = createRenderer(templateSources);
 const platforms = createPlatforms();
 const publicCache = createPublicCache();
+const imaging = createWorkersImaging();
 const keys = new Map<string, Promise<CryptoKey>>();
 let bootstrapped: Promise<void> | undefined;
 
@@ -120,6 +122,7 @@ export async function openInvocation(env: Env, ctx: ExecutionContext): Promise<I
     render: renderer,
     platforms,
     publicCache,
+    imaging,
     defer: (work) => defer(work, "deferred work"),
     // Only a wake-up: the rows are already committed, and the cron sweep sends them if a message is lost.
     signalDeliveries: (ids) => {

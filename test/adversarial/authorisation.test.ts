@@ -116,6 +116,7 @@ const ACCESS: Record<string, Need> = {
   "POST /api/v1/accounts/:id/close": "account.manage",
   "GET /api/v1/incidents/:id/export": "records.export",
   "GET /api/v1/export": "records.export",
+  "POST /api/v1/media": "update.post",
   // Staff forms (the session's CSRF token is sent; the rules are the same as the API's).
   "POST /staff/logout": "anyone",
   "POST /staff/password": "anyone",

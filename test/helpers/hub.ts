@@ -12,6 +12,7 @@ import { ensureOrganisation } from "../../src/domain/publishing/organisation";
 import { createLog } from "../../src/log";
 import { createPlatforms } from "../../src/platforms/index";
 import { createNodeCompressor } from "../../src/render/compressor-node";
+import { createNodeImaging } from "../../src/render/imaging-node";
 import { loadTemplateSources } from "../../src/render/load-templates-node";
 import { createPublicCache } from "../../src/render/public-cache";
 import { createRenderer } from "../../src/render/renderer";
@@ -19,6 +20,8 @@ import { createTestClock, type TestClock } from "./clock";
 import { openTestDatabase } from "./database";
 
 const templates = loadTemplateSources();
+// One per test file, as a process has one: the WebAssembly is compiled once, not per hub.
+const imaging = createNodeImaging();
 
 export interface TestHub {
   app: ReturnType<typeof createApp>;
@@ -63,6 +66,7 @@ export async function startTestHub(
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
+    imaging,
     now: clock.now,
     defer: (work) => {
       pending.push(work.catch(() => {}));

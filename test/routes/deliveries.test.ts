@@ -27,8 +27,9 @@ describe("preview", () => {
     expect(by.mastodon).toMatchObject({ fits: true, shortened: true });
     expect(by.mastodon.text.endsWith(link)).toBe(true);
     expect(by.bluesky.length).toBeLessThanOrEqual(300);
-    expect(by.instagram).toMatchObject({ fits: false });
-    expect(by.instagram.skipReason).toBeTruthy();
+    // Without an image of its own Instagram gets the update's crisis card.
+    expect(by.instagram).toMatchObject({ fits: true });
+    expect(by.instagram.skipReason).toBeNull();
     expect((await admin.get(`/api/v1/incidents/${hub.incident.id}/updates`)).json.updates).toEqual([]);
     expect(hub.sandbox.state("x").posts).toEqual([]);
     const withImage = await admin.post(`/api/v1/incidents/${hub.incident.id}/updates/preview`, {

@@ -17,7 +17,7 @@ type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "conf
 export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknown) {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
-  const { incident, targets, draft } = await prepareUpdate(deps.db, actor, input);
+  const { incident, targets, draft } = await prepareUpdate(deps.db, actor, input, deps.config.publicUrl);
   const roots = await loadThreadRoots(
     deps.db,
     targets.map((t) => t.account.id),

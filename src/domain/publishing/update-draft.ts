@@ -9,6 +9,7 @@ import { updates } from "../../db/schema";
 import { ConflictError } from "../../errors";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "./incidents";
+import { resolveUpdateImage } from "./media";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { resolveTargets, type Target } from "./targets";
 import type { PostUpdateInput, Update } from "./updates";
@@ -25,6 +26,7 @@ export async function prepareUpdate(
   db: DbOrTx,
   actor: Actor,
   input: z.output<typeof PostUpdateInput>,
+  publicUrl: string,
 ): Promise<PreparedUpdate> {
   refusePersonalIdentityNumbers({
     body: input.body,
@@ -47,7 +49,7 @@ export async function prepareUpdate(
     body: input.body,
     variants: input.variants as Record<string, string>,
     signature: input.signature ?? null,
-    image: input.image ?? null,
+    image: await resolveUpdateImage(db, publicUrl, input.image),
     revision: 1,
   };
   return { incident, targets, draft };

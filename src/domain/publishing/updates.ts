@@ -14,6 +14,7 @@ import { recordAudit } from "../records/audit";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
 import { type Incident, requireIncident } from "./incidents";
+import { UpdateImageInput } from "./media";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { changedPublicPaths } from "./public-paths";
@@ -37,7 +38,8 @@ export const PostUpdateInput = z.object({
   targets: z.union([z.literal("all"), z.array(z.string().uuid()).max(500)]).default("all"),
   variants: z.partialRecord(z.enum(PLATFORMS), z.string().trim().min(1).max(5000)).default({}),
   signature: z.string().trim().max(300).optional(),
-  image: z.object({ url: z.string().url(), alt: z.string().trim().min(1).max(1000) }).optional(),
+  /** { mediaId, alt } for an image uploaded to POST /api/v1/media; { url, alt } for one elsewhere. */
+  image: UpdateImageInput.optional(),
   borrowingReason: z.string().trim().min(3).max(500).optional(),
   /** Skips the four-eyes wait; logged. */
   urgent: z.boolean().default(false),
@@ -51,7 +53,7 @@ export interface PostedUpdate {
 }
 
 /** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
-export type PostUpdateDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps & NotifyDeps;
+export type PostUpdateDeps = Pick<Deps, "db" | "now" | "config"> & CommitSignalDeps & NotifyDeps;
 
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
@@ -59,7 +61,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
-    const { incident, targets, draft } = await prepareUpdate(tx, actor, input);
+    const { incident, targets, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
     const org = await getOrganisation(tx);
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;

@@ -18,6 +18,7 @@ import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
+import { findMedia } from "../publishing/media";
 import { getOrganisation } from "../publishing/organisation";
 import { withSocialCopies } from "../publishing/public-view";
 import { stockholmDay } from "../publishing/slug";
@@ -192,6 +193,19 @@ async function* producePayload(
       }
     }
   }
+  // Every published image as it was served; its alt text is in the updates register (column image).
+  const images = new Set<string>();
+  for (const incident of scope.incidents) {
+    for await (const page of updatePages(deps.db, incident, PUBLISHED)) {
+      for (const update of page) {
+        const mediaId = update.image?.mediaId;
+        if (!mediaId || images.has(mediaId)) continue;
+        images.add(mediaId);
+        const row = await findMedia(deps.db, mediaId);
+        if (row) yield { path: `representations/media/data/${row.id}${MEDIA_EXTENSION[row.type]}`, content: row.bytes };
+      }
+    }
+  }
   const pages: PageContext = { render: deps.render, orgName, publicUrl: scope.publicUrl };
   for (const incident of scope.incidents) {
     yield {
@@ -239,6 +253,7 @@ async function* producePayload(
 
 /** Only what the public saw: never updates awaiting approval or rejected. */
 const PUBLISHED = eq(updates.state, "published");
+const MEDIA_EXTENSION: Record<string, string> = { "image/jpeg": ".jpg", "image/png": ".png" };
 
 async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
   for await (const page of updatePages(deps.db, incident, PUBLISHED)) yield withSocialCopies(deps.db, page);

@@ -13,6 +13,7 @@ import { departmentRoutes } from "./departments";
 import { exportRoutes } from "./export";
 import { incidentRoutes } from "./incidents";
 import { killSwitchRoutes } from "./kill-switch";
+import { mediaRoutes } from "./media";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { peopleRoutes } from "./people";
@@ -46,4 +47,5 @@ export const api = new Hono<AppEnv>()
   .route("/", removalRoutes)
   .route("/", snapshotRoutes)
   .route("/", accountClosingRoutes)
-  .route("/", exportRoutes);
+  .route("/", exportRoutes)
+  .route("/", mediaRoutes);

@@ -10,6 +10,7 @@ import { type Incident, requireIncident } from "../../domain/publishing/incident
 import { getOrganisation } from "../../domain/publishing/organisation";
 import { postUpdate } from "../../domain/publishing/updates";
 import { mayPostUrgent } from "../../domain/publishing/urgent-review";
+import { takeUploadedImage } from "./compose-image";
 import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeValues, toPostInput } from "./draft";
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
@@ -99,8 +100,9 @@ export const composePages = new Hono<AppEnv>()
     const incident = await requireIncident(deps.db, c.req.param("id"));
     const form = await readForm(c.req);
     const values = readComposeValues(form);
+    const imageProblems = await takeUploadedImage(c, values);
     const { input, problems, preview } = await buildPreview(c, incident, values);
-    preview.warnings.unshift(...problems.map((p) => ({ ...p, blocking: true })));
+    preview.warnings.unshift(...[...imageProblems, ...problems].map((p) => ({ ...p, blocking: true })));
     if (form.action !== "publish") return composePage(c, incident, values, { preview });
     const blocking = preview.warnings.filter((w) => w.blocking);
     if (!values.body) blocking.unshift({ field: "body", message: COMPOSE_MESSAGES.body, blocking: true });

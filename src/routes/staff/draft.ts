@@ -18,6 +18,8 @@ export type ComposeValues = {
   variants: Record<string, string>;
   signature: string;
   imageUrl: string;
+  /** An image uploaded with this form (compose-image.ts), kept across previews by a hidden field. */
+  imageMediaId: string;
   imageAlt: string;
   borrowingReason: string;
   urgent: boolean;
@@ -39,6 +41,7 @@ export function readComposeValues(form: Form): ComposeValues {
     variants,
     signature: text(form, "signature"),
     imageUrl: text(form, "imageUrl"),
+    imageMediaId: text(form, "imageMediaId"),
     imageAlt: text(form, "imageAlt"),
     borrowingReason: text(form, "borrowingReason"),
     urgent: text(form, "urgent") === "on",
@@ -73,10 +76,10 @@ export function toPostInput(
     if (!targets.length)
       problems.push({ field: "accountIds", message: "Kryssa i minst ett konto, eller välj Alla officiella konton." });
   }
-  if (values.imageUrl && !values.imageAlt) {
+  if ((values.imageUrl || values.imageMediaId) && !values.imageAlt) {
     problems.push({ field: "imageAlt", message: "Beskriv bilden (alternativtext) för den som inte kan se den." });
   }
-  if (!values.imageUrl && values.imageAlt) {
+  if (!values.imageUrl && !values.imageMediaId && values.imageAlt) {
     problems.push({ field: "imageUrl", message: "Ange bildens adress, eller töm fältet för alternativtext." });
   }
   const input: PostUpdateInput = {
@@ -86,7 +89,11 @@ export function toPostInput(
     targets,
     variants: values.variants as PostUpdateInput["variants"],
     ...(values.signature ? { signature: values.signature } : {}),
-    ...(values.imageUrl ? { image: { url: values.imageUrl, alt: values.imageAlt } } : {}),
+    ...(values.imageMediaId
+      ? { image: { mediaId: values.imageMediaId, alt: values.imageAlt } }
+      : values.imageUrl
+        ? { image: { url: values.imageUrl, alt: values.imageAlt } }
+        : {}),
     ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
     urgent: values.urgent,
   };

@@ -118,6 +118,9 @@ const sv: Record<ErrorCode, ErrorText> = {
   payload_too_large: "Det du skickade är för stort.",
   unstorable_text: "Texten innehåller tecken som inte kan sparas (ett nolltecken eller ogiltig Unicode).",
   remote_id_malformed: "Id-numret har fel form för plattformen.",
+  image_undecodable: "Bilden gick inte att läsa. Spara den på nytt som JPEG, PNG eller WebP och försök igen.",
+  media_unknown: "Bilden finns inte. Ladda upp den igen.",
+  image_type_unsupported: "Bara bilder i formaten JPEG, PNG och WebP kan laddas upp.",
   urgent_not_allowed:
     "Bara kommunikatörer och administratörer får publicera brådskande utan granskning. Publicera utan brådskande så godkänner en kollega.",
   database_unavailable: "Databasen svarar inte just nu. Försök igen om en stund.",
