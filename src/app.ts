@@ -12,6 +12,7 @@ import { refuseMalformedInput } from "./routes/malformed-input";
 import { publicCap } from "./routes/public/cap";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
+import { publicIcons } from "./routes/public/icons";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
 import { limitRequestRate } from "./routes/rate-limit";
@@ -59,6 +60,7 @@ export function createApp() {
   app.route("/staff", staffPages);
   app.route("/", publicFeeds);
   app.route("/", publicCap);
+  app.route("/", publicIcons);
   app.route("/", publicPages);
   app.route("/", publicChannels);
   return app;

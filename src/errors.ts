@@ -26,6 +26,11 @@ export const errorCodes = {
   current_password_wrong: 400,
   unstorable_text: 400,
   remote_id_malformed: 400,
+  colour_contrast_too_low: 400,
+  logo_type_unsupported: 400,
+  logo_too_large: 400,
+  logo_unsafe: 400,
+  logo_invalid: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,

@@ -19,8 +19,10 @@ import { ensureOrganisation } from "./domain/publishing/organisation";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
+import { readResvgWasm } from "./render/load-resvg-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
+import { provideResvgWasm } from "./render/rasterise-logo";
 import { createRenderer } from "./render/renderer";
 import { sandboxPage } from "./routes/sandbox";
 import { startSandbox } from "./sandbox/index";
@@ -48,6 +50,7 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(env);
   const log = createLog(config.logLevel);
+  provideResvgWasm(readResvgWasm);
   const database = await openDatabase(config, log);
   const now = () => new Date();
   await ensureOrganisation(database.db, config.orgName, now());

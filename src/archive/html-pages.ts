@@ -45,6 +45,8 @@ export async function* streamIncidentPage(
     ...base,
     incident,
     updates,
+    // The record reads in the order things were said.
+    oldestFirst: true,
     title: incident.title,
     description: incident.summary,
     canonical: base.incidentBase,

@@ -11,13 +11,16 @@ import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin, issueToken } from "../../s
 import { ensureOrganisation } from "../../src/domain/publishing/organisation";
 import { createLog } from "../../src/log";
 import { createPlatforms } from "../../src/platforms/index";
+import { readResvgWasm } from "../../src/render/load-resvg-node";
 import { loadTemplateSources } from "../../src/render/load-templates-node";
 import { createPublicCache } from "../../src/render/public-cache";
+import { provideResvgWasm } from "../../src/render/rasterise-logo";
 import { createRenderer } from "../../src/render/renderer";
 import { createTestClock, type TestClock } from "./clock";
 import { openTestDatabase } from "./database";
 
 const templates = loadTemplateSources();
+provideResvgWasm(readResvgWasm);
 
 export interface TestHub {
   app: ReturnType<typeof createApp>;

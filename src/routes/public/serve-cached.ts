@@ -24,9 +24,11 @@ export async function serveCached(
   c: Context<AppEnv>,
   contentType: string,
   produce: () => Promise<Rendered>,
+  /** A query that changes the rendering (e.g. the order of updates), kept apart in the cache. */
+  variant?: string,
 ): Promise<Response> {
   const { deps } = c.env;
-  const key = `${c.req.path}`;
+  const key = variant ? `${c.req.path}?${variant}` : c.req.path;
   const last = deps.publicCache.last(key);
   let hit: CachedResponse;
   let stale = false;
