@@ -31,7 +31,7 @@ export const DEMO_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0
 </svg>
 `;
 
-/** The demo's graphic profile: a dark green with white text (contrast 8.4:1). */
+/** The demo's graphic profile: a dark green with white text (contrast 8.3:1). */
 export const DEMO_PROFILE = {
   shortName: "Exempelkommun",
   primaryColour: "#00594c",

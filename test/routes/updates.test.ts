@@ -67,7 +67,7 @@ describe("updates", () => {
     expect(noReason.json.error.fields[0].field).toBe("reason");
   });
 
-  test("a withdrawn update leaves the feeds but its permalink says when and why", async () => {
+  test("a withdrawn update's text leaves the feeds (a tombstone stays) and its permalink says when and why", async () => {
     const a = api(hub, hub.token);
     const posted = (await a.post(`/api/v1/incidents/${incident.id}/updates`, { body: "Felaktig uppgift om skolan." }))
       .json;

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../deps";
+import { requireCan } from "../../domain/people/access";
 import { setApprovalRule } from "../../domain/publishing/approvals";
 import { getOrganisation, getOrganisationProfile } from "../../domain/publishing/organisation";
 import {
@@ -51,6 +52,8 @@ export const organisationRoutes = new Hono<AppEnv>()
   .get("/organisation", async (c) => c.json(await toOrganisationView(c)))
   .patch("/organisation", async (c) => {
     const { deps } = c.env;
+    // Who may ask comes before what was asked: a viewer learns nothing from a 400.
+    requireCan(c.get("actor"), "settings.manage");
     const body = await readJson(c);
     // Everything is checked before anything is written, so a bad field leaves all as it was.
     const { requireApproval, ...profile } = OrganisationPatch.parse(body);
