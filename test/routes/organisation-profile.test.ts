@@ -17,7 +17,7 @@ const get = (path: string) => hub.app.request(path, {}, { deps: hub.deps });
 const putLogo = (type: string, body: string | Uint8Array, token = hub.token) =>
   hub.app.request(
     "/api/v1/organisation/logo",
-    { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": type }, body },
+    { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": type }, body: body as BodyInit },
     { deps: hub.deps },
   );
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false });
