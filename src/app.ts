@@ -13,6 +13,7 @@ import { publicCap } from "./routes/public/cap";
 import { publicCards } from "./routes/public/cards";
 import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
+import { publicIcons } from "./routes/public/icons";
 import { publicMedia } from "./routes/public/media";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
@@ -63,6 +64,7 @@ export function createApp() {
   app.route("/", publicCap);
   app.route("/", publicMedia);
   app.route("/", publicCards);
+  app.route("/", publicIcons);
   app.route("/", publicPages);
   app.route("/", publicChannels);
   return app;

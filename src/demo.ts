@@ -2,7 +2,7 @@
 // with a few departments and a communicator, so a newcomer sees the hub work at once.
 import { count } from "drizzle-orm";
 import type { Db } from "./db/client";
-import { departments, people } from "./db/schema";
+import { departments, organisations, people } from "./db/schema";
 import { SYSTEM_ACTOR } from "./domain/people/actor";
 import { hashPassword } from "./domain/people/passwords";
 import { recordAudit } from "./domain/records/audit";
@@ -21,12 +21,36 @@ export const DEMO_DEPARTMENTS = [
 export const DEMO_PASSWORD = "demo-losenord-2026";
 export const DEMO_EMAIL = "anna.andersson@exempelkommun.se";
 
+/** Exempelkommun's logo: a shield with a wave, drawn for the demo (it passes the logo allow-list). */
+export const DEMO_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">
+<title>Exempelkommun</title>
+<path d="M32 3 L58 12 V30 C58 46 46 56 32 61 C18 56 6 46 6 30 V12 Z" fill="#ffffff"/>
+<path d="M32 8 L53 15.5 V30 C53 43 43.5 51.5 32 55.8 C20.5 51.5 11 43 11 30 V15.5 Z" fill="#00594c"/>
+<path d="M14 36 C20 31 26 41 32 36 C38 31 44 41 50 36 V40 C44 45 38 35 32 40 C26 45 20 35 14 40 Z" fill="#ffffff"/>
+<circle cx="32" cy="22" r="6" fill="#f2c200"/>
+</svg>
+`;
+
+/** The demo's graphic profile: a dark green with white text (contrast 8.3:1). */
+export const DEMO_PROFILE = {
+  shortName: "Exempelkommun",
+  primaryColour: "#00594c",
+  textColour: "#ffffff",
+  contactLines: ["Kontaktcenter 0123-45 67 00 (vardagar 8–17)", "www.exempelkommun.se"],
+};
+
 /** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
 export async function seedDemo(db: Db, now: Date): Promise<Record<string, string> | null> {
   const [{ n }] = await db.select({ n: count() }).from(departments);
   if (Number(n) > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
+    await tx.update(organisations).set({
+      ...DEMO_PROFILE,
+      logoType: "image/svg+xml",
+      logoBytes: new TextEncoder().encode(DEMO_LOGO_SVG),
+      logoUpdatedAt: now,
+    });
     const ids: Record<string, string> = {};
     for (const name of DEMO_DEPARTMENTS) {
       const [d] = await tx.insert(departments).values({ name, createdAt: now }).returning();

@@ -28,6 +28,11 @@ export const errorCodes = {
   remote_id_malformed: 400,
   image_undecodable: 400,
   media_unknown: 400,
+  colour_contrast_too_low: 400,
+  logo_type_unsupported: 400,
+  logo_too_large: 400,
+  logo_unsafe: 400,
+  logo_invalid: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,

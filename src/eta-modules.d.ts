@@ -3,3 +3,9 @@ declare module "*.eta" {
   const source: string;
   export default source;
 }
+
+// wrangler imports .wasm files as compiled modules (its default CompiledWasm rule).
+declare module "*.wasm" {
+  const module: WebAssembly.Module;
+  export default module;
+}

@@ -24,8 +24,10 @@ import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
 import { createNodeCompressor } from "./render/compressor-node";
 import { createNodeImaging } from "./render/imaging-node";
+import { readResvgWasm } from "./render/load-resvg-node";
 import { loadTemplateSources } from "./render/load-templates-node";
 import { createPublicCache } from "./render/public-cache";
+import { provideResvgWasm } from "./render/rasterise-logo";
 import { createRenderer } from "./render/renderer";
 import { sandboxPage } from "./routes/sandbox";
 import { startSandbox } from "./sandbox/index";
@@ -61,6 +63,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     phases[phase] = Math.round(at - lapAt);
     lapAt = at;
   };
+  provideResvgWasm(readResvgWasm);
   const database = await openDatabase(config, log);
   lap("database");
   const now = () => new Date();

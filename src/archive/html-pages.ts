@@ -3,54 +3,35 @@
 // a long crisis is large, so it is streamed: the page is rendered once around a placeholder
 // update, cut there, and the real updates are rendered into the gap a page of rows at a time.
 import type { Incident } from "../domain/publishing/incidents";
-import { incidentUrl, updateUrl } from "../domain/publishing/links";
 import type { PublicUpdate } from "../domain/publishing/public-view";
+import { type IncidentSummary, incidentPageData, type PageSite, updatePageData } from "../render/public-page-data";
 import type { Renderer } from "../render/renderer";
 
-export interface PageContext {
+export interface PageContext extends PageSite {
   render: Renderer;
-  orgName: string;
-  publicUrl: string;
 }
 
-function pageBase(ctx: PageContext, incident: Incident) {
-  const incidentBase = incidentUrl(ctx.publicUrl, incident.slug);
-  return {
-    orgName: ctx.orgName,
-    publicUrl: ctx.publicUrl,
-    incidentBase,
-    incidentFeed: { title: incident.title, href: `${incidentBase}/feed.atom` },
-  };
-}
+const siteOf = ({ orgName, publicUrl, brand }: PageContext): PageSite => ({ orgName, publicUrl, brand });
 
 export function renderUpdatePage(ctx: PageContext, incident: Incident, update: PublicUpdate): string {
-  return ctx.render.render("public/update", {
-    ...pageBase(ctx, incident),
-    incident,
-    update,
-    title: `${incident.title}: uppdatering ${update.number}`,
-    description: update.withdrawnAt ? null : update.body.slice(0, 200),
-    canonical: updateUrl(ctx.publicUrl, incident.slug, update.number),
-  });
+  return ctx.render.render("public/update", updatePageData(siteOf(ctx), incident, update));
 }
 
-/** The incident page; `pages` yields its published updates in order, a page at a time. */
+/**
+ * The incident page as the public reads it in order (`?ordning=aldst`: the record reads in the
+ * order things were said); `pages` yields its published updates in order, a page at a time, and
+ * `summary` is what "Läget just nu" shows, worked out beforehand.
+ */
 export async function* streamIncidentPage(
   ctx: PageContext,
   incident: Incident,
   pages: AsyncIterable<PublicUpdate[]>,
+  summary: IncidentSummary,
 ): AsyncGenerator<string> {
-  const base = pageBase(ctx, incident);
-  const data = (updates: PublicUpdate[]) => ({
-    ...base,
-    incident,
-    updates,
-    title: incident.title,
-    description: incident.summary,
-    canonical: base.incidentBase,
-  });
+  const data = (updates: PublicUpdate[]) => incidentPageData(siteOf(ctx), incident, updates, summary, true);
+  const incidentBase = data([]).incidentBase;
   const item = (u: PublicUpdate) =>
-    ctx.render.render("partials/update", { update: u, permalink: `${base.incidentBase}/updates/${u.number}` });
+    ctx.render.render("partials/update", { update: u, permalink: `${incidentBase}/updates/${u.number}` });
   const placeholder = placeholderUpdate(incident);
   const whole = ctx.render.render("public/incident", data([placeholder]));
   const cut = `${item(placeholder)}\n`;

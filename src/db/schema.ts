@@ -19,9 +19,12 @@ import type { Settlement } from "../domain/publishing/settlement";
 import type { FailureClass, Platform } from "../platforms/types";
 
 const id = () => uuid("id").primaryKey().defaultRandom();
-/** Raw bytes: PGlite and postgres.js both hand back a Uint8Array (a Buffer on Node). */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+/** Binary data kept in PostgreSQL itself (logos, images), so the archive and every runtime see the same bytes. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => new Uint8Array(value),
+});
 
 export const organisations = pgTable("organisations", {
   id: id(),
@@ -33,6 +36,15 @@ export const organisations = pgTable("organisations", {
   /** Kill switch: social deliveries pause; the website keeps publishing. */
   deliveriesPausedAt: at("deliveries_paused_at"),
   settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  /** The graphic profile (MISSION R13): every public page, feed, staff page and card wears it. */
+  shortName: text("short_name"),
+  primaryColour: text("primary_colour").notNull().default("#0b2f52"),
+  textColour: text("text_colour").notNull().default("#ffffff"),
+  contactLines: jsonb("contact_lines").$type<string[]>().notNull().default([]),
+  guidance: jsonb("guidance").$type<{ text: string; url?: string }[] | null>(),
+  logoType: text("logo_type").$type<"image/svg+xml" | "image/png">(),
+  logoBytes: bytea("logo_bytes"),
+  logoUpdatedAt: at("logo_updated_at"),
   createdAt: at("created_at").notNull(),
 });
 

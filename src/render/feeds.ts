@@ -1,60 +1,62 @@
-// Atom, RSS and JSON Feed 1.1: one entry per update (not per incident), with stable ids.
-import { Feed } from "feed";
+// Atom, RSS and JSON Feed 1.1: one entry per update (not per incident), with stable ids. A
+// withdrawn update stays in every feed as a tombstone saying when and why, without its text:
+// a reader that saw the entry must learn it no longer stands (Atom: RFC 6721 at:deleted-entry
+// beside the entry rewritten as a notice; RSS and JSON Feed: the item kept with an
+// "Återkallad" title). Written by hand, since no feed library speaks tombstones.
+import { escapeXml } from "../archive/xml";
 import { incidentUrl, updateUrl } from "../domain/publishing/links";
 import type { FeedEntry } from "../domain/publishing/public-view";
-import { escapeHtml, textToHtml } from "./html";
-import { KIND_LABEL } from "./view-helpers";
+import { textToHtml } from "./html";
+import { KIND_LABEL, viewHelpers } from "./view-helpers";
 
 export interface FeedScope {
   publicUrl: string;
   orgName: string;
+  /** Absolute addresses of the logo (when there is one) and of the square icon. */
+  logoUrl: string | null;
+  iconUrl: string;
   /** Set for an incident's own feed. */
   incident?: { slug: string; title: string };
 }
+
+const TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0";
+const DC_NS = "http://purl.org/dc/elements/1.1/";
 
 function feedBase(scope: FeedScope): string {
   return scope.incident ? incidentUrl(scope.publicUrl, scope.incident.slug) : scope.publicUrl;
 }
 
+function feedTitle(scope: FeedScope): string {
+  return scope.incident ? `${scope.incident.title} – ${scope.orgName}` : `${scope.orgName}: krisinformation`;
+}
+
+function feedDescription(scope: FeedScope): string {
+  return `Uppdateringar från ${scope.orgName} vid kriser och samhällsstörningar.`;
+}
+
 function entryTitle(e: FeedEntry): string {
+  const what = `${e.incident.title} (uppdatering ${e.update.number})`;
+  if (e.update.withdrawnAt) return `Återkallad: ${what}`;
   const kind = e.update.kind === "update" ? "" : `${KIND_LABEL[e.update.kind]}: `;
-  return `${kind}${e.incident.title} (uppdatering ${e.update.number})`;
+  return `${kind}${what}`;
+}
+
+/** The notice that replaces a withdrawn update's text everywhere the public reads it. */
+function withdrawalNotice(e: FeedEntry): string {
+  const at = e.update.withdrawnAt as Date;
+  return `Uppdatering ${e.update.number} har dragits tillbaka ${viewHelpers.when(at)}. Skäl: ${e.update.withdrawnReason ?? "inget skäl angivet"}.`;
+}
+
+function entryText(e: FeedEntry): string {
+  return e.update.withdrawnAt ? withdrawalNotice(e) : e.update.body;
 }
 
 function entryUpdated(e: FeedEntry): Date {
-  return e.update.editedAt ?? e.update.publishedAt ?? e.update.createdAt;
+  return e.update.withdrawnAt ?? e.update.editedAt ?? e.update.publishedAt ?? e.update.createdAt;
 }
 
-function buildFeed(scope: FeedScope, entries: FeedEntry[], latest: Date): Feed {
-  const base = feedBase(scope);
-  const title = scope.incident ? `${scope.incident.title} – ${scope.orgName}` : `${scope.orgName}: krisinformation`;
-  const feed = new Feed({
-    title,
-    description: `Uppdateringar från ${scope.orgName} vid kriser och samhällsstörningar.`,
-    id: `${base}/`,
-    link: scope.incident ? base : `${base}/`,
-    language: "sv",
-    updated: latest,
-    generator: "Kriskanal",
-    copyright: scope.orgName,
-    feedLinks: { atom: `${base}/feed.atom`, rss: `${base}/feed.rss`, json: `${base}/feed.json` },
-    author: { name: scope.orgName, link: `${scope.publicUrl}/` },
-  });
-  for (const e of entries) {
-    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
-    feed.addItem({
-      // The feed library marks title and content as type="html": user text is escaped first.
-      title: escapeHtml(entryTitle(e)),
-      id: url,
-      link: url,
-      description: escapeHtml(e.update.body),
-      content: textToHtml(e.update.body),
-      author: [{ name: e.update.author.name }],
-      date: entryUpdated(e),
-      published: e.update.publishedAt ?? e.update.createdAt,
-    });
-  }
-  return feed;
+function entryPublished(e: FeedEntry): Date {
+  return e.update.publishedAt ?? e.update.createdAt;
 }
 
 function latestOf(entries: FeedEntry[], fallback: Date): Date {
@@ -63,35 +65,124 @@ function latestOf(entries: FeedEntry[], fallback: Date): Date {
   return latest ?? fallback;
 }
 
+const tag = (name: string, value: string, attrs = "") => `<${name}${attrs}>${escapeXml(value)}</${name}>`;
+const link = (rel: string, href: string, type?: string) =>
+  `<link rel="${rel}"${type ? ` type="${type}"` : ""} href="${escapeXml(href)}"/>`;
+
 export function renderAtom(scope: FeedScope, entries: FeedEntry[], fallback: Date): string {
-  return buildFeed(scope, entries, latestOf(entries, fallback)).atom1();
+  const base = feedBase(scope);
+  const lines = [
+    `<?xml version="1.0" encoding="utf-8"?>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="${TOMBSTONES_NS}" xml:lang="sv">`,
+    tag("id", `${base}/`),
+    tag("title", feedTitle(scope)),
+    tag("subtitle", feedDescription(scope)),
+    tag("updated", latestOf(entries, fallback).toISOString()),
+    link("self", `${base}/feed.atom`, "application/atom+xml"),
+    link("alternate", scope.incident ? base : `${base}/`, "text/html"),
+    `<author>${tag("name", scope.orgName)}${tag("uri", `${scope.publicUrl}/`)}</author>`,
+    tag("icon", scope.iconUrl),
+    ...(scope.logoUrl ? [tag("logo", scope.logoUrl)] : []),
+    tag("rights", scope.orgName),
+    tag("generator", "Kriskanal"),
+  ];
+  for (const e of entries) {
+    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
+    if (e.update.withdrawnAt) {
+      lines.push(
+        `<at:deleted-entry ref="${escapeXml(url)}" when="${e.update.withdrawnAt.toISOString()}">`,
+        link("alternate", url, "text/html"),
+        tag("at:comment", withdrawalNotice(e)),
+        "</at:deleted-entry>",
+      );
+    }
+    lines.push(
+      "<entry>",
+      tag("id", url),
+      tag("title", entryTitle(e)),
+      link("alternate", url, "text/html"),
+      tag("published", entryPublished(e).toISOString()),
+      tag("updated", entryUpdated(e).toISOString()),
+      `<author>${tag("name", e.update.author.name)}</author>`,
+      tag("summary", entryText(e)),
+      tag("content", textToHtml(entryText(e)), ` type="html"`),
+      `<category term="${e.update.withdrawnAt ? "withdrawn" : e.update.kind}"/>`,
+      "</entry>",
+    );
+  }
+  lines.push("</feed>");
+  return `${lines.join("\n")}\n`;
 }
 
 export function renderRss(scope: FeedScope, entries: FeedEntry[], fallback: Date): string {
-  return buildFeed(scope, entries, latestOf(entries, fallback)).rss2();
+  const base = feedBase(scope);
+  const home = scope.incident ? base : `${base}/`;
+  const image = scope.logoUrl ?? scope.iconUrl;
+  const lines = [
+    `<?xml version="1.0" encoding="utf-8"?>`,
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="${DC_NS}">`,
+    "<channel>",
+    tag("title", feedTitle(scope)),
+    tag("link", home),
+    tag("description", feedDescription(scope)),
+    tag("language", "sv"),
+    tag("copyright", scope.orgName),
+    tag("generator", "Kriskanal"),
+    tag("lastBuildDate", latestOf(entries, fallback).toUTCString()),
+    `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(`${base}/feed.rss`)}"/>`,
+    `<image>${tag("url", image)}${tag("title", feedTitle(scope))}${tag("link", home)}</image>`,
+  ];
+  for (const e of entries) {
+    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
+    lines.push(
+      "<item>",
+      tag("title", entryTitle(e)),
+      tag("link", url),
+      tag("guid", url, ` isPermaLink="true"`),
+      tag("pubDate", entryPublished(e).toUTCString()),
+      // RSS <author> must be an e-mail address; the person's name goes in Dublin Core.
+      tag("dc:creator", e.update.author.name),
+      tag("description", textToHtml(entryText(e))),
+      tag("category", e.update.withdrawnAt ? "Återkallad" : KIND_LABEL[e.update.kind]),
+      "</item>",
+    );
+  }
+  lines.push("</channel>", "</rss>");
+  return `${lines.join("\n")}\n`;
 }
 
-/** JSON Feed 1.1 (the feed package writes 1.0, so this one is built directly). */
+/** JSON Feed 1.1. */
 export function renderJsonFeed(scope: FeedScope, entries: FeedEntry[]): string {
   const base = feedBase(scope);
   return JSON.stringify({
     version: "https://jsonfeed.org/version/1.1",
-    title: scope.incident ? `${scope.incident.title} – ${scope.orgName}` : `${scope.orgName}: krisinformation`,
+    title: feedTitle(scope),
+    description: feedDescription(scope),
     home_page_url: scope.incident ? base : `${base}/`,
     feed_url: `${base}/feed.json`,
     language: "sv",
-    authors: [{ name: scope.orgName }],
+    icon: scope.logoUrl ?? scope.iconUrl,
+    favicon: scope.iconUrl,
+    authors: [{ name: scope.orgName, url: `${scope.publicUrl}/` }],
     items: entries.map((e) => {
       const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
       return {
         id: url,
         url,
         title: entryTitle(e),
-        content_text: e.update.body,
-        date_published: (e.update.publishedAt ?? e.update.createdAt).toISOString(),
+        content_text: entryText(e),
+        date_published: entryPublished(e).toISOString(),
         date_modified: entryUpdated(e).toISOString(),
         authors: [{ name: e.update.author.name }],
-        tags: [e.update.kind],
+        tags: [e.update.withdrawnAt ? "withdrawn" : e.update.kind],
+        ...(e.update.withdrawnAt
+          ? {
+              _kriskanal: {
+                withdrawn_at: e.update.withdrawnAt.toISOString(),
+                withdrawn_reason: e.update.withdrawnReason,
+              },
+            }
+          : {}),
       };
     }),
   });

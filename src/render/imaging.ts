@@ -103,7 +103,15 @@ export function createImaging(sources: ImagingSources): Imaging {
     },
 
     async renderPng(tree, width, height) {
-      await Promise.all([codec("layout", (m) => initSatori(m)), codec("resvg", (m) => initResvg(m))]);
+      await Promise.all([
+        codec("layout", (m) => initSatori(m)),
+        codec("resvg", (m) =>
+          // The logo rasteriser (rasterise-logo.ts) may have initialised the same module first.
+          initResvg(m).catch((error: unknown) => {
+            if (!String(error).includes("Already initialized")) throw error;
+          }),
+        ),
+      ]);
       const { regular, bold } = await fonts();
       const svg = await satori(tree, {
         width,

@@ -2,7 +2,9 @@
 // env bindings. What can live for the whole isolate (compiled templates, adapters, the render
 // cache, the imported key) is made once; the database client is made per invocation, as
 // Cloudflare recommends with Hyperdrive, and closed after the response.
+
 import type { ExecutionContext, Hyperdrive, Queue } from "@cloudflare/workers-types/index";
+import resvgWasm from "@resvg/resvg-wasm/index_bg.wasm";
 import { sql as sqlTag } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -16,6 +18,7 @@ import { ensureOrganisation } from "../domain/publishing/organisation";
 import { createLog, type Log } from "../log";
 import { createPlatforms } from "../platforms/index";
 import { createPublicCache } from "../render/public-cache";
+import { provideResvgWasm } from "../render/rasterise-logo";
 import { createRenderer } from "../render/renderer";
 import { templateSources } from "../render/template-sources";
 import { createEdgeCache, type EdgeCache, type EdgeCacheStore } from "./edge-cache";
@@ -44,6 +47,8 @@ const QUEUE_BATCH = 100;
 
 // Compiled once per isolate at start-up: workerd refuses code generation inside a request.
 const renderer = createRenderer(templateSources);
+// wrangler imports a .wasm file as a compiled WebAssembly.Module (its default CompiledWasm rule).
+provideResvgWasm(() => resvgWasm);
 const platforms = createPlatforms();
 const publicCache = createPublicCache();
 const imaging = createWorkersImaging();

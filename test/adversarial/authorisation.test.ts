@@ -102,6 +102,7 @@ const ACCESS: Record<string, Need> = {
   "POST /api/v1/notifications/:id/read": "anyone",
   "GET /api/v1/organisation": "anyone",
   "PATCH /api/v1/organisation": "settings.manage",
+  "PUT /api/v1/organisation/logo": "settings.manage",
   "GET /api/v1/deliveries/pause": "anyone",
   "POST /api/v1/deliveries/pause": "delivery.pause",
   "POST /api/v1/deliveries/resume": "delivery.pause",
@@ -144,6 +145,8 @@ const ACCESS: Record<string, Need> = {
   "POST /staff/removals": "removal.register",
   "POST /staff/removals/:id/author-notified": "removal.register",
   "POST /staff/settings/approval": "settings.manage",
+  "POST /staff/settings/profile": "settings.manage",
+  "POST /staff/settings/logo": "settings.manage",
   "POST /staff/people": "people.manage",
   "POST /staff/people/:id": "people.manage",
 };

@@ -346,7 +346,8 @@ describe("the incident export", () => {
     const { files } = checkBag((await download(`/api/v1/incidents/${incident.id}/export`, hub.token)).body);
     const live = async (path: string) => (await hub.app.request(path, {}, { deps: hub.deps })).text();
     const base = `data/representations/html/data/${incident.slug}`;
-    expect(text(files, `${base}/index.html`)).toBe(await live(`/incidents/${incident.slug}`));
+    // The record reads in the order things were said: the page as the public reads it oldest first.
+    expect(text(files, `${base}/index.html`)).toBe(await live(`/incidents/${incident.slug}?ordning=aldst`));
     for (const n of [1, 2, 3, 4]) {
       expect(text(files, `${base}/updates/${n}.html`), `update ${n}`).toBe(
         await live(`/incidents/${incident.slug}/updates/${n}`),
@@ -421,7 +422,7 @@ describe("the organisation export for a period", () => {
         string
       >[];
     expect(csv("incidents").map((i) => i.registration_number)).toEqual(["KS 2026/0421", ""]);
-    const quietPage = (await hub.app.request(`/incidents/${quiet.slug}`, {}, { deps: hub.deps })).text();
+    const quietPage = (await hub.app.request(`/incidents/${quiet.slug}?ordning=aldst`, {}, { deps: hub.deps })).text();
     expect(text(bag.files, `data/representations/html/data/${quiet.slug}/index.html`)).toBe(await quietPage);
     const farewells = csv("deliveries").filter((d) => d.kind === "farewell");
     expect(farewells).toMatchObject([{ platform: "mastodon", update_id: "", status: "pending" }]);

@@ -13,8 +13,10 @@ import { createLog } from "../../src/log";
 import { createPlatforms } from "../../src/platforms/index";
 import { createNodeCompressor } from "../../src/render/compressor-node";
 import { createNodeImaging } from "../../src/render/imaging-node";
+import { readResvgWasm } from "../../src/render/load-resvg-node";
 import { loadTemplateSources } from "../../src/render/load-templates-node";
 import { createPublicCache } from "../../src/render/public-cache";
+import { provideResvgWasm } from "../../src/render/rasterise-logo";
 import { createRenderer } from "../../src/render/renderer";
 import { createTestClock, type TestClock } from "./clock";
 import { openTestDatabase } from "./database";
@@ -22,6 +24,7 @@ import { openTestDatabase } from "./database";
 const templates = loadTemplateSources();
 // One per test file, as a process has one: the WebAssembly is compiled once, not per hub.
 const imaging = createNodeImaging();
+provideResvgWasm(readResvgWasm);
 
 export interface TestHub {
   app: ReturnType<typeof createApp>;

@@ -123,7 +123,7 @@ describe("four eyes", () => {
     expect(urgent.json.number).toBe(waiting.json.number + 1);
     const approved = await api(hub, bo.token).post(`/api/v1/updates/${waiting.json.id}/approve`);
     expect(approved.json.number).toBe(urgent.json.number + 1);
-    const html = await page(`/incidents/${incident.slug}`);
+    const html = (await page(`/incidents/${incident.slug}?ordning=aldst`)).split("Alla uppdateringar")[1];
     expect(html.indexOf("Skickad direkt.")).toBeLessThan(html.indexOf("Först skriven, senare godkänd."));
   });
 

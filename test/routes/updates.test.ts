@@ -30,7 +30,9 @@ describe("updates", () => {
     });
     expect(second.json.number).toBe(2);
     const incidentPage = await page(`/incidents/${incident.slug}`);
-    expect(incidentPage.indexOf("Vattnet är avstängt")).toBeLessThan(incidentPage.indexOf("Nu lagas ledningen"));
+    // Read in order (the page lists newest first; "Läget just nu" above the list shows the latest).
+    const inOrder = (await page(`/incidents/${incident.slug}?ordning=aldst`)).split("Alla uppdateringar")[1];
+    expect(inOrder.indexOf("Vattnet är avstängt")).toBeLessThan(inOrder.indexOf("Nu lagas ledningen"));
     expect(incidentPage).toContain('id="uppdatering-2"');
     expect(incidentPage).toContain("Rättelse");
   });
@@ -67,7 +69,7 @@ describe("updates", () => {
     expect(noReason.json.error.fields[0].field).toBe("reason");
   });
 
-  test("a withdrawn update leaves the feeds but its permalink says when and why", async () => {
+  test("a withdrawn update's text leaves the feeds (a tombstone stays) and its permalink says when and why", async () => {
     const a = api(hub, hub.token);
     const posted = (await a.post(`/api/v1/incidents/${incident.id}/updates`, { body: "Felaktig uppgift om skolan." }))
       .json;

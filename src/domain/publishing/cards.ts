@@ -7,22 +7,22 @@ import type { Deps } from "../../deps";
 import { buildCardTree, CARD_FORMATS, type CardContent, type CardFormat } from "../../render/crisis-card";
 import type { Imaging } from "../../render/imaging";
 import { updatePath, updateUrl } from "./links";
-import { getOrganisation } from "./organisation";
+import { getOrganisationProfile } from "./organisation";
 
 /** Cards kept per process; a crisis has a handful of live updates, a card is ~100 kB. */
 const CACHE_SIZE = 64;
 
 export type CardOrganisation = CardContent["organisation"];
 
-const DEFAULT_LOOK = { primaryColour: "#005a9c", textColour: "#ffffff" };
-
-/**
- * The organisation as the card shows it. Until the organisation profile (colours, logo) is in
- * place the card uses the hub's default colours and no logo; the profile replaces this body.
- */
+/** The organisation as the card shows it: its profile's name, colours and logo. */
 export async function loadCardOrganisation(db: DbOrTx): Promise<CardOrganisation> {
-  const org = await getOrganisation(db);
-  return { name: org.name, ...DEFAULT_LOOK, logo: null };
+  const profile = await getOrganisationProfile(db);
+  return {
+    name: profile.name,
+    primaryColour: profile.primaryColour,
+    textColour: profile.textColour,
+    logo: profile.logo ? { type: profile.logo.type, bytes: profile.logo.bytes } : null,
+  };
 }
 
 export function cardPath(slug: string, number: number, format: CardFormat): string {

@@ -9,6 +9,20 @@ const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
 /** The public list of official channels shows the account registry and department names. */
 export const CHANNEL_PATHS: readonly string[] = ["/channels", "/channels.json"];
 
+/** Everything that shows the organisation's profile site-wide (a profile or logo change). */
+export const SITE_WIDE_PATHS: readonly string[] = [
+  "/",
+  ...FEEDS.map((feed) => `/${feed}`),
+  "/cap.atom",
+  ...CHANNEL_PATHS,
+  "/favicon.ico",
+  "/favicon.png",
+  "/favicon.svg",
+  "/apple-touch-icon.png",
+  "/logo.svg",
+  "/logo.png",
+];
+
 /**
  * Home, the site feeds and CAP index, the incident page and its feeds, and the given update
  * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other).

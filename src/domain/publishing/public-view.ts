@@ -103,18 +103,14 @@ export interface FeedEntry {
   update: Update;
 }
 
-/** Newest first; withdrawn updates and those awaiting approval are not in any feed. */
+/** Newest first; withdrawn updates stay as tombstones, those awaiting approval are in no feed. */
 export async function loadFeedEntries(db: DbOrTx, options: { incidentId?: string; limit?: number } = {}) {
   const rows = await db
     .select({ update: updates, incident: incidents })
     .from(updates)
     .innerJoin(incidents, eq(incidents.id, updates.incidentId))
     .where(
-      and(
-        eq(updates.state, "published"),
-        isNull(updates.withdrawnAt),
-        options.incidentId ? eq(updates.incidentId, options.incidentId) : undefined,
-      ),
+      and(eq(updates.state, "published"), options.incidentId ? eq(updates.incidentId, options.incidentId) : undefined),
     )
     .orderBy(desc(updates.publishedAt), desc(updates.number))
     .limit(options.limit ?? 50);

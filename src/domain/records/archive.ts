@@ -14,12 +14,14 @@ import { CAP12_XSD } from "../../archive/schemas/cap12";
 import { snapshots, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { InvalidInputError } from "../../errors";
+import { toBrandView } from "../../render/brand";
+import { summariseIncident } from "../../render/public-page-data";
 import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
 import { findMedia } from "../publishing/media";
-import { getOrganisation } from "../publishing/organisation";
+import { getOrganisation, getOrganisationProfile } from "../publishing/organisation";
 import { withSocialCopies } from "../publishing/public-view";
 import { stockholmDay } from "../publishing/slug";
 import {
@@ -206,11 +208,21 @@ async function* producePayload(
       }
     }
   }
-  const pages: PageContext = { render: deps.render, orgName, publicUrl: scope.publicUrl };
+  const brand = toBrandView(await getOrganisationProfile(deps.db), scope.publicUrl);
+  const pages: PageContext = { render: deps.render, orgName, publicUrl: scope.publicUrl, brand };
   for (const incident of scope.incidents) {
+    // "Läget just nu" comes before the list, so it is worked out in a first pass, a page at a time.
+    let summary = summariseIncident(incident, []);
+    for await (const page of publicUpdatePages(deps, incident)) {
+      const next = summariseIncident(incident, summary.now ? [summary.now, ...page] : page);
+      summary = {
+        now: next.now,
+        lastChanged: next.lastChanged > summary.lastChanged ? next.lastChanged : summary.lastChanged,
+      };
+    }
     yield {
       path: `representations/html/data/${incident.slug}/index.html`,
-      content: streamIncidentPage(pages, incident, publicUpdatePages(deps, incident)),
+      content: streamIncidentPage(pages, incident, publicUpdatePages(deps, incident), summary),
     };
     for await (const page of publicUpdatePages(deps, incident)) {
       for (const update of page) {

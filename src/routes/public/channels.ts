@@ -3,22 +3,30 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { loadChannelList, toChannelListJson } from "../../domain/accounts/channels";
 import { getOrganisation } from "../../domain/publishing/organisation";
+import { pageData } from "./pages";
 import { serveCached } from "./serve-cached";
 
 export const publicChannels = new Hono<AppEnv>()
   .get("/channels", (c) =>
     serveCached(c, "text/html; charset=utf-8", async () => {
       const { deps } = c.env;
-      const [org, groups] = await Promise.all([getOrganisation(deps.db), loadChannelList(deps.db)]);
-      const publicUrl = deps.config.publicUrl;
+      const [base, groups] = await Promise.all([pageData(deps), loadChannelList(deps.db)]);
+      const { publicUrl } = base;
+      const description = `Alla officiella konton i sociala medier för ${base.orgName}, per verksamhet.`;
+      const og = {
+        type: "website",
+        title: `Officiella kanaler för ${base.orgName}`,
+        description,
+        url: `${publicUrl}/channels`,
+      };
       return {
         status: 200,
         body: deps.render.render("public/channels", {
-          orgName: org.name,
-          publicUrl,
+          ...base,
           groups,
           title: "Våra officiella kanaler",
-          description: `Alla officiella konton i sociala medier för ${org.name}, per verksamhet.`,
+          description,
+          og,
           canonical: `${publicUrl}/channels`,
         }),
       };

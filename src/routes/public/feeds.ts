@@ -4,8 +4,9 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { findIncidentBySlug } from "../../domain/publishing/incidents";
-import { getOrganisation } from "../../domain/publishing/organisation";
+import { getOrganisation, getOrganisationProfile } from "../../domain/publishing/organisation";
 import { loadFeedEntries } from "../../domain/publishing/public-view";
+import { toBrandView } from "../../render/brand";
 import { type FeedScope, renderAtom, renderJsonFeed, renderRss } from "../../render/feeds";
 import { serveCached } from "./serve-cached";
 
@@ -20,7 +21,13 @@ function serveFeed(c: Context<AppEnv>, format: Format, slug?: string) {
   return serveCached(c, FORMATS[format].type, async () => {
     const { deps } = c.env;
     const org = await getOrganisation(deps.db);
-    const scope: FeedScope = { publicUrl: deps.config.publicUrl, orgName: org.name };
+    const brand = toBrandView(await getOrganisationProfile(deps.db), deps.config.publicUrl);
+    const scope: FeedScope = {
+      publicUrl: deps.config.publicUrl,
+      orgName: brand.name,
+      logoUrl: brand.logoUrl,
+      iconUrl: `${deps.config.publicUrl}/apple-touch-icon.png`,
+    };
     let incidentId: string | undefined;
     if (slug) {
       const incident = await findIncidentBySlug(deps.db, slug);

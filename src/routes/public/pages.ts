@@ -1,16 +1,25 @@
-// The public website: home, a page per incident, a permalink per update.
+// The public website: home, a page per incident, a permalink per update. Every page wears the
+// organisation's profile and carries link-preview tags.
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../deps";
-import { incidentPath, incidentUrl, updateUrl } from "../../domain/publishing/links";
-import { getOrganisation } from "../../domain/publishing/organisation";
+import { getOrganisationProfile } from "../../domain/publishing/organisation";
 import { loadHomePage, loadIncidentPage } from "../../domain/publishing/public-view";
+import { toBrandView } from "../../render/brand";
+import type { LinkPreview } from "../../render/link-preview";
+import { incidentPageData, summariseIncident, updatePageData } from "../../render/public-page-data";
 import { type Rendered, serveCached } from "./serve-cached";
 
 const HTML = "text/html; charset=utf-8";
+/** ?ordning=aldst reads an incident's updates in the order they were published. */
+const OLDEST_FIRST = "aldst";
 
-async function pageData(deps: Deps) {
-  const org = await getOrganisation(deps.db);
-  return { orgName: org.name, publicUrl: deps.config.publicUrl };
+export async function pageData(deps: Deps) {
+  const profile = await getOrganisationProfile(deps.db);
+  return {
+    orgName: profile.name,
+    publicUrl: deps.config.publicUrl,
+    brand: toBrandView(profile, deps.config.publicUrl),
+  };
 }
 
 export async function notFound(deps: Deps, message: string): Promise<Rendered> {
@@ -28,33 +37,41 @@ export const publicPages = new Hono<AppEnv>()
       const { deps } = c.env;
       const home = await loadHomePage(deps.db, deps.now());
       const base = await pageData(deps);
+      const description = `Aktuell krisinformation från ${base.orgName}: pågående händelser och de senaste uppdateringarna.`;
+      const og: LinkPreview = {
+        type: "website",
+        title: `Krisinformation från ${base.orgName}`,
+        description,
+        url: `${base.publicUrl}/`,
+      };
       return {
         status: 200,
-        body: deps.render.render("public/home", { ...base, ...home, title: "Aktuella händelser" }),
+        body: deps.render.render("public/home", { ...base, ...home, title: "Aktuella händelser", description, og }),
       };
     }),
   )
-  .get("/incidents/:slug", (c) =>
-    serveCached(c, HTML, async () => {
-      const { deps } = c.env;
-      const page = await loadIncidentPage(deps.db, c.req.param("slug"));
-      if (!page) return notFound(deps, "Händelsen finns inte. Den kan ha fått en ny adress.");
-      const base = await pageData(deps);
-      const incidentBase = incidentUrl(deps.config.publicUrl, page.incident.slug);
-      return {
-        status: 200,
-        body: deps.render.render("public/incident", {
-          ...base,
-          ...page,
-          title: page.incident.title,
-          description: page.incident.summary,
-          canonical: incidentBase,
-          incidentBase,
-          incidentFeed: { title: page.incident.title, href: `${incidentBase}/feed.atom` },
-        }),
-      };
-    }),
-  )
+  .get("/incidents/:slug", (c) => {
+    const oldestFirst = c.req.query("ordning") === OLDEST_FIRST;
+    return serveCached(
+      c,
+      HTML,
+      async () => {
+        const { deps } = c.env;
+        const page = await loadIncidentPage(deps.db, c.req.param("slug"));
+        if (!page) return notFound(deps, "Händelsen finns inte. Den kan ha fått en ny adress.");
+        const base = await pageData(deps);
+        const updates = oldestFirst ? page.updates : [...page.updates].reverse();
+        return {
+          status: 200,
+          body: deps.render.render(
+            "public/incident",
+            incidentPageData(base, page.incident, updates, summariseIncident(page.incident, page.updates), oldestFirst),
+          ),
+        };
+      },
+      oldestFirst ? `ordning=${OLDEST_FIRST}` : undefined,
+    );
+  })
   .get("/incidents/:slug/updates/:number", (c) =>
     serveCached(c, HTML, async () => {
       const { deps } = c.env;
@@ -63,19 +80,6 @@ export const publicPages = new Hono<AppEnv>()
       const update = page?.updates.find((u) => u.number === number);
       if (!page || !update) return notFound(deps, "Uppdateringen finns inte.");
       const base = await pageData(deps);
-      const incidentBase = deps.config.publicUrl + incidentPath(page.incident.slug);
-      return {
-        status: 200,
-        body: deps.render.render("public/update", {
-          ...base,
-          incident: page.incident,
-          update,
-          title: `${page.incident.title}: uppdatering ${update.number}`,
-          description: update.withdrawnAt ? null : update.body.slice(0, 200),
-          canonical: updateUrl(deps.config.publicUrl, page.incident.slug, update.number),
-          incidentBase,
-          incidentFeed: { title: page.incident.title, href: `${incidentBase}/feed.atom` },
-        }),
-      };
+      return { status: 200, body: deps.render.render("public/update", updatePageData(base, page.incident, update)) };
     }),
   );

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../deps";
 import { ServiceUnavailableError } from "../../errors";
+import { fallbackBrandView } from "../../render/brand";
 
 const TEXT: Record<number, { heading: string; message: string }> = {
   404: {
@@ -28,6 +29,8 @@ export function renderPublicProblem(c: Context<AppEnv>, error: unknown, status: 
     title: text.heading,
     orgName: deps.config.orgName,
     publicUrl: deps.config.publicUrl,
+    // The database may be what failed: the error page does not ask it for the profile.
+    brand: fallbackBrandView(deps.config.orgName),
   });
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (error instanceof ServiceUnavailableError) headers["retry-after"] = String(error.retryAfterSeconds);

@@ -28,9 +28,11 @@ export async function serveCached(
   c: Context<AppEnv>,
   contentType: string,
   produce: () => Promise<Rendered>,
+  /** A query that changes the rendering (e.g. the order of updates), kept apart in the cache. */
+  variant?: string,
 ): Promise<Response> {
   const { deps } = c.env;
-  const key = `${c.req.path}`;
+  const key = variant ? `${c.req.path}?${variant}` : c.req.path;
   // The spike's path: the revision was read moments ago and this page is rendered for it, so
   // answer from memory without a promise, a timer or a database round trip.
   const known = deps.publicCache.knownRevision(deps.now().getTime());

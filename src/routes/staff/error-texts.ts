@@ -121,6 +121,13 @@ const sv: Record<ErrorCode, ErrorText> = {
   image_undecodable: "Bilden gick inte att läsa. Spara den på nytt som JPEG, PNG eller WebP och försök igen.",
   media_unknown: "Bilden finns inte. Ladda upp den igen.",
   image_type_unsupported: "Bara bilder i formaten JPEG, PNG och WebP kan laddas upp.",
+  colour_contrast_too_low: (p) =>
+    `Texten (${p.foreground}) syns för dåligt mot huvudfärgen (${p.background}): kontrasten är ${p.ratio}:1, men WCAG 2.1 AA kräver minst ${p.required}:1. Välj en mörkare eller ljusare färg.`,
+  logo_type_unsupported: "Logotypen ska vara en SVG- eller PNG-fil.",
+  logo_too_large: (p) => `Logotypen är för stor. Den får vara högst ${Math.floor(Number(p.maxBytes) / 1024)} kB.`,
+  logo_unsafe:
+    "SVG-filen innehåller något som inte är tillåtet i en logotyp (skript, händelsehanterare, foreignObject eller länkar till annat). Exportera logotypen som ren SVG eller PNG.",
+  logo_invalid: "Filen går inte att läsa som en logotyp. Exportera den på nytt som SVG eller PNG.",
   urgent_not_allowed:
     "Bara kommunikatörer och administratörer får publicera brådskande utan granskning. Publicera utan brådskande så godkänner en kollega.",
   database_unavailable: "Databasen svarar inte just nu. Försök igen om en stund.",

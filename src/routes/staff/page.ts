@@ -36,6 +36,7 @@ export async function renderPage(c: Context<AppEnv>, name: string, data: PageDat
   return c.html(
     deps.render.render(name, {
       orgName: org.name,
+      logoUrl: org.logoType ? (org.logoType === "image/png" ? "/logo.png" : "/logo.svg") : null,
       publicUrl: deps.config.publicUrl,
       errors: [],
       values: {},

@@ -1,0 +1,27 @@
+// Open Graph and Twitter card data for a public page (ogp.me): what a shared link shows.
+
+export interface LinkPreview {
+  type: "website" | "article";
+  title: string;
+  description: string | null;
+  /** The canonical, absolute address of the page. */
+  url: string;
+  /** An absolute image address (an update's card, 1200×630) and its alt text, or none. */
+  image?: string;
+  imageAlt?: string;
+}
+
+/** At most `max` characters, cut at a word boundary with an ellipsis when anything was cut. */
+export function cutAtWord(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const room = flat.slice(0, max - 1);
+  const lastSpace = room.lastIndexOf(" ");
+  const cut = lastSpace > max / 2 ? room.slice(0, lastSpace) : room;
+  return `${cut.replace(/[\s,.;:–-]+$/, "")}…`;
+}
+
+/** The card image hg's renderer serves beside each update permalink. */
+export function cardImageUrl(permalink: string): string {
+  return `${permalink}/og.png`;
+}
