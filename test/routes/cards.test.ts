@@ -40,8 +40,8 @@ describe("crisis cards", () => {
     expect(pngSize(bytes)).toEqual({ width: 1080, height: 1350 });
     const decoded = await decodePng(bytes.buffer);
     expect([decoded.width, decoded.height]).toEqual([1080, 1350]);
-    // The default organisation colour (#005a9c) fills the card.
-    expect([...decoded.data.subarray(0, 3)]).toEqual([0x00, 0x5a, 0x9c]);
+    // The organisation profile's default primary colour (#0b2f52) fills the card.
+    expect([...decoded.data.subarray(0, 3)]).toEqual([0x0b, 0x2f, 0x52]);
 
     const og = await get(`/incidents/${slug}/updates/1/og.png`);
     expect(pngSize(new Uint8Array(await og.arrayBuffer()))).toEqual({ width: 1200, height: 630 });
