@@ -1,7 +1,7 @@
 // Stand-in for Instagram content publishing: containers that finish after a few status polls,
 // media_publish, permalinks, the daily publishing limit.
 import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
-import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import { createCounter, createPlatformParts, readString, type SandboxClock, type SandboxPlatform } from "./platform";
 
 export const INSTAGRAM_USER_ID = "17841400000000001";
 export const INSTAGRAM_TOKEN = "sandbox-instagram-token";
@@ -37,7 +37,14 @@ export function createInstagramSandbox(clock: SandboxClock): SandboxPlatform {
       return c.json(graphError(100, "(#100) The caption is too long", 2207010), 400);
     const id = ids.next();
     const status = String(params.image_url).includes("broken") ? "ERROR" : "IN_PROGRESS";
-    containers.set(id, { id, imageUrl: String(params.image_url), caption, altText: params.alt_text, status, polls: 0 });
+    containers.set(id, {
+      id,
+      imageUrl: String(params.image_url),
+      caption,
+      altText: readString(params.alt_text),
+      status,
+      polls: 0,
+    });
     return c.json({ id });
   });
 
