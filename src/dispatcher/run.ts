@@ -4,6 +4,7 @@ import type { Deps } from "../deps";
 import { callAdapter } from "../domain/accounts/gateway";
 import { rightsBlock } from "../domain/accounts/rights";
 import type { Settlement } from "../domain/publishing/settlement";
+import type { Delivery } from "../domain/publishing/deliveries";
 import type {
   AdapterContext,
   Composed,
@@ -249,7 +250,7 @@ async function runRetract(
   const posts = livePosts(job);
   // Where edits replace the post (X gives it a new id) the newest id is the post; elsewhere the
   // edits were correction replies, and they go too.
-  let copies = (adapter.edit ? posts.slice(-1) : posts).map((d) => ({ remoteId: d.remoteId!, remoteUrl: d.remoteUrl }));
+  let copies = (adapter.edit ? posts.slice(-1) : posts).map((d) => ({ remoteId: d.remoteId, remoteUrl: d.remoteUrl }));
   const uncertain = job.history.some(
     (d) => d.kind === "publish" && d.status !== "published" && d.failureClass === "unconfirmed",
   );
@@ -336,7 +337,8 @@ function notSettled(
 /** Published copies of this update on this account, oldest first (the post, then edits or correction replies). */
 function livePosts(job: Job) {
   return job.history.filter(
-    (d) => (d.kind === "publish" || d.kind === "edit") && d.status === "published" && d.remoteId,
+    (d): d is Delivery & { remoteId: string } =>
+      (d.kind === "publish" || d.kind === "edit") && d.status === "published" && Boolean(d.remoteId),
   );
 }
 

@@ -27,6 +27,21 @@ interface Facet {
   features: { $type: string; uri?: string }[];
 }
 
+interface StrongRef {
+  uri?: string;
+  cid?: string;
+}
+
+/** A post record as a client sends it: nothing is trusted until validatePost has looked. */
+interface PostRecord {
+  $type?: unknown;
+  text?: unknown;
+  createdAt?: unknown;
+  facets?: Facet[];
+  reply?: { root?: StrongRef; parent?: StrongRef };
+  embed?: { external?: { uri?: string; title?: unknown; description?: unknown } };
+}
+
 function xrpcError(error: string, message: string) {
   return { error, message };
 }
@@ -101,7 +116,8 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
   app.post("/xrpc/com.atproto.server.refreshSession", (c) => {
     const refused = authorize(c, "refresh");
     if (refused) return refused;
-    tokens.delete(bearerToken(c)!); // refresh tokens rotate: each one works once
+    const token = bearerToken(c);
+    if (token) tokens.delete(token); // refresh tokens rotate: each one works once
     return c.json(issueSession());
   });
 
@@ -116,7 +132,7 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     const body = (await c.req.json().catch(() => ({}))) as {
       repo?: string;
       collection?: string;
-      record?: Record<string, any>;
+      record?: PostRecord;
     };
     if (body.repo !== BLUESKY_DID && body.repo !== BLUESKY_HANDLE)
       return c.json(xrpcError("InvalidRequest", "Could not find repo"), 400);
@@ -125,7 +141,9 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     const record = body.record ?? {};
     const text = String(record.text ?? "");
     const bytes = UTF8.encode(text);
-    const problem = validatePost(record, text, bytes, (uri, cid) => cids.get(uri) === cid);
+    const problem = validatePost(record, text, bytes, (uri, cid) =>
+      uri === undefined ? cid === undefined : cids.get(uri) === cid,
+    );
     if (problem) return c.json(xrpcError("InvalidRequest", `Invalid app.bsky.feed.post record: ${problem}`), 400);
     const n = ++serial;
     const rkey = `3l${n.toString(32).padStart(11, "0")}`;
@@ -133,7 +151,7 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     const cid = `bafyreisbx${n.toString(16).padStart(20, "0")}`;
     cids.set(uri, cid);
     const decoder = new TextDecoder();
-    const links = ((record.facets ?? []) as Facet[]).map((f) => ({
+    const links = (record.facets ?? []).map((f) => ({
       text: decoder.decode(bytes.slice(f.index.byteStart, f.index.byteEnd)),
       uri: f.features.find((x) => x.uri)?.uri,
     }));
@@ -196,10 +214,10 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
 }
 
 function validatePost(
-  record: Record<string, any>,
+  record: PostRecord,
   text: string,
   bytes: Uint8Array,
-  knownRef: (uri: string, cid: string) => boolean,
+  knownRef: (uri: string | undefined, cid: string | undefined) => boolean,
 ): string | undefined {
   if (record.$type !== COLLECTION) return "Record/$type must be app.bsky.feed.post";
   if (typeof record.createdAt !== "string" || Number.isNaN(Date.parse(record.createdAt)))
@@ -208,7 +226,7 @@ function validatePost(
   for (const _ of GRAPHEMES.segment(text)) graphemes++;
   if (graphemes > MAX_GRAPHEMES) return `Record/text must not be longer than ${MAX_GRAPHEMES} graphemes`;
   if (bytes.length > MAX_BYTES) return `Record/text must not be longer than ${MAX_BYTES} characters`;
-  for (const facet of (record.facets ?? []) as Facet[]) {
+  for (const facet of record.facets ?? []) {
     const { byteStart, byteEnd } = facet.index ?? {};
     if (
       !(

@@ -17,12 +17,12 @@ import type { SandboxPlatform } from "./platform";
 
 type Sandbox = { platforms: Record<Platform, SandboxPlatform>; reset(): void };
 
-const ACTIONS: Record<string, (control: SandboxControl, body: Record<string, any>) => void> = {
+const ACTIONS: Record<string, (control: SandboxControl, body: Record<string, unknown>) => void> = {
   "fail-next": (control, body) => control.failNext({ ...body, status: Number(body.status ?? 503) }),
   latency: (control, body) => control.setLatency(Number(body.ms ?? 0)),
   hang: (control, body) => control.hang(body),
-  revoke: (control, body) => control.revoke(body.revoked ?? true),
-  restrict: (control, body) => control.restrict(body.restricted ?? true),
+  revoke: (control, body) => control.revoke(Boolean(body.revoked ?? true)),
+  restrict: (control, body) => control.restrict(Boolean(body.restricted ?? true)),
   "expire-tokens": (control) => control.expireTokens(),
   configure: (control, body) => control.configure(body),
 };
@@ -45,7 +45,7 @@ export function controlRoutes(sandbox: Sandbox): Hono {
       const name = c.req.param("platform");
       const action = ACTIONS[c.req.param("action")];
       if (!isPlatform(name) || !action) return c.json({ error: "unknown platform or action" }, 404);
-      const body = (await c.req.json().catch(() => ({}))) as Record<string, any>;
+      const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
       action(sandbox.platforms[name].control, body);
       return c.json({ ok: true, control: sandbox.platforms[name].control.describe() });
     });

@@ -52,12 +52,12 @@ export async function checkGraphToken(
   c: Context,
   control: SandboxControl,
   accepted: string[],
-): Promise<{ response?: Response; params: Record<string, any> }> {
+): Promise<{ response?: Response; params: Record<string, unknown> }> {
   const params = await readParams(c);
-  const token = params.access_token ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+  const token: unknown = params.access_token ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
   if (!token)
     return { params, response: c.json(graphError(104, "An access token is required to request this resource."), 400) };
-  if (!accepted.includes(token))
+  if (typeof token !== "string" || !accepted.includes(token))
     return { params, response: c.json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 400) };
   const state = control.tokenState();
   if (state === "revoked") {

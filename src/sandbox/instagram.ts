@@ -1,7 +1,7 @@
 // Stand-in for Instagram content publishing: containers that finish after a few status polls,
 // media_publish, permalinks, the daily publishing limit.
 import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
-import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import { createCounter, createPlatformParts, readString, type SandboxClock, type SandboxPlatform } from "./platform";
 
 export const INSTAGRAM_USER_ID = "17841400000000001";
 export const INSTAGRAM_TOKEN = "sandbox-instagram-token";
@@ -57,7 +57,7 @@ export function createInstagramSandbox(
     const imageUrl = String(params.image_url);
     const loads = fetchImage ? await imageLoads(fetchImage, imageUrl) : !imageUrl.includes("broken");
     const status = loads ? "IN_PROGRESS" : "ERROR";
-    containers.set(id, { id, imageUrl, caption, altText: params.alt_text, status, polls: 0 });
+    containers.set(id, { id, imageUrl, caption, altText: readString(params.alt_text), status, polls: 0 });
     return c.json({ id });
   });
 

@@ -3,7 +3,14 @@
 // character silently ends the post), partial updates, idempotent deletes, organization ACLs.
 import type { Context } from "hono";
 import type { FailureSpec, RenderedFailure } from "./control";
-import { bearerToken, createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import {
+  bearerToken,
+  createCounter,
+  createPlatformParts,
+  readField,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
 
 export const LINKEDIN_TOKEN = "sandbox-linkedin-token";
 export const LINKEDIN_ORGANIZATION = "urn:li:organization:10000001";
@@ -110,7 +117,7 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
   app.post("/rest/posts", async (c) => {
     const refused = gate(c);
     if (refused) return refused;
-    const body = (await c.req.json().catch(() => ({}))) as Record<string, any>;
+    const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
     const missing = REQUIRED_FIELDS.find((f) => body[f] === undefined);
     if (missing) {
       return c.json(
@@ -145,7 +152,7 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
       id,
       text: renderLittleText(commentary),
       url: `https://www.linkedin.com/feed/update/${id}/`,
-      data: { commentary, article: body.content?.article },
+      data: { commentary, article: readField(body, "content", "article") },
     });
     c.header("x-restli-id", id);
     return c.body(null, 201);

@@ -10,6 +10,7 @@ import {
   type SandboxClock,
   type SandboxPlatform,
 } from "./platform";
+import type { SandboxPost } from "./store";
 import { countMastodonLength } from "./text-length";
 
 export const MASTODON_TOKEN = "sandbox-mastodon-token";
@@ -81,8 +82,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     return undefined;
   };
 
-  const toStatus = (c: Context, id: string) => {
-    const post = store.findPost(id)!;
+  const toStatus = (c: Context, post: SandboxPost) => {
     return {
       id: post.id,
       created_at: post.createdAt,
@@ -138,7 +138,9 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     if (control.restricted) return c.json({ error: "This action is outside the authorized scopes" }, 403);
     const key = c.req.header("idempotency-key");
     const remembered = key ? keys.get(key) : undefined;
-    if (remembered && clock.now() - remembered.at < IDEMPOTENCY_MS) return c.json(toStatus(c, remembered.statusId));
+    const repeated =
+      remembered && clock.now() - remembered.at < IDEMPOTENCY_MS ? store.findPost(remembered.statusId) : undefined;
+    if (repeated) return c.json(toStatus(c, repeated));
     const params = await readParams(c);
     const text = String(params.status ?? "");
     const invalid = validate(text);
@@ -146,7 +148,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     const replyTo = params.in_reply_to_id ? String(params.in_reply_to_id) : undefined;
     if (replyTo && !store.findPost(replyTo)) return c.json({ error: "Record not found" }, 404);
     const id = ids.next();
-    store.addPost({
+    const post = store.addPost({
       id,
       text,
       url: `${origin(c)}/@${ACCOUNT.username}/${id}`,
@@ -154,7 +156,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
       data: { idempotencyKey: key, visibility: params.visibility ?? "public", language: params.language },
     });
     if (key) keys.set(key, { statusId: id, at: clock.now() });
-    return c.json(toStatus(c, id));
+    return c.json(toStatus(c, post));
   });
 
   app.put("/api/v1/statuses/:id", async (c) => {
@@ -167,7 +169,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     const invalid = validate(text);
     if (invalid) return c.json({ error: invalid }, 422);
     store.editPost(post, text);
-    return c.json(toStatus(c, post.id));
+    return c.json(toStatus(c, post));
   });
 
   app.delete("/api/v1/statuses/:id", (c) => {
@@ -176,7 +178,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     const post = store.findPost(c.req.param("id"));
     if (!post || post.deleted) return c.json({ error: "Record not found" }, 404);
     post.deleted = true;
-    return c.json(toStatus(c, post.id));
+    return c.json(toStatus(c, post));
   });
 
   app.get("/api/v1/accounts/:id/statuses", (c) => {
@@ -189,7 +191,7 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
         .livePosts()
         .slice(-limit)
         .reverse()
-        .map((p) => toStatus(c, p.id)),
+        .map((p) => toStatus(c, p)),
     );
   });
 

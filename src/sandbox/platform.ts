@@ -45,9 +45,24 @@ export function createPlatformParts(
   return { app, control, store };
 }
 
+/** The value at a path inside a parsed body, or undefined where the path leaves the objects. */
+export function readField(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
+}
+
+/** A parameter as a string, as the platform would read it; undefined when it was not sent. */
+export function readString(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
 /** Query string, JSON body and form body merged, as the real APIs accept parameters in any of them. */
-export async function readParams(c: Context): Promise<Record<string, any>> {
-  const params: Record<string, any> = { ...c.req.query() };
+export async function readParams(c: Context): Promise<Record<string, unknown>> {
+  const params: Record<string, unknown> = { ...c.req.query() };
   if (c.req.method === "GET" || c.req.method === "HEAD") return params;
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/json")) {

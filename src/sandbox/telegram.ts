@@ -3,7 +3,8 @@
 // parsing, per-chat message ids, the bot's admin rights, and retry_after on 429.
 import type { Context } from "hono";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
-import { createPlatformParts, readParams, type SandboxClock, type SandboxPlatform } from "./platform";
+import { createPlatformParts, readField, readParams, type SandboxClock, type SandboxPlatform } from "./platform";
+import type { SandboxPost } from "./store";
 
 export const TELEGRAM_BOT_TOKEN = "7000000001:AAsandbox-telegram-token";
 export const TELEGRAM_CHANNEL = "kriskanal_sandlada";
@@ -118,10 +119,9 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
   let lastMessageId = 0;
 
   const knownChat = (chatId: unknown) => chatId === `@${TELEGRAM_CHANNEL}` || String(chatId) === String(CHAT.id);
-  const toMessage = (id: number) => {
-    const post = store.findPost(String(id))!;
+  const toMessage = (post: SandboxPost) => {
     return {
-      message_id: id,
+      message_id: Number(post.id),
       sender_chat: CHAT,
       chat: CHAT,
       date: Math.floor(Date.parse(post.createdAt) / 1000),
@@ -129,7 +129,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       ...(post.edited ? { edit_date: Math.floor(clock.now() / 1000) } : {}),
     };
   };
-  const parseText = (params: Record<string, any>): Parsed | { error: string } => {
+  const parseText = (params: Record<string, unknown>): Parsed | { error: string } => {
     const raw = String(params.text ?? "");
     const parsed = params.parse_mode === "HTML" ? parseTelegramHtml(raw) : { text: raw, links: [] };
     if ("error" in parsed) return parsed;
@@ -138,7 +138,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
     return parsed;
   };
 
-  const methods: Record<string, (c: Context, params: Record<string, any>) => Response> = {
+  const methods: Record<string, (c: Context, params: Record<string, unknown>) => Response> = {
     getme: (c) => c.json({ ok: true, result: BOT }),
     getchatmember: (c, params) => {
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
@@ -161,24 +161,24 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
         return c.json(envelopeError(400, "Bad Request: need administrator rights in the channel chat"), 400);
       const parsed = parseText(params);
       if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
-      const replyTo = params.reply_parameters?.message_id ?? params.reply_to_message_id;
+      const replyTo = readField(params, "reply_parameters", "message_id") ?? params.reply_to_message_id;
       const target = replyTo === undefined ? undefined : store.findPost(String(replyTo));
       if (
         replyTo !== undefined &&
         (!target || target.deleted) &&
-        !params.reply_parameters?.allow_sending_without_reply
+        !readField(params, "reply_parameters", "allow_sending_without_reply")
       ) {
         return c.json(envelopeError(400, "Bad Request: message to be replied not found"), 400);
       }
       const id = ++lastMessageId;
-      store.addPost({
+      const post = store.addPost({
         id: String(id),
         text: parsed.text,
         url: `https://t.me/${TELEGRAM_CHANNEL}/${id}`,
         replyTo: target ? target.id : undefined,
         data: { html: params.text, links: parsed.links, parseMode: params.parse_mode },
       });
-      return c.json({ ok: true, result: toMessage(id) });
+      return c.json({ ok: true, result: toMessage(post) });
     },
     editmessagetext: (c, params) => {
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
@@ -198,7 +198,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       store.editPost(post, parsed.text);
       post.data.html = params.text;
       post.data.links = parsed.links;
-      return c.json({ ok: true, result: toMessage(Number(post.id)) });
+      return c.json({ ok: true, result: toMessage(post) });
     },
     deletemessage: (c, params) => {
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);

@@ -1,6 +1,6 @@
 // Stand-in for the Threads API: text containers, threads_publish, replies, permalinks, deletes.
 import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
-import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import { createCounter, createPlatformParts, readString, type SandboxClock, type SandboxPlatform } from "./platform";
 
 export const THREADS_USER_ID = "26000000000000001";
 export const THREADS_TOKEN = "sandbox-threads-token";
@@ -46,7 +46,7 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
     if (replyTo && !store.findPost(replyTo))
       return c.json(graphError(100, "(#100) The reply_to_id does not exist"), 400);
     const id = ids.next();
-    containers.set(id, { id, text, link: params.link_attachment, replyTo });
+    containers.set(id, { id, text, link: readString(params.link_attachment), replyTo });
     return c.json({ id });
   });
 

@@ -4,7 +4,14 @@
 import type { Context } from "hono";
 import twitterText from "twitter-text";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
-import { bearerToken, createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import {
+  bearerToken,
+  createCounter,
+  createPlatformParts,
+  readField,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
 import { countXLength } from "./text-length";
 
 export const X_TOKEN = "sandbox-x-user-token";
@@ -117,7 +124,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
         400,
       );
     }
-    const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
+    const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
     const unknown = body ? Object.keys(body).filter((k) => !ALLOWED_KEYS.has(k)) : ["(body)"];
     if (!body || unknown.length) {
       return c.json(
@@ -153,8 +160,8 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
         400,
       );
     }
-    const previousId = body.edit_options?.previous_post_id as string | undefined;
-    const previous = previousId ? store.findPost(previousId) : undefined;
+    const previousId = readField(body, "edit_options", "previous_post_id");
+    const previous = typeof previousId === "string" ? store.findPost(previousId) : undefined;
     if (previousId && (!previous || previous.deleted)) {
       return c.json(
         problem(
@@ -169,8 +176,8 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
     if (!previous && store.livePosts().some((p) => p.data.original === text && !p.edited)) {
       return c.json(problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."), 403);
     }
-    const replyTo = body.reply?.in_reply_to_tweet_id as string | undefined;
-    const target = replyTo ? store.findPost(replyTo) : undefined;
+    const replyTo = readField(body, "reply", "in_reply_to_tweet_id");
+    const target = typeof replyTo === "string" ? store.findPost(replyTo) : undefined;
     if (replyTo && (!target || target.deleted)) {
       return c.json(
         problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you."),
@@ -186,7 +193,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       id,
       text: wrapped.text,
       url: `https://x.com/${USER.username}/status/${id}`,
-      replyTo,
+      replyTo: target?.id,
       data: { original: text, urls: wrapped.urls, history, editOf: previousId },
     });
     return c.json({ data: { id, text: wrapped.text, edit_history_post_ids: history } }, 201);

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/db/schema";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addAccount, addDepartment, addPerson, type TestPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff } from "../routes/staff-browser";
 import { fillPath, listApiRoutes, listStaffForms, type RouteEntry } from "./route-table";
@@ -178,6 +179,7 @@ let departmentA: string;
 let departmentB: string;
 const tokens = new Map<string, string>();
 const persons = new Map<Role, TestPerson>();
+const personOf = (role: Role) => must(persons.get(role), `the ${role} made in beforeAll`);
 let other: TestPerson;
 let otherTokenId: string;
 let revoked: TestPerson;
@@ -193,7 +195,7 @@ beforeAll(async () => {
     tokens.set(`${role}:all`, person.token);
   }
   for (const { role, scope } of SUBJECTS.filter((s) => s.scope !== "all")) {
-    const issued = await api(hub, hub.token).post(`/api/v1/people/${persons.get(role)!.id}/tokens`, {
+    const issued = await api(hub, hub.token).post(`/api/v1/people/${personOf(role).id}/tokens`, {
       name: scope,
       scopes: [scope],
     });
@@ -240,7 +242,7 @@ describe.each(listApiRoutes().filter((r) => r.key in ACCESS))("$key", (route) =>
   it("answers every role and token scope as the table says", async () => {
     const failures: string[] = [];
     for (const { role, scope } of SUBJECTS) {
-      const res = await call(route, tokens.get(`${role}:${scope}`)!);
+      const res = await call(route, must(tokens.get(`${role}:${scope}`), `a token for ${role}:${scope}`));
       const expected = allows(ACCESS[route.key], role, scope, route.method);
       const refused = res.status === 401 || res.status === 403;
       if (expected ? refused : res.status !== 403)
@@ -281,7 +283,8 @@ async function call(
     { deps: hub.deps },
   );
   const text = await res.text();
-  let json: any = null;
+  // Only the error code is read from these answers.
+  let json: { error?: { code?: string } } | null = null;
   try {
     json = JSON.parse(text);
   } catch {}
@@ -290,6 +293,7 @@ async function call(
 
 describe("staff forms", () => {
   const browsers = new Map<Role, StaffBrowser>();
+  const browserOf = (role: Role) => must(browsers.get(role), `a signed-in ${role}`);
   const real: Record<string, string> = {};
   beforeAll(async () => {
     const admin = api(hub, hub.token);
@@ -298,7 +302,7 @@ describe("staff forms", () => {
     real.accounts = (await addAccount(hub, { departmentId: departmentA })).id;
     real.departments = await addDepartment(hub, "Kulturförvaltningen");
     real.people = other.id;
-    for (const role of ROLES) browsers.set(role, await signInStaff(hub, persons.get(role)!.email, PASSWORD));
+    for (const role of ROLES) browsers.set(role, await signInStaff(hub, personOf(role).email, PASSWORD));
   });
 
   // Real objects: a staff form may look its object up before it checks the caller.
@@ -319,7 +323,7 @@ describe("staff forms", () => {
       const failures: string[] = [];
       // Refused roles first, while the objects are as they were made.
       for (const role of [...ROLES].reverse()) {
-        const page = await browsers.get(role)!.post(staffPathFor(route), STAFF_FORMS[route.key] ?? {});
+        const page = await browserOf(role).post(staffPathFor(route), STAFF_FORMS[route.key] ?? {});
         const expected = allows(ACCESS[route.key], role, "all", "POST");
         const refused = page.status === 401 || page.status === 403;
         if (expected ? refused : page.status !== 403) failures.push(`${role}: ${page.status}`);
@@ -327,7 +331,7 @@ describe("staff forms", () => {
       expect(failures).toEqual([]);
       const anonymous = await hub.app.request(pathFor(route), { method: "POST" }, { deps: hub.deps });
       expect(anonymous.status).toBe(401);
-      const forged = await browsers.get("admin")!.post(pathFor(route), {}, { csrf: "csrf_forged_000000000000000000" });
+      const forged = await browserOf("admin").post(pathFor(route), {}, { csrf: "csrf_forged_000000000000000000" });
       if (route.path !== "/staff/logout") expect(forged.status, "a form without the session's CSRF token").toBe(403);
     });
   }
@@ -406,7 +410,7 @@ describe("cross-department ownership", () => {
     try {
       await editor().post(`/api/v1/incidents/${incidentId}/updates`, { body: "Brådskande", urgent: true });
       const urgent = await hub.deps.db.select().from(auditLog).where(eq(auditLog.action, "update.posted_urgent"));
-      expect(urgent.filter((row) => row.actorId === persons.get("editor")!.id)).toEqual([]);
+      expect(urgent.filter((row) => row.actorId === personOf("editor").id)).toEqual([]);
     } finally {
       await api(hub, hub.token).patch("/api/v1/organisation", { requireApproval: false });
     }

@@ -14,6 +14,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts, deliveries, people as peopleTable } from "../../src/db/schema";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { checkBag, checkBagEntries, parseBagInfo, readZip } from "./bagit-check";
 import { addAccount, addDepartment, addPerson, markPublished, PLANTED_SECRET } from "./records-fixtures";
 
@@ -112,22 +113,54 @@ const text = (files: Map<string, Buffer>, path: string) => {
 };
 
 const PREMIS = "data/metadata/preservation/premis.xml";
-const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** An element the XML parser gives as one object, or as an array when it repeats. */
+type OneOrMany<T> = T | T[] | undefined;
+const asArray = <T>(v: OneOrMany<T>): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The parts of the PREMIS document the tests read, as fast-xml-parser gives them. */
+type XmlText = { "#text": string };
+interface PremisObject {
+  objectIdentifier: { objectIdentifierValue: string };
+  objectCharacteristics: {
+    fixity: { messageDigest: string };
+    size: string;
+    format: { formatRegistry: { formatRegistryKey: string } };
+  };
+  linkingEventIdentifier?: OneOrMany<{ linkingEventIdentifierValue: string }>;
+}
+interface PremisEvent {
+  eventType: XmlText;
+  eventDateTime: string;
+  eventDetailInformation: { eventDetail: string };
+  eventIdentifier: { eventIdentifierValue: string };
+  linkingAgentIdentifier?: OneOrMany<{ linkingAgentIdentifierValue: string; linkingAgentRole: XmlText }>;
+}
+interface PremisAgent {
+  agentIdentifier: { agentIdentifierValue: string };
+  agentName: string;
+  agentType: XmlText;
+}
+interface Premis {
+  "@_version": string;
+  object?: OneOrMany<PremisObject>;
+  event?: OneOrMany<PremisEvent>;
+  agent?: OneOrMany<PremisAgent>;
+}
 
 /**
  * PREMIS and METS against the BagIt manifest: PREMIS is well-formed and describes every payload
  * file but itself and METS.xml (written after it) with the manifest's SHA-256 and the real size;
  * METS points at it from amdSec and lists the schemas. Returns the parsed PREMIS.
  */
-function checkPreservationMetadata(files: Map<string, Buffer>) {
+function checkPreservationMetadata(files: Map<string, Buffer>): Premis {
   const premisXml = text(files, PREMIS);
   expect(XMLValidator.validate(premisXml)).toBe(true);
-  const premis = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false }).parse(
+  const premis: Premis = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false }).parse(
     premisXml,
   ).premis;
   expect(premis["@_version"]).toBe("3.0");
   const described = new Map<string, { digest: string; size: string; mime: string }>(
-    asArray(premis.object).map((o: any) => [
+    asArray(premis.object).map((o) => [
       o.objectIdentifier.objectIdentifierValue,
       {
         digest: o.objectCharacteristics.fixity.messageDigest,
@@ -229,7 +262,10 @@ describe("the incident export", () => {
     const [registrar] = await hub.deps.db.select().from(peopleTable).where(eq(peopleTable.id, people.registrar.id));
 
     const events = asArray(premis.event);
-    const creation = events.find((e: any) => e.eventType["#text"] === "creation");
+    const creation = must(
+      events.find((e) => e.eventType["#text"] === "creation"),
+      "a creation event",
+    );
     expect(creation.eventDateTime).toBe(
       hub.clock
         .now()
@@ -237,12 +273,10 @@ describe("the incident export", () => {
         .replace(/\.\d{3}Z$/, "Z"),
     );
     expect(creation.eventDetailInformation.eventDetail).toContain("Vattenläcka i centrum");
-    expect(events.map((e: any) => e.eventType["#text"])).toContain("message digest calculation");
-    const agents = new Map(
-      asArray(premis.agent).map((a: any) => [a.agentIdentifier.agentIdentifierValue, a] as [string, any]),
-    );
-    const roles = asArray(creation.linkingAgentIdentifier).map((l: any) => ({
-      agent: agents.get(l.linkingAgentIdentifierValue),
+    expect(events.map((e) => e.eventType["#text"])).toContain("message digest calculation");
+    const agents = new Map(asArray(premis.agent).map((a) => [a.agentIdentifier.agentIdentifierValue, a] as const));
+    const roles = asArray(creation.linkingAgentIdentifier).map((l) => ({
+      agent: must(agents.get(l.linkingAgentIdentifierValue), `agent ${l.linkingAgentIdentifierValue}`),
       role: l.linkingAgentRole["#text"],
     }));
     expect(roles.map((r) => [r.agent.agentName, r.agent.agentType["#text"], r.role])).toEqual([
@@ -251,7 +285,7 @@ describe("the incident export", () => {
     ]);
     // Every object points at the events that made it.
     for (const o of asArray(premis.object)) {
-      expect(asArray(o.linkingEventIdentifier).map((l: any) => l.linkingEventIdentifierValue)).toContain(
+      expect(asArray(o.linkingEventIdentifier).map((l) => l.linkingEventIdentifierValue)).toContain(
         creation.eventIdentifier.eventIdentifierValue,
       );
     }
@@ -413,9 +447,9 @@ describe("the organisation export for a period", () => {
     const bag = checkBag(body);
     expect(bag.problems).toEqual([]);
     const premis = checkPreservationMetadata(bag.files);
-    expect(
-      asArray(premis.object).some((o: any) => o.objectIdentifier.objectIdentifierValue.includes("/snapshots/")),
-    ).toBe(true);
+    expect(asArray(premis.object).some((o) => o.objectIdentifier.objectIdentifierValue.includes("/snapshots/"))).toBe(
+      true,
+    );
     const csv = (name: string) =>
       parse(text(bag.files, `data/representations/csv/data/${name}.csv`), { columns: true } as never) as Record<
         string,

@@ -5,7 +5,9 @@
 // A smaller incident (500 updates) is exported first, so memory can be compared across sizes.
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
+import type { Sql } from "postgres";
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 5000);
 const ACCOUNTS = 20;
@@ -118,9 +120,10 @@ async function timeCopy(hub: Hub, incidentId: string) {
   const memory = watchMemory();
   const started = performance.now();
   let bytes = 0;
-  const client = (hub.deps.db as unknown as { $client: any }).$client;
+  // The driver under drizzle: postgres.js on a server, PGlite in memory.
+  const client = (hub.deps.db as unknown as { $client: Sql | PGlite }).$client;
   for (const query of COPY_QUERIES(incidentId)) {
-    if (serverUrl) {
+    if ("unsafe" in client) {
       const stream = await client.unsafe(`copy (${query}) to stdout with (format csv, header)`).readable();
       // pipeline, not for-await: postgres.js leaves the connection stuck in COPY after a for-await.
       await pipeline(

@@ -8,6 +8,7 @@ import { THREAD_ROOT_WAIT_MS } from "../../src/dispatcher/run";
 import { LOOKUP_ATTEMPTS } from "../../src/dispatcher/settle";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
 import { api } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { type FanoutHub, startFanoutHub } from "./fanout-hub";
 
 let hub: FanoutHub;
@@ -100,7 +101,7 @@ describe("an unconfirmed publish", () => {
     expect(postsWith("telegram", "Fyra: kokningsråd")).toHaveLength(1);
 
     // The person looked: say it did not land (the sandbox post is taken away to match).
-    hub.sandbox.instance.platforms.telegram.store.posts.at(-1)!.deleted = true;
+    must(hub.sandbox.instance.platforms.telegram.store.posts.at(-1), "the Telegram post").deleted = true;
     const retried = await api(hub, hub.token).post(`/api/v1/deliveries/${row.id}/retry`);
     expect(retried.status, retried.text).toBe(200);
     expect(retried.json).toMatchObject({ status: "pending", failureClass: null });
@@ -135,7 +136,7 @@ describe("an unconfirmed publish", () => {
     const audit = await hub.deps.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.entityId, of("x", "retract")!.id));
+      .where(eq(auditLog.entityId, must(of("x", "retract"), "the X retraction").id));
     expect(audit.map((a) => a.action)).toContain("delivery.published");
   });
 

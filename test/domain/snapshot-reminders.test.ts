@@ -104,7 +104,7 @@ describe("snapshot reminders", () => {
 describe("snapshot reminders by webhook and from the Workers cron", () => {
   let hub: TestHub;
   let webhook: Server;
-  const received: { event: unknown; body: any }[] = [];
+  const received: { event: unknown; body: { kind: string; email: string; message: string; data: unknown } }[] = [];
   const deferred: Promise<unknown>[] = [];
 
   beforeAll(async () => {

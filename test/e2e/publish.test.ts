@@ -5,6 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PLATFORMS } from "../../src/platforms/types";
+import { must } from "../helpers/must";
 import { type Browser, HAVE_CHROMIUM, launchBrowser, signIn } from "./browser";
 import { DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub";
 
@@ -79,7 +80,7 @@ describe.skipIf(!HAVE_CHROMIUM)("publishing from the staff interface, in Chromiu
     // The website has it, at the permalink every post links to.
     const permalink = await page.locator("dl.facts a").last().getAttribute("href");
     expect(permalink).toMatch(new RegExp(`^${hub.url}/incidents/.+/updates/1$`));
-    await page.goto(permalink!);
+    await page.goto(must(permalink, "the permalink's href"));
     expect(await page.textContent("main")).toContain(BODY);
     await page.goto(`${hub.url}/`);
     expect(await page.textContent("main")).toContain("Vattenläcka på Storgatan");

@@ -2,6 +2,7 @@
 // with a published update and one whose X post failed (revoked access), a second incident, a
 // resolved one, a borrowed department account and an admin. The accessibility test and
 // `npm run screenshots` both look at the pages this leaves behind.
+import { must } from "../helpers/must";
 import type { E2eHub } from "./start-hub";
 
 export const ADMIN = {
@@ -38,16 +39,25 @@ export async function buildScenario(hub: E2eHub): Promise<Scenario> {
     return res.json;
   };
   const people = (await call("GET", "/api/v1/people")).people as { id: string; email: string }[];
-  const anna = people.find((p) => p.email === "anna.andersson@exempelkommun.se")!;
+  const anna = must(
+    people.find((p) => p.email === "anna.andersson@exempelkommun.se"),
+    "Anna Andersson",
+  );
   const { token } = await call("POST", `/api/v1/people/${anna.id}/tokens`, { name: "scenario" });
   const asAnna = (method: string, path: string, body?: unknown) => call(method, path, body, token);
   const admin = await call("POST", "/api/v1/people", { ...ADMIN, role: "admin", title: "Systemförvaltare" });
 
   // The school's Facebook page belongs to a department: Anna borrows it in a crisis.
   const departments = (await call("GET", "/api/v1/departments")).departments as { id: string; name: string }[];
-  const school = departments.find((d) => d.name === "Barn- och utbildning")!;
+  const school = must(
+    departments.find((d) => d.name === "Barn- och utbildning"),
+    "the school department",
+  );
   const accounts = (await call("GET", "/api/v1/accounts")).accounts as { id: string; platform: string }[];
-  const facebook = accounts.find((a) => a.platform === "facebook")!;
+  const facebook = must(
+    accounts.find((a) => a.platform === "facebook"),
+    "the Facebook account",
+  );
   await call("PATCH", `/api/v1/accounts/${facebook.id}`, {
     departmentId: school.id,
     purpose: "Information till vårdnadshavare om förskola och skola.",

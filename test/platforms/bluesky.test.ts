@@ -68,7 +68,7 @@ describe("Bluesky text", () => {
 
   test("carries a link card and the injected clock's createdAt", async () => {
     await publish(update({ link: LINK, title: "Brand i Ärlinghöjden" }));
-    const record = h.sandbox.state("bluesky").posts[0].data.record as Record<string, any>;
+    const record = h.sandbox.state("bluesky").posts[0].data.record as Record<string, unknown>;
     expect(record.embed).toMatchObject({
       $type: "app.bsky.embed.external",
       external: { uri: LINK, title: "Brand i Ärlinghöjden" },
@@ -111,7 +111,9 @@ describe("Bluesky sessions", () => {
     const second = await publish(update(), first.remoteId);
     if (!second.ok) throw new Error(second.message);
     await publish(update(), second.remoteId);
-    const third = h.sandbox.state("bluesky").posts[2].data.record as Record<string, any>;
+    const third = h.sandbox.state("bluesky").posts[2].data.record as {
+      reply: { root: { uri: string }; parent: { uri: string } };
+    };
     expect(third.reply.root.uri).toBe(first.remoteId);
     expect(third.reply.parent.uri).toBe(second.remoteId);
   });

@@ -2,6 +2,7 @@
 // checks, edit/retract/reply where the platform has them, and settling an unconfirmed publish.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
+import { must } from "../helpers/must";
 import { HANG_TIMEOUT_MS, type Harness, key, startHarness, update } from "./harness";
 
 interface Case {
@@ -93,6 +94,7 @@ beforeEach(() => h.sandbox.reset());
 describe.each(PLATFORMS)("%s adapter", (platform) => {
   const c = CASES[platform];
   const adapter = () => h.platforms[platform];
+  const findByLink = (link: string) => must(adapter().findByLink, `findByLink on ${platform}`)(h.ctx(platform), link);
   const publish = (content = update(), replyTo?: string, timeoutMs?: number) =>
     adapter().publish(h.ctx(platform, timeoutMs), {
       composed: adapter().compose(content),
@@ -176,11 +178,11 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     expect(await publish(content, undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "unconfirmed" });
     const stored = h.sandbox.state(platform).posts;
     expect(stored).toHaveLength(1);
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({
+    expect(await findByLink(content.link)).toMatchObject({
       state: "found",
       remoteId: stored[0].id,
     });
-    expect(await adapter().findByLink!(h.ctx(platform), "https://www.exempelkommun.se/annat")).toEqual({
+    expect(await findByLink("https://www.exempelkommun.se/annat")).toEqual({
       state: "absent",
     });
   });
@@ -195,15 +197,15 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
         if (!result.ok) throw new Error(result.message);
         ids.push(result.remoteId);
       }
-      expect(await adapter().findByLink!(h.ctx(platform), linkOf(1))).toMatchObject({
+      expect(await findByLink(linkOf(1))).toMatchObject({
         state: "found",
         remoteId: ids[0],
       });
       const first = h.sandbox.instance.platforms[platform].store.posts.find((p) => p.id === ids[0]);
       if (!first) throw new Error("update 1's post is not in the sandbox");
       first.deleted = true;
-      expect(await adapter().findByLink!(h.ctx(platform), linkOf(1))).toEqual({ state: "absent" });
-      expect(await adapter().findByLink!(h.ctx(platform), linkOf(10))).toMatchObject({
+      expect(await findByLink(linkOf(1))).toEqual({ state: "absent" });
+      expect(await findByLink(linkOf(10))).toMatchObject({
         state: "found",
         remoteId: ids[9],
       });
@@ -214,23 +216,23 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     const content = update();
     expect(await publish(content)).toMatchObject({ ok: true });
     h.sandbox.control(platform).failNext({ status: 503 });
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
+    expect(await findByLink(content.link)).toMatchObject({ state: "unknown" });
     // A 200 of another shape (a proxy, a changed API) is no answer either.
     h.sandbox.control(platform).failNext({ status: 200, body: { data: "?", records: "?", elements: "?" } });
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
+    expect(await findByLink(content.link)).toMatchObject({ state: "unknown" });
     h.sandbox.control(platform).reset();
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    expect(await findByLink(content.link)).toMatchObject({ state: "found" });
     // Bluesky's listRecords is public: a revoked app password does not stop a lookup on a live session.
     if (platform === "bluesky") return;
     h.sandbox.control(platform).revoke();
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "unknown" });
+    expect(await findByLink(content.link)).toMatchObject({ state: "unknown" });
   });
 
   test.runIf(["facebook", "x", "linkedin", "mastodon", "telegram"].includes(platform))("edits a post", async () => {
     const first = await publish();
     if (!first.ok) throw new Error(first.message);
     const corrected = adapter().compose(update({ body: "Rättelse: vattnet är påslaget igen från klockan 14." }));
-    const edited = await adapter().edit!(h.ctx(platform), first.remoteId, corrected);
+    const edited = await must(adapter().edit, `edit on ${platform}`)(h.ctx(platform), first.remoteId, corrected);
     expect(edited).toMatchObject({ ok: true });
     const posts = h.sandbox.state(platform).posts;
     const latest = edited.ok ? posts.find((p) => p.id === edited.remoteId) : undefined;
@@ -241,7 +243,7 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
   test.runIf(platform !== "instagram")("retracts a post", async () => {
     const first = await publish();
     if (!first.ok) throw new Error(first.message);
-    expect(await adapter().retract!(h.ctx(platform), first.remoteId)).toMatchObject({
+    expect(await must(adapter().retract, `retract on ${platform}`)(h.ctx(platform), first.remoteId)).toMatchObject({
       ok: true,
       remoteId: first.remoteId,
     });

@@ -4,6 +4,7 @@ import { createPlatforms } from "../../src/platforms";
 import { createSend } from "../../src/platforms/http";
 import type { AdapterContext, Platform, PostContent } from "../../src/platforms/types";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox";
+import { must } from "../helpers/must";
 
 export const TIMEOUT_MS = 10_000;
 export const HANG_TIMEOUT_MS = 300;
@@ -23,7 +24,10 @@ export async function startHarness(): Promise<Harness> {
     sandbox,
     platforms,
     ctx(platform, timeoutMs = TIMEOUT_MS) {
-      const account = sandbox.accounts().find((a) => a.platform === platform)!;
+      const account = must(
+        sandbox.accounts().find((a) => a.platform === platform),
+        `a sandbox account on ${platform}`,
+      );
       return {
         account: {
           id: `acc-${platform}`,

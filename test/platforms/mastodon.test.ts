@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { must } from "../helpers/must";
 import { type Harness, key, startHarness, update } from "./harness";
 
 const LONG_LINK = `https://www.exempelkommun.se/kris/${"storm-".repeat(12)}uppdatering`;
@@ -26,7 +27,7 @@ describe("Mastodon", () => {
 
   test("reads the instance's limits and counts every URL as 23", async () => {
     h.sandbox.control("mastodon").configure({ maxCharacters: 120 });
-    const limits = await masto().fetchLimits!(h.ctx("mastodon"));
+    const limits = await must(masto().fetchLimits, "fetchLimits on Mastodon")(h.ctx("mastodon"));
     expect(limits).toEqual({ maxChars: 120, charsPerUrl: 23 });
     const exact = masto().compose(update({ body: "ä".repeat(95), link: LONG_LINK }), limits);
     expect(exact).toMatchObject({ length: 120, limit: 120, fits: true, shortened: false });

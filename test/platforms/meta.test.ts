@@ -1,5 +1,6 @@
 // Facebook, Instagram and Threads specifics: images, containers, emoji counting, moderation.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { must } from "../helpers/must";
 import { HANG_TIMEOUT_MS, type Harness, key, startHarness, update } from "./harness";
 
 const LINK = "https://www.exempelkommun.se/kris/skola/1";
@@ -96,7 +97,10 @@ describe("Facebook moderation", () => {
 
   test("removeComment hides by default, keeping the comment", async () => {
     const id = await commentOnNewPost();
-    expect(await fb().removeComment!(h.ctx("facebook"), id)).toMatchObject({ ok: true, remoteId: id });
+    expect(await must(fb().removeComment, "removeComment on Facebook")(h.ctx("facebook"), id)).toMatchObject({
+      ok: true,
+      remoteId: id,
+    });
     expect(h.sandbox.state("facebook").comments[0]).toMatchObject({ id, hidden: true, deleted: false });
   });
 
@@ -104,7 +108,7 @@ describe("Facebook moderation", () => {
     const id = await commentOnNewPost();
     const ctx = h.ctx("facebook");
     ctx.account.options.commentRemoval = "delete";
-    expect(await fb().removeComment!(ctx, id)).toMatchObject({ ok: true });
+    expect(await must(fb().removeComment, "removeComment on Facebook")(ctx, id)).toMatchObject({ ok: true });
     expect(h.sandbox.state("facebook").comments[0]).toMatchObject({ id, deleted: true });
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { must } from "../helpers/must";
 import { type Harness, key, startHarness, update } from "./harness";
 
 const LONG_LINK = `https://www.exempelkommun.se/kris/${"vattenlacka-".repeat(8)}uppdatering`;
@@ -71,7 +72,11 @@ describe("X duplicates", () => {
   test("an edit is a new post naming the one it replaces", async () => {
     const first = await x().publish(h.ctx("x"), { composed: x().compose(update()), idempotencyKey: key() });
     if (!first.ok) throw new Error(first.message);
-    const edited = await x().edit!(h.ctx("x"), first.remoteId, x().compose(update({ body: "Rättelse" })));
+    const edited = await must(x().edit, "edit on X")(
+      h.ctx("x"),
+      first.remoteId,
+      x().compose(update({ body: "Rättelse" })),
+    );
     expect(edited.ok && edited.remoteId).not.toBe(first.remoteId);
     expect(h.sandbox.state("x").posts[1].data.editOf).toBe(first.remoteId);
   });

@@ -118,6 +118,6 @@ describe("the role matrix through the API", () => {
 
   test("a borrowing is recorded for the communicator, never for the admin", async () => {
     const list = (await api(hub, hub.token).get(`/api/v1/borrowings?accountId=${otherAccount}`)).json.borrowings;
-    expect(list.map((b: any) => b.person.id)).toEqual([people.communicator.id]);
+    expect(list.map((b: { person: { id: string } }) => b.person.id)).toEqual([people.communicator.id]);
   });
 });

@@ -7,6 +7,7 @@ import { createPlatforms } from "../../src/platforms/index";
 import type { PlatformAdapter } from "../../src/platforms/types";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 const PLANTED = "kk-planted-secret-9f4c1a7e2b";
 const PLANTED_REPLACEMENT = "kk-replacement-secret-51d0e3";
@@ -56,7 +57,10 @@ async function page(path: string) {
 describe("credentials never leak", () => {
   test("through every accounts route, the public pages, the audit log, logs and errors", async () => {
     const dept = (await call("post", "/api/v1/departments", { name: "Räddningstjänsten" })).json;
-    const sandboxMastodon = sandbox.accounts().find((a) => a.platform === "mastodon")!;
+    const sandboxMastodon = must(
+      sandbox.accounts().find((a) => a.platform === "mastodon"),
+      "the sandbox's Mastodon account",
+    );
 
     // Registered: one with a planted (wrong) token, one with the sandbox's working token.
     const planted = await call("post", "/api/v1/accounts", {

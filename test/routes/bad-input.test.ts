@@ -2,6 +2,7 @@
 // text, a lone surrogate, a path id that is not a UUID, a date outside the years 1900-9999.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 let hub: TestHub;
 let incident: { id: string };
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-const fieldsOf = (json: any) => (json?.error?.fields ?? []).map((f: { field: string }) => f.field);
+const fieldsOf = (json: { error?: { fields?: { field: string }[] } } | null) =>
+  (json?.error?.fields ?? []).map((f) => f.field);
 const UUID = "00000000-0000-4000-8000-000000000000";
 
 describe("text the database cannot store", () => {
@@ -61,7 +63,7 @@ describe("text the database cannot store", () => {
       .getSetCookie()
       .map((line) => line.split(";")[0])
       .join("; ");
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+    const csrf = must(/name="_csrf" value="([^"]+)"/.exec(await login.text()), "the CSRF field")[1];
     const res = await hub.app.request(
       "/staff/login",
       {

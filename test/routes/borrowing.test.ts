@@ -12,7 +12,11 @@ import { addAccount, addDepartment, addPerson, type TestPerson } from "../helper
 
 let hub: TestHub;
 let webhook: Server;
-const received: { headers: Record<string, unknown>; body: any; raw: string }[] = [];
+const received: {
+  headers: Record<string, unknown>;
+  body: { email: string; data: { incidentId: string } };
+  raw: string;
+}[] = [];
 const WEBHOOK_SECRET = "delad-hemlighet-for-webhooken";
 let webhookFails = false;
 let communicator: TestPerson;
@@ -77,7 +81,9 @@ describe("crisis borrowing", () => {
       borrowingReason: "VA-avdelningens redaktörer nås inte under natten",
     });
     expect(res.status, res.text).toBe(201);
-    const borrowed = Object.fromEntries(res.json.deliveries.map((d: any) => [d.accountId, d.borrowed]));
+    const borrowed = Object.fromEntries(
+      res.json.deliveries.map((d: { accountId: string; borrowed: boolean }) => [d.accountId, d.borrowed]),
+    );
     expect(borrowed).toEqual({ [vaAccount.id]: true, [ownAccount.id]: false });
 
     const list = await api(hub, communicator.token).get(`/api/v1/borrowings?incidentId=${incident.id}`);
@@ -190,7 +196,9 @@ describe("crisis borrowing", () => {
     const own = await api(hub, editor.token).get("/api/v1/borrowings");
     expect(own.status).toBe(200);
     expect(own.json.borrowings.length).toBeGreaterThan(0);
-    expect(own.json.borrowings.every((b: any) => b.account.departmentId === va)).toBe(true);
+    expect(own.json.borrowings.every((b: { account: { departmentId: string } }) => b.account.departmentId === va)).toBe(
+      true,
+    );
     const other = await addPerson(hub, { role: "editor", departmentIds: [await addDepartment(hub, "Kultur")] });
     expect((await api(hub, other.token).get("/api/v1/borrowings")).json.borrowings).toEqual([]);
     const viewer = await addPerson(hub, { role: "viewer" });

@@ -9,6 +9,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { changedPublicPaths } from "../../src/routes/public/changed-paths";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 const CAP_SCHEMA = new URL("../archive/cap12.xsd", import.meta.url).pathname;
 const XMLLINT = spawnSync("which", ["xmllint"]).status === 0 || Boolean(process.env.CI);
@@ -71,19 +72,43 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
+/** The parts of the Atom index the tests read, as fast-xml-parser gives them. */
+interface AtomLink {
+  "@_rel"?: string;
+  "@_type"?: string;
+  "@_href"?: string;
+}
+interface AtomEntry {
+  id: string;
+  title: string;
+  updated: string;
+  link: AtomLink | AtomLink[];
+}
+interface AtomFeed {
+  "@_xmlns": string;
+  id: string;
+  updated: string;
+  entry?: AtomEntry | AtomEntry[];
+}
+
 async function indexEntries() {
   const xml = await text("/cap.atom");
   expect(XMLValidator.validate(xml)).toBe(true);
-  const feed = parser.parse(xml).feed;
+  const feed: AtomFeed = parser.parse(xml).feed;
   const entries = feed.entry === undefined ? [] : Array.isArray(feed.entry) ? feed.entry : [feed.entry];
-  const capLink = (e: any) => {
+  const capLink = (e: AtomEntry) => {
     const links = Array.isArray(e.link) ? e.link : [e.link];
-    return links.find((l: any) => l["@_rel"] === "alternate" && l["@_type"] === "application/cap+xml")?.["@_href"];
+    return links.find((l) => l["@_rel"] === "alternate" && l["@_type"] === "application/cap+xml")?.["@_href"];
   };
   return {
     xml,
     feed,
-    entries: entries.map((e: any) => ({ id: e.id, title: e.title, updated: e.updated, href: capLink(e) })),
+    entries: entries.map((e) => ({
+      id: e.id,
+      title: e.title,
+      updated: e.updated,
+      href: must(capLink(e), `the CAP link of ${e.id}`),
+    })),
   };
 }
 
@@ -157,7 +182,7 @@ describe("CAP messages", () => {
 
   test.skipIf(!XMLLINT)("every served message validates against the CAP 1.2 schema", async () => {
     const { entries } = await indexEntries();
-    const paths = [...entries.map((e: { href: string }) => e.href.slice(PUBLIC.length)), capPath(1, old.slug)];
+    const paths = [...entries.map((e) => e.href.slice(PUBLIC.length)), capPath(1, old.slug)];
     expect(paths).toHaveLength(5);
     const dir = mkdtempSync(join(tmpdir(), "kk-public-cap-"));
     try {
@@ -175,7 +200,7 @@ describe("CAP messages", () => {
   test("messages are application/cap+xml with a strong ETag and answer 304", async () => {
     const res = await get(capPath(1));
     expect(res.headers.get("content-type")).toContain("application/cap+xml");
-    const etag = res.headers.get("etag")!;
+    const etag = must(res.headers.get("etag"), "an ETag");
     expect(etag).toMatch(/^"[^"]+"$/);
     expect(res.headers.get("cache-control")).toBe(
       "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400",
@@ -199,7 +224,7 @@ describe("CAP index", () => {
     expect(feed["@_xmlns"]).toBe("http://www.w3.org/2005/Atom");
     expect(feed.id).toBe(`${PUBLIC}/cap.atom`);
     expect(feed.updated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-    expect(entries.map((e: { href: string }) => e.href)).toEqual([
+    expect(entries.map((e) => e.href)).toEqual([
       PUBLIC + capPath(5),
       PUBLIC + cancelPath(3),
       PUBLIC + capPath(2),
@@ -215,7 +240,7 @@ describe("CAP index", () => {
   });
 
   test("answers 304 for its ETag and changes after a publish", async () => {
-    const etag = (await get("/cap.atom")).headers.get("etag")!;
+    const etag = must((await get("/cap.atom")).headers.get("etag"), "the feed's ETag");
     expect((await get("/cap.atom", { "if-none-match": etag })).status).toBe(304);
     hub.clock.advance(MINUTE);
     const opened = await api(hub, hub.token).post("/api/v1/incidents", { title: "Ny händelse", severity: "info" });

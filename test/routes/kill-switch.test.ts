@@ -7,6 +7,7 @@ import { dispatchDue } from "../../src/dispatcher/dispatch";
 import { sealJson } from "../../src/domain/accounts/secrets";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addPerson, type TestPerson } from "../helpers/people";
 
 let hub: TestHub;
@@ -18,7 +19,10 @@ let incident: { id: string; slug: string };
 beforeAll(async () => {
   sandbox = await startSandbox();
   hub = await startTestHub();
-  const mastodon = sandbox.accounts().find((a) => a.platform === "mastodon")!;
+  const mastodon = must(
+    sandbox.accounts().find((a) => a.platform === "mastodon"),
+    "the sandbox's Mastodon account",
+  );
   const now = hub.clock.now();
   const [row] = await hub.deps.db
     .insert(accounts)

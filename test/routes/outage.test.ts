@@ -8,6 +8,7 @@ import type { Deps } from "../../src/deps";
 import { REVISION_MAX_AGE_MS } from "../../src/render/public-cache";
 import { TEST_DATABASE_URL } from "../helpers/database";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 
 const PUBLIC_PATHS = (slug: string) => [
@@ -108,9 +109,10 @@ describe.runIf(TEST_DATABASE_URL)("PostgreSQL goes away and comes back", () => {
   let deps: Deps;
   beforeAll(async () => {
     hub = await startTestHub();
-    const target = new URL(hub.databaseUrl!);
+    const databaseUrl = must(hub.databaseUrl, "a PostgreSQL hub's database URL");
+    const target = new URL(databaseUrl);
     proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(hub.databaseUrl!);
+    const viaProxy = new URL(databaseUrl);
     viaProxy.hostname = "127.0.0.1";
     viaProxy.port = String(proxy.port);
     const opened = await openPostgres(viaProxy.toString(), { max: 2, migrate: false, connectTimeoutSeconds: 2 });

@@ -8,6 +8,7 @@ import { generateSecretKeyBase64, importSecretKey, sealJson } from "../../src/do
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { addAccount, addDepartment, addPerson } from "../archive/records-fixtures";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 let hub: TestHub;
 let sandbox: RunningSandbox;
@@ -22,7 +23,10 @@ let registrar: { token: string };
 beforeAll(async () => {
   sandbox = await startSandbox();
   hub = await startTestHub();
-  const fb = sandbox.accounts().find((a) => a.platform === "facebook")!;
+  const fb = must(
+    sandbox.accounts().find((a) => a.platform === "facebook"),
+    "the sandbox's Facebook account",
+  );
   facebook = await addAccount(hub, { ...fb, handle: "Exempelkommun" });
   mastodon = await addAccount(hub, { platform: "mastodon", handle: "exempelkommun" });
   const school = await addDepartment(hub, "Norrskolan");
@@ -137,7 +141,10 @@ describe("registering a removal", () => {
 describe("removing the comment on the platform", () => {
   async function commentOnFacebook(text: string) {
     const base = sandbox.baseUrlFor("facebook");
-    const fb = sandbox.accounts().find((a) => a.platform === "facebook")!;
+    const fb = must(
+      sandbox.accounts().find((a) => a.platform === "facebook"),
+      "the sandbox's Facebook account",
+    );
     const token = fb.credential.pageAccessToken ?? Object.values(fb.credential)[0];
     const post = await fetch(`${base}/v21.0/${fb.options.pageId}/feed`, {
       method: "POST",
@@ -199,7 +206,10 @@ describe("removing the comment on the platform", () => {
 
   test("a platform error that echoes the credential is stored and answered without it", async () => {
     const a = api(hub, hub.token);
-    const token = sandbox.accounts().find((x) => x.platform === "facebook")!.credential.pageAccessToken;
+    const token = must(
+      sandbox.accounts().find((x) => x.platform === "facebook"),
+      "the sandbox's Facebook account",
+    ).credential.pageAccessToken;
     sandbox.control("facebook").failNext({
       status: 400,
       body: {
@@ -218,7 +228,10 @@ describe("removing the comment on the platform", () => {
 
   test("a credential that cannot be opened (a rotated key) is a recorded auth failure, not a 500", async () => {
     const a = api(hub, hub.token);
-    const fb = sandbox.accounts().find((x) => x.platform === "facebook")!;
+    const fb = must(
+      sandbox.accounts().find((x) => x.platform === "facebook"),
+      "the sandbox's Facebook account",
+    );
     const rotated = await addAccount(hub, { ...fb, handle: "Roterad nyckel" });
     const otherKey = await importSecretKey(generateSecretKeyBase64());
     await hub.deps.db

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { addAccount, addDepartment, addPerson } from "../archive/records-fixtures";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 let hub: TestHub;
 let sandbox: RunningSandbox;
@@ -19,7 +20,10 @@ const SMUGGLED = "104000000000001/feed?message=FALSKT%20LARM%3A%20utrym%20staden
 beforeAll(async () => {
   sandbox = await startSandbox();
   hub = await startTestHub();
-  const fb = sandbox.accounts().find((a) => a.platform === "facebook")!;
+  const fb = must(
+    sandbox.accounts().find((a) => a.platform === "facebook"),
+    "the sandbox's Facebook account",
+  );
   facebook = await addAccount(hub, { ...fb, handle: "Exempelkommun" });
   const school = await addDepartment(hub, "Norrskolan");
   const social = await addDepartment(hub, "Socialtjänsten");

@@ -7,6 +7,7 @@ import { deliveries, incidents, updates } from "../../src/db/schema";
 import { createPlatforms } from "../../src/platforms/index";
 import { escapeHtml } from "../../src/render/html";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
@@ -41,7 +42,10 @@ async function openIncident(title: string): Promise<string> {
   await anna.get("/staff/incidents/new");
   const res = await anna.post("/staff/incidents", { title, severity: "major", areas: "Centrum, Norrby" });
   expect(res.status).toBe(303);
-  return /\/staff\/incidents\/([0-9a-f-]{36})\/updates\/new/.exec(res.location ?? "")![1];
+  return must(
+    /\/staff\/incidents\/([0-9a-f-]{36})\/updates\/new/.exec(res.location ?? ""),
+    "the id in the redirect",
+  )[1];
 }
 
 const picked = (...platforms: string[]) => ({ targetMode: "picked", accountIds: platforms.map((p) => accountIds[p]) });
@@ -135,7 +139,7 @@ describe("composing an update", () => {
         headers: {
           accept: "application/json",
           "content-type": "application/x-www-form-urlencoded",
-          "x-csrf-token": anna.csrf!,
+          "x-csrf-token": must(anna.csrf, "Anna's CSRF token"),
           cookie: anna.cookie,
         },
         body: new URLSearchParams({ body: "Kort text.", targetMode: "picked", accountIds: accountIds.x }).toString(),
@@ -190,11 +194,14 @@ describe("composing an update", () => {
       ...picked("mastodon", "x", "instagram"),
     });
     expect(res.status).toBe(303);
-    const updateId = /\/staff\/updates\/([0-9a-f-]{36})\?klart=publicerad/.exec(res.location ?? "")![1];
+    const updateId = must(
+      /\/staff\/updates\/([0-9a-f-]{36})\?klart=publicerad/.exec(res.location ?? ""),
+      "the id in the redirect",
+    )[1];
     const queued = await hub.deps.db.select().from(deliveries).where(eq(deliveries.updateId, updateId));
     expect(queued).toHaveLength(3);
     expect(hub.signalled.flat()).toEqual(expect.arrayContaining(queued.map((d) => d.id)));
-    const board = await anna.get(res.location!);
+    const board = await anna.get(must(res.location, "a redirect"));
     const text = textOf(board.html);
     expect(text).toContain("Uppdateringen är publicerad på webbplatsen");
     expect(text).toContain("0 av 3 publicerade, 3 på väg.");
@@ -232,7 +239,7 @@ describe("the delivery board", () => {
       body: "Undvik gångvägen längs ån.",
       ...picked("mastodon", "x"),
     });
-    updateId = /\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? "")![1];
+    updateId = must(/\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? ""), "the id in the redirect")[1];
   });
 
   test("a failure shows what went wrong and what to do in Swedish, with a retry that re-queues it", async () => {
@@ -300,7 +307,7 @@ describe("editing, withdrawing and closing", () => {
       targetMode: "picked",
       accountIds: [accountIds.mastodon],
     });
-    updateId = /\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? "")![1];
+    updateId = must(/\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? ""), "the id in the redirect")[1];
   });
 
   test("an edit needs a reason; with one, the website shows the new text and why", async () => {
@@ -359,7 +366,7 @@ describe("four eyes", () => {
         body: "Håll fönster och dörrar stängda.",
         ...picked("mastodon"),
       });
-      const updateId = /\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? "")![1];
+      const updateId = must(/\/staff\/updates\/([0-9a-f-]{36})/.exec(res.location ?? ""), "the id in the redirect")[1];
       const own = await anna.get(`/staff/updates/${updateId}`);
       expect(textOf(own.html)).toContain("Väntar på godkännande.");
       expect(own.html).not.toContain("Godkänn och publicera");

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditLog, removals } from "../../src/db/schema";
 import { escapeHtml } from "../../src/render/html";
 import { startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
@@ -88,7 +89,10 @@ describe("registering removed content", () => {
       reason: "personal_attack",
     });
     expect(res.status).toBe(303);
-    const id = /^\/staff\/removals\/([0-9a-f-]{36})\?klart=registrerad$/.exec(res.location ?? "")![1];
+    const id = must(
+      /^\/staff\/removals\/([0-9a-f-]{36})\?klart=registrerad$/.exec(res.location ?? ""),
+      "the id in the redirect",
+    )[1];
     const [row] = await hub.deps.db.select().from(removals).where(eq(removals.id, id));
     expect(row).toMatchObject({
       platform: "facebook",
@@ -96,10 +100,10 @@ describe("registering removed content", () => {
       reason: "personal_attack",
       authorNotified: false,
     });
-    const page = await anna.get(res.location!);
+    const page = await anna.get(must(res.location, "a redirect"));
     expect(textOf(page.html)).toContain("Kopiera meddelandet nedan");
     expect(page.html).toMatch(/<textarea id="notice" rows="12" readonly[^>]*>Hej Troll Trollsson!/);
-    expect(page.html).toContain(escapeHtml(row.notice!));
+    expect(page.html).toContain(escapeHtml(must(row.notice, "the notice")));
     expect(row.notice).toContain("personangrepp eller kränkningar");
     expect(page.html).toContain('<label for="notice">');
     expect(page.html).toContain(`action="/staff/removals/${id}/author-notified"`);
@@ -108,7 +112,7 @@ describe("registering removed content", () => {
     expect(told.status).toBe(303);
     const [after] = await hub.deps.db.select().from(removals).where(eq(removals.id, id));
     expect(after.authorNotified).toBe(true);
-    const again = await anna.get(told.location!);
+    const again = await anna.get(must(told.location, "a redirect"));
     expect(textOf(again.html)).toContain("Det är antecknat att skribenten har fått veta.");
     expect(again.html).not.toContain("/author-notified");
     const actions = (await hub.deps.db.select().from(auditLog)).map((a) => a.action);

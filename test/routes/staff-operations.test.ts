@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditLog, incidents, organisations } from "../../src/db/schema";
 import { startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
@@ -86,7 +87,7 @@ describe("editing an incident", () => {
       areas: "Centrum",
       registrationNumber: "KS 2026/0142",
     });
-    const id = /\/staff\/incidents\/([0-9a-f-]{36})\//.exec(opened.location ?? "")![1];
+    const id = must(/\/staff\/incidents\/([0-9a-f-]{36})\//.exec(opened.location ?? ""), "the id in the redirect")[1];
     const page = await anna.get(`/staff/incidents/${id}`);
     expect(page.html).toContain(`href="/staff/incidents/${id}/edit"`);
     const form = await anna.get(`/staff/incidents/${id}/edit`);
@@ -129,7 +130,7 @@ describe("editing an incident", () => {
       registrationNumber: null,
       borrowingReason: "Skolans föräldrar måste nås snabbt.",
     });
-    expect(textOf((await anna.get(saved.location!)).html)).toContain("Ändringarna är sparade");
+    expect(textOf((await anna.get(must(saved.location, "a redirect"))).html)).toContain("Ändringarna är sparade");
     const pub = await hub.app.request(`/incidents/${row.slug}`, {}, { deps: hub.deps });
     expect(await pub.text()).toContain("Vattenläcka på Storgatan och Kyrkgatan");
     const audit = await hub.deps.db.select().from(auditLog).where(eq(auditLog.action, "incident.edited"));
@@ -210,7 +211,7 @@ describe("the four-eyes setting", () => {
     const on = await ada.post("/staff/settings/approval", { requireApproval: "on" });
     expect(on.status).toBe(303);
     expect((await organisation()).requireApproval).toBe(true);
-    const shown = await ada.get(on.location!);
+    const shown = await ada.get(must(on.location, "a redirect"));
     expect(textOf(shown.html)).toContain("Fyra ögon gäller nu");
     expect(shown.html).toMatch(/id="requireApproval-on" value="on" checked/);
 

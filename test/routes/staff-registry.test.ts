@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { accounts, auditLog, deliveries, departments, snapshots } from "../../src/db/schema";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
@@ -119,7 +120,10 @@ describe("registering an account", () => {
     await ada.get("/staff/accounts/new?platform=facebook");
     const res = await ada.post("/staff/accounts", facebookForm());
     expect(res.status).toBe(303);
-    const id = /^\/staff\/accounts\/([0-9a-f-]{36})\?klart=registrerat$/.exec(res.location ?? "")![1];
+    const id = must(
+      /^\/staff\/accounts\/([0-9a-f-]{36})\?klart=registrerat$/.exec(res.location ?? ""),
+      "the id in the redirect",
+    )[1];
     const row = await accountRow(id);
     expect(row).toMatchObject({
       platform: "facebook",
@@ -132,7 +136,7 @@ describe("registering an account", () => {
     expect(row.editors.map((e) => e.role)).toEqual(["editor", "editor", "deputy"]);
     expect(row.credentialCiphertext).toBeTruthy();
     expect(row.credentialCiphertext).not.toContain(SECRET_PAGE_TOKEN);
-    const page = await ada.get(res.location!);
+    const page = await ada.get(must(res.location, "a redirect"));
     const text = textOf(page.html);
     expect(text).toContain("Kontot är registrerat.");
     expect(text).toContain("Sara Lind (redaktör");
@@ -251,7 +255,7 @@ describe("snapshots and closing an account", () => {
 
     const taken = await ada.post(`/staff/accounts/${account.id}/snapshots`, {});
     expect(taken.status).toBe(303);
-    const withSnapshot = await ada.get(taken.location!);
+    const withSnapshot = await ada.get(must(taken.location, "a redirect"));
     expect(textOf(withSnapshot.html)).toContain("Ögonblicksbilden är tagen");
     const [snapshot] = await hub.deps.db.select().from(snapshots).where(eq(snapshots.accountId, account.id));
     expect(withSnapshot.html).toContain(`/api/v1/accounts/${account.id}/snapshots/${snapshot.id}`);
@@ -270,7 +274,7 @@ describe("snapshots and closing an account", () => {
     expect(farewell.kind).toBe("farewell");
     expect(farewell.sentText).toContain("Skolan samlar allt på huvudkontot");
     expect(hub.signalled.flat()).toContain(farewell.id);
-    const page = textOf((await ada.get(closed.location!)).html);
+    const page = textOf((await ada.get(must(closed.location, "a redirect"))).html);
     expect(page).toContain("Kontot är stängt.");
     expect(page).toContain("Skäl: Skolan samlar allt på huvudkontot.");
     expect(page).not.toContain("Stäng kontot");
@@ -329,7 +333,7 @@ describe("departments", () => {
       name: "Samhällsbyggnadsförvaltningen",
     });
     expect(renamed.status).toBe(303);
-    expect(textOf((await ada.get(renamed.location!)).html)).toContain("Verksamheten har bytt namn.");
+    expect(textOf((await ada.get(must(renamed.location, "a redirect"))).html)).toContain("Verksamheten har bytt namn.");
 
     // The school still owns an active account (registered above): it cannot be retired.
     const owned = await ada.post(`/staff/departments/${school}/retire`, {});
@@ -339,7 +343,7 @@ describe("departments", () => {
     );
     const retired = await ada.post(`/staff/departments/${created.id}/retire`, {});
     expect(retired.status).toBe(303);
-    const after = textOf((await ada.get(retired.location!)).html);
+    const after = textOf((await ada.get(must(retired.location, "a redirect"))).html);
     expect(after).toContain("Verksamheten är avvecklad.");
     expect(after).toMatch(/Avvecklade Samhällsbyggnadsförvaltningen – avvecklad/);
     const actions = (await hub.deps.db.select().from(auditLog)).map((a) => a.action);

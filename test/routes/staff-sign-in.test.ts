@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditLog, sessions } from "../../src/db/schema";
 import { sha256Hex } from "../../src/domain/accounts/secrets";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addPerson, type TestPerson } from "../helpers/people";
 
 const PASSWORD = "Korrekt hästbatteri 2026";
@@ -87,12 +88,15 @@ describe("staff sign-in", () => {
     const res = await signIn(b, anna.email.toUpperCase(), PASSWORD, "/staff");
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/staff");
-    const set = res.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`))!;
+    const set = must(
+      res.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`)),
+      "a session cookie",
+    );
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/Secure/);
     expect(set).toMatch(/SameSite=Lax/);
     expect(set).toMatch(/Path=\//);
-    const cookie = b.cookies.get(COOKIE)!;
+    const cookie = must(b.cookies.get(COOKIE), "the session cookie");
     const rows = await hub.deps.db.select().from(sessions).where(eq(sessions.personId, anna.id));
     expect(rows.map((r) => r.tokenHash)).toContain(await sha256Hex(cookie));
     expect(JSON.stringify(rows)).not.toContain(cookie);
@@ -175,7 +179,7 @@ describe("staff sign-in", () => {
   test("signing out ends the session", async () => {
     const b = browser();
     await signIn(b, anna.email, PASSWORD);
-    const cookie = b.cookies.get(COOKIE)!;
+    const cookie = must(b.cookies.get(COOKIE), "the session cookie");
     const csrf = hiddenCsrf(await (await b.request("/staff")).text());
     expect((await b.request("/staff/logout", form({}))).status).toBe(403);
     const out = await b.request("/staff/logout", form({ _csrf: csrf }));
@@ -292,7 +296,10 @@ describe("staff sign-in", () => {
       const b = browser(local);
       const res = await signIn(b, p.email, PASSWORD);
       expect(res.status).toBe(303);
-      const set = res.headers.getSetCookie().find((c) => c.startsWith("kk_session="))!;
+      const set = must(
+        res.headers.getSetCookie().find((c) => c.startsWith("kk_session=")),
+        "a session cookie",
+      );
       expect(set).toMatch(/HttpOnly/);
       expect(set).toMatch(/SameSite=Lax/);
       expect(set).not.toMatch(/Secure/);

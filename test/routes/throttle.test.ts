@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseConfig } from "../../src/config";
 import { MAX_EMAIL_FAILURES, MAX_FAILURES } from "../../src/domain/people/sign-in-throttle";
 import { startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addPerson, type TestPerson } from "../helpers/people";
 
 const PASSWORD = "Korrekt hästbatteri 2026";
@@ -16,7 +17,7 @@ async function loginFrom(hub: TestHub, clientAddress: string) {
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+  const csrf = must(/name="_csrf" value="([^"]+)"/.exec(await page.text()), "the CSRF field")[1];
   return (email: string, password: string) =>
     hub.app.request(
       "/staff/login",

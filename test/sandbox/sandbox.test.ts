@@ -3,6 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { PLATFORMS } from "../../src/platforms/types";
 import { createSandbox, type RunningSandbox, sandboxAccounts, sandboxApp, startSandbox } from "../../src/sandbox";
+import type { SandboxControl } from "../../src/sandbox/control";
+import type { SandboxDescription } from "../../src/sandbox/describe";
+import type { PostStore } from "../../src/sandbox/store";
+import { must } from "../helpers/must";
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -23,7 +27,8 @@ describe("startSandbox", () => {
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.baseUrlFor("mastodon")).toBe(`${sandbox.url}/mastodon`);
     const instance = await fetch(`${sandbox.baseUrlFor("mastodon")}/api/v2/instance`);
-    expect(((await instance.json()) as any).configuration.statuses.max_characters).toBe(500);
+    const described = (await instance.json()) as { configuration: { statuses: { max_characters: number } } };
+    expect(described.configuration.statuses.max_characters).toBe(500);
     expect((await fetch(`${sandbox.baseUrlFor("x")}/2/users/me`)).status).toBe(401);
   });
 
@@ -59,7 +64,7 @@ describe("/_control over HTTP", () => {
       description: "Too Many Requests: retry after 7",
       parameters: { retry_after: 7 },
     });
-    expect(((await (await fetch(url)).json()) as any).ok).toBe(true);
+    expect(((await (await fetch(url)).json()) as { ok: boolean }).ok).toBe(true);
   });
 
   test("latency, revoke and state are reachable too", async () => {
@@ -71,7 +76,9 @@ describe("/_control over HTTP", () => {
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(res.status).toBe(401);
-    const state = (await (await fetch(`${sandbox.url}/_control/x/state`)).json()) as any;
+    const state = (await (await fetch(`${sandbox.url}/_control/x/state`)).json()) as ReturnType<
+      PostStore["snapshot"]
+    > & { control: ReturnType<SandboxControl["describe"]> };
     expect(state.control).toMatchObject({ latencyMs: 120, revoked: true });
     expect(state.requests).toEqual([{ method: "GET", path: "/x/2/users/me" }]);
     await post(`${sandbox.url}/_control/reset`, {});
@@ -84,7 +91,8 @@ describe("contract edges", () => {
     const headers = { authorization: "Bearer sandbox-mastodon-token", "idempotency-key": "k1" };
     const first = await post(`${sandbox.baseUrlFor("mastodon")}/api/v1/statuses`, { status: "Hej" }, headers);
     const again = await post(`${sandbox.baseUrlFor("mastodon")}/api/v1/statuses`, { status: "Hej" }, headers);
-    expect(((await first.json()) as any).id).toBe(((await again.json()) as any).id);
+    const [firstStatus, againStatus] = [(await first.json()) as { id: string }, (await again.json()) as { id: string }];
+    expect(firstStatus.id).toBe(againStatus.id);
     expect(sandbox.state("mastodon").posts).toHaveLength(1);
     expect(first.headers.get("x-ratelimit-reset")).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
@@ -115,7 +123,7 @@ describe("contract edges", () => {
     const auth = { authorization: "Bearer sandbox-x-user-token" };
     const unknown = await post(`${sandbox.baseUrlFor("x")}/2/tweets`, { text: "Hej", status: "x" }, auth);
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as any).type).toBe("https://api.x.com/2/problems/invalid-request");
+    expect(((await unknown.json()) as { type: string }).type).toBe("https://api.x.com/2/problems/invalid-request");
     const form = await fetch(`${sandbox.baseUrlFor("x")}/2/tweets`, {
       method: "POST",
       headers: auth,
@@ -150,7 +158,7 @@ describe("contract edges", () => {
         identifier: "exempelkommun.bsky.social",
         password: "sbx1-sbx2-sbx3-sbx4",
       })
-    ).json()) as any;
+    ).json()) as { accessJwt: string; refreshJwt: string };
     sandbox.control("bluesky").expireTokens();
     const expired = await fetch(`${sandbox.baseUrlFor("bluesky")}/xrpc/com.atproto.server.getSession`, {
       headers: { authorization: `Bearer ${session.accessJwt}` },
@@ -175,13 +183,13 @@ describe("contract edges", () => {
         method: "POST",
         body: new URLSearchParams({ ...token, image_url: "https://e.se/a.jpg" }),
       })
-    ).json()) as any;
+    ).json()) as { id: string };
     const early = await fetch(`${base}/media_publish`, {
       method: "POST",
       body: new URLSearchParams({ ...token, creation_id: created.id }),
     });
     expect(early.status).toBe(400);
-    expect(((await early.json()) as any).error.code).toBe(9007);
+    expect(((await early.json()) as { error: { code: number } }).error.code).toBe(9007);
   });
 });
 
@@ -199,10 +207,13 @@ describe("describeSandbox and sandboxApp", () => {
       headers: { authorization: "Bearer sandbox-mastodon-token", "content-type": "application/json" },
       body: JSON.stringify({ status: "Andra" }),
     });
-    const page = (await (await sandboxApp(inProcess).request("/")).json()) as any;
-    expect(page.platforms.map((p: any) => p.platform)).toEqual([...PLATFORMS]);
-    const mastodon = page.platforms.find((p: any) => p.platform === "mastodon");
-    expect(mastodon.posts.map((p: any) => p.text)).toEqual(["Andra", "Första"]);
+    const page = (await (await sandboxApp(inProcess).request("/")).json()) as SandboxDescription;
+    expect(page.platforms.map((p) => p.platform)).toEqual([...PLATFORMS]);
+    const mastodon = must(
+      page.platforms.find((p) => p.platform === "mastodon"),
+      "Mastodon on the sandbox page",
+    );
+    expect(mastodon.posts.map((p) => p.text)).toEqual(["Andra", "Första"]);
     expect(mastodon.posts[0]).toMatchObject({ deleted: false, edited: false });
   });
 });

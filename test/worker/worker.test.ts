@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SWEEP_CRON } from "../../src/workers/cron";
 import { EDGE_HEADER } from "../../src/workers/edge-cache";
+import { must } from "../helpers/must";
 import { PUBLIC_URL, startWorkerHarness, type WorkerHarness, waitFor } from "./harness";
 
 let h: WorkerHarness;
@@ -11,7 +12,10 @@ let incident: { id: string; slug: string };
 
 beforeAll(async () => {
   h = await startWorkerHarness();
-  const telegram = h.sandbox.accounts().find((a) => a.platform === "telegram")!;
+  const telegram = must(
+    h.sandbox.accounts().find((a) => a.platform === "telegram"),
+    "the sandbox's Telegram account",
+  );
   const registered = await h.api("POST", "/accounts", { ...telegram, sandbox: true });
   expect(registered.status, JSON.stringify(registered.json)).toBe(201);
   const opened = await h.api("POST", "/incidents", { title: "Vattenläcka i centrum", severity: "major" });
@@ -42,7 +46,7 @@ describe("Kriskanal in workerd", () => {
     const first = await h.get(page);
     expect(first.status).toBe(200);
     expect(first.headers.get(EDGE_HEADER)).toBe("miss");
-    const etag = first.headers.get("etag")!;
+    const etag = must(first.headers.get("etag"), "an ETag");
     expect(etag).toMatch(/^"\d+-[0-9a-f]{16}"$/);
     expect(first.headers.get("cache-control")).toContain("public, max-age=");
     await first.text();
@@ -71,7 +75,7 @@ describe("Kriskanal in workerd", () => {
     const xml = await feed.text();
     expect(xml).toContain(`<id>${PUBLIC_URL}${page}/updates/1</id>`);
     expect(xml).toContain("Drick inte kranvattnet i centrum");
-    const feedAgain = await h.get("/feed.atom", { "if-none-match": feed.headers.get("etag")! });
+    const feedAgain = await h.get("/feed.atom", { "if-none-match": must(feed.headers.get("etag"), "the feed's ETag") });
     expect(feedAgain.status).toBe(304);
 
     const permalink = await h.get(`${page}/updates/1`);
@@ -143,8 +147,8 @@ describe("Kriskanal in workerd", () => {
     const form = await h.get("/staff/login");
     expect(form.status).toBe(200);
     const loginCookie = (form.headers.get("set-cookie") ?? "").split(";")[0];
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-    expect(loginCookie && csrf).toBeTruthy();
+    const csrf = must(/name="_csrf" value="([^"]+)"/.exec(await form.text()), "the login form's CSRF field")[1];
+    expect(loginCookie).toBeTruthy();
     const signedIn = await fetch(`${h.worker.url}/staff/login`, {
       method: "POST",
       redirect: "manual",
@@ -152,16 +156,18 @@ describe("Kriskanal in workerd", () => {
       body: new URLSearchParams({
         email: "eva.ek@exempelkommun.se",
         password: "ett långt lösenord 2026",
-        _csrf: csrf!,
+        _csrf: csrf,
       }),
     });
     expect(signedIn.status).toBe(303);
-    const session = signedIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .find((c) => /session/i.test(c));
-    expect(session).toBeTruthy();
-    const home = await h.get("/staff", { cookie: session! });
+    const session = must(
+      signedIn.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .find((c) => /session/i.test(c)),
+      "a session cookie",
+    );
+    const home = await h.get("/staff", { cookie: session });
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("Eva Ek");
   }, 60_000);

@@ -39,7 +39,8 @@ export async function removeRemoteComment(
   }
   const [account] = await deps.db.select().from(accounts).where(eq(accounts.id, removal.accountId));
   const adapter = deps.platforms[account.platform];
-  if (!adapter?.removeComment) {
+  const removeComment = adapter?.removeComment?.bind(adapter);
+  if (!removeComment) {
     throw new UnprocessableError(
       "not_supported",
       `${account.platform} offers no way to hide or delete comments through its API: remove it on the platform.`,
@@ -61,7 +62,7 @@ export async function removeRemoteComment(
       ],
     });
   }
-  const called = await callAdapter(deps, account, (platform, ctx) => platform.removeComment!(ctx, commentId));
+  const called = await callAdapter(deps, account, (_platform, ctx) => removeComment(ctx, commentId));
   // A credential that cannot be opened is a failed attempt on record, like any other.
   const outcome: PublishResult = called.ok ? called.value : called;
   const result: CommentRemovalResult = outcome.ok

@@ -32,13 +32,16 @@ async function recipientsOf(tx: DbOrTx, account: Account): Promise<Recipient[]> 
   for (const e of account.editors) byEmail.set(e.email.toLowerCase(), { email: e.email, name: e.name, personId: null });
   const staff = account.departmentId ? await editorsOfDepartment(tx, account.departmentId) : [];
   for (const p of staff) byEmail.set(p.email.toLowerCase(), { email: p.email, name: p.name, personId: p.id });
-  const unmatched = [...byEmail.keys()].filter((k) => !byEmail.get(k)!.personId);
+  const unmatched = [...byEmail].filter(([, r]) => !r.personId).map(([k]) => k);
   if (unmatched.length) {
     const known = await tx
       .select({ id: people.id, email: people.email })
       .from(people)
       .where(inArray(sql`lower(${people.email})`, unmatched));
-    for (const p of known) byEmail.get(p.email.toLowerCase())!.personId = p.id;
+    for (const p of known) {
+      const recipient = byEmail.get(p.email.toLowerCase());
+      if (recipient) recipient.personId = p.id;
+    }
   }
   return [...byEmail.values()];
 }

@@ -118,6 +118,9 @@ export function needsRehash(encoded: string): boolean {
 
 let dummy: Encoded | null = null;
 async function dummyHash(): Promise<Encoded> {
-  dummy ??= parseEncoded(await hashPassword(toBase64(crypto.getRandomValues(new Uint8Array(16)))));
-  return dummy!;
+  if (dummy) return dummy;
+  const parsed = parseEncoded(await hashPassword(toBase64(crypto.getRandomValues(new Uint8Array(16)))));
+  if (!parsed) throw new Error("hashPassword made a hash that parseEncoded cannot read");
+  dummy = parsed;
+  return parsed;
 }

@@ -211,8 +211,9 @@ export async function listPeople(db: DbOrTx, actor: Actor, raw: unknown) {
       ),
     )
     .orderBy(asc(people.name));
-  return q.departmentId
-    ? rows.filter((p) => p.departmentId === q.departmentId || p.departmentIds.includes(q.departmentId!))
+  const { departmentId } = q;
+  return departmentId
+    ? rows.filter((p) => p.departmentId === departmentId || p.departmentIds.includes(departmentId))
     : rows;
 }
 

@@ -55,7 +55,9 @@ export async function signIn(
     await forgetSignInFailures(tx, attempt, now);
     if (rehash) await tx.update(people).set({ passwordHash: rehash }).where(eq(people.id, person.id));
     const session = await createSession(tx, person.id, now);
-    const actor = (await loadActor(tx, person.id, "session"))!;
+    const actor = await loadActor(tx, person.id, "session");
+    // People are never hard-deleted, so the row read above is still there.
+    if (!actor) throw new Error(`Person ${person.id} vanished while signing in.`);
     await recordAudit(tx, actor, now, {
       action: "session.signed_in",
       entityType: "person",

@@ -33,7 +33,8 @@ export interface ExportScope {
   publicUrl: string;
 }
 
-export interface Register<T = any> {
+/** `Register` alone is any register: a column's value is a method, so a Register<Row> counts as one. */
+export interface Register<T = unknown> {
   name: string;
   columns: CsvColumn<T>[];
   rows(db: DbOrTx, scope: ExportScope): AsyncIterable<T[]>;
