@@ -1,8 +1,17 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
-// kept per account for the life of the adapter and refreshed when the access token expires.
+// kept per account for the life of the adapter and refreshed when the access token expires; only
+// createRecord can make a post, so every other request whose answer is lost is simply "retry".
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
 import { z } from "zod";
-import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import {
+  callApi,
+  checkShape,
+  classifyHttpFailure,
+  describeBody,
+  failure,
+  type HttpReply,
+  lostAnswerIsRetry,
+} from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
@@ -86,10 +95,12 @@ export function createBlueskyAdapter(): PlatformAdapter {
     callApi<T>(ctx.send, `${base(ctx)}/xrpc/${method}`, init, classifyXrpcFailure) as Promise<XrpcResult<T>>;
 
   async function createSession(ctx: AdapterContext): Promise<XrpcResult<Session>> {
-    const res = await xrpc<Session>(ctx, "com.atproto.server.createSession", {
-      method: "POST",
-      json: { identifier: ctx.credential.identifier, password: ctx.credential.appPassword },
-    });
+    const res = lostAnswerIsRetry(
+      await xrpc<Session>(ctx, "com.atproto.server.createSession", {
+        method: "POST",
+        json: { identifier: ctx.credential.identifier, password: ctx.credential.appPassword },
+      }),
+    );
     if (res.ok) sessions.set(sessionKey(ctx), res.data);
     return res;
   }

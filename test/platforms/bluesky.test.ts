@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPlatforms } from "../../src/platforms";
-import { type Harness, key, NOW, startHarness, update } from "./harness";
+import { HANG_TIMEOUT_MS, type Harness, key, NOW, startHarness, update } from "./harness";
 
 const LINK = "https://www.exempelkommun.se/kris/brand/2";
 const FAMILY = "👨‍👩‍👧"; // one grapheme, 18 UTF-8 bytes
@@ -17,8 +17,8 @@ const bsky = () => (adapters ?? h.platforms).bluesky;
 const bskyFresh = () => {
   adapters = createPlatforms({ sleep: async () => {} });
 };
-const publish = (content = update(), replyTo?: string) =>
-  bsky().publish(h.ctx("bluesky"), { composed: bsky().compose(content), idempotencyKey: key(), replyTo });
+const publish = (content = update(), replyTo?: string, timeoutMs?: number) =>
+  bsky().publish(h.ctx("bluesky", timeoutMs), { composed: bsky().compose(content), idempotencyKey: key(), replyTo });
 const requests = (fragment: string) =>
   h.sandbox.state("bluesky").requests.filter((r) => r.path.includes(fragment)).length;
 
@@ -94,6 +94,15 @@ describe("Bluesky sessions", () => {
     expect(requests("refreshSession")).toBe(refreshes + 1);
     expect(requests("createSession")).toBe(creates);
     expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+  });
+
+  test("a lost answer to createSession is retry: a session cannot have posted", async () => {
+    bskyFresh();
+    h.sandbox.control("bluesky").hang({ match: "createSession", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "retry" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(0);
+    expect(await publish()).toMatchObject({ ok: true });
   });
 
   test("a wrong app password is auth", async () => {
