@@ -105,6 +105,69 @@ describe("Bluesky sessions", () => {
     expect(await publish()).toMatchObject({ ok: true });
   });
 
+  test("a lost answer to refreshSession is never unconfirmed: the adapter logs in again and posts once", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").hang({ match: "refreshSession", afterHandling: true });
+    // The refresh token rotated unseen, so it is spent: a new login serves the post in the same attempt.
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: true });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+    expect(requests("createSession")).toBe(2);
+    // And when that login's answer is lost too, the attempt is retry, with nothing posted.
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").hang({ match: "refreshSession", afterHandling: true });
+    h.sandbox.control("bluesky").hang({ match: "createSession", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "retry" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+  });
+
+  test("a refreshSession refused with 503 keeps the session for the next attempt instead of logging in again", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").failNext({ status: 503, match: "refreshSession" });
+    expect(await publish()).toMatchObject({ ok: false, class: "retry" });
+    expect(await publish()).toMatchObject({ ok: true });
+    expect(requests("createSession")).toBe(1);
+    expect(requests("refreshSession")).toBe(2);
+  });
+
+  test("a lost answer to createRecord keeps the session", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").hang({ match: "createRecord", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "unconfirmed" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(await publish()).toMatchObject({ ok: true });
+    expect(requests("createSession")).toBe(1);
+    expect(requests("refreshSession")).toBe(0);
+  });
+
+  test("replies to posts this adapter made need no getRecord; another adapter reads the root once", async () => {
+    bskyFresh();
+    const root = await publish();
+    if (!root.ok) throw new Error(root.message);
+    const reply = await publish(update(), root.remoteId);
+    if (!reply.ok) throw new Error(reply.message);
+    await publish(update(), reply.remoteId);
+    expect(requests("getRecord")).toBe(0);
+    bskyFresh();
+    await publish(update(), root.remoteId);
+    await publish(update(), root.remoteId);
+    expect(requests("getRecord")).toBe(1);
+    const records = h.sandbox.state("bluesky").posts.map((p) => p.data.record as Record<string, any>);
+    expect(records.slice(1).map((r) => r.reply.root.uri)).toEqual([
+      root.remoteId,
+      root.remoteId,
+      root.remoteId,
+      root.remoteId,
+    ]);
+    expect(records[2].reply.parent.uri).toBe(reply.remoteId);
+  });
+
   test("a wrong app password is auth", async () => {
     const ctx = { ...h.ctx("bluesky"), credential: { identifier: "exempelkommun.bsky.social", appPassword: "fel" } };
     ctx.account = { ...ctx.account, id: "another-account" };
