@@ -214,6 +214,15 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     },
   );
 
+  test.runIf(platform !== "telegram")("a second lookup on an account is one request", async () => {
+    const content = update();
+    expect(await publish(content)).toMatchObject({ ok: true });
+    await adapter().findByLink!(h.ctx(platform), content.link);
+    const seen = h.sandbox.state(platform).requests.length;
+    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    expect(h.sandbox.state(platform).requests.length - seen).toBe(1);
+  });
+
   test.runIf(platform !== "telegram")("findByLink answers unknown, not absent, when it cannot ask", async () => {
     const content = update();
     expect(await publish(content)).toMatchObject({ ok: true });
