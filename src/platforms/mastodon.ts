@@ -94,7 +94,11 @@ export function createMastodonAdapter(): PlatformAdapter {
         headers: { ...auth(ctx), "idempotency-key": request.idempotencyKey },
         json: body,
       });
-      return res.ok ? toResult(ctx, res.data) : res;
+      if (!res.ok) return res;
+      // The status names its author: a later lookup on this account then needs no verify_credentials.
+      const author = (res.data as { account?: { id?: unknown } }).account?.id;
+      if (typeof author === "string" && author) accountIds.set(accountKey(ctx), author);
+      return toResult(ctx, res.data);
     },
 
     async checkRights(ctx) {

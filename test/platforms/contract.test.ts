@@ -223,6 +223,16 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     expect(h.sandbox.state(platform).requests.length - seen).toBe(1);
   });
 
+  test.runIf(platform === "mastodon")("after a publish, even the first lookup is one request", async () => {
+    const content = update();
+    const fresh = createPlatforms({ sleep: async () => {} })[platform];
+    const published = await fresh.publish(h.ctx(platform), { composed: fresh.compose(content), idempotencyKey: key() });
+    expect(published).toMatchObject({ ok: true });
+    const seen = h.sandbox.state(platform).requests.length;
+    expect(await fresh.findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    expect(h.sandbox.state(platform).requests.length - seen).toBe(1);
+  });
+
   test.runIf(platform !== "telegram")("findByLink answers unknown, not absent, when it cannot ask", async () => {
     const content = update();
     expect(await publish(content)).toMatchObject({ ok: true });
