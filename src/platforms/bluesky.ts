@@ -1,8 +1,17 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
-// kept per account for the life of the adapter and refreshed when the access token expires.
+// kept per account for the life of the adapter and refreshed when the access token expires; only
+// createRecord can make a post, so every other request whose answer is lost is simply "retry".
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
 import { z } from "zod";
-import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import {
+  callApi,
+  checkShape,
+  classifyHttpFailure,
+  describeBody,
+  failure,
+  type HttpReply,
+  lostAnswerIsRetry,
+} from "./http";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
@@ -16,6 +25,8 @@ const CARD_DESCRIPTION_CHARS = 200;
 const RECORD_SEARCH_LIMIT = "30";
 const EXPIRED_ERRORS = new Set(["ExpiredToken", "InvalidToken"]);
 const ACCOUNT_STATE_ERRORS = new Set(["AccountTakedown", "AccountDeactivated", "AccountSuspended"]);
+/** Posts whose reply refs are remembered, so a thread's replies need no getRecord each. */
+const REMEMBERED_RECORDS = 1_000;
 
 interface Session {
   accessJwt: string;
@@ -27,6 +38,12 @@ interface Session {
 interface StrongRef {
   uri: string;
   cid: string;
+}
+
+/** What a reply to a post needs: the post itself, and the root of the thread it is in (when it is a reply). */
+interface KnownRecord {
+  ref: StrongRef;
+  root?: StrongRef;
 }
 
 interface PostRecord {
@@ -85,11 +102,20 @@ export function createBlueskyAdapter(): PlatformAdapter {
   const xrpc = <T>(ctx: AdapterContext, method: string, init: Parameters<typeof callApi>[2] = {}) =>
     callApi<T>(ctx.send, `${base(ctx)}/xrpc/${method}`, init, classifyXrpcFailure) as Promise<XrpcResult<T>>;
 
+  const records = new Map<string, KnownRecord>();
+  const recordKey = (ctx: AdapterContext, uri: string) => `${sessionKey(ctx)}|${uri}`;
+  const remember = (ctx: AdapterContext, record: KnownRecord) => {
+    if (records.size >= REMEMBERED_RECORDS) records.delete(records.keys().next().value as string);
+    records.set(recordKey(ctx, record.ref.uri), record);
+  };
+
   async function createSession(ctx: AdapterContext): Promise<XrpcResult<Session>> {
-    const res = await xrpc<Session>(ctx, "com.atproto.server.createSession", {
-      method: "POST",
-      json: { identifier: ctx.credential.identifier, password: ctx.credential.appPassword },
-    });
+    const res = lostAnswerIsRetry(
+      await xrpc<Session>(ctx, "com.atproto.server.createSession", {
+        method: "POST",
+        json: { identifier: ctx.credential.identifier, password: ctx.credential.appPassword },
+      }),
+    );
     if (res.ok) sessions.set(sessionKey(ctx), res.data);
     return res;
   }
@@ -99,9 +125,16 @@ export function createBlueskyAdapter(): PlatformAdapter {
       method: "POST",
       headers: { authorization: `Bearer ${session.refreshJwt}` },
     });
-    if (res.ok) sessions.set(sessionKey(ctx), res.data);
-    else sessions.delete(sessionKey(ctx));
-    return res.ok ? res : createSession(ctx);
+    if (res.ok) {
+      sessions.set(sessionKey(ctx), res.data);
+      return res;
+    }
+    // Refused with 429 or 5xx: the refresh token was not spent and serves the next attempt, and a
+    // new login now would only spend createSession's much stricter rate limit.
+    if (res.class === "retry") return res;
+    // Refused as expired, or answered into the void: refresh tokens rotate, so ours may be spent.
+    sessions.delete(sessionKey(ctx));
+    return createSession(ctx);
   }
 
   /** Runs `call` with a live session. An expired token was refused before anything happened, so one retry is safe. */
@@ -123,7 +156,14 @@ export function createBlueskyAdapter(): PlatformAdapter {
   const postUrl = (session: Session, uri: string) =>
     `https://bsky.app/profile/${session.handle}/post/${uri.split("/").pop()}`;
 
-  async function readReplyRefs(ctx: AdapterContext, session: Session, uri: string) {
+  async function readReplyRefs(
+    ctx: AdapterContext,
+    session: Session,
+    uri: string,
+  ): Promise<XrpcResult<{ root: StrongRef; parent: StrongRef }>> {
+    const known = records.get(recordKey(ctx, uri));
+    // Replies to a reply keep pointing at the thread's first post as root.
+    if (known) return { ok: true, data: { root: known.root ?? known.ref, parent: known.ref } };
     const [repo, collection, rkey] = uri.replace(/^at:\/\//, "").split("/");
     const params = new URLSearchParams({ repo, collection, rkey });
     const res = await xrpc<{ uri: string; cid: string; value: PostRecord }>(
@@ -133,8 +173,9 @@ export function createBlueskyAdapter(): PlatformAdapter {
     );
     if (!res.ok) return res;
     const parent = { uri: res.data.uri, cid: res.data.cid };
-    // Replies to a reply keep pointing at the thread's first post as root.
-    return { ok: true as const, data: { root: res.data.value.reply?.root ?? parent, parent } };
+    const root = res.data.value.reply?.root;
+    remember(ctx, { ref: parent, root });
+    return { ok: true, data: { root: root ?? parent, parent } };
   }
 
   return {
@@ -180,7 +221,10 @@ export function createBlueskyAdapter(): PlatformAdapter {
           headers: bearer(session),
           json: { repo: session.did, collection: POST_COLLECTION, record },
         });
-        return created.ok ? { ok: true as const, data: { ...created.data, session } } : created;
+        if (!created.ok) return created;
+        const ref = { uri: created.data.uri, cid: created.data.cid };
+        remember(ctx, { ref, root: (record.reply as PostRecord["reply"])?.root });
+        return { ok: true as const, data: { ...ref, session } };
       });
       if (!res.ok) return stripError(res);
       return { ok: true, remoteId: res.data.uri, remoteUrl: postUrl(res.data.session, res.data.uri) };
@@ -202,6 +246,7 @@ export function createBlueskyAdapter(): PlatformAdapter {
       const bad = checkRemoteId("bluesky", remoteId);
       if (bad) return bad;
       const rkey = remoteId.split("/").pop() ?? "";
+      records.delete(recordKey(ctx, remoteId));
       const res = await withSession(ctx, async (session) => {
         const deleted = await xrpc(ctx, "com.atproto.repo.deleteRecord", {
           method: "POST",

@@ -1,6 +1,6 @@
 // Meta's Graph APIs (Facebook, Instagram, Threads) share one error object and one set of codes;
 // the HTTP status alone says little (a revoked token is a 400), so the code decides.
-import { classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { classifyHttpFailure, describeBody, failure, type HttpReply, readRetryAfter } from "./http";
 import type { FailureResult } from "./types";
 
 export const GRAPH_VERSION = "v21.0";
@@ -13,7 +13,9 @@ const RATE_CODES = new Set([4, 9, 17, 32, 341, 613]);
 // 1 and 2 are "unknown" and "service" errors; -1 and -2 are Instagram's server and download failures.
 const TRANSIENT_CODES = new Set([1, 2, -1, -2]);
 const DUPLICATE_CODES = new Set([506, 368]);
-const BUC_HEADER = "x-business-use-case-usage";
+// Where Meta says when access comes back (estimated_time_to_regain_access, in minutes): Business
+// Use Case limits per business id, and the older flat Page and App usage headers.
+const USAGE_HEADERS = ["x-business-use-case-usage", "x-page-usage", "x-app-usage"];
 
 export interface GraphError {
   message?: string;
@@ -33,27 +35,46 @@ export function classifyGraphFailure(reply: HttpReply): FailureResult {
   if (AUTH_CODES.has(code)) return failure("auth", message);
   if (RIGHTS_CODES.has(code) || (code >= 200 && code <= 299)) return failure("rights", message);
   if (RATE_CODES.has(code) || (code >= 80001 && code <= 80014)) {
-    return failure("retry", message, readRegainSeconds(reply) ?? (code === 9 ? 3600 : undefined));
+    return failure("retry", message, readGraphWait(reply) ?? (code === 9 ? 3600 : undefined));
   }
-  if (TRANSIENT_CODES.has(code) || error.is_transient || reply.status >= 500) return failure("retry", message);
+  if (TRANSIENT_CODES.has(code) || error.is_transient || reply.status >= 500) {
+    return failure("retry", message, readRetryAfter(reply));
+  }
   if (DUPLICATE_CODES.has(code)) return failure("invalid", `Dubblett: ${message}`);
   return failure("invalid", message);
 }
 
-/** Business Use Case limits say in minutes when access comes back. */
+/**
+ * Seconds to wait, never more than the platform said. A Retry-After (from a proxy or a stand-in)
+ * is exact and wins; the usage headers' estimate is in whole minutes, so a wait of two seconds
+ * would read as one minute there, and a queue of updates behind it would wait minutes each.
+ */
+function readGraphWait(reply: HttpReply): number | undefined {
+  return readRetryAfter(reply) ?? readRegainSeconds(reply);
+}
+
 function readRegainSeconds(reply: HttpReply): number | undefined {
-  const raw = reply.headers.get(BUC_HEADER);
-  if (!raw) return undefined;
-  try {
-    const usage = JSON.parse(raw) as Record<string, { estimated_time_to_regain_access?: number }[]>;
-    const minutes = Object.values(usage)
-      .flat()
-      .map((u) => u.estimated_time_to_regain_access ?? 0);
-    const max = Math.max(0, ...minutes);
-    return max > 0 ? max * 60 : undefined;
-  } catch {
-    return undefined;
+  const minutes: number[] = [];
+  for (const name of USAGE_HEADERS) {
+    const raw = reply.headers.get(name);
+    if (!raw) continue;
+    try {
+      minutes.push(...regainMinutes(JSON.parse(raw)));
+    } catch {
+      // A header that is not JSON says nothing about when to come back.
+    }
   }
+  const max = Math.max(0, ...minutes);
+  return max > 0 ? Math.ceil(max * 60) : undefined;
+}
+
+/** estimated_time_to_regain_access wherever it is: flat (Page, App usage) or per business id (BUC). */
+function regainMinutes(value: unknown, depth = 0): number[] {
+  if (!value || typeof value !== "object" || depth > 3) return [];
+  if (Array.isArray(value)) return value.flatMap((item) => regainMinutes(item, depth + 1));
+  const own = (value as { estimated_time_to_regain_access?: unknown }).estimated_time_to_regain_access;
+  if (typeof own === "number" && Number.isFinite(own)) return [own];
+  return Object.values(value).flatMap((item) => regainMinutes(item, depth + 1));
 }
 
 /**

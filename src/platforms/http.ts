@@ -128,6 +128,16 @@ export async function callApi<T = unknown>(
 }
 
 /**
+ * For a request that cannot create the post (a session, an upload, a container, a limits read):
+ * whatever became of it, asking again cannot post twice, so an answer lost on the way back is
+ * worth another try, not a post in doubt.
+ */
+export function lostAnswerIsRetry<R extends { ok: boolean }>(res: R): R {
+  const failed = res as unknown as FailureResult;
+  return !failed.ok && failed.class === "unconfirmed" ? ({ ...res, class: "retry" } as R) : res;
+}
+
+/**
  * Holds a successful answer to the shape the caller acts on. A body of another shape is a
  * failure of class `cls` (the platform changed, or a proxy answered), never a guess.
  */

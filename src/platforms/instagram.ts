@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { AdapterEnvironment } from "./environment";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
-import { callApi, checkShape, failure } from "./http";
+import { callApi, checkShape, failure, lostAnswerIsRetry } from "./http";
 import { countCodePoints } from "./length";
 import { absent, found, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -78,7 +78,7 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
         classifyGraphFailure,
       );
       // Failing here leaves at most an unpublished container, which expires on its own.
-      if (!container.ok) return container.class === "unconfirmed" ? { ...container, class: "retry" } : container;
+      if (!container.ok) return lostAnswerIsRetry(container);
 
       const status = await awaitContainer(ctx, container.data.id);
       if (status === "ERROR") return failure("invalid", "Instagram kunde inte hämta eller behandla bilden");

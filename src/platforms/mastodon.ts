@@ -6,7 +6,7 @@ import { countGraphemes, maskUrls } from "./length";
 import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, ComposeLimits, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, ComposeLimits, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const DEFAULT_MAX_CHARS = 500;
 const CHARS_PER_URL = 23;
@@ -36,6 +36,23 @@ export function createMastodonAdapter(): PlatformAdapter {
     remoteId: status.id,
     remoteUrl: statusUrl(ctx, status),
   });
+
+  // The account's id, asked once per account, so a lookup is one request: one answer lost in
+  // three costs a third of lookups, two answers in a row half of them.
+  const accountIds = new Map<string, string>();
+  const accountKey = (ctx: AdapterContext) => `${ctx.account.id}|${base(ctx)}|${ctx.account.handle}`;
+
+  async function readAccountId(ctx: AdapterContext): Promise<{ ok: true; id: string } | FailureResult> {
+    const known = accountIds.get(accountKey(ctx));
+    if (known) return { ok: true, id: known };
+    const me = checkShape(
+      await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, { headers: auth(ctx) }),
+      ACCOUNT,
+    );
+    if (!me.ok) return me;
+    accountIds.set(accountKey(ctx), me.data.id);
+    return { ok: true, id: me.data.id };
+  }
 
   return {
     platform: "mastodon",
@@ -77,7 +94,11 @@ export function createMastodonAdapter(): PlatformAdapter {
         headers: { ...auth(ctx), "idempotency-key": request.idempotencyKey },
         json: body,
       });
-      return res.ok ? toResult(ctx, res.data) : res;
+      if (!res.ok) return res;
+      // The status names its author: a later lookup on this account then needs no verify_credentials.
+      const author = (res.data as { account?: { id?: unknown } }).account?.id;
+      if (typeof author === "string" && author) accountIds.set(accountKey(ctx), author);
+      return toResult(ctx, res.data);
     },
 
     async checkRights(ctx) {
@@ -113,15 +134,14 @@ export function createMastodonAdapter(): PlatformAdapter {
     },
 
     async findByLink(ctx, link) {
-      const me = checkShape(
-        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/verify_credentials`, { headers: auth(ctx) }),
-        ACCOUNT,
-      );
+      const me = await readAccountId(ctx);
       if (!me.ok) return unknown(me);
       const res = checkShape(
-        await callApi(ctx.send, `${base(ctx)}/api/v1/accounts/${me.data.id}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`, {
-          headers: auth(ctx),
-        }),
+        await callApi(
+          ctx.send,
+          `${base(ctx)}/api/v1/accounts/${encodeURIComponent(me.id)}/statuses?limit=${TIMELINE_SEARCH_LIMIT}`,
+          { headers: auth(ctx) },
+        ),
         z.array(STATUS),
       );
       if (!res.ok) return unknown(res);

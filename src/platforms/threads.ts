@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { classifyGraphFailure, graphUrl, THREADS_VERSION } from "./graph";
-import { callApi, checkShape } from "./http";
+import { callApi, checkShape, lostAnswerIsRetry } from "./http";
 import { countThreadsChars } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
@@ -66,7 +66,7 @@ export function createThreadsAdapter(): PlatformAdapter {
         classifyGraphFailure,
       );
       // An unanswered container request leaves at most an unpublished container: safe to redo.
-      if (!container.ok) return container.class === "unconfirmed" ? { ...container, class: "retry" } : container;
+      if (!container.ok) return lostAnswerIsRetry(container);
       const published = await callApi<{ id: string }>(
         ctx.send,
         url(ctx, `${user(ctx)}/threads_publish`),

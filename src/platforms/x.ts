@@ -66,12 +66,28 @@ export function createXAdapter(): PlatformAdapter {
   const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
   const postUrl = (id: string) => `https://x.com/i/web/status/${id}`;
 
-  async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
+  // The account's user id, asked once per account: /2/users/me has a tight daily limit, and a
+  // lookup that needs two answers fails twice as often when the platform is struggling.
+  const userIds = new Map<string, string>();
+  const userKey = (ctx: AdapterContext) => `${ctx.account.id}|${base(ctx)}|${ctx.account.handle}`;
+
+  async function readUserId(ctx: AdapterContext): Promise<{ ok: true; id: string } | FailureResult> {
+    const known = userIds.get(userKey(ctx));
+    if (known) return { ok: true, id: known };
     const me = checkShape(await callApi(ctx.send, `${base(ctx)}/2/users/me`, { headers: auth(ctx) }), ME);
+    if (!me.ok) return me;
+    userIds.set(userKey(ctx), me.data.data.id);
+    return { ok: true, id: me.data.data.id };
+  }
+
+  async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
+    const me = await readUserId(ctx);
     if (!me.ok) return unknown(me);
     const params = new URLSearchParams({ max_results: TIMELINE_SEARCH_LIMIT, "tweet.fields": "entities" });
     const timeline = checkShape(
-      await callApi(ctx.send, `${base(ctx)}/2/users/${me.data.data.id}/tweets?${params}`, { headers: auth(ctx) }),
+      await callApi(ctx.send, `${base(ctx)}/2/users/${encodeURIComponent(me.id)}/tweets?${params}`, {
+        headers: auth(ctx),
+      }),
       TIMELINE,
     );
     if (!timeline.ok) return unknown(timeline);

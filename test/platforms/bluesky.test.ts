@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPlatforms } from "../../src/platforms";
-import { type Harness, key, NOW, startHarness, update } from "./harness";
+import { HANG_TIMEOUT_MS, type Harness, key, NOW, startHarness, update } from "./harness";
 
 const LINK = "https://www.exempelkommun.se/kris/brand/2";
 const FAMILY = "👨‍👩‍👧"; // one grapheme, 18 UTF-8 bytes
@@ -17,8 +17,8 @@ const bsky = () => (adapters ?? h.platforms).bluesky;
 const bskyFresh = () => {
   adapters = createPlatforms({ sleep: async () => {} });
 };
-const publish = (content = update(), replyTo?: string) =>
-  bsky().publish(h.ctx("bluesky"), { composed: bsky().compose(content), idempotencyKey: key(), replyTo });
+const publish = (content = update(), replyTo?: string, timeoutMs?: number) =>
+  bsky().publish(h.ctx("bluesky", timeoutMs), { composed: bsky().compose(content), idempotencyKey: key(), replyTo });
 const requests = (fragment: string) =>
   h.sandbox.state("bluesky").requests.filter((r) => r.path.includes(fragment)).length;
 
@@ -94,6 +94,78 @@ describe("Bluesky sessions", () => {
     expect(requests("refreshSession")).toBe(refreshes + 1);
     expect(requests("createSession")).toBe(creates);
     expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+  });
+
+  test("a lost answer to createSession is retry: a session cannot have posted", async () => {
+    bskyFresh();
+    h.sandbox.control("bluesky").hang({ match: "createSession", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "retry" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(0);
+    expect(await publish()).toMatchObject({ ok: true });
+  });
+
+  test("a lost answer to refreshSession is never unconfirmed: the adapter logs in again and posts once", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").hang({ match: "refreshSession", afterHandling: true });
+    // The refresh token rotated unseen, so it is spent: a new login serves the post in the same attempt.
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: true });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+    expect(requests("createSession")).toBe(2);
+    // And when that login's answer is lost too, the attempt is retry, with nothing posted.
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").hang({ match: "refreshSession", afterHandling: true });
+    h.sandbox.control("bluesky").hang({ match: "createSession", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "retry" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(h.sandbox.state("bluesky").posts).toHaveLength(2);
+  });
+
+  test("a refreshSession refused with 503 keeps the session for the next attempt instead of logging in again", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").expireTokens();
+    h.sandbox.control("bluesky").failNext({ status: 503, match: "refreshSession" });
+    expect(await publish()).toMatchObject({ ok: false, class: "retry" });
+    expect(await publish()).toMatchObject({ ok: true });
+    expect(requests("createSession")).toBe(1);
+    expect(requests("refreshSession")).toBe(2);
+  });
+
+  test("a lost answer to createRecord keeps the session", async () => {
+    bskyFresh();
+    await publish();
+    h.sandbox.control("bluesky").hang({ match: "createRecord", afterHandling: true });
+    expect(await publish(update(), undefined, HANG_TIMEOUT_MS)).toMatchObject({ ok: false, class: "unconfirmed" });
+    h.sandbox.control("bluesky").releaseHangs();
+    expect(await publish()).toMatchObject({ ok: true });
+    expect(requests("createSession")).toBe(1);
+    expect(requests("refreshSession")).toBe(0);
+  });
+
+  test("replies to posts this adapter made need no getRecord; another adapter reads the root once", async () => {
+    bskyFresh();
+    const root = await publish();
+    if (!root.ok) throw new Error(root.message);
+    const reply = await publish(update(), root.remoteId);
+    if (!reply.ok) throw new Error(reply.message);
+    await publish(update(), reply.remoteId);
+    expect(requests("getRecord")).toBe(0);
+    bskyFresh();
+    await publish(update(), root.remoteId);
+    await publish(update(), root.remoteId);
+    expect(requests("getRecord")).toBe(1);
+    const records = h.sandbox.state("bluesky").posts.map((p) => p.data.record as Record<string, any>);
+    expect(records.slice(1).map((r) => r.reply.root.uri)).toEqual([
+      root.remoteId,
+      root.remoteId,
+      root.remoteId,
+      root.remoteId,
+    ]);
+    expect(records[2].reply.parent.uri).toBe(reply.remoteId);
   });
 
   test("a wrong app password is auth", async () => {

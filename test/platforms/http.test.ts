@@ -131,4 +131,25 @@ describe("classifyGraphFailure", () => {
       retryAfterSeconds: 420,
     });
   });
+
+  test("a Retry-After in seconds wins over the usage header's whole minutes", () => {
+    const usage = JSON.stringify({ "1": [{ type: "pages", estimated_time_to_regain_access: 1 }] });
+    expect(graph(429, 4, {}, { "x-business-use-case-usage": usage, "retry-after": "2" })).toMatchObject({
+      class: "retry",
+      retryAfterSeconds: 2,
+    });
+    expect(graph(429, 4, {}, { "x-business-use-case-usage": usage })).toMatchObject({ retryAfterSeconds: 60 });
+  });
+
+  test("the flat Page usage header is read in minutes too; zero minutes is no signal", () => {
+    const page = JSON.stringify({ call_count: 100, total_time: 20, estimated_time_to_regain_access: 3 });
+    expect(graph(400, 32, {}, { "x-page-usage": page })).toMatchObject({ class: "retry", retryAfterSeconds: 180 });
+    const none = JSON.stringify({ "1": [{ type: "pages", call_count: 90, estimated_time_to_regain_access: 0 }] });
+    expect(graph(400, 4, {}, { "x-business-use-case-usage": none }).retryAfterSeconds).toBeUndefined();
+    expect(graph(400, 4, {}, { "x-app-usage": "not json" }).retryAfterSeconds).toBeUndefined();
+  });
+
+  test("a transient error carries the Retry-After it came with", () => {
+    expect(graph(503, 2, {}, { "retry-after": "3" })).toMatchObject({ class: "retry", retryAfterSeconds: 3 });
+  });
 });

@@ -119,3 +119,26 @@ describe("Facebook moderation", () => {
     expect(rights.detail).toContain("CREATE_CONTENT");
   });
 });
+
+describe("Graph rate limits", () => {
+  // The chaos bench's 429: a Retry-After of 1-3 s beside the usage header, which can only say "1 minute".
+  test.each(["facebook", "instagram", "threads"] as const)(
+    "%s waits the Retry-After's seconds, not the usage header's minute",
+    async (platform) => {
+      const adapter = h.platforms[platform];
+      h.sandbox.control(platform).failNext({ status: 429, retryAfterSeconds: 2, headers: { "retry-after": "2" } });
+      const result = await adapter.publish(h.ctx(platform), {
+        composed: adapter.compose(update()),
+        idempotencyKey: key(),
+      });
+      expect(result).toMatchObject({ ok: false, class: "retry", retryAfterSeconds: 2 });
+      // Without a Retry-After the usage header is all there is, in minutes.
+      h.sandbox.control(platform).failNext({ status: 429, retryAfterSeconds: 2 });
+      const alone = await adapter.publish(h.ctx(platform), {
+        composed: adapter.compose(update()),
+        idempotencyKey: key(),
+      });
+      expect(alone).toMatchObject({ ok: false, class: "retry", retryAfterSeconds: 60 });
+    },
+  );
+});
