@@ -1,6 +1,7 @@
 // Workers only: the image WebAssembly and the card font bundled as modules. wrangler turns each
 // .wasm into a compiled WebAssembly.Module (CompiledWasm, its default rule) and each .woff into
 // bytes (the Data rule in wrangler.toml): workerd refuses to compile WebAssembly at request time.
+// satori's bundled HarfBuzz is not among these: harfbuzz.ts swaps it in before satori loads.
 
 import regular from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff";
 import bold from "@fontsource/noto-sans/files/noto-sans-latin-700-normal.woff";

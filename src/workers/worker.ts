@@ -2,14 +2,18 @@
 // the env bindings (src/workers/deps.ts). fetch serves the app, public pages through the edge
 // cache; queue sends one delivery per message; scheduled sweeps what the queue missed and runs
 // the periodic checks. Everything Workers-specific lives in src/workers/.
+// First, before anything loads satori: see harfbuzz.ts.
+import "./harfbuzz";
 import type { ExecutionContext, MessageBatch, ScheduledController } from "@cloudflare/workers-types/index";
 import { createApp } from "../app";
 import { createLog } from "../log";
 import { runCron } from "./cron";
 import { type DeliveryMessage, type Env, MissingBindingError, openEdgeCache, openInvocation, readConfig } from "./deps";
 import { isEdgeCacheable } from "./edge-cache";
+import { dropLocationStandIn } from "./harfbuzz";
 import { consumeDeliveries } from "./queue";
 
+dropLocationStandIn();
 const app = createApp();
 
 async function handleWithApp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -1,6 +1,7 @@
 // `npm run screenshots`: the main staff and public pages as PNGs in screenshots/ (git-ignored),
-// wide and narrow, for people to review the interface without setting anything up.
-import { mkdirSync } from "node:fs";
+// wide and narrow, and the crisis cards the hub draws, for people to review the interface without
+// setting anything up.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { HAVE_CHROMIUM, launchBrowser, signIn } from "./browser";
@@ -27,16 +28,36 @@ async function shoot(page: Page, name: string, path?: string, fullPage = true) {
   written.push(file);
 }
 
+/** An image the hub itself serves (a crisis card), saved as it is. */
+async function save(name: string, path: string) {
+  const res = await fetch(hub.url + path);
+  if (res.status !== 200 || res.headers.get("content-type") !== "image/png") {
+    throw new Error(`${path}: ${res.status} ${res.headers.get("content-type")}`);
+  }
+  const file = join(OUT, `${name}.png`);
+  writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
+  written.push(file);
+}
+
 try {
   const s = await buildScenario(hub);
   const compose = `/staff/incidents/${s.incidentId}/updates/new`;
+  const update = `/incidents/${s.incidentSlug}/updates/1`;
+  await save("public-kort-card", `${update}/card.png`);
+  await save("public-kort-og", `${update}/og.png`);
+  // An all-clear carries a green badge and edge.
+  const resolved = (await hub.api("GET", `/api/v1/incidents/${s.resolvedIncidentId}`)).json;
+  await save("public-kort-card-faran-over", `/incidents/${resolved.slug}/updates/1/card.png`);
   for (const [browser, suffix] of [
     [wide, ""],
     [narrow, "-mobil"],
   ] as const) {
     const { page } = browser;
     await shoot(page, `public-hem${suffix}`, "/");
-    await shoot(page, `public-handelse${suffix}`, `/incidents/${s.incidentSlug}`);
+    await page.goto(`${hub.url}/incidents/${s.incidentSlug}`);
+    await page.getByRole("heading", { name: "Läget just nu" }).waitFor();
+    await shoot(page, `public-handelse${suffix}`);
+    await shoot(page, `public-uppdatering${suffix}`, update);
     await shoot(page, `staff-logga-in${suffix}`, "/staff/login");
     await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
     await shoot(page, `staff-start${suffix}`, "/staff");
@@ -58,7 +79,6 @@ try {
     await shoot(page, `staff-skriv-uppdatering${suffix}`);
     await shoot(page, `staff-leveranser${suffix}`, `/staff/updates/${s.failedUpdateId}`);
     if (suffix) continue;
-    await shoot(page, "public-uppdatering", `/incidents/${s.incidentSlug}/updates/1`);
     await shoot(page, "public-kanaler", "/channels");
     await page.goto(hub.url + compose);
     await page.getByLabel("Text", { exact: true }).fill("Kontakta handläggaren om 121212-1212 har frågor.");
