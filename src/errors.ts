@@ -79,6 +79,8 @@ export const errorCodes = {
   department_has_accounts: 409,
   author_already_told: 409,
   oidc_email_taken: 409,
+  person_already_linked: 409,
+  oidc_not_configured: 409,
   // 413
   payload_too_large: 413,
   // 415

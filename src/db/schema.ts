@@ -75,6 +75,12 @@ export const people = pgTable(
     oidcSubject: text("oidc_subject"),
     /** Set by an admin: the role and departments stay as set by hand, whatever the provider's claims say. */
     rolePinned: boolean("role_pinned").notNull().default(false),
+    /**
+     * Set by an admin on a person not yet linked: the next sign-in through this issuer whose
+     * email is this person's links them (before oidc_link_until) instead of being refused.
+     */
+    oidcLinkIssuer: text("oidc_link_issuer"),
+    oidcLinkUntil: at("oidc_link_until"),
     disabledAt: at("disabled_at"),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
@@ -405,5 +411,11 @@ export const auditLog = pgTable(
     before: jsonb("before"),
     after: jsonb("after"),
   },
-  (t) => [index("audit_log_at").on(t.at), index("audit_log_incident").on(t.incidentId)],
+  (t) => [
+    index("audit_log_at").on(t.at),
+    index("audit_log_incident").on(t.incidentId),
+    // The person page lists what concerns one person and what they did.
+    index("audit_log_entity").on(t.entityId),
+    index("audit_log_actor").on(t.actorId),
+  ],
 );

@@ -150,6 +150,7 @@ const ACCESS: Record<string, Need> = {
   "POST /staff/settings/logo": "settings.manage",
   "POST /staff/people": "people.manage",
   "POST /staff/people/:id": "people.manage",
+  "POST /staff/people/:id/oidc-link": "people.manage",
 };
 
 const has = (list: readonly string[], action: string) => list.includes("*") || list.includes(action);

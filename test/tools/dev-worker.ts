@@ -22,6 +22,8 @@ export interface WorkerDevOptions {
   bootstrapToken?: string;
   /** Further plain settings (KRISKANAL_LOG, KRISKANAL_ORG_NAME ...). */
   vars?: Record<string, string>;
+  /** Further secrets (KRISKANAL_OIDC_CLIENT_SECRET ...), bound as secrets. */
+  secrets?: Record<string, string>;
   /** Rebuild when a source file changes (dev); tests keep one build. */
   watch?: boolean;
   /** Give up when the worker is not up by then (a build error is only logged, never thrown). */
@@ -54,6 +56,7 @@ export async function startWorkerDev(options: WorkerDevOptions): Promise<Running
   };
   if (options.bootstrapToken) bindings.KRISKANAL_BOOTSTRAP_TOKEN = secret(options.bootstrapToken);
   for (const [name, value] of Object.entries(options.vars ?? {})) bindings[name] = plain(value);
+  for (const [name, value] of Object.entries(options.secrets ?? {})) bindings[name] = secret(value);
   const port = options.port ?? DEFAULT_PORT;
   const publicUrl = options.publicUrl ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
   bindings.KRISKANAL_PUBLIC_URL = plain(publicUrl);
@@ -109,14 +112,26 @@ export function devSecretKey(env: Record<string, string | undefined>): string {
   return readFileSync(path, "utf8").trim();
 }
 
+/** Settings handled apart from the plain ones: never passed as --var. */
+const SECRET_SETTINGS = new Set(["KRISKANAL_SECRET_KEY", "KRISKANAL_BOOTSTRAP_TOKEN", "KRISKANAL_PURGE_API_TOKEN"]);
+/** Further secrets passed on from the environment as secret bindings. */
+const PASSED_SECRETS = ["KRISKANAL_OIDC_CLIENT_SECRET"];
+
 /** KRISKANAL_* settings from the environment other than the ones handled as secrets. */
 function plainSettings(env: Record<string, string | undefined>): Record<string, string> {
-  const secret = new Set(["KRISKANAL_SECRET_KEY", "KRISKANAL_BOOTSTRAP_TOKEN", "KRISKANAL_PURGE_API_TOKEN"]);
   return Object.fromEntries(
     Object.entries(env).filter(
-      (e): e is [string, string] => e[0].startsWith("KRISKANAL_") && !secret.has(e[0]) && e[1] !== undefined,
+      (e): e is [string, string] =>
+        e[0].startsWith("KRISKANAL_") &&
+        !SECRET_SETTINGS.has(e[0]) &&
+        !PASSED_SECRETS.includes(e[0]) &&
+        e[1] !== undefined,
     ),
   );
+}
+
+function secretSettings(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(PASSED_SECRETS.filter((name) => env[name]).map((name) => [name, env[name]!]));
 }
 
 async function main() {
@@ -137,6 +152,7 @@ async function main() {
     secretKey: devSecretKey(env),
     bootstrapToken: env.KRISKANAL_BOOTSTRAP_TOKEN,
     vars: plainSettings(env),
+    secrets: secretSettings(env),
     watch: true,
   });
   console.log(`\nKriskanal (Workers, in workerd) is listening on ${running.url}`);

@@ -23,7 +23,10 @@ export interface WorkerHarness {
   close(): Promise<void>;
 }
 
-export async function startWorkerHarness(): Promise<WorkerHarness> {
+/** vars and secrets: further settings for the worker (e.g. KRISKANAL_OIDC_*). */
+export async function startWorkerHarness(
+  options: { vars?: Record<string, string>; secrets?: Record<string, string> } = {},
+): Promise<WorkerHarness> {
   const name = `kk_worker_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const server = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
   await server.unsafe(`create database "${name}"`);
@@ -41,7 +44,8 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
       publicUrl: PUBLIC_URL,
       secretKey: generateSecretKeyBase64(),
       bootstrapToken: BOOTSTRAP_TOKEN,
-      vars: { KRISKANAL_LOG: "warn" },
+      vars: { KRISKANAL_LOG: "warn", ...options.vars },
+      secrets: options.secrets,
       logLevel: "warn",
       readyTimeoutMs: 60_000,
     });

@@ -1,5 +1,6 @@
 // Sign-in through the identity provider: the verified ID token's claims find (or create) the
-// person by (issuer, subject), never by email; each sign-in brings name, email and role up to
+// person by (issuer, subject), never by email alone (an admin may mark an existing person to be
+// linked by email at their next sign-in, oidc-link.ts); each sign-in brings name, email and role up to
 // date from the claims (unless an admin pinned the role), and a refusal is audited.
 import { and, eq, ne, sql } from "drizzle-orm";
 import { people } from "../../db/schema";
@@ -8,6 +9,7 @@ import { ConflictError, ForbiddenError, UnauthorizedError } from "../../errors";
 import { recordAudit } from "../records/audit";
 import { type Actor, SYSTEM_ACTOR } from "./actor";
 import { completeOidcSignIn, type OidcFailure, type OidcFlow, OidcFlowError, requireOidcConfig } from "./oidc-client";
+import { findOidcLinkCandidate, linkPersonToOidc } from "./oidc-link";
 import { mapClaimsToRole } from "./oidc-roles";
 import { loadActor, type Person, toPersonView } from "./people";
 import { createSession, type OpenedSession, revokeSessionsOf } from "./sessions";
@@ -46,10 +48,13 @@ export async function signInWithOidc(
       departments: mapped.unknownDepartments.join(", "),
     });
   }
-  const [existing] = await deps.db
+  const [bySubject] = await deps.db
     .select()
     .from(people)
     .where(and(eq(people.oidcIssuer, issuer), eq(people.oidcSubject, claims.sub)));
+  // Not known by subject: a person an admin marked to be linked (oidc-link.ts) is this one.
+  const linking = bySubject ? undefined : await findOidcLinkCandidate(deps.db, oidc.issuer, profile.email, now);
+  const existing = bySubject ?? linking;
 
   if (existing?.disabledAt) {
     await auditRefusal(deps, "person_disabled", { subject: claims.sub, personId: existing.id });
@@ -58,9 +63,9 @@ export async function signInWithOidc(
   if (!mapped && !existing?.rolePinned) {
     // A role taken away at the provider ends what the person still holds here at once.
     await deps.db.transaction(async (tx) => {
-      if (existing) {
-        await revokeSessionsOf(tx, existing.id, now);
-        await revokeTokensOf(tx, existing.id, now);
+      if (bySubject) {
+        await revokeSessionsOf(tx, bySubject.id, now);
+        await revokeTokensOf(tx, bySubject.id, now);
       }
       await recordAudit(tx, refusalActor(claims.sub), now, {
         action: "session.oidc_refused",
@@ -99,7 +104,20 @@ export async function signInWithOidc(
         after: { ...toPersonView(person), source: "oidc" },
       });
     } else {
-      person = await refreshFromClaims(tx, existing, profile, emailOwner ? null : profile.email, mapped, now);
+      let current = existing;
+      if (linking) {
+        const linked = await linkPersonToOidc(tx, linking, issuer, claims.sub, now);
+        if (!linked) return { refused: "email_taken" as const };
+        await recordAudit(tx, actorFor(linked), now, {
+          action: "person.oidc_linked",
+          entityType: "person",
+          entityId: linked.id,
+          before: toPersonView(linking),
+          after: { ...toPersonView(linked), source: "oidc" },
+        });
+        current = linked;
+      }
+      person = await refreshFromClaims(tx, current, profile, emailOwner ? null : profile.email, mapped, now);
     }
     const session = await createSession(tx, person.id, now, { hours: oidc.sessionHours, signedInWith: "oidc" });
     const actor = (await loadActor(tx, person.id, "session"))!;

@@ -18,6 +18,8 @@ export interface PauseStatus {
   paused: boolean;
   pausedAt: Date | null;
   pausedBy: string | null;
+  /** The identity provider's subject of whoever paused, when they signed in through it. */
+  pausedBySubject: string | null;
   reason: string | null;
   /** Deliveries waiting to be sent (held back while paused). */
   waiting: number;
@@ -27,11 +29,11 @@ export async function readPauseStatus(db: DbOrTx): Promise<PauseStatus> {
   const org = await getOrganisation(db);
   const [{ n }] = await db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "pending"));
   if (!org.deliveriesPausedAt) {
-    return { paused: false, pausedAt: null, pausedBy: null, reason: null, waiting: Number(n) };
+    return { paused: false, pausedAt: null, pausedBy: null, pausedBySubject: null, reason: null, waiting: Number(n) };
   }
   // Who paused and why lives in the audit row of the pause, not in a second copy.
   const [entry] = await db
-    .select({ actorName: auditLog.actorName, after: auditLog.after })
+    .select({ actorName: auditLog.actorName, actorSubject: auditLog.actorSubject, after: auditLog.after })
     .from(auditLog)
     .where(eq(auditLog.action, "deliveries.paused"))
     .orderBy(desc(auditLog.id))
@@ -40,6 +42,7 @@ export async function readPauseStatus(db: DbOrTx): Promise<PauseStatus> {
     paused: true,
     pausedAt: org.deliveriesPausedAt,
     pausedBy: entry?.actorName ?? null,
+    pausedBySubject: entry?.actorSubject ?? null,
     reason: ((entry?.after as { reason?: string } | null)?.reason ?? null) || null,
     waiting: Number(n),
   };

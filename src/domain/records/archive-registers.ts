@@ -396,6 +396,9 @@ const auditRegister: Register<AuditRow> = {
     col("at", (r) => r.at),
     col("actor_id", (r) => r.actorId),
     col("actor_name", (r) => r.actorName),
+    // The identity provider's subject when the actor signed in through it: names stay readable,
+    // the subject stays unambiguous after a rename.
+    col("actor_subject", (r) => r.actorSubject),
     col("action", (r) => r.action),
     col("entity_type", (r) => r.entityType),
     col("entity_id", (r) => r.entityId),

@@ -62,7 +62,9 @@ const sv: Record<ErrorCode, ErrorText> = {
     "Du saknar behörighet till Kriskanal. Kontakta kommunikationsavdelningen eller en administratör av Kriskanal om du behöver tillgång.",
   password_sign_in_off: "Inloggning med lösenord är avstängd. Logga in med kommunens konto.",
   oidc_email_taken:
-    "Det finns redan en person i Kriskanal med din e-postadress. Be en administratör att ändra eller avsluta den personen, och logga in igen.",
+    "Det finns redan en person i Kriskanal med din e-postadress. Be en administratör att koppla den personen till inloggningen via kommunens konto (på personens sida), eller ändra eller avsluta den, och logga in igen.",
+  person_already_linked: "Personen loggar redan in med kommunens konto.",
+  oidc_not_configured: "Inloggning med kommunens konto är inte inställd.",
   forbidden: FORBIDDEN_SV,
   role_forbidden: FORBIDDEN_SV,
   scope_forbidden: "Nyckeln ger inte behörighet till det här.",

@@ -5,7 +5,9 @@ import { ROLES, type Role } from "../../db/schema";
 import type { AppEnv } from "../../deps";
 import { listDepartments } from "../../domain/accounts/departments";
 import { requireCan, roleLabel } from "../../domain/people/access";
+import { awaitsOidcLink, setOidcLink } from "../../domain/people/oidc-link";
 import { createPerson, listPeople, requirePerson, updatePerson } from "../../domain/people/people";
+import { listPersonAudit } from "../../domain/records/person-audit";
 import type { FieldError } from "../../errors";
 import { errorStatus, type Form, list, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";
@@ -29,6 +31,10 @@ const ROLE_HINT: Record<Role, string> = {
 };
 
 const NOTICES: Record<string, string> = { sparad: "Ändringarna är sparade.", skapad: "Personen är tillagd." };
+const LINK_NOTICES: Record<string, string> = {
+  kopplas: "Personen kopplas till inloggningen vid nästa inloggning med sin e-postadress.",
+  ångrad: "Kopplingen är ångrad.",
+};
 
 function readPerson(form: Form) {
   return {
@@ -91,9 +97,11 @@ async function personPage(
   status: PageStatus = 200,
 ) {
   const { deps } = c.env;
-  requireCan(c.get("actor"), "people.manage");
+  const actor = c.get("actor");
+  requireCan(actor, "people.manage");
   const person = await requirePerson(deps.db, id);
-  const departments = await listDepartments(deps.db);
+  const [departments, audit] = await Promise.all([listDepartments(deps.db), listPersonAudit(deps.db, actor, id)]);
+  const oidc = deps.config.oidc;
   return renderPage(
     c,
     "staff/person",
@@ -101,6 +109,18 @@ async function personPage(
       title: `Ändra ${person.name}`,
       section: "people",
       person: { id: person.id, name: person.name, email: person.email, oidcSubject: person.oidcSubject },
+      // Offered only for a person the provider does not sign in yet (a password account).
+      oidcLink:
+        oidc && !person.oidcSubject
+          ? {
+              name: oidc.name,
+              pending: awaitsOidcLink(person, oidc.issuer, deps.now()),
+              until: person.oidcLinkUntil,
+              disabled: Boolean(person.disabledAt),
+            }
+          : null,
+      audit,
+      linkNotice: LINK_NOTICES[c.req.query("koppling") ?? ""],
       departments,
       roles: ROLES.map((r) => ({ value: r, label: roleLabel(r), hint: ROLE_HINT[r] })),
       values: values ?? {
@@ -157,5 +177,18 @@ export const peoplePages = new Hono<AppEnv>()
       const errors = toSwedishErrors(error, PERSON_MESSAGES, "name");
       if (!errors) throw error;
       return personPage(c, c.req.param("id"), { ...values, password: "" }, errors, errorStatus(error));
+    }
+  })
+  .post("/people/:id/oidc-link", async (c) => {
+    const form = await readForm(c.req);
+    const link = text(form, "link") === "1";
+    const id = c.req.param("id");
+    try {
+      await setOidcLink(c.env.deps, c.get("actor"), id, { link });
+      return c.redirect(`/staff/people/${id}?koppling=${encodeURIComponent(link ? "kopplas" : "ångrad")}`, 303);
+    } catch (error) {
+      const errors = toSwedishErrors(error, {}, "link");
+      if (!errors) throw error;
+      return personPage(c, id, null, errors, errorStatus(error));
     }
   });
