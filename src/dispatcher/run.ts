@@ -13,6 +13,7 @@ import type {
   PostContent,
   PublishResult,
 } from "../platforms/types";
+import { sandboxPostUrl } from "../sandbox/post-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
@@ -37,11 +38,17 @@ const REPLIES_IGNORED: ReadonlySet<Platform> = new Set(["instagram"]);
 
 export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}): Promise<Outcome> {
   try {
-    return await attempt(deps, job, options);
+    return linkDemoPost(deps, job, await attempt(deps, job, options));
   } catch (error) {
     deps.log.error("delivery attempt crashed", { deliveryId: job.delivery.id, error: String(error) });
     return failureOutcome(deps, job, options, { ok: false, class: "retry", message: `Internt fel: ${String(error)}` });
   }
+}
+
+/** In the demo a sandbox account's post links to the hub's page for it (see sandbox/post-url.ts). */
+function linkDemoPost(deps: RunDeps, job: Job, outcome: Outcome): Outcome {
+  if (!deps.config.demo || !job.account.sandbox || !outcome.remoteId) return outcome;
+  return { ...outcome, remoteUrl: sandboxPostUrl(deps.config.publicUrl, job.account.platform, outcome.remoteId) };
 }
 
 async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Outcome> {
