@@ -35,6 +35,7 @@ import staffPeople from "../../templates/staff/people.eta";
 import staffPerson from "../../templates/staff/person.eta";
 import staffPersonFields from "../../templates/staff/person-fields.eta";
 import staffPreview from "../../templates/staff/preview.eta";
+import staffPreviewDigest from "../../templates/staff/preview-digest.eta";
 import staffRecords from "../../templates/staff/records.eta";
 import staffRemoval from "../../templates/staff/removal.eta";
 import staffRemovalNew from "../../templates/staff/removal-new.eta";
@@ -74,6 +75,7 @@ export const templateSources: Record<string, string> = {
   "staff/person": staffPerson,
   "staff/person-fields": staffPersonFields,
   "staff/preview": staffPreview,
+  "staff/preview-digest": staffPreviewDigest,
   "staff/status": staffStatus,
   "staff/update-edit": staffUpdateEdit,
   "staff/update-withdraw": staffUpdateWithdraw,
