@@ -2,9 +2,9 @@
 // posts as readers see them and says why a channel is skipped instead of counting it; the page
 // summarises the preview above Publicera; a second incident with the same title and diarienummer
 // is warned about, naming the first, and may still be opened.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { incidents } from "../../src/db/schema";
+import { deliveries, incidents } from "../../src/db/schema";
 import { createPlatforms } from "../../src/platforms/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
@@ -80,6 +80,61 @@ describe("the compose preview", () => {
     const text = textOf(res.html.slice(digest, button));
     expect(text).toContain("Inför publiceringen: 3 kanaler och webbplatsen. 1 varning.");
     expect(text).toContain("Instagram");
+  });
+});
+
+describe("the delivery board", () => {
+  let updateId: string;
+  beforeAll(async () => {
+    const res = await openIncident({ title: "Översvämning vid ån" });
+    const incidentId = /\/staff\/incidents\/([0-9a-f-]{36})\//.exec(res.location ?? "")![1];
+    await anna.get(`/staff/incidents/${incidentId}/updates/new`);
+    const published = await anna.post(`/staff/incidents/${incidentId}/updates`, {
+      action: "publish",
+      kind: "update",
+      body: "Undvik gångvägen längs ån.",
+      targetMode: "picked",
+      accountIds: Object.values(accountIds),
+    });
+    updateId = /\/staff\/updates\/([0-9a-f-]{36})/.exec(published.location ?? "")![1];
+  });
+
+  const setDelivery = (platform: string, values: Partial<typeof deliveries.$inferInsert>) =>
+    hub.deps.db
+      .update(deliveries)
+      .set({ updatedAt: hub.clock.now(), ...values })
+      .where(and(eq(deliveries.updateId, updateId), eq(deliveries.accountId, accountIds[platform])));
+
+  test("rows stay in channel order whatever their status", async () => {
+    const order = async () => {
+      const html = (await anna.get(`/staff/updates/${updateId}/deliveries`)).html;
+      return [...html.matchAll(/<th scope="row">(\w+)/g)].map((m) => m[1]);
+    };
+    // PLATFORMS order: instagram before mastodon before telegram.
+    expect(await order()).toEqual(["Instagram", "Mastodon", "Telegram"]);
+    await setDelivery("telegram", { status: "failed", attempts: 1, failureClass: "auth", message: "401" });
+    await setDelivery("instagram", { status: "published", attempts: 1, publishedAt: hub.clock.now() });
+    expect(await order()).toEqual(["Instagram", "Mastodon", "Telegram"]);
+  });
+
+  test("a skipped row gives the reason and what to do, and no answer or sent text", async () => {
+    await setDelivery("instagram", {
+      status: "skipped",
+      attempts: 1,
+      message: "Instagram kräver en bild",
+      sentText: "Undvik gångvägen längs ån.",
+    });
+    const html = (await anna.get(`/staff/updates/${updateId}/deliveries`)).html;
+    const row = html.slice(
+      html.indexOf('<th scope="row">Instagram'),
+      html.indexOf("</tr>", html.indexOf('<th scope="row">Instagram')),
+    );
+    const text = textOf(row);
+    expect(text).toContain("Skickades inte: Instagram kräver en bild.");
+    expect(text).toContain("lägg till en bild med alternativtext i nästa uppdatering");
+    expect(text).not.toContain("Läs skälet");
+    expect(text).not.toContain("Svar:");
+    expect(text).not.toContain("Text som skickades");
   });
 });
 

@@ -157,5 +157,11 @@ table.stack tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;
 table.stack th,table.stack td{border:0;padding:.3rem 0}
 table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.8125rem;font-weight:600;color:var(--muted)}
 .table-wrap{overflow:visible}
+table.board tr{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:0 .75rem;align-items:start}
+table.board td.board-minor{display:none}
+table.board td.advice{grid-column:1 / -1}
+table.board td[data-label="Status"]::before{display:none}
+table.board td.advice:not([data-label]){padding:0}
 }
+@media (min-width:40.01rem){table.board .board-facts{display:none}}
 `;
