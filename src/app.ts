@@ -14,6 +14,7 @@ import { publicChannels } from "./routes/public/channels";
 import { publicFeeds } from "./routes/public/feeds";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
+import { publicSubscribe } from "./routes/public/subscribe";
 import { limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
@@ -61,6 +62,7 @@ export function createApp() {
   app.route("/", publicCap);
   app.route("/", publicPages);
   app.route("/", publicChannels);
+  app.route("/", publicSubscribe);
   return app;
 }
 

@@ -7,6 +7,7 @@ import home from "../../templates/public/home.eta";
 import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
 import problem from "../../templates/public/problem.eta";
+import subscribe from "../../templates/public/subscribe.eta";
 import update from "../../templates/public/update.eta";
 import sandbox from "../../templates/sandbox.eta";
 import staffAccount from "../../templates/staff/account.eta";
@@ -53,6 +54,7 @@ export const templateSources: Record<string, string> = {
   "public/not-found": notFound,
   "public/problem": problem,
   "public/channels": channels,
+  "public/subscribe": subscribe,
   "partials/update": updatePartial,
   sandbox,
   "staff/layout": staffLayout,
