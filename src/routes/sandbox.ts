@@ -23,11 +23,12 @@ export function sandboxPage(describe: () => SandboxDescription) {
       .get("/sandbox.json", (c) => c.json(describe(), 200, { "cache-control": "no-store" }))
       // The address a demo delivery links to (sandbox/post-url.ts): stable across restarts, though
       // the stand-ins keep their posts in memory only, so an older post is explained, not shown.
-      .get("/sandbox/:platform/posts/:id", async (c) => {
+      .get("/sandbox/:platform/posts/:remote", async (c) => {
         const { deps } = c.env;
         const org = await getOrganisation(deps.db);
         const platform = describe().platforms.find((p) => p.platform === c.req.param("platform"));
-        const id = c.req.param("id");
+        // Not ":id": ids in paths are UUIDs everywhere else (malformed-input.ts); a post id is the platform's.
+        const id = c.req.param("remote");
         const post = platform?.posts.find((p) => p.id === id) ?? null;
         const html = deps.render.render("sandbox", {
           orgName: org.name,
