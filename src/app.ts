@@ -17,6 +17,7 @@ import { publicIcons } from "./routes/public/icons";
 import { publicMedia } from "./routes/public/media";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
+import { publicSubscribe } from "./routes/public/subscribe";
 import { limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
@@ -67,6 +68,7 @@ export function createApp() {
   app.route("/", publicIcons);
   app.route("/", publicPages);
   app.route("/", publicChannels);
+  app.route("/", publicSubscribe);
   return app;
 }
 

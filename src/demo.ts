@@ -39,6 +39,29 @@ export const DEMO_PROFILE = {
   contactLines: ["Kontaktcenter 0123-45 67 00 (vardagar 8–17)", "www.exempelkommun.se"],
 };
 
+interface DemoEditor {
+  name: string;
+  email: string;
+  role: "editor" | "deputy";
+}
+
+const DEMO_EDITORS: DemoEditor[] = [
+  { name: "Anna Andersson", email: DEMO_EMAIL, role: "editor" },
+  { name: "Bengt Berg", email: "bengt.berg@exempelkommun.se", role: "deputy" },
+];
+
+/**
+ * The demo's stand-in accounts with their editors named, as the policies ask, so the compliance
+ * report has something to teach rather than a wall: all but Threads meet the policies; Threads
+ * has one editor and no deputy, two findings a newcomer can fix on the account's page.
+ */
+export function withDemoEditors<T extends { platform: string }>(definitions: T[]): (T & { editors: DemoEditor[] })[] {
+  return definitions.map((definition) => ({
+    ...definition,
+    editors: definition.platform === "threads" ? DEMO_EDITORS.slice(0, 1) : DEMO_EDITORS,
+  }));
+}
+
 /** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
 export async function seedDemo(db: Db, now: Date): Promise<Record<string, string> | null> {
   const [{ n }] = await db.select({ n: count() }).from(departments);

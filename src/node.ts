@@ -11,7 +11,7 @@ import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
-import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from "./demo";
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo, withDemoEditors } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
@@ -107,7 +107,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     // After listening: the public site does not need the demo's stand-in accounts, and on a
     // restart each is repointed at the sandbox's new port, a write apiece. Deliveries wait for
     // them because the dispatch loop starts below.
-    const seeded = await ensureSandboxAccounts(deps, sandbox.accounts());
+    const seeded = await ensureSandboxAccounts(deps, withDemoEditors(sandbox.accounts()));
+    // A repointed stand-in has not been checked at its new address; checking now, not in an
+    // hour, keeps "behörigheten har aldrig kontrollerats" off the demo's start page.
+    deps.defer(checkDueAccountRights(deps));
     log.info("demo sandbox platforms running", { url: sandbox.url, ...seeded });
     lap("sandbox accounts");
   }

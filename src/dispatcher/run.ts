@@ -3,8 +3,8 @@
 import type { Deps } from "../deps";
 import { callAdapter } from "../domain/accounts/gateway";
 import { rightsBlock } from "../domain/accounts/rights";
-import type { Settlement } from "../domain/publishing/settlement";
 import type { Delivery } from "../domain/publishing/deliveries";
+import type { Settlement } from "../domain/publishing/settlement";
 import type {
   AdapterContext,
   Composed,
@@ -14,6 +14,7 @@ import type {
   PostContent,
   PublishResult,
 } from "../platforms/types";
+import { sandboxPostUrl } from "../sandbox/post-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
@@ -50,13 +51,19 @@ const REPLIES_IGNORED: ReadonlySet<Platform> = new Set(["instagram"]);
 
 export async function runJob(deps: RunDeps, job: Job, options: RunOptions = {}): Promise<Outcome> {
   try {
-    return await attempt(deps, job, options);
+    return linkDemoPost(deps, job, await attempt(deps, job, options));
   } catch (error) {
     deps.log.error("delivery attempt crashed", { deliveryId: job.delivery.id, error: String(error) });
     // A doubt about an earlier attempt is not settled by a crash: the next attempt must still look.
     const cls = job.maybeSent ? "unconfirmed" : "retry";
     return failureOutcome(deps, job, options, { ok: false, class: cls, message: `Internt fel: ${String(error)}` });
   }
+}
+
+/** In the demo a sandbox account's post links to the hub's page for it (see sandbox/post-url.ts). */
+function linkDemoPost(deps: RunDeps, job: Job, outcome: Outcome): Outcome {
+  if (!deps.config.demo || !job.account.sandbox || !outcome.remoteId) return outcome;
+  return { ...outcome, remoteUrl: sandboxPostUrl(deps.config.publicUrl, job.account.platform, outcome.remoteId) };
 }
 
 async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Outcome> {

@@ -1,6 +1,8 @@
 // Fits an update into a platform's limit without ever losing the link back to the website:
-// the communicator's variant wins over the body, the body is cut at a word boundary, and the
-// signature is the first thing to go.
+// the communicator's variant wins over the body, and the body is cut at a word boundary. The
+// signature stays: it says who speaks for the municipality, and a reader cannot ask who wrote a
+// post whose name was dropped. Only when the signature alone leaves no room for any of the body
+// (not even its first word) does it go.
 import { splitGraphemes } from "./length";
 import type { Composed } from "./types";
 
@@ -60,6 +62,10 @@ export function shortenToFit(input: ShortenInput, options: ShortenOptions): Shor
   if (signature) {
     const signed = result(base, true, false);
     if (signed.fits) return signed;
+    // Whole words only: a name beside a body cut to a few letters says nothing.
+    const fitsSigned = (body: string) => options.measure(assemble(body, input.link, signature)) <= options.limit;
+    const cutSigned = cutToFit(base, fitsSigned, { wordsOnly: true });
+    if (cutSigned) return result(cutSigned, true, true);
   }
   const whole = result(base, false, false);
   if (whole.fits) return whole;
@@ -70,7 +76,7 @@ export function shortenToFit(input: ShortenInput, options: ShortenOptions): Shor
 }
 
 /** The longest prefix ending at a word boundary (or, for one giant word, a grapheme) that fits. */
-function cutToFit(text: string, fits: (body: string) => boolean): string {
+function cutToFit(text: string, fits: (body: string) => boolean, { wordsOnly = false } = {}): string {
   const wordEnds: number[] = [];
   for (let i = 1; i < text.length; i++) {
     if (/\s/u.test(text[i]) && !/\s/u.test(text[i - 1])) wordEnds.push(i);
@@ -78,6 +84,7 @@ function cutToFit(text: string, fits: (body: string) => boolean): string {
   const atWord = (n: number) => withEllipsis(text.slice(0, wordEnds[n]));
   const byWord = searchLongest(wordEnds.length, (n) => fits(atWord(n)));
   if (byWord >= 0) return atWord(byWord);
+  if (wordsOnly) return "";
 
   const graphemes = splitGraphemes(text);
   const atGrapheme = (n: number) => withEllipsis(graphemes.slice(0, n + 1).join(""));

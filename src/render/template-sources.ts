@@ -7,6 +7,7 @@ import home from "../../templates/public/home.eta";
 import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
 import problem from "../../templates/public/problem.eta";
+import subscribe from "../../templates/public/subscribe.eta";
 import update from "../../templates/public/update.eta";
 import sandbox from "../../templates/sandbox.eta";
 import staffAccount from "../../templates/staff/account.eta";
@@ -35,6 +36,7 @@ import staffPeople from "../../templates/staff/people.eta";
 import staffPerson from "../../templates/staff/person.eta";
 import staffPersonFields from "../../templates/staff/person-fields.eta";
 import staffPreview from "../../templates/staff/preview.eta";
+import staffPreviewDigest from "../../templates/staff/preview-digest.eta";
 import staffRecords from "../../templates/staff/records.eta";
 import staffRemoval from "../../templates/staff/removal.eta";
 import staffRemovalNew from "../../templates/staff/removal-new.eta";
@@ -52,6 +54,7 @@ export const templateSources: Record<string, string> = {
   "public/not-found": notFound,
   "public/problem": problem,
   "public/channels": channels,
+  "public/subscribe": subscribe,
   "partials/update": updatePartial,
   sandbox,
   "staff/layout": staffLayout,
@@ -74,6 +77,7 @@ export const templateSources: Record<string, string> = {
   "staff/person": staffPerson,
   "staff/person-fields": staffPersonFields,
   "staff/preview": staffPreview,
+  "staff/preview-digest": staffPreviewDigest,
   "staff/status": staffStatus,
   "staff/update-edit": staffUpdateEdit,
   "staff/update-withdraw": staffUpdateWithdraw,

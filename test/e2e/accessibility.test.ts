@@ -53,6 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
       { name: "incident", open: goto(`/incidents/${slug}`) },
       { name: "update permalink", open: goto(`/incidents/${slug}/updates/1`) },
       { name: "channels", open: goto("/channels") },
+      { name: "subscribe", open: goto("/prenumerera") },
       { name: "not found", open: goto("/incidents/finns-inte") },
     ]);
     expect(found).toEqual({});

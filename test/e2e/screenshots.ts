@@ -18,7 +18,7 @@ if (!HAVE_CHROMIUM) {
 mkdirSync(OUT, { recursive: true });
 const hub = await startE2eHub();
 const wide = await launchBrowser({ width: 1280, height: 900 });
-const narrow = await launchBrowser({ width: 390, height: 844 });
+const narrow = await launchBrowser({ width: 375, height: 812 });
 const written: string[] = [];
 
 async function shoot(page: Page, name: string, path?: string, fullPage = true) {
@@ -78,6 +78,9 @@ try {
     });
     await shoot(page, `staff-skriv-uppdatering${suffix}`);
     await shoot(page, `staff-leveranser${suffix}`, `/staff/updates/${s.failedUpdateId}`);
+    await shoot(page, `staff-leveranser-klara${suffix}`, `/staff/updates/${s.publishedUpdateId}`);
+    await shoot(page, `public-uppdatering${suffix}`, `/incidents/${s.incidentSlug}/updates/1`);
+    await shoot(page, `public-prenumerera${suffix}`, "/prenumerera");
     if (suffix) continue;
     await shoot(page, "public-kanaler", "/channels");
     await page.goto(hub.url + compose);
@@ -88,7 +91,6 @@ try {
     await shoot(page, "staff-handelser", "/staff/incidents");
     await shoot(page, "staff-handelse", `/staff/incidents/${s.incidentId}`);
     await shoot(page, "staff-oppna-handelse", "/staff/incidents/new");
-    await shoot(page, "staff-leveranser-klara", `/staff/updates/${s.publishedUpdateId}`);
     await shoot(page, "staff-andra-uppdatering", `/staff/updates/${s.publishedUpdateId}/edit`);
     await shoot(page, "staff-dra-tillbaka", `/staff/updates/${s.publishedUpdateId}/withdraw`);
     await shoot(page, "staff-avsluta-handelse", `/staff/incidents/${s.incidentId}/close`);

@@ -17,11 +17,23 @@ describe("shortenToFit", () => {
     expect(fit.text).toBe(`${BODY}\n– Anna Andersson, kommunikatör\n\n${LINK}`);
   });
 
-  test("drops the signature before it cuts the body", () => {
+  test("keeps the signature and cuts the body instead", () => {
     const limit = BODY.length + 2 + LINK.length;
-    const fit = shortenToFit({ body: BODY, link: LINK, signature: "Anna Andersson, kommunikatör" }, { limit, measure });
-    expect(fit).toMatchObject({ fits: true, shortened: false, signature: undefined });
-    expect(fit.text).toBe(`${BODY}\n\n${LINK}`);
+    const signature = "Anna Andersson, kommunikatör";
+    const fit = shortenToFit({ body: BODY, link: LINK, signature }, { limit, measure });
+    expect(fit).toMatchObject({ fits: true, shortened: true, signature });
+    expect(fit.text.endsWith(`…\n– ${signature}\n\n${LINK}`)).toBe(true);
+    expect(BODY.startsWith(fit.body.slice(0, -1))).toBe(true);
+    expect(fit.length).toBeLessThanOrEqual(limit);
+  });
+
+  test("drops the signature only when it leaves no room for any of the body", () => {
+    const signature = "Anna Andersson, kommunikatör";
+    const limit = `– ${signature}\n\n${LINK}`.length + 3;
+    const fit = shortenToFit({ body: BODY, link: LINK, signature }, { limit, measure });
+    expect(fit.signature).toBeUndefined();
+    expect(fit.fits).toBe(true);
+    expect(fit.text.endsWith(`\n\n${LINK}`)).toBe(true);
   });
 
   test("cuts the body at a word boundary with an ellipsis and keeps the link", () => {

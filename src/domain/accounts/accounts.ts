@@ -383,6 +383,7 @@ export interface SandboxAccountDefinition {
   baseUrl: string;
   options: Record<string, string>;
   credential: Record<string, string>;
+  editors?: { name: string; email: string; role: "editor" | "deputy" }[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { duplicateWarnings, findDuplicateIncidents } from "../../domain/publishing/incident-duplicates";
 import {
   closeIncident,
   editIncident,
@@ -15,7 +16,9 @@ export const incidentRoutes = new Hono<AppEnv>()
   .post("/incidents", async (c) => {
     const { deps } = c.env;
     const incident = await openIncident(deps, c.get("actor"), await readJson(c));
-    return c.json(toIncidentView(incident, deps.config.publicUrl), 201);
+    const earlier = (await findDuplicateIncidents(deps.db, incident)).filter((i) => i.id !== incident.id);
+    const view = toIncidentView(incident, deps.config.publicUrl);
+    return c.json(earlier.length ? { ...view, warnings: duplicateWarnings(earlier) } : view, 201);
   })
   .get("/incidents", async (c) => {
     const { deps } = c.env;

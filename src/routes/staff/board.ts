@@ -12,6 +12,7 @@ import { retryDelivery } from "../../domain/publishing/retry-delivery";
 import { CHECK_ANSWER_LABEL } from "../../domain/publishing/settlement";
 import { requireUpdate } from "../../domain/publishing/updates";
 import { ConflictError, type FieldError } from "../../errors";
+import { PLATFORMS, type Platform } from "../../platforms/types";
 import { adviceFor, DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "./delivery-advice";
 import { readForm, text } from "./form";
 import { type PageStatus, renderFragment, renderPage } from "./page";
@@ -27,8 +28,26 @@ const NOTICES: Record<string, string> = {
 };
 
 const UNDER_WAY = new Set(["pending", "sending"]);
-/** What needs a person comes first; otherwise the order deliveries were queued in. */
-const ORDER: Record<string, number> = { failed: 0, pending: 1, sending: 1 };
+/**
+ * By channel, as the preview lists them (platform order, then handle), then oldest first: a row
+ * stays where it is between refreshes, so a person's eye and focus do not lose it. What needs
+ * them is found by the summary above and the colours, not by moving rows.
+ */
+function byChannel(a: BoardRow, b: BoardRow): number {
+  return (
+    PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform) ||
+    a.handle.localeCompare(b.handle, "sv") ||
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+interface BoardRow {
+  id: string;
+  platform: Platform;
+  handle: string;
+  createdAt: Date;
+}
 
 async function loadBoard(c: Context<AppEnv>, updateId: string) {
   const { deps } = c.env;
@@ -52,7 +71,7 @@ async function loadBoard(c: Context<AppEnv>, updateId: string) {
       row.delivery.status === "failed" &&
       publishRight(actor, { departmentId: departmentOf.get(row.delivery.accountId) ?? null }) !== "none",
   }));
-  deliveries.sort((a, b) => (ORDER[a.status] ?? 2) - (ORDER[b.status] ?? 2));
+  deliveries.sort(byChannel);
   const counts: Record<string, number> = {};
   for (const d of deliveries) counts[d.status] = (counts[d.status] ?? 0) + 1;
   return {

@@ -12,6 +12,7 @@ import { listIncidents } from "../../domain/publishing/incidents";
 import { pauseDeliveries, readPauseStatus, resumeDeliveries } from "../../domain/publishing/kill-switch";
 import type { FieldError } from "../../errors";
 import { adviceFor, DELIVERY_STATUS_LABEL } from "./delivery-advice";
+import { groupFindings } from "./finding-groups";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { type PageStatus, renderPage } from "./page";
 
@@ -52,6 +53,7 @@ async function dashboardPage(
         statusLabel: DELIVERY_STATUS_LABEL[row.delivery.status],
       })),
       flagged: compliance.accounts.filter((a) => a.findings.length > 0),
+      findingGroups: groupFindings(compliance.accounts),
       accountCount: compliance.summary.accounts,
       pending,
       notices,

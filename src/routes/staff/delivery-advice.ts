@@ -60,7 +60,9 @@ const SETTLING: Advice = {
     "Kriskanal söker efter inlägget på plattformen och skickar inget igen förrän det är avgjort. Du behöver inte göra något än.",
 };
 
-export function adviceFor(delivery: Pick<Delivery, "status" | "failureClass" | "attempts">): Advice | null {
+export function adviceFor(
+  delivery: Pick<Delivery, "status" | "failureClass" | "attempts"> & { message?: string | null },
+): Advice | null {
   if (delivery.status === "failed") {
     return (
       BY_CLASS[delivery.failureClass ?? ""] ?? {
@@ -73,8 +75,18 @@ export function adviceFor(delivery: Pick<Delivery, "status" | "failureClass" | "
   if (delivery.status === "pending" && delivery.attempts > 0 && delivery.failureClass) {
     return BY_CLASS[delivery.failureClass] ?? null;
   }
-  if (delivery.status === "skipped") {
-    return { problem: "Inlägget skickades inte till det här kontot.", action: "Läs skälet nedan." };
-  }
+  if (delivery.status === "skipped") return skippedAdvice(delivery.message ?? null);
   return null;
+}
+
+/** Nothing was sent, so there is no answer to read: the reason itself, and what would change it. */
+function skippedAdvice(reason: string | null): Advice {
+  const problem = reason
+    ? `Skickades inte: ${reason.replace(/\.?$/, ".")}`
+    : "Inlägget skickades inte till det här kontot.";
+  if (reason && /bild/i.test(reason)) {
+    return { problem, action: "Vill du nå kanalen, lägg till en bild med alternativtext i nästa uppdatering." };
+  }
+  if (reason && /stängt/i.test(reason)) return { problem, action: "Inget att göra: kontot används inte längre." };
+  return { problem, action: "Inget mer behöver göras för den här uppdateringen." };
 }

@@ -12,6 +12,7 @@ import { AppError } from "../../errors";
 import { PLATFORM_LABEL } from "../../render/view-helpers";
 import { COMPOSE_MESSAGES, PREVIEW_BORROWING_REASON } from "./draft";
 import { anchorOf, toSwedishErrors } from "./form";
+import { toReaderText } from "./reader-text";
 
 export interface Warning {
   /** The form field to fix, as an anchor id. */
@@ -51,7 +52,7 @@ export async function previewDraft(
     });
     out.url = preview.url;
     out.number = preview.number;
-    out.previews = preview.previews;
+    out.previews = preview.previews.map((p) => ({ ...p, text: toReaderText(p.platform, p.text) }));
   } catch (error) {
     const problems = toSwedishErrors(error, COMPOSE_MESSAGES, "targets");
     if (!problems) throw error;

@@ -44,6 +44,9 @@ export function optional(form: Form, key: string): string | undefined {
  * field where it has one, the code's Swedish otherwise. Returns null for errors that are not
  * about the input, which the caller lets through.
  */
+/** The validator's own words are English: a field no page names gets plain Swedish instead. */
+const UNNAMED_FIELD_MESSAGE = "Uppgiften går inte att spara som den är skriven. Kontrollera den och försök igen.";
+
 export function toSwedishErrors(
   error: unknown,
   messages: Record<string, string>,
@@ -77,8 +80,7 @@ export function toSwedishErrors(
       const named = f.field in messages ? f.field : top in messages ? top : null;
       const coded =
         isErrorCode(f.code) && f.code !== "invalid_input" ? errorText(f.code, { ...params, ...f.params }) : null;
-      const message =
-        (named ? messages[named] : null) ?? coded ?? messages[fallbackField] ?? `Det gick inte: ${f.message}`;
+      const message = (named ? messages[named] : null) ?? coded ?? messages[fallbackField] ?? UNNAMED_FIELD_MESSAGE;
       return { field: named ?? fallbackField, message };
     }),
   );

@@ -3,10 +3,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { countDeliveriesByUpdate } from "../../domain/publishing/delivery-overview";
+import { duplicateWarnings, findDuplicateIncidents } from "../../domain/publishing/incident-duplicates";
 import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/publishing/incidents";
 import { incidentUrl } from "../../domain/publishing/links";
 import { listUpdatesOfIncident } from "../../domain/publishing/updates";
-import { errorStatus, readForm, toSwedishErrors } from "./form";
+import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";
 
@@ -32,6 +33,17 @@ export const incidentPages = new Hono<AppEnv>()
     const { deps } = c.env;
     const form = await readForm(c.req);
     const values = readIncidentForm(form);
+    if (text(form, "confirmDuplicate") !== "1") {
+      const duplicates = await findDuplicateIncidents(deps.db, values);
+      if (duplicates.length) {
+        return renderPage(c, "staff/incident-new", {
+          title: "Öppna en händelse",
+          section: "incidents",
+          values,
+          duplicates: duplicateWarnings(duplicates),
+        });
+      }
+    }
     try {
       const incident = await openIncident(deps, c.get("actor"), {
         title: values.title,

@@ -5,6 +5,7 @@ export const PREVIEW_JS = `(function () {
   "use strict";
   var form = document.querySelector("form[data-preview-url]");
   var target = document.getElementById("forhandsvisning-innehall");
+  var digest = document.getElementById("sammanfattning");
   var status = document.getElementById("forhandsvisning-status");
   if (!form || !target || !window.fetch || !window.FormData) return;
   var timer = null;
@@ -31,10 +32,29 @@ export const PREVIEW_JS = `(function () {
       var summary = target.querySelector("[data-summary]");
       var text = summary ? summary.textContent.trim() : "";
       if (status && text && text !== lastSummary) status.textContent = text;
+      if (digest) showDigest(target);
       lastSummary = text;
     }).catch(function () {
       target.removeAttribute("aria-busy");
     });
+  }
+  // On a narrow screen the preview sits below the buttons: the summary and warnings go above them.
+  function showDigest(from) {
+    digest.textContent = "";
+    var summary = from.querySelector("[data-summary]");
+    if (!summary) return;
+    var line = document.createElement("p");
+    var lead = document.createElement("strong");
+    lead.textContent = "Inför publiceringen:";
+    line.appendChild(lead);
+    line.appendChild(document.createTextNode(" " + summary.textContent.trim() + " "));
+    var more = document.createElement("a");
+    more.href = "#forhandsvisning";
+    more.textContent = "Se förhandsvisningen";
+    line.appendChild(more);
+    digest.appendChild(line);
+    var warnings = from.querySelector("ul.warnings");
+    if (warnings) digest.appendChild(warnings.cloneNode(true));
   }
   function later() {
     clearTimeout(timer);

@@ -108,6 +108,9 @@ ul.warnings li{border-left:5px solid var(--amber);background:#fff8e6;padding:.5r
 ul.warnings li.blocking{border-left-color:var(--warn);background:#fdf0ee}
 ul.warnings a{color:inherit}
 .summary-line{font-weight:600}
+.notice.warning{border-left-color:var(--amber);background:#fff8e6}
+.preview-digest ul.warnings{margin-top:.5rem}
+@media (min-width:66rem){.preview-digest{display:none}}
 .submit-row{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;border-top:1px solid var(--line);padding-top:1rem;margin-top:1rem}
 .update-list{list-style:none;padding:0;margin:0}
 .update-list>li{border:1px solid var(--line);border-radius:6px;padding:.85rem 1rem;margin:0 0 .85rem}
@@ -154,5 +157,11 @@ table.stack tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;
 table.stack th,table.stack td{border:0;padding:.3rem 0}
 table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.8125rem;font-weight:600;color:var(--muted)}
 .table-wrap{overflow:visible}
+table.board tr{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:0 .75rem;align-items:start}
+table.board td.board-minor{display:none}
+table.board td.advice{grid-column:1 / -1}
+table.board td[data-label="Status"]::before{display:none}
+table.board td.advice:not([data-label]){padding:0}
 }
+@media (min-width:40.01rem){table.board .board-facts{display:none}}
 `;
