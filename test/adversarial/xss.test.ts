@@ -166,7 +166,7 @@ function staffChecks(): Check[] {
     await page.goto(hub.url + compose);
     await page.getByLabel("Text", { exact: true }).fill(body);
     await page.getByLabel(/^Signatur/).fill(PAYLOADS[3]);
-    await page.getByLabel(/^Bild /).fill(JAVASCRIPT_URL);
+    await page.getByLabel(/^Eller adressen till en bild/).fill(JAVASCRIPT_URL);
     await page.getByLabel("Bildens alternativtext").fill(PAYLOADS[5]);
     // The per-platform texts sit in a closed <details>.
     await page.evaluate(() => {
