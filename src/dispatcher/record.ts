@@ -146,7 +146,9 @@ export function createRecorder(
       const batch = queue;
       queue = [];
       try {
+        deps.log.debug("dispatch: recording", { count: batch.length });
         await recordOutcomes(deps, owner, batch);
+        deps.log.debug("dispatch: recorded", { count: batch.length });
       } catch (error) {
         // The rows stay "sending" until their lease runs out and are then settled before any resend.
         deps.log.error("recording delivery outcomes failed", { count: batch.length, error: String(error) });
