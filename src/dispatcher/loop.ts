@@ -71,6 +71,7 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       if (!claimed.length) continue;
       const jobs = await loadJobs(deps.db, claimed);
       deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
+      recorder.expect(jobs.length);
       for (const job of jobs) {
         const lease = { owner, deliveryIds: [job.delivery.id], leaseMs, everyMs: options.heartbeatMs };
         const work: Promise<void> = withLeaseHeartbeat(deps, lease, () => runJob(deps, job, settings))

@@ -5,7 +5,10 @@
 // 100 requests sent straight to the stand-ins (the aim: the hub adds at most 20 ms). The stand-ins
 // run in child processes, so their work does not count against the hub's event loop:
 // BENCH_STANDIN_PROCESSES (default 1) of them, each serving a share of the accounts on its own port.
-// BENCH_TRACE=1 prints, per run, when each phase happened (fanout-trace.ts).
+// BENCH_TRACE=1 prints, per run, when each phase happened (fanout-trace.ts); BENCH_PROFILE=file
+// writes a CPU profile of the hub's process over the measured runs only (open it in Chrome DevTools).
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { deliveries } from "../../src/db/schema";
 import { startDispatchLoop } from "../../src/dispatcher/loop";
@@ -56,16 +59,28 @@ const admin = api(hub, hub.token);
 const incident = (await admin.post("/api/v1/incidents", { title: "Prestandaprov", severity: "info" })).json;
 
 const results: number[] = [];
+const profiler = process.env.BENCH_PROFILE ? new Session() : null;
 for (let run = 0; run <= RUNS; run++) {
   const ms = await fanOutOnce(run);
-  if (run === 0) console.log(`warm-up: ${ms.toFixed(0)} ms`);
-  else {
+  if (run === 0) {
+    console.log(`warm-up: ${ms.toFixed(0)} ms`);
+    if (profiler) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
+  } else {
     results.push(ms);
     console.log(
       `run ${run}: publish -> all ${ACCOUNTS} delivered in ${ms.toFixed(0)} ms ` +
         `(${(ms / measuredLatency).toFixed(2)}x the platform latency), ${((ACCOUNTS * 1000) / ms).toFixed(0)} deliveries/s`,
     );
   }
+}
+if (profiler && process.env.BENCH_PROFILE) {
+  const { profile } = await profiler.post("Profiler.stop");
+  await writeFile(process.env.BENCH_PROFILE, JSON.stringify(profile));
+  profiler.disconnect();
 }
 const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];
 const where = `${PROCESSES} stand-in process${PROCESSES > 1 ? "es" : ""}`;
