@@ -4,7 +4,7 @@
 // our lease ran out is never overwritten.
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
-import { auditLog } from "../db/schema";
+import type { auditLog } from "../db/schema";
 import type { Deps } from "../deps";
 import type { Account } from "../domain/accounts/accounts";
 import { writeRights } from "../domain/accounts/rights";
