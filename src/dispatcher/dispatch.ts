@@ -56,6 +56,7 @@ async function dispatchClaimed(
   if (!claimed.length) return { claimed: 0, results: [] };
   const jobs = await loadJobs(deps.db, claimed);
   const recorder = createRecorder(deps, options.owner);
+  recorder.expect(jobs.length);
   const outcomes = await Promise.all(
     jobs.map(async (job) => {
       const lease = {

@@ -61,12 +61,17 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       again = false;
       const room = maxInFlight - inFlight.size;
       if (room <= 0 || stopped) return;
+      // Phase boundaries for a trace (the fan-out bench stamps them); nothing is logged above debug.
+      deps.log.debug("dispatch: claiming", { count: room });
       const claimed = await claimDueDeliveries(deps, owner, {
         limit: room,
         leaseMs,
       });
+      deps.log.debug("dispatch: claimed", { count: claimed.length });
       if (!claimed.length) continue;
       const jobs = await loadJobs(deps.db, claimed);
+      deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
+      recorder.expect(jobs.length);
       for (const job of jobs) {
         const lease = { owner, deliveryIds: [job.delivery.id], leaseMs, everyMs: options.heartbeatMs };
         const work: Promise<void> = withLeaseHeartbeat(deps, lease, () => runJob(deps, job, settings))

@@ -4,7 +4,7 @@
 // our lease ran out is never overwritten.
 import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
-import { auditLog } from "../db/schema";
+import type { auditLog } from "../db/schema";
 import type { Deps } from "../deps";
 import type { Account } from "../domain/accounts/accounts";
 import { writeRights } from "../domain/accounts/rights";
@@ -29,8 +29,10 @@ export async function recordOutcomes(deps: RecordDeps, owner: string, outcomes: 
     }
     const kept = outcomes.filter((o) => written.has(o.job.delivery.id));
     if (!kept.length) return [];
-    // One multi-row insert: a fan-out to a hundred accounts must not cost a hundred round trips.
-    await tx.insert(auditLog).values(kept.map((o) => auditRowOf(o, now)));
+    await insertAuditRows(
+      tx,
+      kept.map((o) => auditRowOf(o, now)),
+    );
     const paths = new Set<string>();
     for (const o of kept) {
       if (o.rightsFailure) await flagAccountRights(tx, o.job.account, o.rightsFailure, now);
@@ -47,17 +49,24 @@ export async function recordOutcomes(deps: RecordDeps, owner: string, outcomes: 
 }
 
 /**
- * Every outcome in one UPDATE ... FROM (VALUES ...), each row only while this dispatcher still
- * holds its lease. Returns the ids actually written.
+ * Every outcome in one UPDATE, each row only while this dispatcher still holds its lease. The rows
+ * travel as one JSON parameter: building a hundred-row VALUES list costs more than the UPDATE.
+ * Returns the ids actually written.
  */
 async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now: Date): Promise<Set<string>> {
-  const values = outcomes.map(
-    (o) =>
-      sql`(${o.job.delivery.id}::uuid, ${o.status}::text, ${o.failureClass}::text, ${o.message}::text,
-        ${o.sentText ?? null}::text, ${o.remoteId !== undefined}::boolean, ${o.remoteId ?? null}::text,
-        ${o.remoteUrl ?? null}::text, ${o.nextAttemptAt?.toISOString() ?? null}::timestamptz,
-        ${o.settlement ? JSON.stringify(o.settlement) : null}::jsonb, ${o.notAnAttempt ?? false}::boolean)`,
-  );
+  const rows = outcomes.map((o) => ({
+    id: o.job.delivery.id,
+    status: o.status,
+    failure_class: o.failureClass,
+    message: o.message,
+    sent_text: o.sentText ?? null,
+    has_remote: o.remoteId !== undefined,
+    remote_id: o.remoteId ?? null,
+    remote_url: o.remoteUrl ?? null,
+    next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
+    settlement: o.settlement ?? null,
+    not_an_attempt: o.notAnAttempt ?? false,
+  }));
   const at = now.toISOString();
   const result = await tx.execute(sql`
     update deliveries d
@@ -70,13 +79,36 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
         settlement = coalesce(v.settlement, d.settlement),
         attempts = case when v.not_an_attempt then greatest(d.attempts - 1, 0) else d.attempts end,
         lease_owner = null, lease_until = null, updated_at = ${at}::timestamptz
-    from (values ${sql.join(values, sql`, `)})
-      as v(id, status, failure_class, message, sent_text, has_remote, remote_id, remote_url, next_attempt_at,
-        settlement, not_an_attempt)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, status text, failure_class text, message text, sent_text text, has_remote boolean,
+        remote_id text, remote_url text, next_attempt_at timestamptz, settlement jsonb, not_an_attempt boolean)
     where d.id = v.id and d.lease_owner = ${owner} and d.status = 'sending'
     returning d.id as id
   `);
   return new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+}
+
+/** Audit rows as one JSON parameter, for the same reason as writeOutcomes. */
+async function insertAuditRows(tx: DbOrTx, rows: (typeof auditLog.$inferInsert)[]): Promise<void> {
+  const json = rows.map((r) => ({
+    at: r.at instanceof Date ? r.at.toISOString() : r.at,
+    actor_id: r.actorId ?? null,
+    actor_name: r.actorName,
+    action: r.action,
+    entity_type: r.entityType,
+    entity_id: r.entityId ?? null,
+    incident_id: r.incidentId ?? null,
+    account_id: r.accountId ?? null,
+    before: r.before ?? null,
+    after: r.after ?? null,
+  }));
+  await tx.execute(sql`
+    insert into audit_log (at, actor_id, actor_name, action, entity_type, entity_id, incident_id, account_id, before, after)
+    select at, actor_id, actor_name, action, entity_type, entity_id, incident_id, account_id, before, after
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb)
+      as r(at timestamptz, actor_id uuid, actor_name text, action text, entity_type text, entity_id text,
+        incident_id uuid, account_id uuid, before jsonb, after jsonb)
+  `);
 }
 
 /** The audit row of one attempt (written as recordAudit would; nothing secret is in it). */
@@ -120,6 +152,8 @@ async function flagAccountRights(
 }
 
 export interface Recorder {
+  /** `count` sends have started whose outcomes will be added: the window closes once all are in. */
+  expect(count: number): void;
   /** Queues an outcome; resolves once it (and whatever queued with it) is committed. */
   add(outcome: Outcome): Promise<void>;
   drain(): Promise<void>;
@@ -128,7 +162,7 @@ export interface Recorder {
 /**
  * How long the first outcome waits for others. Answers to a fan-out arrive within milliseconds of
  * each other; writing each on its own would keep the database (PGlite runs on the main thread)
- * busy while the rest wait to be read.
+ * busy while the rest wait to be read. When every expected outcome is in, nobody is waited for.
  */
 export const RECORD_BATCH_WINDOW_MS = 15;
 
@@ -140,13 +174,28 @@ export function createRecorder(
 ): Recorder {
   let queue: Outcome[] = [];
   let flushing: Promise<void> | null = null;
+  // Sends still running; null until expect() is called (then the window is always waited).
+  let outstanding: number | null = null;
+  let closeWindow: (() => void) | null = null;
+  const waitWindow = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, windowMs);
+      closeWindow = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      closeWindow = null;
+    });
   const flush = async () => {
-    if (windowMs > 0) await new Promise((resolve) => setTimeout(resolve, windowMs));
+    if (windowMs > 0 && outstanding !== 0) await waitWindow();
     while (queue.length) {
       const batch = queue;
       queue = [];
       try {
+        deps.log.debug("dispatch: recording", { count: batch.length });
         await recordOutcomes(deps, owner, batch);
+        deps.log.debug("dispatch: recorded", { count: batch.length });
       } catch (error) {
         // The rows stay "sending" until their lease runs out and are then settled before any resend.
         deps.log.error("recording delivery outcomes failed", { count: batch.length, error: String(error) });
@@ -156,8 +205,15 @@ export function createRecorder(
     flushing = null;
   };
   return {
+    expect(count) {
+      outstanding = (outstanding ?? 0) + count;
+    },
     add(outcome) {
       queue.push(outcome);
+      if (outstanding !== null) {
+        outstanding = Math.max(0, outstanding - 1);
+        if (outstanding === 0) closeWindow?.();
+      }
       flushing ??= flush();
       return flushing;
     },

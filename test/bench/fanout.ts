@@ -1,47 +1,55 @@
 // npm run bench:fanout — one update to 100 accounts on a stand-in platform that answers after
 // 200 ms, through the real API, dispatch loop, adapters and database (PGlite, or PostgreSQL when
 // TEST_DATABASE_URL is set). Prints the time from publish to all delivered next to the measured
-// platform latency (the aim: within 1.5 times it) and deliveries per second. The stand-in runs in
-// a child process, so its work does not count against the hub's event loop.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+// platform latency (the aim: within 1.5 times it) and deliveries per second, and next to the same
+// 100 requests sent straight to the stand-ins (the aim: the hub adds at most 20 ms). The stand-ins
+// run in child processes, so their work does not count against the hub's event loop:
+// BENCH_STANDIN_PROCESSES (default 1) of them, each serving a share of the accounts on its own port.
+// BENCH_TRACE=1 prints, per run, when each phase happened (fanout-trace.ts); BENCH_PROFILE=file
+// writes a CPU profile of the hub's process over the measured runs only (open it in Chrome DevTools).
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { deliveries } from "../../src/db/schema";
 import { startDispatchLoop } from "../../src/dispatcher/loop";
 import { registerAccount } from "../../src/domain/accounts/accounts";
 import { SYSTEM_ACTOR } from "../../src/domain/people/actor";
 import { createPlatforms } from "../../src/platforms/index";
-import { sandboxAccounts } from "../../src/sandbox/index";
+import { type SandboxAccount, sandboxAccounts } from "../../src/sandbox/index";
 import { api, startTestHub } from "../helpers/hub";
+import { startStandIns } from "./fanout-standins";
+import { traceFanOut } from "./fanout-trace";
 
 const ACCOUNTS = 100;
 const LATENCY_MS = 200;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PROCESSES = Math.max(1, Number(process.env.BENCH_STANDIN_PROCESSES ?? 1));
+const TRACE = process.env.BENCH_TRACE === "1";
 
-const platform = spawn(
-  process.execPath,
-  ["--import", "tsx", new URL("./fanout-platform.ts", import.meta.url).pathname, String(LATENCY_MS)],
-  { stdio: ["pipe", "pipe", "inherit"] },
-);
-const sandboxUrl = await new Promise<string>((resolve, reject) => {
-  platform.once("exit", (code) => reject(new Error(`the stand-in platform exited (${code})`)));
-  createInterface({ input: platform.stdout }).once("line", (line) => resolve(JSON.parse(line).url));
+const standIns = await startStandIns(PROCESSES, LATENCY_MS);
+const mastodons = standIns.urls.map((url) => {
+  const account = sandboxAccounts(url).find((a) => a.platform === "mastodon");
+  if (!account) throw new Error("the sandbox has no Mastodon stand-in");
+  return account;
 });
-const mastodon = sandboxAccounts(sandboxUrl).find((a) => a.platform === "mastodon");
-if (!mastodon) throw new Error("the sandbox has no Mastodon stand-in");
+/** Account i lives on stand-in i mod PROCESSES. */
+const standInOf = (i: number) => mastodons[i % PROCESSES];
 
-const measuredLatency = await measurePlatformLatency();
-// The stand-in serves requests one at a time on its own core, so 100 at once take longer than one:
-// this floor, measured without the hub, shows how much of the fan-out time is the hub's own.
-const directFanOut = await measureDirectFanOut();
+const measuredLatency = await measurePlatformLatency(mastodons[0]);
+// A stand-in process serves requests one at a time on a shared core, so 100 at once take longer
+// than one: this floor, measured without the hub, shows how much of the fan-out time is the hub's.
+const directFanOut = await measureDirectFanOut(standInOf, "spread");
+// With several stand-ins, the same 100 requests to one of them shows what one process would cost.
+const directOneProcess = PROCESSES > 1 ? await measureDirectFanOut(() => mastodons[0], "one") : directFanOut;
 const hub = await startTestHub({
   env: { KRISKANAL_LOG: "warn" },
   deps: { now: () => new Date(), platforms: createPlatforms() },
 });
 hub.deps.log = { ...hub.deps.log, debug() {}, info() {} };
 for (let i = 0; i < ACCOUNTS; i++) {
-  await registerAccount(hub.deps, SYSTEM_ACTOR, { ...mastodon, handle: `bank${i}`, sandbox: true });
+  await registerAccount(hub.deps, SYSTEM_ACTOR, { ...standInOf(i), handle: `bank${i}`, sandbox: true });
 }
+const trace = TRACE ? traceFanOut(hub.deps) : null;
 const loop = startDispatchLoop(hub.deps, { intervalMs: 60_000 });
 hub.deps.signalDeliveries = () => loop.wake();
 let delivered: (() => void) | null = null;
@@ -51,10 +59,17 @@ const admin = api(hub, hub.token);
 const incident = (await admin.post("/api/v1/incidents", { title: "Prestandaprov", severity: "info" })).json;
 
 const results: number[] = [];
+const profiler = process.env.BENCH_PROFILE ? new Session() : null;
 for (let run = 0; run <= RUNS; run++) {
   const ms = await fanOutOnce(run);
-  if (run === 0) console.log(`warm-up: ${ms.toFixed(0)} ms`);
-  else {
+  if (run === 0) {
+    console.log(`warm-up: ${ms.toFixed(0)} ms`);
+    if (profiler) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
+  } else {
     results.push(ms);
     console.log(
       `run ${run}: publish -> all ${ACCOUNTS} delivered in ${ms.toFixed(0)} ms ` +
@@ -62,27 +77,40 @@ for (let run = 0; run <= RUNS; run++) {
     );
   }
 }
+if (profiler && process.env.BENCH_PROFILE) {
+  const { profile } = await profiler.post("Profiler.stop");
+  await writeFile(process.env.BENCH_PROFILE, JSON.stringify(profile));
+  profiler.disconnect();
+}
 const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+const where = `${PROCESSES} stand-in process${PROCESSES > 1 ? "es" : ""}`;
 console.log(
-  `\nFan-out to ${ACCOUNTS} accounts on ${hub.deps.config.databaseUrl || process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}: ` +
+  `\nFan-out to ${ACCOUNTS} accounts on ${hub.deps.config.databaseUrl || process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}, ${where}: ` +
     `platform latency ${measuredLatency.toFixed(0)} ms (set ${LATENCY_MS} ms); median publish -> all delivered ` +
     `${median.toFixed(0)} ms = ${(median / measuredLatency).toFixed(2)}x latency (aim <= 1.5x); ` +
     `${((ACCOUNTS * 1000) / median).toFixed(0)} deliveries/s`,
 );
 console.log(
-  `Baseline in the same run: ${ACCOUNTS} concurrent requests straight to the stand-in (no hub) take ` +
+  `Baseline in the same run: ${ACCOUNTS} concurrent requests straight to the ${where} (no hub) take ` +
     `${directFanOut.toFixed(0)} ms = ${(directFanOut / measuredLatency).toFixed(2)}x latency; ` +
-    `the hub adds ${(median - directFanOut).toFixed(0)} ms (publish, commit, claim, send, record).`,
+    `the hub adds ${(median - directFanOut).toFixed(0)} ms (publish, commit, claim, send, record; aim <= 20 ms).`,
 );
+if (PROCESSES > 1) {
+  console.log(
+    `The same ${ACCOUNTS} requests to one stand-in process take ${directOneProcess.toFixed(0)} ms = ` +
+      `${(directOneProcess / measuredLatency).toFixed(2)}x latency.`,
+  );
+}
 await loop.stop();
 await hub.close();
-platform.removeAllListeners("exit");
-platform.stdin.end();
+standIns.close();
 
 async function fanOutOnce(run: number): Promise<number> {
+  const traced = trace?.begin();
   const started = performance.now();
   const res = await admin.post(`/api/v1/incidents/${incident.id}/updates`, { body: `Prov ${run}: allt fungerar.` });
   if (res.status !== 201) throw new Error(res.text);
+  traced?.published();
   const ids = res.json.deliveries.map((d: { id: string }) => d.id);
   const done = async () => {
     const [row] = await hub.deps.db
@@ -101,21 +129,25 @@ async function fanOutOnce(run: number): Promise<number> {
       };
     });
   }
-  return performance.now() - started;
+  const ended = performance.now();
+  if (traced) console.log(traced.summary(ended));
+  return ended - started;
 }
 
-async function measureDirectFanOut(): Promise<number> {
+/** The median of 3 rounds of ACCOUNTS concurrent posts, each to the stand-in `target(i)`. */
+async function measureDirectFanOut(target: (i: number) => SandboxAccount, label: string): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
     await Promise.all(
       Array.from({ length: ACCOUNTS }, async (_, i) => {
-        const res = await fetch(`${mastodon?.baseUrl}/api/v1/statuses`, {
+        const account = target(i);
+        const res = await fetch(`${account.baseUrl}/api/v1/statuses`, {
           method: "POST",
           headers: {
-            authorization: `Bearer ${mastodon?.credential.accessToken}`,
+            authorization: `Bearer ${account.credential.accessToken}`,
             "content-type": "application/json",
-            "idempotency-key": `direct-${run}-${i}`,
+            "idempotency-key": `direct-${label}-${run}-${i}`,
           },
           body: JSON.stringify({ status: `direkt ${run}/${i} https://kris.exempel.se/prov/${run}/${i}` }),
         });
@@ -127,13 +159,13 @@ async function measureDirectFanOut(): Promise<number> {
   return [...times].sort((a, b) => a - b)[1];
 }
 
-async function measurePlatformLatency(): Promise<number> {
+async function measurePlatformLatency(account: SandboxAccount): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    await fetch(`${mastodon?.baseUrl}/api/v1/statuses`, {
+    await fetch(`${account.baseUrl}/api/v1/statuses`, {
       method: "POST",
-      headers: { authorization: `Bearer ${mastodon?.credential.accessToken}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${account.credential.accessToken}`, "content-type": "application/json" },
       body: JSON.stringify({ status: `latensprov ${i}` }),
     });
     times.push(performance.now() - started);

@@ -6,7 +6,7 @@ import type { Deps } from "../../deps";
 import { createSend } from "../../platforms/http";
 import type { AdapterContext, Credential, FailureResult, PlatformAdapter } from "../../platforms/types";
 import { type Account, toAccountTarget } from "./accounts";
-import { hideCredentialIn, openJson } from "./secrets";
+import { credentialHider, openJson } from "./secrets";
 
 export type GatewayDeps = Pick<Deps, "platforms" | "secretKey" | "fetch" | "now">;
 
@@ -44,10 +44,11 @@ export async function callAdapter<T>(
     now: deps.now,
   };
   try {
-    return { ok: true, value: hideCredentialDeep(await call(adapter, ctx), credential) };
+    const value = await call(adapter, ctx);
+    return { ok: true, value: hideCredentialDeep(value, credentialHider(credential)) };
   } catch (error) {
     const message = `Internt fel: ${String((error as Error)?.message ?? error)}`;
-    return { ok: false, class: "retry", message: hideCredentialIn(message, credential) };
+    return { ok: false, class: "retry", message: credentialHider(credential)(message) };
   }
 }
 
@@ -55,17 +56,17 @@ export async function callAdapter<T>(
  * Every string in plain data (objects, arrays) with the credential hidden. Unchanged parts keep
  * their identity, so a result that carries its input along (a job) is not copied for nothing.
  */
-function hideCredentialDeep<T>(value: T, credential: Credential): T {
-  if (typeof value === "string") return hideCredentialIn(value, credential) as T;
+function hideCredentialDeep<T>(value: T, hide: (text: string) => string): T {
+  if (typeof value === "string") return hide(value) as T;
   if (Array.isArray(value)) {
-    const out = value.map((item) => hideCredentialDeep(item, credential));
+    const out = value.map((item) => hideCredentialDeep(item, hide));
     return (out.some((item, i) => item !== value[i]) ? out : value) as T;
   }
   if (!isPlainObject(value)) return value;
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = hideCredentialDeep(item, credential);
+    out[key] = hideCredentialDeep(item, hide);
     if (out[key] !== item) changed = true;
   }
   return (changed ? out : value) as T;

@@ -73,6 +73,14 @@ export function safeEqual(a: string, b: string): boolean {
  * blanked, in every form it can take on the way, before such a text is stored, logged or exported.
  */
 export function hideCredentialIn(text: string, credential: Record<string, unknown>): string {
+  return credentialHider(credential)(text);
+}
+
+/**
+ * hideCredentialIn for one credential and many texts (everything an adapter call gave back): the
+ * forms are worked out once, and a text holding none of them is returned after one regex test.
+ */
+export function credentialHider(credential: Record<string, unknown>): (text: string) => string {
   const values = Object.values(credential).filter((v): v is string => typeof v === "string" && v.length >= 6);
   const forms = new Set<string>();
   for (const value of values) for (const form of encodingsOf(value)) forms.add(form);
@@ -82,12 +90,16 @@ export function hideCredentialIn(text: string, credential: Record<string, unknow
   if (typeof user === "string" && typeof pass === "string") {
     for (const form of base64Forms(`${user}:${pass}`)) forms.add(form);
   }
-  let out = text;
   // Longest first, so a form is not half-blanked by a shorter one it contains.
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (form.length >= 6) out = replaceAllCaseOfHex(out, form);
-  }
-  return out;
+  const ordered = [...forms].filter((form) => form.length >= 6).sort((a, b) => b.length - a.length);
+  if (!ordered.length) return (text) => text;
+  const any = new RegExp(ordered.map(patternOf).join("|"));
+  return (text) => {
+    if (!any.test(text)) return text;
+    let out = text;
+    for (const form of ordered) out = replaceAllCaseOfHex(out, form);
+    return out;
+  };
 }
 
 /** The value raw, percent-encoded (both forms, either hex case), form-encoded, JSON-escaped, base64. */
@@ -116,13 +128,17 @@ function base64Forms(value: string): string[] {
 /** Replaces `form` wherever it occurs; its %XX escapes match in either hex case. */
 function replaceAllCaseOfHex(text: string, form: string): string {
   if (!form.includes("%")) return text.split(form).join("[dold]");
-  const pattern = form
+  return text.replace(new RegExp(patternOf(form), "g"), "[dold]");
+}
+
+/** A regex source matching `form` literally, its %XX escapes in either hex case. */
+function patternOf(form: string): string {
+  return form
     .split(/(%[0-9A-Fa-f]{2})/)
     .map((part) =>
       /^%[0-9A-Fa-f]{2}$/.test(part) ? `%${[...part.slice(1)].map(eitherCase).join("")}` : escapeRegExp(part),
     )
     .join("");
-  return text.replace(new RegExp(pattern, "g"), "[dold]");
 }
 
 function eitherCase(hexDigit: string): string {
