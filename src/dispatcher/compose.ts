@@ -8,11 +8,18 @@ import { imageUrlOf } from "../domain/publishing/media";
 import type { Update } from "../domain/publishing/updates";
 import type { AdapterContext, Composed, PlatformAdapter, PostContent } from "../platforms/types";
 
+/** An uploaded image's file, read from the media table by the dispatcher (jobs.ts). */
+export interface ImageBytes {
+  bytes: Uint8Array;
+  type: string;
+}
+
 export function contentFor(
   update: Pick<Update, "body" | "kind" | "number" | "variants" | "revision" | "signature" | "image">,
   incident: Pick<Incident, "slug" | "title">,
   platform: string,
   publicUrl: string,
+  file?: ImageBytes,
 ): PostContent {
   const content: PostContent = {
     body: update.body,
@@ -24,11 +31,17 @@ export function contentFor(
   const variant = update.revision === 1 ? update.variants[platform] : undefined;
   if (variant) content.variant = variant;
   if (update.signature) content.signature = update.signature;
-  if (update.image) content.image = { url: imageUrlOf(update.image, publicUrl), alt: update.image.alt };
+  if (update.image) {
+    // Platforms that upload the file get its bytes here, so they never fetch them from the hub.
+    content.image = { url: imageUrlOf(update.image, publicUrl), alt: update.image.alt, ...file };
+    return content;
+  }
   // Instagram takes no text-only posts: an update without its own image goes out as its crisis
   // card, whose alt text is the update's own text.
-  else if (platform === "instagram")
+  if (platform === "instagram")
     content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: update.body };
+  // Link previews show the crisis card; Bluesky's must be uploaded by the client.
+  else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og") };
   return content;
 }
 

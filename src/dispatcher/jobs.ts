@@ -2,17 +2,20 @@
 // for a hundred deliveries), so fan-out time is spent waiting on platforms, not on the database.
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { accounts, deliveries, incidents, updates } from "../db/schema";
+import { accounts, deliveries, incidents, media, updates } from "../db/schema";
 import type { Account } from "../domain/accounts/accounts";
 import type { Delivery } from "../domain/publishing/deliveries";
 import type { Incident } from "../domain/publishing/incidents";
 import type { Update } from "../domain/publishing/updates";
 import type { Claimed } from "./claim";
+import type { ImageBytes } from "./compose";
 
 /** The update a delivery carries, with its incident. */
 export interface UpdatePost {
   update: Update;
   incident: Incident;
+  /** The uploaded image's file, so adapters that upload it need not fetch it from the hub. */
+  imageFile?: ImageBytes;
 }
 
 export interface Job {
@@ -48,18 +51,23 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       (c.delivery.kind === "edit" || c.delivery.kind === "retract") && c.delivery.updateId ? [c.delivery.updateId] : [],
     ),
   );
-  const [incidentRows, roots, doubtful, earlier] = await Promise.all([
+  const mediaIds = unique(updateRows.flatMap((u) => (u.image?.mediaId ? [u.image.mediaId] : [])));
+  const [incidentRows, roots, doubtful, earlier, files] = await Promise.all([
     incidentIds.length ? db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : Promise.resolve([]),
     loadThreadRoots(db, accountIds, incidentIds),
     loadUnsettledRoots(db, accountIds, incidentIds),
     followUpIds.length
       ? db.select().from(deliveries).where(inArray(deliveries.updateId, followUpIds)).orderBy(asc(deliveries.seq))
       : Promise.resolve([] as Delivery[]),
+    mediaIds.length
+      ? db.select({ id: media.id, bytes: media.bytes, type: media.type }).from(media).where(inArray(media.id, mediaIds))
+      : Promise.resolve([]),
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const accountById = byId(accountRows);
   const updateById = byId(updateRows);
   const incidentById = byId(incidentRows);
+  const fileById = byId(files);
   return claimed.map(({ delivery, leaseExpired }) => {
     const update = delivery.updateId ? updateById.get(delivery.updateId) : undefined;
     const incident = update ? incidentById.get(update.incidentId) : undefined;
@@ -84,7 +92,7 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       maybeSent:
         leaseExpired || delivery.failureClass === "unconfirmed" || Boolean(delivery.settlement?.confirmedAbsent),
       account: accountById.get(delivery.accountId) as Account,
-      post: update && incident ? { update, incident } : null,
+      post: update && incident ? withImageFile({ update, incident }, fileById) : null,
       threadRoot: root ? (root.remoteId ?? undefined) : undefined,
       rootUnsettled: unsettled ? { deliveryId: unsettled.id, since: unsettled.updatedAt } : undefined,
       history: earlier.filter(
@@ -92,6 +100,11 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       ),
     };
   });
+}
+
+function withImageFile(post: UpdatePost, files: Map<string, ImageBytes>): UpdatePost {
+  const file = post.update.image?.mediaId ? files.get(post.update.image.mediaId) : undefined;
+  return file ? { ...post, imageFile: { bytes: file.bytes, type: file.type } } : post;
 }
 
 /** The first published post per (account, incident); a withdrawn update is no thread to join. */

@@ -111,7 +111,7 @@ function send(deps: RunDeps, job: Job, options: RunOptions, adapter: PlatformAda
   const { delivery, post } = job;
   const publicUrl = deps.config.publicUrl;
   if (!post) return sendPost(deps, job, options, adapter, ctx, farewellContent(delivery.sentText ?? "", publicUrl));
-  const content = contentFor(post.update, post.incident, adapter.platform, publicUrl);
+  const content = contentFor(post.update, post.incident, adapter.platform, publicUrl, post.imageFile);
   if (delivery.kind === "edit") return runEdit(deps, job, post, options, adapter, ctx, content);
   if (delivery.kind === "retract") return runRetract(deps, job, options, adapter, ctx, content.link);
   return sendPost(deps, job, options, adapter, ctx, content, job.threadRoot);

@@ -12,17 +12,20 @@ import {
   type HttpReply,
   lostAnswerIsRetry,
 } from "./http";
+import { asPreparatory, attachImage, type ImageFile, readImageFile } from "./images";
 import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_GRAPHEMES = 300;
 const MAX_BYTES = 3_000;
 const POST_COLLECTION = "app.bsky.feed.post";
 const CARD_DESCRIPTION_CHARS = 200;
 const RECORD_SEARCH_LIMIT = "30";
+/** The lexicon's cap for an image in app.bsky.embed.images and for a link card's thumb. */
+export const MAX_BLOB_BYTES = 1_000_000;
 const EXPIRED_ERRORS = new Set(["ExpiredToken", "InvalidToken"]);
 const ACCOUNT_STATE_ERRORS = new Set(["AccountTakedown", "AccountDeactivated", "AccountSuspended"]);
 /** Posts whose reply refs are remembered, so a thread's replies need no getRecord each. */
@@ -33,6 +36,13 @@ interface Session {
   refreshJwt: string;
   did: string;
   handle: string;
+}
+
+interface Blob {
+  $type: "blob";
+  ref: { $link: string };
+  mimeType: string;
+  size: number;
 }
 
 interface StrongRef {
@@ -178,6 +188,37 @@ export function createBlueskyAdapter(): PlatformAdapter {
     return { ok: true, data: { root: root ?? parent, parent } };
   }
 
+  /** com.atproto.repo.uploadBlob: the raw bytes, with their type as Content-Type. */
+  async function uploadBlob(ctx: AdapterContext, session: Session, file: ImageFile): Promise<XrpcResult<Blob>> {
+    const res = await xrpc<{ blob: Blob }>(ctx, "com.atproto.repo.uploadBlob", {
+      method: "POST",
+      headers: { ...bearer(session), "content-type": file.type },
+      body: file.bytes,
+    });
+    const blob = asPreparatory(res) as XrpcResult<{ blob: Blob }>;
+    return blob.ok ? { ok: true, data: blob.data.blob } : blob;
+  }
+
+  /** The embed with its blobs in place: the image, or the link card's thumb (the crisis card). */
+  async function uploadEmbed(
+    ctx: AdapterContext,
+    session: Session,
+    embed: Embed,
+    files: EmbedFiles,
+  ): Promise<XrpcResult<Embed>> {
+    if (files.image && embed.images) {
+      const blob = await uploadBlob(ctx, session, files.image);
+      if (!blob.ok) return blob;
+      return { ok: true, data: { ...embed, images: [{ ...embed.images[0], image: blob.data }] } };
+    }
+    if (files.thumb && embed.external) {
+      const blob = await uploadBlob(ctx, session, files.thumb);
+      if (!blob.ok) return blob;
+      return { ok: true, data: { ...embed, external: { ...embed.external, thumb: blob.data } } };
+    }
+    return { ok: true, data: embed };
+  }
+
   return {
     platform: "bluesky",
     defaultBaseUrl: "https://bsky.social",
@@ -196,21 +237,28 @@ export function createBlueskyAdapter(): PlatformAdapter {
         content.body.length > CARD_DESCRIPTION_CHARS
           ? `${content.body.slice(0, CARD_DESCRIPTION_CHARS).replace(/\s+\S*$/u, "")}…`
           : content.body;
-      return toComposed(fit, {
-        $type: POST_COLLECTION,
-        text: fit.text,
-        langs: ["sv"],
-        facets: buildLinkFacets(fit.text),
-        embed: {
-          $type: "app.bsky.embed.external",
-          external: { uri: content.link, title: content.title, description },
-        },
-      });
+      const record = { $type: POST_COLLECTION, text: fit.text, langs: ["sv"], facets: buildLinkFacets(fit.text) };
+      // An image larger than the lexicon allows goes as the link card instead: the website shows it.
+      const image = content.image && !(content.image.bytes && content.image.bytes.length > MAX_BLOB_BYTES);
+      if (image) {
+        // The blob is uploaded at publish; the link stays reachable through its facet.
+        const embed = { $type: "app.bsky.embed.images", images: [{ alt: content.image?.alt }] };
+        return attachImage(toComposed(fit, { ...record, embed }), content.image, true);
+      }
+      const external = { uri: content.link, title: content.title, description };
+      const composed = toComposed(fit, { ...record, embed: { $type: "app.bsky.embed.external", external } });
+      if (content.linkCard) composed.linkCard = content.linkCard;
+      return composed;
     },
 
     async publish(ctx, request): Promise<PublishResult> {
+      const files = await readEmbedFiles(ctx, request.composed);
+      if (!files.ok) return files;
       const res = await withSession(ctx, async (session) => {
         const record: Record<string, unknown> = { ...request.composed.payload, createdAt: ctx.now().toISOString() };
+        const embed = await uploadEmbed(ctx, session, record.embed as Embed, files);
+        if (!embed.ok) return embed;
+        record.embed = embed.data;
         if (request.replyTo) {
           const refs = await readReplyRefs(ctx, session, request.replyTo);
           if (!refs.ok) return refs;
@@ -278,6 +326,35 @@ export function createBlueskyAdapter(): PlatformAdapter {
       return record ? found(record.uri, postUrl(res.data.session, record.uri)) : absent;
     },
   };
+}
+
+interface Embed {
+  $type: string;
+  images?: Record<string, unknown>[];
+  external?: Record<string, unknown>;
+}
+
+interface EmbedFiles {
+  ok: true;
+  image?: ImageFile;
+  thumb?: ImageFile;
+}
+
+/**
+ * The files to upload, read before a session is opened. The update's own image must go along;
+ * the crisis card is the link card's decoration, so a card the hub cannot serve is left out.
+ */
+async function readEmbedFiles(ctx: AdapterContext, composed: Composed): Promise<EmbedFiles | FailureResult> {
+  if (composed.image) {
+    const read = await readImageFile(ctx, composed.image);
+    if (!read.ok) return read;
+    if (read.file.bytes.length > MAX_BLOB_BYTES)
+      return failure("invalid", `Bilden är större än Bluesky tar emot (${MAX_BLOB_BYTES} byte)`);
+    return { ok: true, image: read.file };
+  }
+  if (!composed.linkCard) return { ok: true };
+  const card = await readImageFile(ctx, composed.linkCard);
+  return card.ok && card.file.bytes.length <= MAX_BLOB_BYTES ? { ok: true, thumb: card.file } : { ok: true };
 }
 
 /** The link card and the link facets are structured; the text is the fallback for a post written by hand. */

@@ -1,8 +1,10 @@
-// Facebook Page posts through the Graph API: POST /{page-id}/feed with a Page access token.
+// Facebook Page posts through the Graph API: POST /{page-id}/feed with a Page access token, or
+// POST /{page-id}/photos when the update has an image (Meta fetches it from its URL).
 
 import { z } from "zod";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, checkShape, failure } from "./http";
+import { attachImage } from "./images";
 import { countCodePoints } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
@@ -38,20 +40,28 @@ export function createFacebookAdapter(): PlatformAdapter {
 
     compose(content, limits) {
       const fit = shortenToFit(content, { limit: limits?.maxChars ?? MAX_CHARS, measure: countCodePoints });
-      return toComposed(fit, { message: fit.text, link: content.link });
+      if (!content.image) return toComposed(fit, { message: fit.text, link: content.link });
+      // A photo post: the caption carries the text and the link; alt_text_custom is the Photo's alt text.
+      const photo = { url: content.image.url, caption: fit.text, alt_text_custom: content.image.alt };
+      return attachImage(toComposed(fit, photo), content.image, true);
     },
 
     async publish(ctx, request) {
-      const { message, link } = request.composed.payload as { message: string; link: string };
       // Threading would turn later updates into comments, which the feed hides; each update is a post.
-      const res = await callApi<{ id: string }>(
+      const pageId = ctx.account.options.pageId;
+      const photo = request.composed.payload.url !== undefined;
+      const form: Record<string, string> = { access_token: pageToken(ctx) };
+      for (const [key, value] of Object.entries(request.composed.payload)) form[key] = String(value);
+      const res = await callApi<{ id: string; post_id?: string }>(
         ctx.send,
-        url(ctx, `${ctx.account.options.pageId}/feed`),
-        { method: "POST", form: { message, link, access_token: pageToken(ctx) } },
+        url(ctx, `${pageId}/${photo ? "photos" : "feed"}`),
+        { method: "POST", form },
         classifyGraphFailure,
       );
       if (!res.ok) return res;
-      return { ok: true, remoteId: res.data.id, remoteUrl: await readPermalink(ctx, res.data.id) };
+      // /photos answers with the photo's id and the post's; edits and deletes address the post.
+      const postId = photo ? (res.data.post_id ?? `${pageId}_${res.data.id}`) : res.data.id;
+      return { ok: true, remoteId: postId, remoteUrl: await readPermalink(ctx, postId) };
     },
 
     async checkRights(ctx) {
@@ -77,11 +87,11 @@ export function createFacebookAdapter(): PlatformAdapter {
     async edit(ctx, remoteId, composed: Composed): Promise<PublishResult> {
       const bad = checkRemoteId("facebook", remoteId);
       if (bad) return bad;
-      const { message } = composed.payload as { message: string };
+      const { message, caption } = composed.payload as { message?: string; caption?: string };
       const res = await callApi(
         ctx.send,
         url(ctx, remoteId),
-        { method: "POST", form: { message, access_token: pageToken(ctx) } },
+        { method: "POST", form: { message: message ?? caption ?? "", access_token: pageToken(ctx) } },
         classifyGraphFailure,
       );
       if (!res.ok) return res;

@@ -52,15 +52,27 @@ export function createSend(fetchFn: typeof fetch, defaultTimeoutMs = 10_000): Se
 
 function toRequestInit(init: SendInit): RequestInit {
   const headers: Record<string, string> = { accept: "application/json", ...init.headers };
-  let body: string | undefined = init.body;
+  let body: BodyInit | undefined = init.body as BodyInit | undefined;
   if (init.json !== undefined) {
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(init.json);
   } else if (init.form) {
     headers["content-type"] ??= "application/x-www-form-urlencoded";
     body = new URLSearchParams(init.form).toString();
+  } else if (init.multipart) {
+    // fetch writes the content-type itself, with the boundary.
+    body = toFormData(init.multipart);
   }
   return { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body };
+}
+
+function toFormData(fields: NonNullable<SendInit["multipart"]>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === "string") data.append(name, value);
+    else data.append(name, new Blob([value.bytes as Uint8Array<ArrayBuffer>], { type: value.type }), value.filename);
+  }
+  return data;
 }
 
 /** Connection refused or a failed DNS lookup happened before sending; anything else may not have. */
@@ -118,7 +130,9 @@ export async function callApi<T = unknown>(
   } catch (err) {
     const failureClass = classifyThrown(err);
     // A read that timed out changed nothing, so it is simply worth trying again.
-    const method = (init.method ?? ((init.json ?? init.form ?? init.body) ? "POST" : "GET")).toUpperCase();
+    const method = (
+      init.method ?? ((init.json ?? init.form ?? init.multipart ?? init.body) ? "POST" : "GET")
+    ).toUpperCase();
     const cls: FailureClass = failureClass === "unconfirmed" && SAFE_METHODS.has(method) ? "retry" : failureClass;
     return { ok: false, class: cls, message: err instanceof SendError ? err.message : describeThrown(err) };
   }

@@ -22,7 +22,7 @@ export function createPlatforms(environment: Partial<AdapterEnvironment> = {}): 
     instagram: createInstagramAdapter(env),
     x: createXAdapter(),
     linkedin: createLinkedInAdapter(),
-    mastodon: createMastodonAdapter(),
+    mastodon: createMastodonAdapter(env),
     bluesky: createBlueskyAdapter(),
     threads: createThreadsAdapter(),
     telegram: createTelegramAdapter(),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AdapterEnvironment } from "./environment";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, checkShape, failure, lostAnswerIsRetry } from "./http";
+import { attachImage } from "./images";
 import { countCodePoints } from "./length";
 import { absent, found, textCarriesLink, unknown } from "./lookup";
 import { shortenToFit, toComposed } from "./shorten";
@@ -62,7 +63,7 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
         payload.image_url = content.image.url;
         payload.alt_text = content.image.alt;
       }
-      return toComposed(fit, { ...payload }, content.image ? undefined : NEEDS_IMAGE);
+      return attachImage(toComposed(fit, { ...payload }, content.image ? undefined : NEEDS_IMAGE), content.image, true);
     },
 
     async publish(ctx, request) {

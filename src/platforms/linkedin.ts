@@ -2,11 +2,12 @@
 // unescaped reserved characters make LinkedIn silently cut the post at that character.
 import { z } from "zod";
 import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { asPreparatory, attachImage, readImageFile } from "./images";
 import { countCodePoints } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, FailureResult, PlatformAdapter, PostImage, PublishResult } from "./types";
 
 const MAX_CHARS = 3_000;
 const API_VERSION = "202601";
@@ -53,6 +54,43 @@ export function createLinkedInAdapter(): PlatformAdapter {
   const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
   const postPath = (ctx: AdapterContext, urn: string) => `${base(ctx)}/rest/posts/${encodeURIComponent(urn)}`;
 
+  /** Images API: initializeUpload names the owner and gives an upload URL and the image URN; then PUT the bytes. */
+  async function uploadImage(
+    ctx: AdapterContext,
+    image: PostImage,
+  ): Promise<{ ok: true; urn: string } | FailureResult> {
+    const read = await readImageFile(ctx, image);
+    if (!read.ok) return read;
+    const initialized = asPreparatory(
+      await callApi<{ value: { uploadUrl: string; image: string } }>(
+        ctx.send,
+        `${base(ctx)}/rest/images?action=initializeUpload`,
+        {
+          method: "POST",
+          headers: headers(ctx),
+          json: { initializeUploadRequest: { owner: ctx.account.options.organizationUrn } },
+        },
+        classifyLinkedInFailure,
+      ),
+    );
+    if (!initialized.ok) return initialized;
+    const { uploadUrl, image: urn } = initialized.data.value ?? {};
+    if (!uploadUrl || !urn) return failure("retry", "LinkedIn svarade utan uppladdningsadress för bilden");
+    const put = asPreparatory(
+      await callApi(
+        ctx.send,
+        uploadUrl,
+        {
+          method: "PUT",
+          headers: { authorization: `Bearer ${ctx.credential.accessToken}`, "content-type": read.file.type },
+          body: read.file.bytes,
+        },
+        classifyLinkedInFailure,
+      ),
+    );
+    return put.ok ? { ok: true, urn } : put;
+  }
+
   return {
     platform: "linkedin",
     defaultBaseUrl: "https://api.linkedin.com",
@@ -67,28 +105,39 @@ export function createLinkedInAdapter(): PlatformAdapter {
         measure: (text) => countCodePoints(escapeLittleText(text)),
       });
       const commentary = escapeLittleText(fit.text);
-      return toComposed(
+      // With an image the post is an image post (its URN is filled in at publish); the link stays in the text.
+      const media = content.image
+        ? { media: { altText: content.image.alt } }
+        : { article: { source: content.link, title: content.title } };
+      const composed = toComposed(
         { ...fit, text: commentary },
         {
           commentary,
           visibility: "PUBLIC",
           distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
-          content: { article: { source: content.link, title: content.title } },
+          content: media,
           lifecycleState: "PUBLISHED",
           isReshareDisabledByAuthor: false,
         },
       );
+      return attachImage(composed, content.image, true);
     },
 
     async publish(ctx, request): Promise<PublishResult> {
       // LinkedIn has no thread replies for organization posts, so replyTo is not used.
+      const payload = { ...request.composed.payload };
+      if (request.composed.image) {
+        const uploaded = await uploadImage(ctx, request.composed.image);
+        if (!uploaded.ok) return uploaded;
+        payload.content = { media: { id: uploaded.urn, altText: request.composed.image.alt } };
+      }
       const res = await callApi(
         ctx.send,
         `${base(ctx)}/rest/posts`,
         {
           method: "POST",
           headers: headers(ctx),
-          json: { author: ctx.account.options.organizationUrn, ...request.composed.payload },
+          json: { author: ctx.account.options.organizationUrn, ...payload },
         },
         classifyLinkedInFailure,
       );

@@ -1,16 +1,21 @@
 // Mastodon (any instance). Limits are the instance's own, read from /api/v2/instance; every URL
 // counts as 23 characters whatever its length, and graphemes are what is counted.
 import { z } from "zod";
-import { callApi, checkShape } from "./http";
+import type { AdapterEnvironment } from "./environment";
+import { callApi, checkShape, failure } from "./http";
+import { asPreparatory, attachImage, fileName, readImageFile } from "./images";
 import { countGraphemes, maskUrls } from "./length";
 import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, ComposeLimits, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, ComposeLimits, FailureResult, PlatformAdapter, PostImage, PublishResult } from "./types";
 
 const DEFAULT_MAX_CHARS = 500;
 const CHARS_PER_URL = 23;
 const TIMELINE_SEARCH_LIMIT = "20";
+/** A large image may still be processing after upload (202); a status cannot carry it until it is done. */
+const MEDIA_POLLS = 5;
+const MEDIA_POLL_MS = 1_000;
 
 const STATUS = z.object({
   id: z.string(),
@@ -26,11 +31,36 @@ export function measureToot(text: string, charsPerUrl = CHARS_PER_URL): number {
   return countGraphemes(maskUrls(text, charsPerUrl));
 }
 
-export function createMastodonAdapter(): PlatformAdapter {
+export function createMastodonAdapter(env: AdapterEnvironment): PlatformAdapter {
   const base = (ctx: AdapterContext) => ctx.account.baseUrl.replace(/\/$/, "");
   const auth = (ctx: AdapterContext) => ({ authorization: `Bearer ${ctx.credential.accessToken}` });
   const statusUrl = (ctx: AdapterContext, status: Status) =>
     status.url ?? status.uri ?? `${base(ctx)}/@${ctx.account.handle.replace(/^@/, "").split("@")[0]}/${status.id}`;
+
+  /** POST /api/v2/media with the alt text as `description`; waits while a 202 is processed. */
+  async function uploadMedia(ctx: AdapterContext, image: PostImage): Promise<{ ok: true; id: string } | FailureResult> {
+    const read = await readImageFile(ctx, image);
+    if (!read.ok) return read;
+    const { bytes, type } = read.file;
+    const uploaded = asPreparatory(
+      await callApi<{ id: string; url?: string | null }>(ctx.send, `${base(ctx)}/api/v2/media`, {
+        method: "POST",
+        headers: auth(ctx),
+        multipart: { file: { bytes, type, filename: fileName(type) }, description: image.alt },
+      }),
+    );
+    if (!uploaded.ok) return uploaded;
+    const id = uploaded.data.id;
+    if (uploaded.reply.status !== 202) return { ok: true, id };
+    for (let poll = 0; poll < MEDIA_POLLS; poll++) {
+      await env.sleep(MEDIA_POLL_MS);
+      const state = await callApi(ctx.send, `${base(ctx)}/api/v1/media/${encodeURIComponent(id)}`, {
+        headers: auth(ctx),
+      });
+      if (state.ok && state.reply.status === 200) return { ok: true, id };
+    }
+    return failure("retry", "Mastodon behandlar fortfarande bilden");
+  }
   const toResult = (ctx: AdapterContext, status: Status): PublishResult => ({
     ok: true,
     remoteId: status.id,
@@ -70,7 +100,11 @@ export function createMastodonAdapter(): PlatformAdapter {
         limit: limits?.maxChars ?? DEFAULT_MAX_CHARS,
         measure: (text) => measureToot(text, perUrl),
       });
-      return toComposed(fit, { status: fit.text, visibility: "public", language: "sv" });
+      return attachImage(
+        toComposed(fit, { status: fit.text, visibility: "public", language: "sv" }),
+        content.image,
+        true,
+      );
     },
 
     async fetchLimits(ctx): Promise<ComposeLimits> {
@@ -88,6 +122,11 @@ export function createMastodonAdapter(): PlatformAdapter {
     async publish(ctx, request) {
       const body: Record<string, unknown> = { ...request.composed.payload };
       if (request.replyTo) body.in_reply_to_id = request.replyTo;
+      if (request.composed.image) {
+        const media = await uploadMedia(ctx, request.composed.image);
+        if (!media.ok) return media;
+        body.media_ids = [media.id];
+      }
       // Mastodon keeps the key for an hour and answers a repeat with the original status.
       const res = await callApi<Status>(ctx.send, `${base(ctx)}/api/v1/statuses`, {
         method: "POST",

@@ -2,11 +2,14 @@
 // counted after HTML entities are parsed, so it is measured on the plain text, and everything we
 // did not write as markup is escaped so "<script>" stays text.
 import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { attachImage } from "./images";
 import { checkRemoteId } from "./remote-ids";
 import { assemblePlain, shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_CHARS = 4_096;
+/** A photo's caption, counted like a message's text. */
+const MAX_CAPTION_CHARS = 1_024;
 const RIGHTS_DESCRIPTIONS =
   /not enough rights|need administrator rights|chat not found|not a member|have no rights|CHAT_WRITE_FORBIDDEN/i;
 const NOT_MODIFIED = /message is not modified/i;
@@ -58,13 +61,19 @@ export function createTelegramAdapter(): PlatformAdapter {
     credentialFields: ["botToken"],
 
     compose(content, limits) {
+      const limit = limits?.maxChars ?? MAX_CHARS;
       const fit = shortenToFit(content, {
-        limit: limits?.maxChars ?? MAX_CHARS,
+        limit: content.image ? Math.min(limit, MAX_CAPTION_CHARS) : limit,
         // Telegram counts the text left after parsing the markup, in UTF-16 units like its entity offsets.
         measure: (text) => text.length,
         assemble: assemblePlain,
       });
       const html = renderHtml(fit.body, content.link, fit.signature);
+      // sendPhoto: Telegram fetches the image from its URL; a photo has a caption and no alt text.
+      if (content.image) {
+        const photo = { photo: content.image.url, caption: html, parse_mode: "HTML" };
+        return attachImage(toComposed({ ...fit, text: html }, photo), content.image, false);
+      }
       return toComposed(
         { ...fit, text: html },
         { text: html, parse_mode: "HTML", link_preview_options: { url: content.link } },
@@ -75,7 +84,7 @@ export function createTelegramAdapter(): PlatformAdapter {
       const body: Record<string, unknown> = { chat_id: chatId(ctx), ...request.composed.payload };
       if (request.replyTo)
         body.reply_parameters = { message_id: Number(request.replyTo), allow_sending_without_reply: true };
-      const res = await call<Message>(ctx, "sendMessage", body);
+      const res = await call<Message>(ctx, body.photo ? "sendPhoto" : "sendMessage", body);
       if (!res.ok) return res;
       const message = res.data.result;
       return {
@@ -106,10 +115,12 @@ export function createTelegramAdapter(): PlatformAdapter {
     async edit(ctx, remoteId, composed) {
       const bad = checkRemoteId("telegram", remoteId);
       if (bad) return bad;
-      const res = await call<Message>(ctx, "editMessageText", {
+      // A photo's words are its caption, which has its own edit method.
+      const { photo: _photo, ...payload } = composed.payload;
+      const res = await call<Message>(ctx, composed.payload.photo ? "editMessageCaption" : "editMessageText", {
         chat_id: chatId(ctx),
         message_id: Number(remoteId),
-        ...composed.payload,
+        ...payload,
       });
       // Sending the same text again is a no-op for us, not an error.
       if (!res.ok && !NOT_MODIFIED.test(res.message)) return res;

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { classifyGraphFailure, graphUrl, THREADS_VERSION } from "./graph";
 import { callApi, checkShape, lostAnswerIsRetry } from "./http";
+import { attachImage } from "./images";
 import { countThreadsChars } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
@@ -52,7 +53,10 @@ export function createThreadsAdapter(): PlatformAdapter {
 
     compose(content, limits) {
       const fit = shortenToFit(content, { limit: limits?.maxChars ?? MAX_CHARS, measure: countThreadsChars });
-      return toComposed(fit, { media_type: "TEXT", text: fit.text, link_attachment: content.link });
+      if (!content.image) return toComposed(fit, { media_type: "TEXT", text: fit.text, link_attachment: content.link });
+      // link_attachment is for text posts only; an image post's link is the one in its text.
+      const image = { media_type: "IMAGE", image_url: content.image.url, alt_text: content.image.alt, text: fit.text };
+      return attachImage(toComposed(fit, image), content.image, true);
     },
 
     async publish(ctx, request): Promise<PublishResult> {

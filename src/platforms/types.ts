@@ -28,8 +28,25 @@ export interface PostContent {
   variant?: string;
   /** e.g. "Anna Andersson, kommunikatör, Exempelkommun"; appended when room allows. */
   signature?: string;
-  /** Absolute URL of an image with alt text (Instagram needs one). */
-  image?: { url: string; alt: string };
+  /** The update's image with its alt text (for Instagram without one: the crisis card). */
+  image?: PostImage;
+  /**
+   * The crisis card for link previews (og.png). Platforms that scrape the link's Open Graph tags
+   * find it themselves; Bluesky's client-built link card needs it uploaded as its thumb.
+   */
+  linkCard?: { url: string };
+}
+
+/**
+ * An image to send. `bytes` (and `type`) are handed in by the dispatcher for images uploaded to
+ * the hub, so an adapter that must upload the file never needs the hub to be reachable; without
+ * them the adapter fetches `url`. Platforms that take a URL (Meta, Telegram) fetch it themselves.
+ */
+export interface PostImage {
+  url: string;
+  alt: string;
+  bytes?: Uint8Array;
+  type?: string;
 }
 
 /** The account as the adapter sees it: public settings only, never the credential. */
@@ -65,6 +82,13 @@ export interface Composed {
   skipReason?: string;
   /** The request body the adapter will send (facets, embed card, link field ...). */
   payload: Record<string, unknown>;
+  /**
+   * The image that goes along, and its alt text as the platform receives it (null where the
+   * platform has no alt text). Kept out of `payload` because it may carry the file's bytes.
+   */
+  image?: PostImage & { altSent: boolean };
+  /** The crisis card to upload as a link card's thumb (Bluesky). */
+  linkCard?: { url: string };
 }
 
 export type PublishResult = { ok: true; remoteId: string; remoteUrl: string } | FailureResult;
@@ -83,8 +107,17 @@ export interface SendInit {
   headers?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
-  body?: string;
+  /** multipart/form-data: strings, and files as bytes with their type and name. */
+  multipart?: Record<string, string | MultipartFile>;
+  /** Raw bytes (an upload) or text; set content-type in headers. */
+  body?: string | Uint8Array;
   timeoutMs?: number;
+}
+
+export interface MultipartFile {
+  bytes: Uint8Array;
+  type: string;
+  filename: string;
 }
 
 export interface AdapterContext {

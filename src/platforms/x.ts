@@ -3,11 +3,12 @@
 import twitterText from "twitter-text";
 import { z } from "zod";
 import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
+import { asPreparatory, attachImage, fileName, readImageFile } from "./images";
 import { findUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PostImage, PublishResult } from "./types";
 
 const MAX_WEIGHTED = 280;
 const CHARS_PER_URL = 23;
@@ -28,6 +29,8 @@ const TWEET_CONFIG = {
   ],
 };
 const DUPLICATE_DETAIL = /duplicate content/i;
+/** X's cap for an image's alt text. */
+const MAX_ALT_CHARS = 1_000;
 const REPLY_TARGET_GONE = /reply to a (Tweet|post) that is deleted or not visible/i;
 
 export function measureTweet(text: string, charsPerUrl = CHARS_PER_URL): number {
@@ -100,6 +103,40 @@ export function createXAdapter(): PlatformAdapter {
     return post ? found(post.id, postUrl(post.id)) : absent;
   }
 
+  /** POST /2/media/upload (multipart), then the alt text through POST /2/media/metadata. */
+  async function uploadMedia(ctx: AdapterContext, image: PostImage): Promise<{ ok: true; id: string } | FailureResult> {
+    const read = await readImageFile(ctx, image);
+    if (!read.ok) return read;
+    const { bytes, type } = read.file;
+    const uploaded = asPreparatory(
+      await callApi<{ data: { id: string } }>(
+        ctx.send,
+        `${base(ctx)}/2/media/upload`,
+        {
+          method: "POST",
+          headers: auth(ctx),
+          multipart: { media: { bytes, type, filename: fileName(type) }, media_category: "tweet_image" },
+        },
+        classifyXFailure,
+      ),
+    );
+    if (!uploaded.ok) return uploaded;
+    const id = uploaded.data.data.id;
+    const described = asPreparatory(
+      await callApi(
+        ctx.send,
+        `${base(ctx)}/2/media/metadata`,
+        {
+          method: "POST",
+          headers: auth(ctx),
+          json: { id, metadata: { alt_text: { text: image.alt.slice(0, MAX_ALT_CHARS) } } },
+        },
+        classifyXFailure,
+      ),
+    );
+    return described.ok ? { ok: true, id } : described;
+  }
+
   async function createPost(ctx: AdapterContext, body: Record<string, unknown>, link?: string): Promise<PublishResult> {
     const res = await callApi<{ data: { id: string } }>(
       ctx.send,
@@ -130,13 +167,18 @@ export function createXAdapter(): PlatformAdapter {
         limit: limits?.maxChars ?? MAX_WEIGHTED,
         measure: (text) => measureTweet(text, perUrl),
       });
-      return toComposed(fit, { text: fit.text });
+      return attachImage(toComposed(fit, { text: fit.text }), content.image, true);
     },
 
-    publish(ctx, request) {
+    async publish(ctx, request) {
       const { text } = request.composed.payload as { text: string };
       const body: Record<string, unknown> = { text };
       if (request.replyTo) body.reply = { in_reply_to_tweet_id: request.replyTo };
+      if (request.composed.image) {
+        const media = await uploadMedia(ctx, request.composed.image);
+        if (!media.ok) return media;
+        body.media = { media_ids: [media.id] };
+      }
       // The website link is always the last URL: compose puts it there and never cuts it.
       return createPost(ctx, body, findUrls(text).at(-1));
     },

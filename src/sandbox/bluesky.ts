@@ -4,6 +4,8 @@
 import type { Context } from "hono";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
 import { bearerToken, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import type { SandboxMedia } from "./store";
+import { readRawUpload } from "./uploads";
 
 export const BLUESKY_HANDLE = "exempelkommun.bsky.social";
 export const BLUESKY_DID = "did:plc:sbxexempelkommun0000001";
@@ -11,6 +13,8 @@ export const BLUESKY_APP_PASSWORD = "sbx1-sbx2-sbx3-sbx4";
 const COLLECTION = "app.bsky.feed.post";
 const MAX_GRAPHEMES = 300;
 const MAX_BYTES = 3_000;
+/** The lexicon's cap for an embedded image and a link card's thumb. */
+const MAX_IMAGE_BLOB = 1_000_000;
 const ACCESS_TTL_SECONDS = 7_200;
 const RATE_LIMIT = 5_000;
 const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
@@ -126,6 +130,18 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     return refused ?? c.json({ handle: BLUESKY_HANDLE, did: BLUESKY_DID, active: true, emailConfirmed: true });
   });
 
+  // Raw bytes in, a blob reference out; a record then embeds the reference.
+  app.post("/xrpc/com.atproto.repo.uploadBlob", async (c) => {
+    const refused = authorize(c, "access");
+    if (refused) return refused;
+    const upload = await readRawUpload(c);
+    if (!upload.bytes.length) return c.json(xrpcError("InvalidRequest", "Request body is empty"), 400);
+    const cid = `bafkreisbxblob${(store.media.length + 1).toString(16).padStart(12, "0")}`;
+    const mimeType = upload.type || "application/octet-stream";
+    store.addMedia({ id: cid, type: mimeType, size: upload.bytes.length });
+    return c.json({ blob: { $type: "blob", ref: { $link: cid }, mimeType, size: upload.bytes.length } });
+  });
+
   app.post("/xrpc/com.atproto.repo.createRecord", async (c) => {
     const refused = authorize(c, "access");
     if (refused) return refused;
@@ -141,9 +157,10 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     const record = body.record ?? {};
     const text = String(record.text ?? "");
     const bytes = UTF8.encode(text);
-    const problem = validatePost(record, text, bytes, (uri, cid) =>
-      uri === undefined ? cid === undefined : cids.get(uri) === cid,
-    );
+    const problem =
+      validatePost(record, text, bytes, (uri, cid) =>
+        uri === undefined ? cid === undefined : cids.get(uri) === cid,
+      ) ?? validateEmbed(record.embed, (cid) => store.findMedia(cid));
     if (problem) return c.json(xrpcError("InvalidRequest", `Invalid app.bsky.feed.post record: ${problem}`), 400);
     const n = ++serial;
     const rkey = `3l${n.toString(32).padStart(11, "0")}`;
@@ -160,7 +177,7 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
       text,
       url: `https://bsky.app/profile/${BLUESKY_HANDLE}/post/${rkey}`,
       replyTo: record.reply?.parent?.uri,
-      data: { cid, record, links, rootUri: record.reply?.root?.uri },
+      data: { cid, record, links, rootUri: record.reply?.root?.uri, ...embeddedMedia(record.embed, store) },
     });
     return c.json({ uri, cid, commit: { cid: `bafyreicommit${n}`, rev: rkey }, validationStatus: "valid" });
   });
@@ -244,12 +261,53 @@ function validatePost(
   if (reply && !(knownRef(reply.root?.uri, reply.root?.cid) && knownRef(reply.parent?.uri, reply.parent?.cid))) {
     return "Record/reply must reference existing posts by uri and cid";
   }
-  const external = record.embed?.external;
-  if (
-    record.embed &&
-    !(external?.uri && typeof external.title === "string" && typeof external.description === "string")
-  ) {
+  return undefined;
+}
+
+interface BlobRef {
+  $type?: string;
+  ref?: { $link?: string };
+  mimeType?: string;
+  size?: number;
+}
+
+/** app.bsky.embed.external (uri, title, description, optional thumb) or app.bsky.embed.images (1–4, each with alt). */
+function validateEmbed(embed: Record<string, any> | undefined, findBlob: (cid: string) => SandboxMedia | undefined) {
+  if (!embed) return undefined;
+  const blobProblem = (blob: BlobRef | undefined, path: string) => {
+    const stored = blob?.ref?.$link ? findBlob(blob.ref.$link) : undefined;
+    if (!stored || blob?.$type !== "blob") return `${path} must be a blob returned by uploadBlob`;
+    if (!stored.type.startsWith("image/")) return `${path} has mimeType ${stored.type}, not image/*`;
+    if (stored.size > MAX_IMAGE_BLOB) return `${path} is larger than ${MAX_IMAGE_BLOB} bytes`;
+    return undefined;
+  };
+  if (embed.$type === "app.bsky.embed.images") {
+    const images = embed.images as { alt?: unknown; image?: BlobRef }[] | undefined;
+    if (!Array.isArray(images) || images.length < 1 || images.length > 4)
+      return "Record/embed/images must have 1 to 4 images";
+    for (const [i, image] of images.entries()) {
+      if (typeof image.alt !== "string") return `Record/embed/images/${i}/alt must be a string`;
+      const problem = blobProblem(image.image, `Record/embed/images/${i}/image`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const external = embed.external;
+  if (!(external?.uri && typeof external.title === "string" && typeof external.description === "string")) {
     return "Record/embed/external must have uri, title and description";
   }
-  return undefined;
+  return external.thumb ? blobProblem(external.thumb, "Record/embed/external/thumb") : undefined;
+}
+
+/** The uploaded files a record embeds: images with the alt text the record gives each, and a link card's thumb. */
+function embeddedMedia(
+  embed: Record<string, any> | undefined,
+  store: { findMedia(id: string): SandboxMedia | undefined },
+) {
+  const images = (embed?.images ?? []) as { alt: string; image: BlobRef }[];
+  const thumb = (embed?.external?.thumb as BlobRef | undefined)?.ref?.$link;
+  return {
+    media: images.map((i) => ({ ...store.findMedia(i.image.ref?.$link ?? ""), alt: i.alt })),
+    thumb: thumb ? store.findMedia(thumb) : undefined,
+  };
 }

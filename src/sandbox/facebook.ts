@@ -63,6 +63,26 @@ export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
     return c.json({ id });
   });
 
+  // A photo post: Meta fetches `url`; `caption` is the post's text and `alt_text_custom` the photo's alt text.
+  app.post(`${VERSION}/:pageId/photos`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [FACEBOOK_PAGE_TOKEN]);
+    if (response) return response;
+    if (c.req.param("pageId") !== FACEBOOK_PAGE_ID)
+      return c.json(graphError(100, "(#100) Unsupported post request: object does not exist"), 400);
+    if (control.restricted) return c.json(graphError(200, "(#200) Permissions error"), 403);
+    if (!params.url) return c.json(graphError(324, "(#324) Requires upload file"), 400);
+    const caption = String(params.caption ?? params.message ?? "");
+    const photoId = ids.next();
+    const id = `${FACEBOOK_PAGE_ID}_${ids.next()}`;
+    store.addPost({
+      id,
+      text: caption,
+      url: permalink(id),
+      data: { photoId, imageUrl: String(params.url), altText: params.alt_text_custom },
+    });
+    return c.json({ id: photoId, post_id: id });
+  });
+
   app.get(`${VERSION}/:pageId/feed`, async (c) => {
     const { response } = await checkGraphToken(c, control, tokens);
     if (response) return response;

@@ -11,6 +11,7 @@ import {
   type SandboxClock,
   type SandboxPlatform,
 } from "./platform";
+import { isImage, readRawUpload } from "./uploads";
 
 export const LINKEDIN_TOKEN = "sandbox-linkedin-token";
 export const LINKEDIN_ORGANIZATION = "urn:li:organization:10000001";
@@ -59,6 +60,7 @@ function renderFailure(spec: FailureSpec): RenderedFailure {
 export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
   const { app, control, store } = createPlatformParts(clock, renderFailure);
   const ids = createCounter(7_300_000_000_000_000_001n);
+  const imageIds = createCounter(1_000_001n);
 
   const gate = (c: Context): Response | undefined => {
     if (!c.req.header("linkedin-version")) {
@@ -114,6 +116,36 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
     );
   const urnParam = (c: Context) => decodeURIComponent(c.req.param("urn") ?? "");
 
+  // Images API: initializeUpload hands out an upload URL and the image URN; PUT the bytes there.
+  const waiting = new Set<string>();
+  app.post("/rest/images", async (c) => {
+    const refused = gate(c);
+    if (refused) return refused;
+    if (c.req.query("action") !== "initializeUpload")
+      return c.json({ status: 400, message: "Unsupported action" }, 400);
+    const body = (await c.req.json().catch(() => ({}))) as { initializeUploadRequest?: { owner?: string } };
+    const owner = body.initializeUploadRequest?.owner;
+    if (!owner)
+      return c.json({ status: 422, message: "ERROR :: /initializeUploadRequest/owner :: field is required" }, 422);
+    if (control.restricted || owner !== LINKEDIN_ORGANIZATION) return forbidden(c);
+    const id = imageIds.next();
+    const urn = `urn:li:image:D4E10AQ${id}`;
+    waiting.add(urn);
+    const uploadUrl = `${c.req.url.split("/rest/images")[0]}/dms-uploads/${id}`;
+    return c.json({ value: { uploadUrlExpiresAt: clock.now() + 86_400_000, uploadUrl, image: urn } });
+  });
+
+  app.put("/dms-uploads/:id", async (c) => {
+    if (bearerToken(c) !== LINKEDIN_TOKEN) return c.json({ status: 401, message: "Invalid access token" }, 401);
+    const urn = `urn:li:image:D4E10AQ${c.req.param("id")}`;
+    if (!waiting.has(urn)) return c.json({ status: 404, message: "Upload URL not found" }, 404);
+    const upload = await readRawUpload(c);
+    if (!isImage(upload)) return c.json({ status: 400, message: "The upload is not an image" }, 400);
+    waiting.delete(urn);
+    store.addMedia({ id: urn, type: upload.type, size: upload.bytes.length });
+    return c.body(null, 201);
+  });
+
   app.post("/rest/posts", async (c) => {
     const refused = gate(c);
     if (refused) return refused;
@@ -147,12 +179,24 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
         422,
       );
     }
+    const mediaRef = readField(body, "content", "media") as { id?: string; altText?: string } | undefined;
+    const image = mediaRef ? store.findMedia(String(mediaRef.id)) : undefined;
+    if (mediaRef && !image) {
+      return c.json(
+        { status: 422, message: `ERROR :: /content/media/id :: ${mediaRef.id} is not an uploaded image` },
+        422,
+      );
+    }
     const id = `urn:li:share:${ids.next()}`;
     store.addPost({
       id,
       text: renderLittleText(commentary),
       url: `https://www.linkedin.com/feed/update/${id}/`,
-      data: { commentary, article: readField(body, "content", "article") },
+      data: {
+        commentary,
+        article: readField(body, "content", "article"),
+        media: image ? [{ ...image, alt: mediaRef?.altText }] : [],
+      },
     });
     c.header("x-restli-id", id);
     return c.body(null, 201);
@@ -231,6 +275,8 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
       store.clear();
       control.reset();
       ids.reset();
+      imageIds.reset();
+      waiting.clear();
     },
   };
 }

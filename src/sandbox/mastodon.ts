@@ -12,6 +12,7 @@ import {
 } from "./platform";
 import type { SandboxPost } from "./store";
 import { countMastodonLength } from "./text-length";
+import { isImage, readMultipartFile } from "./uploads";
 
 export const MASTODON_TOKEN = "sandbox-mastodon-token";
 const ACCOUNT = {
@@ -64,6 +65,9 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
   };
   const { app, control, store } = createPlatformParts(clock, render);
   const ids = createCounter(113_000_000_000_000_001n);
+  const mediaIds = createCounter(114_000_000_000_000_001n);
+  /** Polls left before an upload answered with 202 is processed (setting "mediaProcessingPolls"). */
+  const processing = new Map<string, number>();
   const keys = new Map<string, { statusId: string; at: number }>();
   const origin = (c: Context) => new URL(c.req.url).origin;
 
@@ -93,14 +97,20 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
       uri: `${origin(c)}/users/${ACCOUNT.username}/statuses/${post.id}`,
       url: post.url,
       content: toContent(post.text),
+      media_attachments: ((post.data.media ?? []) as { id: string; alt?: string }[]).map((m) => ({
+        id: m.id,
+        type: "image",
+        url: `${origin(c)}/system/media_attachments/${m.id}`,
+        description: m.alt ?? null,
+      })),
       text: post.deleted ? post.text : undefined,
       account: { ...ACCOUNT, url: `${origin(c)}/@${ACCOUNT.username}` },
     };
   };
 
-  const validate = (text: string): string | undefined => {
+  const validate = (text: string, withMedia = false): string | undefined => {
     const max = control.setting("maxCharacters", DEFAULT_MAX_CHARACTERS);
-    if (!text.trim()) return "Validation failed: Text can't be blank";
+    if (!text.trim() && !withMedia) return "Validation failed: Text can't be blank";
     if (countMastodonLength(text, CHARS_PER_URL) > max)
       return `Validation failed: Text character limit of ${max} exceeded`;
     return undefined;
@@ -132,6 +142,44 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     });
   });
 
+  const toAttachment = (c: Context, id: string) => {
+    const media = store.findMedia(id)!;
+    const ready = !processing.get(id);
+    return {
+      id,
+      type: "image",
+      url: ready ? `${origin(c)}/system/media_attachments/${id}` : null,
+      preview_url: `${origin(c)}/system/media_attachments/${id}/small`,
+      description: media.alt ?? null,
+      blurhash: null,
+    };
+  };
+
+  // Media first (multipart `file`, alt text as `description`); statuses then name it in media_ids[].
+  app.post("/api/v2/media", async (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    if (control.restricted) return c.json({ error: "This action is outside the authorized scopes" }, 403);
+    const { file, fields } = await readMultipartFile(c, "file");
+    if (!file) return c.json({ error: "Validation failed: File can't be blank" }, 422);
+    if (!isImage(file)) return c.json({ error: "Validation failed: File content type is invalid" }, 422);
+    const id = mediaIds.next();
+    store.addMedia({ id, type: file.type, size: file.bytes.length, alt: fields.description });
+    const polls = control.setting("mediaProcessingPolls", 0);
+    if (polls > 0) processing.set(id, polls);
+    return c.json(toAttachment(c, id), polls > 0 ? 202 : 200);
+  });
+
+  app.get("/api/v1/media/:id", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    const id = c.req.param("id");
+    if (!store.findMedia(id)) return c.json({ error: "Record not found" }, 404);
+    const left = processing.get(id) ?? 0;
+    if (left > 0) processing.set(id, left - 1);
+    return c.json(toAttachment(c, id), left > 0 ? 206 : 200);
+  });
+
   app.post("/api/v1/statuses", async (c) => {
     const refused = authorize(c);
     if (refused) return refused;
@@ -143,8 +191,13 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     if (repeated) return c.json(toStatus(c, repeated));
     const params = await readParams(c);
     const text = String(params.status ?? "");
-    const invalid = validate(text);
+    const mediaIdsSent = [params.media_ids ?? params["media_ids[]"] ?? []].flat().map(String);
+    const invalid = validate(text, mediaIdsSent.length > 0);
     if (invalid) return c.json({ error: invalid }, 422);
+    if (mediaIdsSent.some((id) => !store.findMedia(id)))
+      return c.json({ error: "Validation failed: Media attachments are invalid" }, 422);
+    if (mediaIdsSent.some((id) => processing.get(id)))
+      return c.json({ error: "Cannot attach files that have not finished processing. Try again in a moment!" }, 422);
     const replyTo = params.in_reply_to_id ? String(params.in_reply_to_id) : undefined;
     if (replyTo && !store.findPost(replyTo)) return c.json({ error: "Record not found" }, 404);
     const id = ids.next();
@@ -153,7 +206,12 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
       text,
       url: `${origin(c)}/@${ACCOUNT.username}/${id}`,
       replyTo,
-      data: { idempotencyKey: key, visibility: params.visibility ?? "public", language: params.language },
+      data: {
+        idempotencyKey: key,
+        visibility: params.visibility ?? "public",
+        language: params.language,
+        media: mediaIdsSent.map((id) => store.findMedia(id)),
+      },
     });
     if (key) keys.set(key, { statusId: id, at: clock.now() });
     return c.json(toStatus(c, post));
@@ -211,6 +269,8 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
       store.clear();
       control.reset();
       ids.reset();
+      mediaIds.reset();
+      processing.clear();
       keys.clear();
     },
   };

@@ -23,6 +23,15 @@ export interface SandboxComment {
   deleted: boolean;
 }
 
+/** A file uploaded to a stand-in before the post that carries it (Mastodon media, a Bluesky blob ...). */
+export interface SandboxMedia {
+  id: string;
+  type: string;
+  size: number;
+  /** The alt text as the platform stored it, once it has one. */
+  alt?: string;
+}
+
 export interface SandboxRequest {
   method: string;
   path: string;
@@ -32,6 +41,7 @@ export class PostStore {
   posts: SandboxPost[] = [];
   comments: SandboxComment[] = [];
   requests: SandboxRequest[] = [];
+  media: SandboxMedia[] = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -62,17 +72,32 @@ export class PostStore {
     post.edited = true;
   }
 
+  addMedia(media: SandboxMedia): SandboxMedia {
+    this.media.push(media);
+    return media;
+  }
+
+  findMedia(id: string): SandboxMedia | undefined {
+    return this.media.find((m) => m.id === id);
+  }
+
   recordRequest(method: string, path: string): void {
     this.requests.push({ method, path });
   }
 
   snapshot() {
-    return structuredClone({ posts: this.posts, comments: this.comments, requests: this.requests });
+    return structuredClone({
+      posts: this.posts,
+      comments: this.comments,
+      requests: this.requests,
+      media: this.media,
+    });
   }
 
   clear(): void {
     this.posts = [];
     this.comments = [];
     this.requests = [];
+    this.media = [];
   }
 }

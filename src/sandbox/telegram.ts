@@ -11,6 +11,7 @@ export const TELEGRAM_CHANNEL = "kriskanal_sandlada";
 const CHAT = { id: -1001000000001, title: "Exempelkommun informerar", username: TELEGRAM_CHANNEL, type: "channel" };
 const BOT = { id: 7000000001, is_bot: true, first_name: "Kriskanal", username: "kriskanal_bot" };
 const MAX_CHARS = 4_096;
+const MAX_CAPTION_CHARS = 1_024;
 const TAGS = new Set([
   "b",
   "strong",
@@ -125,7 +126,9 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       sender_chat: CHAT,
       chat: CHAT,
       date: Math.floor(Date.parse(post.createdAt) / 1000),
-      text: post.text,
+      ...(post.data.photo
+        ? { photo: [{ file_id: `sbx-photo-${post.id}`, width: 1200, height: 630 }], caption: post.text }
+        : { text: post.text }),
       ...(post.edited ? { edit_date: Math.floor(clock.now() / 1000) } : {}),
     };
   };
@@ -135,6 +138,14 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
     if ("error" in parsed) return parsed;
     if (!parsed.text.trim()) return { error: "Bad Request: message text is empty" };
     if (parsed.text.length > MAX_CHARS) return { error: "Bad Request: message is too long" };
+    return parsed;
+  };
+  /** A photo's caption: the same markup, 0–1,024 characters after parsing. */
+  const parseCaption = (params: Record<string, any>): Parsed | { error: string } => {
+    const raw = String(params.caption ?? "");
+    const parsed = params.parse_mode === "HTML" ? parseTelegramHtml(raw) : { text: raw, links: [] };
+    if ("error" in parsed) return parsed;
+    if (parsed.text.length > MAX_CAPTION_CHARS) return { error: "Bad Request: message caption is too long" };
     return parsed;
   };
 
@@ -180,10 +191,47 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       });
       return c.json({ ok: true, result: toMessage(post) });
     },
+    // Telegram fetches `photo` when it is a URL; the sandbox keeps the URL (there is no alt text).
+    sendphoto: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      if (control.restricted)
+        return c.json(envelopeError(400, "Bad Request: need administrator rights in the channel chat"), 400);
+      if (typeof params.photo !== "string" || !params.photo)
+        return c.json(envelopeError(400, "Bad Request: there is no photo in the request"), 400);
+      const parsed = parseCaption(params);
+      if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
+      const replyTo = readField(params, "reply_parameters", "message_id");
+      const target = replyTo === undefined ? undefined : store.findPost(String(replyTo));
+      const id = ++lastMessageId;
+      const post = store.addPost({
+        id: String(id),
+        text: parsed.text,
+        url: `https://t.me/${TELEGRAM_CHANNEL}/${id}`,
+        replyTo: target && !target.deleted ? target.id : undefined,
+        data: { html: params.caption, links: parsed.links, parseMode: params.parse_mode, photo: params.photo },
+      });
+      return c.json({ ok: true, result: toMessage(post) });
+    },
+    editmessagecaption: (c, params) => {
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      const post = store.findPost(String(params.message_id));
+      if (!post || post.deleted) return c.json(envelopeError(400, "Bad Request: message to edit not found"), 400);
+      if (!post.data.photo)
+        return c.json(envelopeError(400, "Bad Request: there is no caption in the message to edit"), 400);
+      const parsed = parseCaption(params);
+      if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
+      if (parsed.text === post.text) return c.json(envelopeError(400, "Bad Request: message is not modified"), 400);
+      store.editPost(post, parsed.text);
+      post.data.html = params.caption;
+      post.data.links = parsed.links;
+      return c.json({ ok: true, result: toMessage(post) });
+    },
     editmessagetext: (c, params) => {
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
       const post = store.findPost(String(params.message_id));
       if (!post || post.deleted) return c.json(envelopeError(400, "Bad Request: message to edit not found"), 400);
+      if (post.data.photo)
+        return c.json(envelopeError(400, "Bad Request: there is no text in the message to edit"), 400);
       const parsed = parseText(params);
       if ("error" in parsed) return c.json(envelopeError(400, parsed.error), 400);
       if (parsed.text === post.text) {

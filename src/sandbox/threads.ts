@@ -15,6 +15,8 @@ interface Container {
   link?: string;
   replyTo?: string;
   mediaId?: string;
+  imageUrl?: string;
+  altText?: string;
 }
 
 /** Threads counts an emoji as its UTF-8 bytes and everything else as one character. */
@@ -37,16 +39,25 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
     if (response) return response;
     if (c.req.param("userId") !== THREADS_USER_ID) return c.json(graphError(100, "(#100) Invalid user id"), 400);
     if (control.restricted) return c.json(denied(), 400);
-    if (params.media_type !== "TEXT") return c.json(graphError(100, "(#100) The sandbox only takes TEXT posts"), 400);
+    const type = params.media_type;
+    if (type !== "TEXT" && type !== "IMAGE")
+      return c.json(graphError(100, "(#100) The sandbox takes TEXT and IMAGE posts"), 400);
     const text = String(params.text ?? "");
-    if (!text) return c.json(graphError(100, "(#100) The parameter text is required for TEXT posts"), 400);
+    if (type === "TEXT" && !text)
+      return c.json(graphError(100, "(#100) The parameter text is required for TEXT posts"), 400);
+    if (type === "IMAGE" && !params.image_url)
+      return c.json(graphError(100, "(#100) The parameter image_url is required for IMAGE posts"), 400);
+    // link_attachment belongs to text posts; alt_text to image and video posts.
+    if (type === "IMAGE" && params.link_attachment)
+      return c.json(graphError(100, "(#100) link_attachment is only available for TEXT posts"), 400);
     if (countThreadsText(text) > TEXT_LIMIT)
       return c.json(graphError(100, "(#100) Param text must be at most 500 characters long."), 400);
     const replyTo = params.reply_to_id ? String(params.reply_to_id) : undefined;
     if (replyTo && !store.findPost(replyTo))
       return c.json(graphError(100, "(#100) The reply_to_id does not exist"), 400);
     const id = ids.next();
-    containers.set(id, { id, text, link: readString(params.link_attachment), replyTo });
+    const image = type === "IMAGE" ? { imageUrl: String(params.image_url), altText: readString(params.alt_text) } : {};
+    containers.set(id, { id, text, link: readString(params.link_attachment), replyTo, ...image });
     return c.json({ id });
   });
 
@@ -64,7 +75,12 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
       text: container.text,
       url: `https://www.threads.net/@${HANDLE}/post/SBX${id.slice(-8)}`,
       replyTo: container.replyTo,
-      data: { containerId: container.id, linkAttachment: container.link },
+      data: {
+        containerId: container.id,
+        linkAttachment: container.link,
+        imageUrl: container.imageUrl,
+        altText: container.altText,
+      },
     });
     return c.json({ id });
   });

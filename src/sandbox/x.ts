@@ -13,6 +13,7 @@ import {
   type SandboxPlatform,
 } from "./platform";
 import { countXLength } from "./text-length";
+import { isImage, readMultipartFile } from "./uploads";
 
 export const X_TOKEN = "sandbox-x-user-token";
 const USER = { id: "1500000000000000001", name: "Exempelkommun", username: "exempelkommun" };
@@ -73,6 +74,9 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
   };
   const { app, control, store } = createPlatformParts(clock, render);
   const ids = createCounter(1_900_000_000_000_000_001n);
+  const mediaIds = createCounter(1_880_000_000_000_000_001n);
+  const invalidRequest = (c: Context, detail: string) =>
+    c.json(problem(400, "Invalid Request", detail, "https://api.x.com/2/problems/invalid-request"), 400);
   let shortLinks = 0;
 
   app.use("*", async (c, next) => {
@@ -109,6 +113,34 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
     }
     return { text: shortened + text.slice(last), urls };
   };
+
+  // Media upload (multipart `media` and `media_category`), then alt text through metadata.
+  app.post("/2/media/upload", async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const { file, fields } = await readMultipartFile(c, "media");
+    if (!file || !isImage(file)) return invalidRequest(c, "The media field must hold an image file.");
+    if (fields.media_category !== "tweet_image") return invalidRequest(c, "media_category must be tweet_image.");
+    const id = mediaIds.next();
+    store.addMedia({ id, type: file.type, size: file.bytes.length });
+    return c.json({ data: { id, media_key: `3_${id}`, size: file.bytes.length, expires_after_secs: 86_400 } });
+  });
+
+  app.post("/2/media/metadata", async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const body = (await c.req.json().catch(() => null)) as {
+      id?: string;
+      metadata?: { alt_text?: { text?: unknown } };
+    } | null;
+    const media = body?.id ? store.findMedia(body.id) : undefined;
+    if (!media) return invalidRequest(c, "The media id does not exist.");
+    const alt = body?.metadata?.alt_text?.text;
+    if (typeof alt !== "string" || alt.length > 1_000)
+      return invalidRequest(c, "alt_text.text must be 1–1000 characters.");
+    media.alt = alt;
+    return c.json({ data: { id: media.id, associated_metadata: { alt_text: { text: alt } } } });
+  });
 
   app.post("/2/tweets", async (c) => {
     const denied = authorize(c);
@@ -160,6 +192,10 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
         400,
       );
     }
+    const mediaIds = readField(body, "media", "media_ids");
+    const mediaSent = (Array.isArray(mediaIds) ? mediaIds : []).map(String);
+    if (mediaSent.length > 4 || mediaSent.some((id) => !store.findMedia(id)))
+      return invalidRequest(c, "media.media_ids must name 1–4 uploaded media.");
     const previousId = readField(body, "edit_options", "previous_post_id");
     const previous = typeof previousId === "string" ? store.findPost(previousId) : undefined;
     if (previousId && (!previous || previous.deleted)) {
@@ -194,7 +230,13 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       text: wrapped.text,
       url: `https://x.com/${USER.username}/status/${id}`,
       replyTo: target?.id,
-      data: { original: text, urls: wrapped.urls, history, editOf: previousId },
+      data: {
+        original: text,
+        urls: wrapped.urls,
+        history,
+        editOf: previousId,
+        media: mediaSent.map((id) => ({ ...store.findMedia(id) })),
+      },
     });
     return c.json({ data: { id, text: wrapped.text, edit_history_post_ids: history } }, 201);
   });
@@ -246,6 +288,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       store.clear();
       control.reset();
       ids.reset();
+      mediaIds.reset();
       shortLinks = 0;
     },
   };

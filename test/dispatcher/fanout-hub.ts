@@ -7,6 +7,7 @@ import { createPlatforms } from "../../src/platforms/index";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { TINY_PNG } from "../platforms/harness";
 
 export interface FanoutHub extends TestHub {
   sandbox: RunningSandbox;
@@ -30,6 +31,13 @@ export async function startFanoutHub(
   const sandbox = options.sandbox ?? (await startSandbox());
   // Instagram polls its container between steps; tests do not wait for that.
   const hub = await startTestHub({ deps: { platforms: createPlatforms({ sleep: async () => {} }) } });
+  // IMAGE stands for a picture on the municipality's own website: adapters that upload the file fetch it.
+  const direct = hub.deps.fetch;
+  hub.deps.fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url !== IMAGE.url) return direct(input, init);
+    return new Response(TINY_PNG, { headers: { "content-type": "image/png" } });
+  };
   const admin = api(hub, hub.token);
   const wanted = options.platforms ?? PLATFORMS;
   const accountIds = {} as Record<Platform, string>;

@@ -42,3 +42,27 @@ describe("preview and publish", () => {
     expect(preview.json.url).toBe(`https://kris.exempel.se/incidents/${hub.incident.slug}/updates/1`);
   });
 });
+
+describe("the image in the preview", () => {
+  test("shows per account whether the image goes along, and its alt text where the platform takes one", async () => {
+    const admin = api(hub, hub.token);
+    const image = { url: "https://www.exempelkommun.se/bilder/tankbil.jpg", alt: "Tankbil på torget" };
+    const withImage = await admin.post(`/api/v1/incidents/${hub.incident.id}/updates/preview`, {
+      body: "Tankbil står vid torget.",
+      image,
+    });
+    expect(withImage.status, withImage.text).toBe(200);
+    const shown = Object.fromEntries(
+      withImage.json.previews.map((p: { platform: string; image: unknown }) => [p.platform, p.image]),
+    );
+    expect(shown).toEqual({
+      x: image,
+      mastodon: image,
+      bluesky: image,
+      // Telegram's sendPhoto has a caption and no alt text.
+      telegram: { url: image.url, alt: null },
+    });
+    const without = await admin.post(`/api/v1/incidents/${hub.incident.id}/updates/preview`, { body: "Bara text." });
+    expect(without.json.previews.map((p: { image: unknown }) => p.image)).toEqual([null, null, null, null]);
+  });
+});

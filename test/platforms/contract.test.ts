@@ -2,9 +2,9 @@
 // checks, edit/retract/reply where the platform has them, and settling an unconfirmed publish.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPlatforms } from "../../src/platforms";
-import { PLATFORMS, type Platform } from "../../src/platforms/types";
+import { PLATFORMS, type Platform, type PostContent } from "../../src/platforms/types";
 import { must } from "../helpers/must";
-import { HANG_TIMEOUT_MS, type Harness, key, startHarness, update } from "./harness";
+import { HANG_TIMEOUT_MS, type Harness, IMAGE, key, startHarness, update as textUpdate } from "./harness";
 
 interface Case {
   /** Path fragment of the request that creates the post. */
@@ -99,6 +99,9 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
   const c = CASES[platform];
   const adapter = () => h.platforms[platform];
   const findByLink = (link: string) => must(adapter().findByLink, `findByLink on ${platform}`)(h.ctx(platform), link);
+  // Instagram takes no post without an image; the others are tested here with text (images: images.test.ts).
+  const update = (overrides: Partial<PostContent> = {}) =>
+    textUpdate(platform === "instagram" ? { image: IMAGE, ...overrides } : overrides);
   const publish = (content = update(), replyTo?: string, timeoutMs?: number) =>
     adapter().publish(h.ctx(platform, timeoutMs), {
       composed: adapter().compose(content),

@@ -47,7 +47,23 @@ export async function startHarness(): Promise<Harness> {
 
 let serial = 0;
 
-/** A fresh update each call, so texts (and links) never collide by accident. */
+/** A 1×1 PNG: adapters that upload images get bytes, as the dispatcher hands them over for uploads. */
+export const TINY_PNG = new Uint8Array(
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+    "base64",
+  ),
+);
+
+/** An image as the dispatcher hands over an upload: its public URL, alt text and the file itself. */
+export const IMAGE = {
+  url: "https://www.exempelkommun.se/bilder/vattenlacka.png",
+  alt: "Grävmaskin vid läckan",
+  bytes: TINY_PNG,
+  type: "image/png",
+};
+
+/** A fresh update each call, so texts (and links) never collide by accident. Text only unless given an image. */
 export function update(overrides: Partial<PostContent> = {}): PostContent {
   serial++;
   return {
@@ -55,7 +71,6 @@ export function update(overrides: Partial<PostContent> = {}): PostContent {
     link: `https://www.exempelkommun.se/kris/vattenlacka/uppdatering-${serial}`,
     title: "Vattenläcka på Storgatan",
     kind: "update",
-    image: { url: "https://www.exempelkommun.se/bilder/vattenlacka.jpg", alt: "Grävmaskin vid läckan" },
     ...overrides,
   };
 }

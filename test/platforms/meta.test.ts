@@ -1,7 +1,7 @@
 // Facebook, Instagram and Threads specifics: images, containers, emoji counting, moderation.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { must } from "../helpers/must";
-import { HANG_TIMEOUT_MS, type Harness, key, startHarness, update } from "./harness";
+import { HANG_TIMEOUT_MS, type Harness, IMAGE, key, startHarness, update } from "./harness";
 
 const LINK = "https://www.exempelkommun.se/kris/skola/1";
 let h: Harness;
@@ -25,7 +25,7 @@ describe("Instagram", () => {
   });
 
   test("the caption carries the link as text and the image with alt text", async () => {
-    const composed = ig().compose(update({ link: LINK, body: "x ".repeat(1500) }));
+    const composed = ig().compose(update({ link: LINK, body: "x ".repeat(1500), image: IMAGE }));
     expect(composed.length).toBeLessThanOrEqual(2200);
     expect(composed.text.endsWith(LINK)).toBe(true);
     expect(composed.payload).toMatchObject({ alt_text: "Grävmaskin vid läckan" });
@@ -34,7 +34,10 @@ describe("Instagram", () => {
   test("waits for the container to finish before publishing", async () => {
     h.sandbox.control("instagram").configure({ pollsUntilFinished: 3 });
     expect(
-      await ig().publish(h.ctx("instagram"), { composed: ig().compose(update()), idempotencyKey: key() }),
+      await ig().publish(h.ctx("instagram"), {
+        composed: ig().compose(update({ image: IMAGE })),
+        idempotencyKey: key(),
+      }),
     ).toMatchObject({ ok: true });
     const polls = h.sandbox
       .state("instagram")
@@ -56,7 +59,7 @@ describe("Instagram", () => {
     h.sandbox.control("instagram").hang({ match: "/media" });
     expect(
       await ig().publish(h.ctx("instagram", HANG_TIMEOUT_MS), {
-        composed: ig().compose(update()),
+        composed: ig().compose(update({ image: IMAGE })),
         idempotencyKey: key(),
       }),
     ).toMatchObject({

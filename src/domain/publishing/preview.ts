@@ -44,6 +44,10 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
         shortened: composed.shortened,
         skipReason: composed.skipReason ?? null,
         replyTo: roots.find((r) => r.accountId === account.id)?.remoteId ?? null,
+        // Whether the image goes along, and its alt text where the platform takes one.
+        image: composed.image
+          ? { url: composed.image.url, alt: composed.image.altSent ? composed.image.alt : null }
+          : null,
         payload: composed.payload,
       };
     }),
