@@ -32,7 +32,7 @@ export function createChaosClient(hubUrl: string, token: string) {
   /** Counts publishes that got no answer and were checked before being sent again. */
   const stats = { unanswered: 0, foundCommitted: 0 };
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     const res = await fetch(`${hubUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -43,12 +43,12 @@ export function createChaosClient(hubUrl: string, token: string) {
     return { status: res.status, json: text ? JSON.parse(text) : null };
   }
 
-  /** A read (or an idempotent setup call) repeated until the hub answers it with 2xx. */
-  async function read(path: string): Promise<any> {
+  /** A read (or an idempotent setup call) repeated until the hub answers it with 2xx; T is the answer's shape. */
+  async function read<T>(path: string): Promise<T> {
     for (;;) {
       try {
         const res = await call("GET", path);
-        if (res.status >= 200 && res.status < 300) return res.json;
+        if (res.status >= 200 && res.status < 300) return res.json as T;
         if (res.status < 500) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(res.json)}`);
       } catch (error) {
         if (!isTransient(error)) throw error;
@@ -57,14 +57,14 @@ export function createChaosClient(hubUrl: string, token: string) {
     }
   }
 
-  async function create(path: string, body: unknown): Promise<any> {
+  async function create<T>(path: string, body: unknown): Promise<T> {
     const res = await call("POST", path, body);
     if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.json)}`);
-    return res.json;
+    return res.json as T;
   }
 
   async function findCommitted(incidentId: string, body: string): Promise<PublishedUpdate | undefined> {
-    const { updates } = (await read(`/api/v1/incidents/${incidentId}/updates`)) as { updates: PublishedUpdate[] };
+    const { updates } = await read<{ updates: PublishedUpdate[] }>(`/api/v1/incidents/${incidentId}/updates`);
     return updates.find((u) => u.body === body);
   }
 
@@ -80,7 +80,7 @@ export function createChaosClient(hubUrl: string, token: string) {
       }
       try {
         const res = await call("POST", `/api/v1/incidents/${incidentId}/updates`, input);
-        if (res.status === 201) return res.json;
+        if (res.status === 201) return res.json as PublishedUpdate;
         if (res.status < 500) throw new Error(`publish: ${res.status} ${JSON.stringify(res.json)}`);
       } catch (error) {
         if (!isTransient(error)) throw error;

@@ -72,7 +72,7 @@ try {
   );
   const baseline = await runPhase("base", { faultRate: 0, kills: 0 });
   const chaos = await runPhase("chaos", { faultRate: FAULT_RATE, kills: scenario.kills });
-  const faults = await (await fetch(`${sandboxUrl}/_chaos/faults`)).json();
+  const faults = (await (await fetch(`${sandboxUrl}/_chaos/faults`)).json()) as FaultCounts;
   report(baseline, chaos, faults);
   failed = chaos.lost.length > 0 || chaos.duplicates > 0 || chaos.brokenThreads.length > 0 || chaos.publishMismatch > 0;
   const late = chaos.lastPublishToTerminalMs === null || chaos.lastPublishToTerminalMs > TERMINAL_GOAL_MS;
@@ -103,7 +103,7 @@ async function runPhase(label: string, options: { faultRate: number; kills: numb
   const accounts: BenchAccount[] = [];
   const incidentIds: string[] = [];
   for (let k = 0; k < scenario.incidents; k++) {
-    const incident = await client.create("/api/v1/incidents", {
+    const incident = await client.create<{ id: string }>("/api/v1/incidents", {
       title: `Kaosprov ${label} ${k + 1}`,
       severity: "minor",
     });
@@ -121,7 +121,9 @@ async function runPhase(label: string, options: { faultRate: number; kills: numb
   // What the hub holds, read back: each update the bench meant to publish must be there once.
   const updates: PublishedUpdate[] = [];
   for (const incidentId of incidentIds) {
-    updates.push(...(await client.read(`/api/v1/incidents/${incidentId}/updates`)).updates);
+    updates.push(
+      ...(await client.read<{ updates: PublishedUpdate[] }>(`/api/v1/incidents/${incidentId}/updates`)).updates,
+    );
   }
   await setFaults(0, label);
   const posts = new Map<string, SandboxPost[]>();
@@ -152,7 +154,7 @@ async function registerAccount(label: string, k: number, platform: string, incid
     bluesky: `${label}${k}.bsky.social`,
     facebook: `Kaosprov ${label} ${k}`,
   };
-  const account = await client.create("/api/v1/accounts", {
+  const account = await client.create<{ id: string }>("/api/v1/accounts", {
     platform,
     handle: handles[platform] ?? `${label}${k}`,
     baseUrl: definition.baseUrl,
@@ -204,8 +206,10 @@ async function waitForTerminal(accounts: BenchAccount[], updates: PublishedUpdat
   for (;;) {
     const rows: DeliveryView[] = [];
     for (const account of accounts) {
-      const { deliveries } = await client.read(`/api/v1/deliveries?accountId=${account.id}&limit=500`);
-      rows.push(...(deliveries as DeliveryView[]).filter((d) => d.updateId && updateIds.has(d.updateId)));
+      const { deliveries } = await client.read<{ deliveries: DeliveryView[] }>(
+        `/api/v1/deliveries?accountId=${account.id}&limit=500`,
+      );
+      rows.push(...deliveries.filter((d) => d.updateId && updateIds.has(d.updateId)));
     }
     if (rows.every(isTerminal) || Date.now() - lastPublish > scenario.capMs) return rows;
     await sleep(1_000);
@@ -220,7 +224,13 @@ async function setFaults(rate: number, prefix: string): Promise<void> {
   });
 }
 
-function report(baseline: PhaseFigures, chaos: PhaseFigures, faults: any): void {
+/** The sandbox's count of the faults it injected (GET /_chaos/faults). */
+interface FaultCounts {
+  requests: number;
+  injected: Record<string, number>;
+}
+
+function report(baseline: PhaseFigures, chaos: PhaseFigures, faults: FaultCounts): void {
   const seconds = (ms: number | null) => (ms === null ? "not all" : `${(ms / 1000).toFixed(1)} s`);
   const rows: [string, string, (f: PhaseFigures) => string][] = [
     ["deliveries", `${chaos.deliveries}`, (f) => `${f.deliveries}`],
@@ -234,7 +244,7 @@ function report(baseline: PhaseFigures, chaos: PhaseFigures, faults: any): void 
     ["not terminal at the end", "0", (f) => `${f.notTerminal}`],
     ["on the platform, hub says otherwise", "", (f) => `${f.misrecorded.length}`],
   ];
-  const injected = faults.injected as Record<string, number>;
+  const injected = faults.injected;
   console.log(
     `\nFaults injected in the chaos phase: ${injected.unavailable} x 503, ${injected.rateLimited} x 429, ` +
       `${injected.answerLost} answers lost after storing, of ${faults.requests} platform requests ` +

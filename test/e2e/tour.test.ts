@@ -4,6 +4,7 @@
 // and find the update on the public website with its copies linking there too.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PLATFORMS } from "../../src/platforms/types";
+import { must } from "../helpers/must";
 import { type Browser, HAVE_CHROMIUM, launchBrowser, signIn } from "./browser";
 import { DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub";
 
@@ -91,7 +92,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the README tour, in Chromium", () => {
 
         await page.goBack();
         const permalink = await page.locator("dl.facts a").last().getAttribute("href");
-        await page.goto(permalink!);
+        await page.goto(must(permalink, "the update's permalink"));
         expect(await page.textContent("main")).toContain(TOUR_TEXT);
         const copies = await page.locator("main a[href*='/sandbox/']").count();
         expect(copies).toBeGreaterThanOrEqual(PLATFORMS.length - 1);

@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
+import { must } from "./must";
 
 export const TEST_CLIENT_ID = "kriskanal-test";
 export const TEST_CLIENT_SECRET = "test-client-secret-0123456789abcdef";
@@ -75,8 +76,8 @@ export async function startTestProvider(options: {
     // A first-party client: every scope and claim is granted without a consent page.
     async loadExistingGrant(ctx) {
       const grant = new ctx.oidc.provider.Grant({
-        clientId: ctx.oidc.client!.clientId,
-        accountId: ctx.oidc.session!.accountId,
+        clientId: must(ctx.oidc.client, "the grant's client").clientId,
+        accountId: must(ctx.oidc.session, "the grant's session").accountId,
       });
       grant.addOIDCScope("openid profile email");
       grant.addOIDCClaims(["sub", "name", "email", "preferred_username", "roles", "groups"]);
@@ -135,7 +136,7 @@ export async function signInAtProvider(authorizationUrl: string, subject: string
     jar.take(res);
     body = undefined;
     if (res.status >= 300 && res.status < 400) {
-      const next = new URL(res.headers.get("location")!, url);
+      const next = new URL(must(res.headers.get("location"), "a redirect's location"), url);
       await res.arrayBuffer();
       if (next.origin !== url.origin) return next;
       url = next;

@@ -158,14 +158,15 @@ describe("Bluesky sessions", () => {
     await publish(update(), root.remoteId);
     await publish(update(), root.remoteId);
     expect(requests("getRecord")).toBe(1);
-    const records = h.sandbox.state("bluesky").posts.map((p) => p.data.record as Record<string, any>);
-    expect(records.slice(1).map((r) => r.reply.root.uri)).toEqual([
+    type ThreadedRecord = { reply?: { root: { uri: string }; parent: { uri: string } } };
+    const records = h.sandbox.state("bluesky").posts.map((p) => p.data.record as ThreadedRecord);
+    expect(records.slice(1).map((r) => r.reply?.root.uri)).toEqual([
       root.remoteId,
       root.remoteId,
       root.remoteId,
       root.remoteId,
     ]);
-    expect(records[2].reply.parent.uri).toBe(reply.remoteId);
+    expect(records[2].reply?.parent.uri).toBe(reply.remoteId);
   });
 
   test("a wrong app password is auth", async () => {

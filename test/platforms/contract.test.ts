@@ -222,9 +222,9 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
   test.runIf(platform !== "telegram")("a second lookup on an account is one request", async () => {
     const content = update();
     expect(await publish(content)).toMatchObject({ ok: true });
-    await adapter().findByLink!(h.ctx(platform), content.link);
+    await findByLink(content.link);
     const seen = h.sandbox.state(platform).requests.length;
-    expect(await adapter().findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    expect(await findByLink(content.link)).toMatchObject({ state: "found" });
     expect(h.sandbox.state(platform).requests.length - seen).toBe(1);
   });
 
@@ -234,7 +234,8 @@ describe.each(PLATFORMS)("%s adapter", (platform) => {
     const published = await fresh.publish(h.ctx(platform), { composed: fresh.compose(content), idempotencyKey: key() });
     expect(published).toMatchObject({ ok: true });
     const seen = h.sandbox.state(platform).requests.length;
-    expect(await fresh.findByLink!(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
+    const freshFindByLink = must(fresh.findByLink, `findByLink on ${platform}`);
+    expect(await freshFindByLink(h.ctx(platform), content.link)).toMatchObject({ state: "found" });
     expect(h.sandbox.state(platform).requests.length - seen).toBe(1);
   });
 

@@ -8,6 +8,7 @@ import { auditLog, people } from "../../src/db/schema";
 import { OIDC_LINK_DAYS } from "../../src/domain/people/oidc-link";
 import { REGISTERS, recordOf } from "../../src/domain/records/archive-registers";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import {
   signInAtProvider,
   startTestProvider,
@@ -79,7 +80,7 @@ async function signInWithProvider(subject: string) {
   };
   const start = await request("/staff/oidc/start");
   expect(start.status).toBe(303);
-  const back = await signInAtProvider(start.headers.get("location")!, subject);
+  const back = await signInAtProvider(must(start.headers.get("location"), "the provider's address"), subject);
   const res = await request(back.pathname + back.search);
   return { res, request };
 }
@@ -121,7 +122,9 @@ describe("linking an existing person to the identity provider", () => {
     expect(marked.location).toBe(`/staff/people/${lena.id}?koppling=kopplas`);
     const waiting = await personById(lena.id);
     expect(waiting).toMatchObject({ oidcLinkIssuer: provider.issuer, oidcSubject: null });
-    expect(waiting.oidcLinkUntil!.getTime()).toBe(hub.clock.now().getTime() + OIDC_LINK_DAYS * 86_400_000);
+    expect(must(waiting.oidcLinkUntil, "the link's deadline").getTime()).toBe(
+      hub.clock.now().getTime() + OIDC_LINK_DAYS * 86_400_000,
+    );
     const [requested] = await auditOf(lena.id, "person.oidc_link_requested");
     expect(requested).toMatchObject({ actorName: "Berit Chef", actorSubject: null });
     expect((await admin.get(`/staff/people/${lena.id}`)).html).toContain("Ångra kopplingen");
@@ -187,7 +190,7 @@ describe("linking an existing person to the identity provider", () => {
     const { request } = await signInWithProvider("sub-anna");
     const target = await addPerson(hub, { role: "viewer", email: "tage@exempelkommun.se", password: PASSWORD });
     const page = await (await request(`/staff/people/${target.id}`)).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const csrf = must(/name="_csrf" value="([^"]+)"/.exec(page), "the CSRF field")[1];
     const marked = await request(`/staff/people/${target.id}/oidc-link`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -200,7 +203,10 @@ describe("linking an existing person to the identity provider", () => {
       /Anna Admin <span class="meta">\(inloggad via identitetsleverantören som <code>sub-anna<\/code>\)/,
     );
 
-    const register = REGISTERS.find((r) => r.name === "audit-log")!;
+    const register = must(
+      REGISTERS.find((r) => r.name === "audit-log"),
+      "the audit-log register",
+    );
     const rows: Record<string, unknown>[] = [];
     const period = { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 86_400_000) };
     for await (const pageOfRows of register.rows(hub.deps.db, { incidents: [], period, publicUrl: PUBLIC_URL })) {

@@ -7,6 +7,7 @@ import { parseConfig } from "../../src/config";
 import { auditLog, people, sessions } from "../../src/db/schema";
 import { mapClaimsToRole } from "../../src/domain/people/oidc-roles";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import {
   decodeJwt,
   newSigningKey,
@@ -109,7 +110,7 @@ function browser(h: TestHub = hub): Browser {
 async function throughProvider(b: Browser, subject: string, next?: string): Promise<URL> {
   const start = await b.request(`/staff/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   expect(start.status).toBe(303);
-  const back = await signInAtProvider(start.headers.get("location")!, subject);
+  const back = await signInAtProvider(must(start.headers.get("location"), "the provider's address"), subject);
   expect(back.origin).toBe(PUBLIC_URL);
   expect(back.pathname).toBe("/staff/oidc/callback");
   return back;
@@ -154,7 +155,7 @@ describe("sign-in with the identity provider", () => {
 
   test("the full code flow creates the person from the claims and opens a shorter session", async () => {
     const start = await browser().request("/staff/oidc/start");
-    const authorization = new URL(start.headers.get("location")!);
+    const authorization = new URL(must(start.headers.get("location"), "the provider's address"));
     expect(authorization.origin).toBe(provider.issuer);
     expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorization.searchParams.get("redirect_uri")).toBe(`${PUBLIC_URL}/staff/oidc/callback`);
@@ -205,7 +206,10 @@ describe("sign-in with the identity provider", () => {
     expect(res.status).toBe(303);
     const eva = await personBySubject("sub-eva");
     expect(eva).toMatchObject({ role: "editor", departmentIds: [vaId], departmentId: vaId });
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await b.request("/staff")).text())![1];
+    const csrf = must(
+      /name="_csrf" value="([^"]+)"/.exec(await (await b.request("/staff")).text()),
+      "the CSRF field",
+    )[1];
     const open = await b.request("/api/v1/incidents", {
       method: "POST",
       headers: { "content-type": "application/json", "x-csrf-token": csrf },
@@ -284,7 +288,7 @@ describe("sign-in with the identity provider", () => {
     const { b } = await signInAs("sub-anna");
     const html = await (await b.request(`/staff/people/${tor.id}`)).text();
     expect(html).toContain("Lås rollen");
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const csrf = must(/name="_csrf" value="([^"]+)"/.exec(html), "the CSRF field")[1];
     const saved = await b.request(`/staff/people/${tor.id}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -310,7 +314,10 @@ describe("sign-in with the identity provider", () => {
 
   test("signing out ends the hub's session and offers the provider's sign-out", async () => {
     const { b } = await signInAs("sub-anna");
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await b.request("/staff")).text())![1];
+    const csrf = must(
+      /name="_csrf" value="([^"]+)"/.exec(await (await b.request("/staff")).text()),
+      "the CSRF field",
+    )[1];
     const out = await b.request("/staff/logout", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -321,7 +328,10 @@ describe("sign-in with the identity provider", () => {
     expect((await b.request("/staff")).status).toBe(303);
     const html = await (await b.request("/staff/login?utloggad=sso")).text();
     expect(html).toContain("Du är utloggad från Kriskanal.");
-    const link = /href="([^"]+)">Logga ut från Kommunens konto också/.exec(html)![1].replaceAll("&amp;", "&");
+    const link = must(
+      /href="([^"]+)">Logga ut från Kommunens konto också/.exec(html),
+      "the provider's sign-out link",
+    )[1].replaceAll("&amp;", "&");
     const end = new URL(link);
     expect(`${end.origin}${end.pathname}`).toBe(`${provider.issuer}/session/end`);
     expect(end.searchParams.get("client_id")).toBe(TEST_CLIENT_ID);
@@ -427,7 +437,7 @@ describe("passwords turned off", () => {
     const html = await (await b.request("/staff/login")).text();
     expect(html).toContain("Logga in med Kommunens konto");
     expect(html).not.toContain('name="password"');
-    const csrf = b.cookies.get("__Host-kk_login_csrf")!;
+    const csrf = must(b.cookies.get("__Host-kk_login_csrf"), "the login CSRF cookie");
     const post = await b.request("/staff/login", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_LOGO_SVG } from "../../src/demo";
 import { publicContentSecurityPolicy } from "../../src/render/content-security-policy";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addPerson } from "../helpers/people";
 
 let hub: TestHub;
@@ -23,6 +24,16 @@ const putLogo = (type: string, body: string | Uint8Array, token = hub.token) =>
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false });
 const asList = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+// The parts of the parsed feeds the tests read (fast-xml-parser names attributes "@_…").
+type AtomTombstone = { "@_ref": string; "@_when": string; "at:comment": string };
+type AtomEntry = { id: string; title: string; updated: string };
+type RssItem = {
+  guid: { "#text": string };
+  title: string;
+  description: string;
+  "dc:creator"?: unknown;
+  author?: unknown;
+};
 
 describe("the organisation's profile", () => {
   test("defaults: the name, dark blue with white text, and the three lines of guidance", async () => {
@@ -234,18 +245,26 @@ describe("the public timeline", () => {
       const feed = parser.parse(xml).feed;
       expect(feed["@_xml:lang"]).toBe("sv");
       expect(feed["@_xmlns:at"]).toBe("http://purl.org/atompub/tombstones/1.0");
-      const tombstone = asList(feed["at:deleted-entry"]).find((t: any) => t["@_ref"] === url) as any;
-      expect(tombstone, path).toBeDefined();
+      const tombstone = must(
+        asList<AtomTombstone>(feed["at:deleted-entry"]).find((t) => t["@_ref"] === url),
+        `a tombstone in ${path}`,
+      );
       expect(tombstone["@_when"]).toBe(new Date(tombstone["@_when"]).toISOString());
       expect(tombstone["at:comment"]).toContain("Fel skola angavs");
-      const entry = asList(feed.entry).find((e: any) => e.id === url) as any;
+      const entry = must(
+        asList<AtomEntry>(feed.entry).find((e) => e.id === url),
+        `the withdrawn entry in ${path}`,
+      );
       expect(entry.title).toContain("Återkallad");
       expect(entry.updated).toBe(tombstone["@_when"]);
     }
     const rssXml = await (await get("/feed.rss")).text();
     expect(XMLValidator.validate(rssXml)).toBe(true);
-    const items = asList(parser.parse(rssXml).rss.channel.item) as any[];
-    const item = items.find((i) => i.guid["#text"] === url);
+    const items = asList<RssItem>(parser.parse(rssXml).rss.channel.item);
+    const item = must(
+      items.find((i) => i.guid["#text"] === url),
+      "the withdrawn RSS item",
+    );
     expect(item.title).toMatch(/^Återkallad: /);
     expect(item.description).toContain("Fel skola angavs");
     expect(items.every((i) => typeof i["dc:creator"] === "string" && i.author === undefined)).toBe(true);

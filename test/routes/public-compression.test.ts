@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MIN_COMPRESSIBLE_BYTES } from "../../src/render/compressor";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 
 let hub: TestHub;
 let incident: { id: string; slug: string };
@@ -66,9 +67,9 @@ describe("public renderings compressed once per change", () => {
 
   test("each encoding has its own strong ETag, and 304 answers only its own", async () => {
     const path = `/incidents/${incident.slug}`;
-    const plain = (await get(path)).headers.get("etag")!;
-    const br = (await get(path, { "accept-encoding": "br" })).headers.get("etag")!;
-    const gz = (await get(path, { "accept-encoding": "gzip" })).headers.get("etag")!;
+    const plain = must((await get(path)).headers.get("etag"), "the plain ETag");
+    const br = must((await get(path, { "accept-encoding": "br" })).headers.get("etag"), "the br ETag");
+    const gz = must((await get(path, { "accept-encoding": "gzip" })).headers.get("etag"), "the gzip ETag");
     for (const etag of [plain, br, gz]) expect(etag).toMatch(/^"[^"]+"$/);
     expect(new Set([plain, br, gz]).size).toBe(3);
     expect(br).toBe(`${plain.slice(0, -1)}-br"`);
@@ -90,7 +91,7 @@ describe("public renderings compressed once per change", () => {
   test("a public change replaces the compressed copies too", async () => {
     const path = `/incidents/${incident.slug}`;
     const before = await get(path, { "accept-encoding": "br" });
-    const etag = before.headers.get("etag")!;
+    const etag = must(before.headers.get("etag"), "the br ETag");
     await api(hub, hub.token).post(`/api/v1/incidents/${incident.id}/updates`, { body: "Vattnet är tillbaka." });
     const after = await get(path, { "accept-encoding": "br", "if-none-match": etag });
     expect(after.status).toBe(200);
@@ -99,7 +100,7 @@ describe("public renderings compressed once per change", () => {
   });
 
   test("compression runs once per change, not once per request", async () => {
-    const original = hub.deps.compressor!;
+    const original = must(hub.deps.compressor, "the test hub's compressor");
     let calls = 0;
     hub.deps.compressor = {
       encodings: original.encodings,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deliveries, incidents } from "../../src/db/schema";
 import { createPlatforms } from "../../src/platforms/index";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { must } from "../helpers/must";
 import { addAccount, addDepartment, addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
@@ -41,7 +42,7 @@ describe("the compose preview", () => {
   let incidentId: string;
   beforeAll(async () => {
     const res = await openIncident({ title: "Storm över kommunen" });
-    incidentId = /\/staff\/incidents\/([0-9a-f-]{36})\//.exec(res.location ?? "")![1];
+    incidentId = must(/\/staff\/incidents\/([0-9a-f-]{36})\//.exec(res.location ?? ""), "the new incident's id")[1];
     await anna.get(`/staff/incidents/${incidentId}/updates/new`);
   });
 
@@ -87,7 +88,10 @@ describe("the delivery board", () => {
   let updateId: string;
   beforeAll(async () => {
     const res = await openIncident({ title: "Översvämning vid ån" });
-    const incidentId = /\/staff\/incidents\/([0-9a-f-]{36})\//.exec(res.location ?? "")![1];
+    const incidentId = must(
+      /\/staff\/incidents\/([0-9a-f-]{36})\//.exec(res.location ?? ""),
+      "the new incident's id",
+    )[1];
     await anna.get(`/staff/incidents/${incidentId}/updates/new`);
     const published = await anna.post(`/staff/incidents/${incidentId}/updates`, {
       action: "publish",
@@ -96,7 +100,7 @@ describe("the delivery board", () => {
       targetMode: "picked",
       accountIds: Object.values(accountIds),
     });
-    updateId = /\/staff\/updates\/([0-9a-f-]{36})/.exec(published.location ?? "")![1];
+    updateId = must(/\/staff\/updates\/([0-9a-f-]{36})/.exec(published.location ?? ""), "the published update's id")[1];
   });
 
   const setDelivery = (platform: string, values: Partial<typeof deliveries.$inferInsert>) =>

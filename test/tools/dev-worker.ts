@@ -131,7 +131,12 @@ function plainSettings(env: Record<string, string | undefined>): Record<string, 
 }
 
 function secretSettings(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(PASSED_SECRETS.filter((name) => env[name]).map((name) => [name, env[name]!]));
+  return Object.fromEntries(
+    PASSED_SECRETS.flatMap((name) => {
+      const value = env[name];
+      return value ? [[name, value]] : [];
+    }),
+  );
 }
 
 async function main() {

@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { auditLog, people } from "../../src/db/schema";
+import { must } from "../helpers/must";
 import {
   signInAtProvider,
   startTestProvider,
@@ -72,7 +73,7 @@ test("the code flow completes in workerd and the session opens /staff", async ()
   expect(start.status, startBody.slice(0, 500)).toBe(303);
   keep(cookies, start);
   expect([...cookies.keys()]).toEqual(["__Host-kk_oidc"]);
-  const authorization = new URL(start.headers.get("location")!);
+  const authorization = new URL(must(start.headers.get("location"), "the provider's address"));
   expect(authorization.origin).toBe(provider.issuer);
   expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
 

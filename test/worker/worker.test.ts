@@ -174,7 +174,10 @@ describe("Kriskanal in workerd", () => {
 
   // Last: it adds an X account, so every later update would have two deliveries.
   test("a message whose attempt is in doubt is settled by the lookup through the queue, not posted again", async () => {
-    const x = h.sandbox.accounts().find((a) => a.platform === "x")!;
+    const x = must(
+      h.sandbox.accounts().find((a) => a.platform === "x"),
+      "the sandbox's X account",
+    );
     const registered = await h.api("POST", "/accounts", { ...x, sandbox: true });
     expect(registered.status, JSON.stringify(registered.json)).toBe(201);
     // X stores the post but never answers; then the first lookup cannot ask (503).

@@ -136,12 +136,15 @@ export async function beginOidcSignIn(deps: OidcDeps, next: string): Promise<{ u
   return { url: url.href, flow };
 }
 
-/** The verified ID token's claims: signature (JWKS), issuer, audience, expiry, nonce and state checked. */
+/**
+ * The verified ID token's claims: signature (JWKS), issuer, audience, expiry, nonce and state
+ * checked; with the page the flow began for.
+ */
 export async function completeOidcSignIn(
   deps: OidcDeps,
   flow: OidcFlow | null,
   callbackUrl: URL,
-): Promise<{ claims: client.IDToken; issuer: string }> {
+): Promise<{ claims: client.IDToken; issuer: string; next: string }> {
   if (!flow || flow.expiresAt <= deps.now().getTime()) {
     throw new OidcFlowError("flow_expired", "The sign-in began too long ago, or in another browser.");
   }
@@ -159,7 +162,7 @@ export async function completeOidcSignIn(
     rememberJwks(deps, config);
     const claims = tokens.claims();
     if (!claims) throw new OidcFlowError("signature_invalid", "No ID token in the token response.");
-    return { claims, issuer: config.serverMetadata().issuer };
+    return { claims, issuer: config.serverMetadata().issuer, next: flow.next };
   } catch (error) {
     if (error instanceof OidcFlowError) throw error;
     throw new OidcFlowError(classifyFailure(error), String((error as Error)?.message ?? error));

@@ -60,7 +60,8 @@ export function parseOidcConfig(e: z.infer<typeof OidcEnvSchema>): OidcConfig | 
   const problems: string[] = [];
   const issuerWrong = issuerProblem(e.KRISKANAL_OIDC_ISSUER);
   if (issuerWrong) problems.push(`KRISKANAL_OIDC_ISSUER: ${issuerWrong}`);
-  if (!e.KRISKANAL_OIDC_CLIENT_ID) problems.push("KRISKANAL_OIDC_CLIENT_ID: required with KRISKANAL_OIDC_ISSUER");
+  const clientId = e.KRISKANAL_OIDC_CLIENT_ID;
+  if (!clientId) problems.push("KRISKANAL_OIDC_CLIENT_ID: required with KRISKANAL_OIDC_ISSUER");
   let roleMap: Record<string, RoleGrant> = {};
   try {
     const parsed = RoleMap.safeParse(JSON.parse(e.KRISKANAL_OIDC_ROLE_MAP ?? "{}"));
@@ -75,10 +76,10 @@ export function parseOidcConfig(e: z.infer<typeof OidcEnvSchema>): OidcConfig | 
   const hours = Number(e.KRISKANAL_OIDC_SESSION_HOURS ?? "8");
   if (!Number.isFinite(hours) || hours <= 0 || hours > 12)
     problems.push("KRISKANAL_OIDC_SESSION_HOURS: a number of hours above 0 and at most 12");
-  if (problems.length) throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  if (problems.length || !clientId) throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   return {
     issuer: e.KRISKANAL_OIDC_ISSUER,
-    clientId: e.KRISKANAL_OIDC_CLIENT_ID!,
+    clientId,
     clientSecret: e.KRISKANAL_OIDC_CLIENT_SECRET || undefined,
     name: e.KRISKANAL_OIDC_NAME?.trim() || "kommunens konto",
     roleClaim: e.KRISKANAL_OIDC_ROLE_CLAIM?.trim() || "roles",

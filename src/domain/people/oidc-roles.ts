@@ -34,8 +34,8 @@ export async function mapClaimsToRole(
   const grants = claimValues(claims, oidc.roleClaim)
     .filter((v) => Object.hasOwn(oidc.roleMap, v))
     .map((v) => oidc.roleMap[v]);
-  if (!grants.length) return null;
-  const role = ROLES.find((r) => grants.some((g) => g.role === r))!;
+  const role = ROLES.find((r) => grants.some((g) => g.role === r));
+  if (!role) return null;
   if (role !== "editor") return { role, departmentIds: [], unknownDepartments: [] };
   const wanted = [...new Set(grants.filter((g) => g.role === "editor").flatMap((g) => g.departments))];
   const active = await db

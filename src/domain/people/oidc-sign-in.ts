@@ -82,7 +82,9 @@ export async function signInWithOidc(
     let person: Person;
     if (!existing) {
       if (emailOwner) return { refused: "email_taken" as const };
-      const role = mapped!;
+      // The role check above already refused a newcomer without a role.
+      const role = mapped;
+      if (!role) throw new Error("A person without a role got past the role check.");
       [person] = await tx
         .insert(people)
         .values({
@@ -120,7 +122,9 @@ export async function signInWithOidc(
       person = await refreshFromClaims(tx, current, profile, emailOwner ? null : profile.email, mapped, now);
     }
     const session = await createSession(tx, person.id, now, { hours: oidc.sessionHours, signedInWith: "oidc" });
-    const actor = (await loadActor(tx, person.id, "session"))!;
+    const actor = await loadActor(tx, person.id, "session");
+    // People are never hard-deleted, so the row written above is still there.
+    if (!actor) throw new Error(`Person ${person.id} vanished while signing in.`);
     await recordAudit(tx, actor, now, {
       action: "session.signed_in",
       entityType: "person",
@@ -133,7 +137,7 @@ export async function signInWithOidc(
     await auditRefusal(deps, "email_taken", { subject: claims.sub });
     throw new ConflictError("oidc_email_taken", "Another person already has this email address.");
   }
-  return { ...result, next: flow!.next };
+  return { ...result, next: verified.next };
 }
 
 /** Name, email and (unless pinned) role and departments as the provider says now; audited when changed. */
