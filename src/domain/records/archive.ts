@@ -5,8 +5,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { PayloadFile, WrittenFile } from "../../archive/bag";
 import { canonicalJson } from "../../archive/canonical-json";
+import { canonicalRecordWriter } from "../../archive/canonical-record";
 import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../../archive/cap";
-import { csvLines } from "../../archive/csv";
+import { csvLines, TEXT_CHUNK } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
 import { renderMets } from "../../archive/mets";
 import { renderPremis } from "../../archive/premis";
@@ -29,7 +30,6 @@ import {
   incidentsInPeriod,
   REGISTERS,
   type Register,
-  recordOf,
   snapshotPages,
   updatePages,
 } from "./archive-registers";
@@ -273,17 +273,20 @@ async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
 
 /** A JSON array of canonical records, streamed; the whole file is itself canonical JSON. */
 async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const record = canonicalRecordWriter(register.columns);
+  let chunk = "[";
   let first = true;
-  yield "[";
   for await (const page of register.rows(deps.db, scope)) {
-    let chunk = "";
     for (const row of page) {
-      chunk += (first ? "" : ",") + canonicalJson(recordOf(register, row));
+      chunk += (first ? "" : ",") + record(row);
       first = false;
+      if (chunk.length >= TEXT_CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
     }
-    yield chunk;
   }
-  yield "]";
+  yield `${chunk}]`;
 }
 
 const PACKAGE_README = `Om paketet
