@@ -202,8 +202,28 @@ const revisionsRegister: Register<RevisionRow> = {
   },
 };
 
+/** The columns the register shows: not the lease, idempotency key or settlement, which it never read. */
+const DELIVERY_COLUMNS = {
+  id: deliveries.id,
+  seq: deliveries.seq,
+  updateId: deliveries.updateId,
+  accountId: deliveries.accountId,
+  kind: deliveries.kind,
+  status: deliveries.status,
+  attempts: deliveries.attempts,
+  borrowed: deliveries.borrowed,
+  remoteId: deliveries.remoteId,
+  remoteUrl: deliveries.remoteUrl,
+  sentText: deliveries.sentText,
+  failureClass: deliveries.failureClass,
+  message: deliveries.message,
+  createdAt: deliveries.createdAt,
+  publishedAt: deliveries.publishedAt,
+  updatedAt: deliveries.updatedAt,
+};
+
 type DeliveryRow = {
-  delivery: typeof deliveries.$inferSelect;
+  delivery: Pick<typeof deliveries.$inferSelect, keyof typeof DELIVERY_COLUMNS>;
   number: number | null;
   platform: string;
   handle: string;
@@ -236,7 +256,12 @@ const deliveriesRegister: Register<DeliveryRow> = {
   async *rows(db, scope) {
     const select = () =>
       db
-        .select({ delivery: deliveries, number: updates.number, platform: accounts.platform, handle: accounts.handle })
+        .select({
+          delivery: DELIVERY_COLUMNS,
+          number: updates.number,
+          platform: accounts.platform,
+          handle: accounts.handle,
+        })
         .from(deliveries)
         .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
         .leftJoin(updates, eq(updates.id, deliveries.updateId));
