@@ -8,7 +8,9 @@ import type { CsvColumn, CsvValue } from "./csv";
 export function canonicalRecordWriter<T>(columns: CsvColumn<T>[]): (row: T) => string {
   // A later column of the same header wins, as it does in Object.fromEntries.
   const byHeader = new Map(columns.map((c) => [c.header, c.value] as const));
-  const members = [...byHeader.keys()].sort().map((header) => ({
+  // The order canonicalJson's sorted object ends up in: integer-like keys first, as numbers.
+  const order = Object.keys(Object.fromEntries([...byHeader.keys()].sort().map((header) => [header, 0])));
+  const members = order.map((header) => ({
     key: `${JSON.stringify(header)}:`,
     value: byHeader.get(header) as (row: T) => CsvValue,
   }));
