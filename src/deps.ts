@@ -1,5 +1,6 @@
 // The one seam: everything a handler or domain function uses comes through Deps, so Node,
 // Workers and tests wire the same app differently and nothing is mocked at module level.
+import type { Hasher } from "./archive/hasher";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { Log } from "./log";
@@ -26,6 +27,8 @@ export interface Deps {
   compressor?: Compressor;
   /** Image codecs and the card renderer (WebAssembly; each runtime says where the .wasm lives). */
   imaging: Imaging;
+  /** SHA-256 for archive exports (node:crypto on Node; @noble/hashes where none is given). */
+  hasher?: Hasher;
   /**
    * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
    * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
@@ -50,6 +53,7 @@ export interface DepsParts {
   publicCache: PublicCache;
   compressor?: Compressor;
   imaging: Imaging;
+  hasher?: Hasher;
   log: Log;
   now?: () => Date;
   fetch?: typeof fetch;

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
+import { createNodeHasher } from "./archive/hasher-node";
 import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
@@ -85,6 +86,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
+    hasher: createNodeHasher(),
     imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
   });

@@ -2,9 +2,9 @@
 // while it passes through, so the manifests (written last; order inside a zip is free) never
 // need the payload again and the archive is never held in memory.
 
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { makeZip } from "client-zip";
+import { coalesceChunks } from "./coalesce";
+import { type Hasher, nobleHasher } from "./hasher";
 
 export type Chunk = string | Uint8Array;
 
@@ -36,20 +36,23 @@ const encoder = new TextEncoder();
 /**
  * `producePayload` receives the list of files written so far; by the time it yields a file,
  * every earlier file is complete there (the zip reads each input to the end before the next),
- * which lets a METS document list its siblings' checksums.
+ * which lets a METS document list its siblings' checksums. The zip is read as its reader asks
+ * (a pull stream all the way down), so a slow client holds back the database reads, not memory.
  */
 export function streamBag(
   info: BagInfo,
   now: Date,
   producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
+  hasher: Hasher = nobleHasher,
 ): ReadableStream<Uint8Array> {
-  return makeZip(bagFiles(info, now, producePayload), { buffersAreUTF8: true });
+  return coalesceChunks(makeZip(bagFiles(info, now, producePayload, hasher), { buffersAreUTF8: true }));
 }
 
 async function* bagFiles(
   info: BagInfo,
   now: Date,
   producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
+  hasher: Hasher,
 ) {
   const written: WrittenFile[] = [];
   const seen = new Set<string>();
@@ -60,7 +63,7 @@ async function* bagFiles(
     seen.add(file.path);
     open++;
     // Hashed while it streams out: the file is never whole in memory.
-    const hash = sha256.create();
+    const hash = hasher();
     let size = 0;
     const input = async function* () {
       for await (const chunk of chunksOf(file.content)) {
@@ -69,7 +72,7 @@ async function* bagFiles(
         size += bytes.length;
         yield bytes;
       }
-      written.push({ path: file.path, sha256: bytesToHex(hash.digest()), size });
+      written.push({ path: file.path, sha256: hash.hex(), size });
       open--;
     };
     yield { name: `${info.name}/data/${file.path}`, input: input(), lastModified: now };
@@ -81,7 +84,13 @@ async function* bagFiles(
     ["bag-info.txt", bagInfoText(info, now, written)],
     ["manifest-sha256.txt", written.map((f) => `${f.sha256}  ${encodePath(`data/${f.path}`)}\n`).join("")],
   ];
-  const tagManifest = tagFiles.map(([name, text]) => `${bytesToHex(sha256(encoder.encode(text)))}  ${name}\n`).join("");
+  const tagManifest = tagFiles
+    .map(([name, text]) => {
+      const hash = hasher();
+      hash.update(encoder.encode(text));
+      return `${hash.hex()}  ${name}\n`;
+    })
+    .join("");
   for (const [name, text] of [...tagFiles, ["tagmanifest-sha256.txt", tagManifest]]) {
     yield { name: `${info.name}/${name}`, input: text, lastModified: now };
   }

@@ -75,10 +75,12 @@ export interface CapChain {
   referenced: CapMessage[];
   /** Every earlier message, referenced or not. */
   count: number;
+  /** `referenced` as <references> lists them, escaped once each rather than once per later message. */
+  entries: string[];
 }
 
 export function startCapChain(): CapChain {
-  return { referenced: [], count: 0 };
+  return { referenced: [], count: 0, entries: [] };
 }
 
 /** One message as issued: the export issues one per update, the website one per revision and withdrawal. */
@@ -160,9 +162,7 @@ export function renderCapMessage(
     el("msgType", issue.msgType),
     el("scope", "Public"),
     notes.length ? el("note", notes.join(" ")) : null,
-    references.referenced.length
-      ? el("references", references.referenced.map((m) => `${m.sender},${m.identifier},${m.sent}`).join(" "))
-      : null,
+    references.referenced.length ? `  <references>${references.entries.join(" ")}</references>` : null,
     el("incidents", `urn:uuid:${incident.id}`),
     ...info,
     "</alert>",
@@ -174,7 +174,12 @@ export function renderCapMessage(
 export function rememberMessage(chain: CapChain, message: CapMessage): void {
   chain.count++;
   chain.referenced.push(message);
-  if (chain.referenced.length > MAX_REFERENCES) chain.referenced.splice(1, 1);
+  // Escaping a space-joined list is escaping each entry: spaces need none.
+  chain.entries.push(escapeXml(`${message.sender},${message.identifier},${message.sent}`));
+  if (chain.referenced.length > MAX_REFERENCES) {
+    chain.referenced.splice(1, 1);
+    chain.entries.splice(1, 1);
+  }
 }
 
 const ARCHIVE_FULL_CHAIN =

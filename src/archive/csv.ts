@@ -19,12 +19,24 @@ export interface CsvColumn<T> {
   value(row: T): CsvValue;
 }
 
+/** Text handed on once it reaches this many UTF-16 units: big enough for few writes, small enough to hold. */
+export const TEXT_CHUNK = 128 * 1024;
+
 /** A register streamed page by page: the header, then one line per row. */
 export async function* csvLines<T>(columns: CsvColumn<T>[], rows: AsyncIterable<T[]>): AsyncGenerator<string> {
   yield csvRow(columns.map((c) => c.header));
+  const values = columns.map((c) => c.value);
   for await (const page of rows) {
     let chunk = "";
-    for (const row of page) chunk += csvRow(columns.map((c) => c.value(row)));
+    for (const row of page) {
+      let line = "";
+      for (let i = 0; i < values.length; i++) line += (i ? "," : "") + csvField(values[i](row));
+      chunk += `${line}\r\n`;
+      if (chunk.length >= TEXT_CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
+    }
     if (chunk) yield chunk;
   }
 }

@@ -22,6 +22,7 @@ const { sealJson } = await import("../../src/domain/accounts/secrets");
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
 
 function watchMemory() {
+  const cpu = process.cpuUsage();
   let rss = process.memoryUsage().rss;
   let heap = process.memoryUsage().heapUsed;
   const timer = setInterval(() => {
@@ -32,7 +33,8 @@ function watchMemory() {
   return {
     stop() {
       clearInterval(timer);
-      return { rss, heap };
+      const used = process.cpuUsage(cpu);
+      return { rss, heap, cpuMs: (used.user + used.system) / 1000 };
     },
   };
 }
@@ -177,6 +179,7 @@ try {
       "MB/s".padStart(7),
       "peak RSS".padStart(11),
       "peak heap".padStart(11),
+      "CPU here".padStart(9),
     ].join(" "),
   );
   for (const [what, r] of rows) {
@@ -188,6 +191,7 @@ try {
         (r.bytes / 1_048_576 / (r.ms / 1000)).toFixed(1).padStart(7),
         mb(r.peak.rss).padStart(11),
         mb(r.peak.heap).padStart(11),
+        seconds(r.peak.cpuMs).padStart(9),
       ].join(" "),
     );
   }

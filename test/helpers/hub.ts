@@ -2,6 +2,7 @@
 // clock and no HTTP server: routes are called in-process with app.request(path, init, { deps }).
 import { eq } from "drizzle-orm";
 import { createApp } from "../../src/app";
+import { createNodeHasher } from "../../src/archive/hasher-node";
 import { parseConfig } from "../../src/config";
 import { people } from "../../src/db/schema";
 import { assembleDeps, type Deps } from "../../src/deps";
@@ -69,6 +70,7 @@ export async function startTestHub(
     platforms: createPlatforms(),
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
+    hasher: createNodeHasher(),
     imaging,
     now: clock.now,
     defer: (work) => {

@@ -23,7 +23,7 @@ import { REMOVAL_REASON_TEXT, type RemovalReason } from "./removals";
 
 export const PAGE_SIZE = 500;
 /** Updates per deliveries query: each brings one delivery per account (and any edits). */
-const DELIVERY_BATCH = 50;
+const DELIVERY_BATCH = 100;
 
 export interface ExportScope {
   /** Ordered by opening time. */
@@ -143,6 +143,18 @@ const updatesRegister: Register<UpdateRow> = {
   },
 };
 
+/** One incident's update ids by number, a page at a time: the keys other registers batch on. */
+function updateIdPages(db: DbOrTx, incident: Incident, size = PAGE_SIZE) {
+  return keysetPages<{ id: string; number: number }>(size, (last) =>
+    db
+      .select({ id: updates.id, number: updates.number })
+      .from(updates)
+      .where(and(eq(updates.incidentId, incident.id), last ? gt(updates.number, last.number) : undefined))
+      .orderBy(asc(updates.number))
+      .limit(size),
+  );
+}
+
 /** One incident's updates by number, a page at a time. */
 export function updatePages(db: DbOrTx, incident: Incident, only?: SQL, size = PAGE_SIZE) {
   return keysetPages<typeof updates.$inferSelect>(size, (last) =>
@@ -172,7 +184,7 @@ const revisionsRegister: Register<RevisionRow> = {
   ],
   async *rows(db, scope) {
     for (const incident of scope.incidents) {
-      for await (const page of updatePages(db, incident)) {
+      for await (const page of updateIdPages(db, incident)) {
         const rows = await db
           .select({ revision: updateRevisions, number: updates.number, by: people.name })
           .from(updateRevisions)
@@ -191,8 +203,28 @@ const revisionsRegister: Register<RevisionRow> = {
   },
 };
 
+/** The columns the register shows: not the lease, idempotency key or settlement, which it never read. */
+const DELIVERY_COLUMNS = {
+  id: deliveries.id,
+  seq: deliveries.seq,
+  updateId: deliveries.updateId,
+  accountId: deliveries.accountId,
+  kind: deliveries.kind,
+  status: deliveries.status,
+  attempts: deliveries.attempts,
+  borrowed: deliveries.borrowed,
+  remoteId: deliveries.remoteId,
+  remoteUrl: deliveries.remoteUrl,
+  sentText: deliveries.sentText,
+  failureClass: deliveries.failureClass,
+  message: deliveries.message,
+  createdAt: deliveries.createdAt,
+  publishedAt: deliveries.publishedAt,
+  updatedAt: deliveries.updatedAt,
+};
+
 type DeliveryRow = {
-  delivery: typeof deliveries.$inferSelect;
+  delivery: Pick<typeof deliveries.$inferSelect, keyof typeof DELIVERY_COLUMNS>;
   number: number | null;
   platform: string;
   handle: string;
@@ -225,14 +257,19 @@ const deliveriesRegister: Register<DeliveryRow> = {
   async *rows(db, scope) {
     const select = () =>
       db
-        .select({ delivery: deliveries, number: updates.number, platform: accounts.platform, handle: accounts.handle })
+        .select({
+          delivery: DELIVERY_COLUMNS,
+          number: updates.number,
+          platform: accounts.platform,
+          handle: accounts.handle,
+        })
         .from(deliveries)
         .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
         .leftJoin(updates, eq(updates.id, deliveries.updateId));
     // By batches of updates (the deliveries_update index), not by seq: a keyset on seq across a
     // join made every page scan the incident's whole fan-out.
     for (const incident of scope.incidents) {
-      for await (const page of updatePages(db, incident, undefined, DELIVERY_BATCH)) {
+      for await (const page of updateIdPages(db, incident, DELIVERY_BATCH)) {
         const rows = await select()
           .where(
             inArray(
@@ -280,9 +317,12 @@ const withdrawalsRegister: Register<WithdrawalRow> = {
       for await (const page of updatePages(db, incident, isNotNull(updates.withdrawnAt) as SQL)) {
         const ids = [...new Set(page.map((u) => u.withdrawnBy).filter((id): id is string => Boolean(id)))];
         const names = new Map<string, string>();
-        for (const id of ids) {
-          const [person] = await db.select({ name: people.name }).from(people).where(eq(people.id, id));
-          if (person) names.set(id, person.name);
+        if (ids.length) {
+          const found = await db
+            .select({ id: people.id, name: people.name })
+            .from(people)
+            .where(inArray(people.id, ids));
+          for (const person of found) names.set(person.id, person.name);
         }
         yield page.map((update) => ({
           update,

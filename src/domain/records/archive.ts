@@ -1,17 +1,18 @@
 // The post-crisis archive export: the whole record of an incident (or of every incident in a
 // period) as a BagIt bag whose payload is an E-ARK-shaped tree. The producers below yield one
 // payload file at a time and read rows in pages, so memory stays flat however large the record.
-import { eq } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { PayloadFile, WrittenFile } from "../../archive/bag";
 import { canonicalJson } from "../../archive/canonical-json";
+import { canonicalRecordWriter } from "../../archive/canonical-record";
 import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../../archive/cap";
-import { csvLines } from "../../archive/csv";
+import { csvLines, TEXT_CHUNK } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
 import { renderMets } from "../../archive/mets";
 import { renderPremis } from "../../archive/premis";
 import { CAP12_XSD } from "../../archive/schemas/cap12";
-import { snapshots, updates } from "../../db/schema";
+import { media, snapshots, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { InvalidInputError } from "../../errors";
 import { toBrandView } from "../../render/brand";
@@ -20,16 +21,16 @@ import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
-import { findMedia } from "../publishing/media";
 import { getOrganisation, getOrganisationProfile } from "../publishing/organisation";
 import { withSocialCopies } from "../publishing/public-view";
 import { stockholmDay } from "../publishing/slug";
 import {
   type ExportScope,
   incidentsInPeriod,
+  keysetPages,
+  PAGE_SIZE,
   REGISTERS,
   type Register,
-  recordOf,
   snapshotPages,
   updatePages,
 } from "./archive-registers";
@@ -171,10 +172,19 @@ async function* producePayload(
   }
   if (scope.period) {
     for await (const page of snapshotPages(deps.db, scope.period)) {
-      for (const s of page) {
-        const [row] = await deps.db.select({ data: snapshots.data }).from(snapshots).where(eq(snapshots.id, s.id));
-        // The same canonical bytes whose SHA-256 the snapshot register lists.
-        yield { path: `representations/json/data/snapshots/${s.id}.json`, content: canonicalJson(row.data) };
+      for (const ids of batchesOf(
+        page.map((s) => s.id),
+        BLOB_BATCH,
+      )) {
+        const rows = await deps.db
+          .select({ id: snapshots.id, data: snapshots.data })
+          .from(snapshots)
+          .where(inArray(snapshots.id, ids));
+        const data = new Map(rows.map((r) => [r.id, r.data]));
+        for (const id of ids) {
+          // The same canonical bytes whose SHA-256 the snapshot register lists.
+          yield { path: `representations/json/data/snapshots/${id}.json`, content: canonicalJson(data.get(id)) };
+        }
       }
     }
   }
@@ -198,13 +208,21 @@ async function* producePayload(
   // Every published image as it was served; its alt text is in the updates register (column image).
   const images = new Set<string>();
   for (const incident of scope.incidents) {
-    for await (const page of updatePages(deps.db, incident, PUBLISHED)) {
-      for (const update of page) {
-        const mediaId = update.image?.mediaId;
-        if (!mediaId || images.has(mediaId)) continue;
-        images.add(mediaId);
-        const row = await findMedia(deps.db, mediaId);
-        if (row) yield { path: `representations/media/data/${row.id}${MEDIA_EXTENSION[row.type]}`, content: row.bytes };
+    for await (const page of imagePages(deps, incident)) {
+      // As findMedia does: an id that is no uuid names no stored image.
+      const fresh = [...new Set(page.map((u) => u.mediaId))].filter(
+        (id) => !images.has(id) && z.string().uuid().safeParse(id).success,
+      );
+      for (const id of fresh) images.add(id);
+      for (const ids of batchesOf(fresh, BLOB_BATCH)) {
+        const rows = new Map(
+          (await deps.db.select().from(media).where(inArray(media.id, ids))).map((row) => [row.id, row] as const),
+        );
+        for (const id of ids) {
+          const row = rows.get(id);
+          if (row)
+            yield { path: `representations/media/data/${row.id}${MEDIA_EXTENSION[row.type]}`, content: row.bytes };
+        }
       }
     }
   }
@@ -213,7 +231,9 @@ async function* producePayload(
   for (const incident of scope.incidents) {
     // "Läget just nu" comes before the list, so it is worked out in a first pass, a page at a time.
     let summary = summariseIncident(incident, []);
-    for await (const page of publicUpdatePages(deps, incident)) {
+    // The summary needs no social copies: "Läget just nu" links to the update, not to its copies.
+    for await (const updates of updatePages(deps.db, incident, PUBLISHED)) {
+      const page = updates.map((u) => ({ ...u, copies: [] }));
       const next = summariseIncident(incident, summary.now ? [summary.now, ...page] : page);
       summary = {
         now: next.now,
@@ -271,19 +291,48 @@ async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
   for await (const page of updatePages(deps.db, incident, PUBLISHED)) yield withSocialCopies(deps.db, page);
 }
 
+/** Images and snapshots are fetched a few at a time: each may be megabytes. */
+const BLOB_BATCH = 16;
+
+function* batchesOf<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** The uploaded images of an incident's published updates, in update order, a page at a time. */
+function imagePages(deps: ExportDeps, incident: Incident) {
+  return keysetPages<{ number: number; mediaId: string }>(PAGE_SIZE, (last) =>
+    deps.db
+      .select({ number: updates.number, mediaId: sql<string>`${updates.image}->>'mediaId'` })
+      .from(updates)
+      .where(
+        and(
+          eq(updates.incidentId, incident.id),
+          PUBLISHED,
+          sql`${updates.image}->>'mediaId' is not null`,
+          last ? gt(updates.number, last.number) : undefined,
+        ),
+      )
+      .orderBy(asc(updates.number))
+      .limit(PAGE_SIZE),
+  );
+}
+
 /** A JSON array of canonical records, streamed; the whole file is itself canonical JSON. */
 async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const record = canonicalRecordWriter(register.columns);
+  let chunk = "[";
   let first = true;
-  yield "[";
   for await (const page of register.rows(deps.db, scope)) {
-    let chunk = "";
     for (const row of page) {
-      chunk += (first ? "" : ",") + canonicalJson(recordOf(register, row));
+      chunk += (first ? "" : ",") + record(row);
       first = false;
+      if (chunk.length >= TEXT_CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
     }
-    yield chunk;
   }
-  yield "]";
+  yield `${chunk}]`;
 }
 
 const PACKAGE_README = `Om paketet

@@ -2,10 +2,11 @@
 // memory stays flat. Authorisation and input errors are raised before the first byte.
 import { Hono } from "hono";
 import { streamBag } from "../../archive/bag";
+import type { Hasher } from "../../archive/hasher";
 import type { AppEnv } from "../../deps";
 import { type ArchiveExport, exportIncident, exportPeriod } from "../../domain/records/archive";
 
-export function zipResponse(archive: ArchiveExport): Response {
+export function zipResponse(archive: ArchiveExport, hasher?: Hasher): Response {
   const body = streamBag(
     {
       name: archive.name,
@@ -16,6 +17,7 @@ export function zipResponse(archive: ArchiveExport): Response {
     },
     archive.createdAt,
     archive.payload,
+    hasher,
   );
   return new Response(body, {
     headers: {
@@ -29,6 +31,8 @@ export function zipResponse(archive: ArchiveExport): Response {
 
 export const exportRoutes = new Hono<AppEnv>()
   .get("/incidents/:id/export", async (c) =>
-    zipResponse(await exportIncident(c.env.deps, c.get("actor"), c.req.param("id"))),
+    zipResponse(await exportIncident(c.env.deps, c.get("actor"), c.req.param("id")), c.env.deps.hasher),
   )
-  .get("/export", async (c) => zipResponse(await exportPeriod(c.env.deps, c.get("actor"), c.req.query())));
+  .get("/export", async (c) =>
+    zipResponse(await exportPeriod(c.env.deps, c.get("actor"), c.req.query()), c.env.deps.hasher),
+  );

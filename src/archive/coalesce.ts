@@ -1,0 +1,49 @@
+// client-zip hands out every local header, file name and data descriptor as a chunk of its own:
+// a bag of 10,000 small files is 40,000 chunks of a few dozen bytes, each a promise and a socket
+// write for the reader. Joined into chunks of at least CHUNK_BYTES, the reader's work follows the
+// bytes, not the files. Still a pull stream: nothing is read from the zip before the reader asks.
+export const CHUNK_BYTES = 64 * 1024;
+
+export function coalesceChunks(source: ReadableStream<Uint8Array>, size = CHUNK_BYTES): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const joined = () => {
+    const out = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const piece of pending) {
+      out.set(piece, at);
+      at += piece.byteLength;
+    }
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (pendingBytes) controller.enqueue(joined());
+            controller.close();
+            return;
+          }
+          if (!pendingBytes && value.byteLength >= size) {
+            // A large chunk with nothing waiting goes on as it is: no copy of the bulk.
+            controller.enqueue(value);
+            return;
+          }
+          pending.push(value);
+          pendingBytes += value.byteLength;
+          if (pendingBytes >= size) {
+            controller.enqueue(joined());
+            return;
+          }
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
