@@ -271,8 +271,15 @@ interface BlobRef {
   size?: number;
 }
 
+/** A record's embed as posted: checked field by field, so nothing is assumed about its shape. */
+interface PostedEmbed {
+  $type?: unknown;
+  images?: unknown;
+  external?: { uri?: unknown; title?: unknown; description?: unknown; thumb?: BlobRef };
+}
+
 /** app.bsky.embed.external (uri, title, description, optional thumb) or app.bsky.embed.images (1–4, each with alt). */
-function validateEmbed(embed: Record<string, any> | undefined, findBlob: (cid: string) => SandboxMedia | undefined) {
+function validateEmbed(embed: PostedEmbed | undefined, findBlob: (cid: string) => SandboxMedia | undefined) {
   if (!embed) return undefined;
   const blobProblem = (blob: BlobRef | undefined, path: string) => {
     const stored = blob?.ref?.$link ? findBlob(blob.ref.$link) : undefined;
@@ -300,10 +307,7 @@ function validateEmbed(embed: Record<string, any> | undefined, findBlob: (cid: s
 }
 
 /** The uploaded files a record embeds: images with the alt text the record gives each, and a link card's thumb. */
-function embeddedMedia(
-  embed: Record<string, any> | undefined,
-  store: { findMedia(id: string): SandboxMedia | undefined },
-) {
+function embeddedMedia(embed: PostedEmbed | undefined, store: { findMedia(id: string): SandboxMedia | undefined }) {
   const images = (embed?.images ?? []) as { alt: string; image: BlobRef }[];
   const thumb = (embed?.external?.thumb as BlobRef | undefined)?.ref?.$link;
   return {

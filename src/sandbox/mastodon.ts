@@ -143,14 +143,14 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
   });
 
   const toAttachment = (c: Context, id: string) => {
-    const media = store.findMedia(id)!;
+    const media = store.findMedia(id);
     const ready = !processing.get(id);
     return {
       id,
       type: "image",
       url: ready ? `${origin(c)}/system/media_attachments/${id}` : null,
       preview_url: `${origin(c)}/system/media_attachments/${id}/small`,
-      description: media.alt ?? null,
+      description: media?.alt ?? null,
       blurhash: null,
     };
   };

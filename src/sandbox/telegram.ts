@@ -141,7 +141,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
     return parsed;
   };
   /** A photo's caption: the same markup, 0–1,024 characters after parsing. */
-  const parseCaption = (params: Record<string, any>): Parsed | { error: string } => {
+  const parseCaption = (params: Record<string, unknown>): Parsed | { error: string } => {
     const raw = String(params.caption ?? "");
     const parsed = params.parse_mode === "HTML" ? parseTelegramHtml(raw) : { text: raw, links: [] };
     if ("error" in parsed) return parsed;

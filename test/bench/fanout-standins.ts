@@ -18,9 +18,11 @@ export async function startStandIns(processes: number, latencyMs: number): Promi
         stdio: ["pipe", "pipe", "inherit"],
       });
       children.push(child);
+      const output = child.stdout;
+      if (!output) throw new Error("a stand-in platform started without its output pipe");
       return new Promise<string>((resolve, reject) => {
         child.once("exit", (code) => reject(new Error(`a stand-in platform exited (${code})`)));
-        createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line).url));
+        createInterface({ input: output }).once("line", (line) => resolve(JSON.parse(line).url));
       });
     }),
   );

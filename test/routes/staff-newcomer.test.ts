@@ -18,7 +18,15 @@ let anna: StaffBrowser;
 const accountIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  hub = await startTestHub({ deps: { platforms: createPlatforms({ sleep: async () => {} }) } });
+  // No real platform skips a post any more (Instagram gets the crisis card when there is no image),
+  // so this hub's Instagram refuses every post: that is how the preview of a skipped channel is seen.
+  const platforms = createPlatforms({ sleep: async () => {} });
+  const instagram = platforms.instagram;
+  platforms.instagram = {
+    ...instagram,
+    compose: (content, limits) => ({ ...instagram.compose(content, limits), skipReason: "Instagram kräver en bild" }),
+  };
+  hub = await startTestHub({ deps: { platforms } });
   const own = await addDepartment(hub, "Kommunikationsenheten");
   for (const platform of ["telegram", "instagram", "mastodon"] as const) {
     accountIds[platform] = (await addAccount(hub, { departmentId: null, platform })).id;
