@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { loadCapIndex, renderCurrentCap } from "../../domain/publishing/public-cap";
+import { loadCapIndex, renderClosedCap, renderCurrentCap } from "../../domain/publishing/public-cap";
 import { renderCapAtom } from "../../render/cap-atom";
 import { serveCached } from "./serve-cached";
 
@@ -29,4 +29,10 @@ export const publicCap = new Hono<AppEnv>()
     }),
   )
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap.xml", serveMessage("message"))
-  .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"));
+  .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"))
+  .get("/incidents/:slug/cap-closed.xml", (c) =>
+    serveCached(c, CAP, async () => {
+      const xml = await renderClosedCap(c.env.deps, c.req.param("slug"));
+      return xml ? { status: 200, body: xml } : { status: 404, body: "Meddelandet finns inte." };
+    }),
+  );
