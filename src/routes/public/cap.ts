@@ -22,11 +22,17 @@ function serveMessage(kind: "message" | "cancel") {
 
 export const publicCap = new Hono<AppEnv>()
   .get("/cap.atom", (c) =>
-    serveCached(c, ATOM, async () => {
-      const { deps } = c.env;
-      const index = await loadCapIndex(deps);
-      return { status: 200, body: renderCapAtom({ publicUrl: deps.config.publicUrl, ...index }) };
-    }),
+    serveCached(
+      c,
+      ATOM,
+      async () => {
+        const { deps } = c.env;
+        const index = await loadCapIndex(deps);
+        return { status: 200, body: renderCapAtom({ publicUrl: deps.config.publicUrl, ...index }) };
+      },
+      // Messages leave the index as they expire, which no change signals: render it again each minute.
+      `minute=${Math.floor(c.env.deps.now().getTime() / 60_000)}`,
+    ),
   )
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap.xml", serveMessage("message"))
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"))
