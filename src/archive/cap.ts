@@ -231,13 +231,18 @@ function capAreas(incident: CapIncident, context: CapContext): string[] {
   const polygon = incident.polygon?.length
     ? [
         area(incident.areas.length ? incident.areas.join(", ") : incident.title, [
-          el("polygon", incident.polygon.map(([lat, lon]) => `${lat},${lon}`).join(" "), 3),
+          el("polygon", incident.polygon.map(([lat, lon]) => `${degrees(lat)},${degrees(lon)}`).join(" "), 3),
         ]),
       ]
     : [];
   const written = polygon.length ? [] : incident.areas.map((a) => area(a));
   const all = [...written, ...polygon, ...named];
   return all.length ? all : [area(context.senderName)];
+}
+
+/** Decimal degrees as CAP writes them: never an exponent (1e-7), at most 6 decimals (~0.1 m). */
+function degrees(value: number): string {
+  return value.toFixed(6).replace(/\.?0+$/, "");
 }
 
 function el(name: string, text: string, depth = 1): string {
