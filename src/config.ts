@@ -41,6 +41,7 @@ const ConfigSchema = z.object({
   KRISKANAL_API_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   KRISKANAL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
   KRISKANAL_PASSWORD_SIGNIN: flag(true),
+  KRISKANAL_CAP_EXPIRES_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   ...OidcEnvSchema.shape,
 });
 
@@ -78,6 +79,8 @@ export interface Config {
   passwordSignIn: boolean;
   /** Sign-in with the municipality's identity provider (OpenID Connect), when configured. */
   oidc?: OidcConfig;
+  /** Hours a CAP message stays in force without an expected end; each new message renews it (24 when unset). */
+  capExpiresHours?: number;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -117,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     apiRateLimit: e.KRISKANAL_API_RATE_LIMIT,
     publicRateLimit: e.KRISKANAL_PUBLIC_RATE_LIMIT,
     passwordSignIn: e.KRISKANAL_PASSWORD_SIGNIN,
+    capExpiresHours: e.KRISKANAL_CAP_EXPIRES_HOURS,
     ...(oidc ? { oidc } : {}),
   };
 }

@@ -33,6 +33,8 @@ export const errorCodes = {
   logo_too_large: 400,
   logo_unsafe: 400,
   logo_invalid: 400,
+  area_code_unknown: 400,
+  polygon_not_closed: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,

@@ -2,7 +2,9 @@
 // (src/domain/publishing/public-cap.ts: one per publish, later edit and withdrawal). A published alert is
 // never edited: later updates are msgType Update referencing earlier ones, the all-clear is an
 // Update with responseType AllClear and a short expiry, and a withdrawal is a Cancel.
-import type { Severity, UpdateKind } from "../db/schema";
+import type { CapChoices, Severity, UpdateKind } from "../db/schema";
+import { findSwedishArea } from "../domain/publishing/swedish-areas";
+import { resolveCapValues } from "./cap-fields";
 import { escapeXml, stockholmTime } from "./xml";
 
 export const CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2";
@@ -13,13 +15,23 @@ export const CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2";
 // <note> in each capped message says how many there were and where the full chain is.
 export const MAX_REFERENCES = 100;
 const ALL_CLEAR_EXPIRES_MS = 6 * 3_600_000;
+/** Without an expected end, a message expires this long after it was sent; each new one renews it. */
+export const DEFAULT_CAP_EXPIRES_HOURS = 24;
 
-const CAP_SEVERITY: Record<Severity, string> = {
-  info: "Minor",
-  minor: "Moderate",
-  major: "Severe",
-  critical: "Extreme",
-};
+/**
+ * When a message stops being in force: the all-clear after a short while, otherwise the incident's
+ * expected end while that is still ahead, else the default window from the message's own time.
+ */
+export function capExpiresAt(
+  incident: Pick<CapIncident, "expectedEnd">,
+  allClear: boolean,
+  sentAt: Date,
+  expiresHours = DEFAULT_CAP_EXPIRES_HOURS,
+): Date {
+  if (allClear) return new Date(sentAt.getTime() + ALL_CLEAR_EXPIRES_MS);
+  if (incident.expectedEnd && incident.expectedEnd > sentAt) return incident.expectedEnd;
+  return new Date(sentAt.getTime() + expiresHours * 3_600_000);
+}
 
 export interface CapMessage {
   identifier: string;
@@ -45,6 +57,12 @@ export interface CapIncident {
   title: string;
   severity: Severity;
   areas: string[];
+  /** SCB codes (domain/publishing/swedish-areas.ts), each its own <area> with a <geocode>. */
+  areaCodes?: string[];
+  /** A closed ring of [lat, lon] pairs. */
+  polygon?: [number, number][] | null;
+  expectedEnd?: Date | null;
+  cap?: CapChoices;
 }
 
 export interface CapContext {
@@ -55,6 +73,10 @@ export interface CapContext {
   web: string;
   /** Where the whole chain is, said in a message whose references are capped; the export's package by default. */
   fullChain?: string;
+  /** The organisation's contact lines, for <contact>. */
+  contact?: string;
+  /** The default window of <expires> (KRISKANAL_CAP_EXPIRES_HOURS). */
+  expiresHours?: number;
 }
 
 export function capSender(publicUrl: string): string {
@@ -91,7 +113,9 @@ export interface CapIssue {
   /** Said in <note>, after the capped-references note when there is one. */
   notes: string[];
   /** The update the <info> describes; a Cancel has none and only points at what it cancels. */
-  update: Pick<CapUpdate, "number" | "kind" | "body"> | null;
+  update: (Pick<CapUpdate, "number" | "kind" | "body"> & { instruction?: string | null; cap?: CapChoices }) | null;
+  /** Instead of "<title> – uppdatering <number>". */
+  headline?: string;
 }
 
 /** The message of an update as the archive export records it: its latest text, with notes on edits. */
@@ -132,23 +156,26 @@ export function renderCapMessage(
     ...issue.notes,
   ].filter(Boolean);
   const allClear = update?.kind === "all_clear";
-  const areas = incident.areas.length ? incident.areas : [context.senderName];
+  const values = resolveCapValues(incident.severity, incident.cap, update?.cap, allClear);
+  const expires = capExpiresAt(incident, allClear, issue.sentAt, context.expiresHours);
   const info = update
     ? [
         "  <info>",
         el("language", "sv-SE", 2),
-        el("category", incident.severity === "critical" ? "Safety" : "Infra", 2),
+        el("category", values.category, 2),
         el("event", incident.title, 2),
-        allClear ? el("responseType", "AllClear", 2) : null,
-        el("urgency", allClear ? "Past" : incident.severity === "info" ? "Expected" : "Immediate", 2),
-        el("severity", allClear ? "Minor" : CAP_SEVERITY[incident.severity], 2),
-        el("certainty", "Observed", 2),
-        allClear ? el("expires", stockholmTime(new Date(issue.sentAt.getTime() + ALL_CLEAR_EXPIRES_MS)), 2) : null,
+        el("responseType", values.responseType, 2),
+        el("urgency", values.urgency, 2),
+        el("severity", values.severity, 2),
+        el("certainty", values.certainty, 2),
+        el("expires", stockholmTime(expires), 2),
         el("senderName", context.senderName, 2),
-        el("headline", `${incident.title} – uppdatering ${update.number}`.slice(0, 160), 2),
+        el("headline", (issue.headline ?? `${incident.title} – uppdatering ${update.number}`).slice(0, 160), 2),
         el("description", update.body, 2),
+        update.instruction ? el("instruction", update.instruction, 2) : null,
         el("web", context.web, 2),
-        ...areas.map((a) => `    <area>\n${el("areaDesc", a, 3)}\n    </area>`),
+        context.contact ? el("contact", context.contact, 2) : null,
+        ...capAreas(incident, context),
         "  </info>",
       ]
     : [];
@@ -194,6 +221,33 @@ function cappedReferencesNote(earlier: CapChain, context: CapContext): string {
     `Fältet references listar bara det första och de ${earlier.referenced.length - 1} senaste, ` +
     `så att varje meddelande inte växer med händelsens längd. ${context.fullChain ?? ARCHIVE_FULL_CHAIN}`
   );
+}
+
+/** Place names as written, the picked counties and municipalities with their SCB codes, and the polygon. */
+function capAreas(incident: CapIncident, context: CapContext): string[] {
+  const area = (desc: string, inner: string[] = []) =>
+    ["    <area>", el("areaDesc", desc, 3), ...inner, "    </area>"].join("\n");
+  const named = (incident.areaCodes ?? []).flatMap((code) => {
+    const known = findSwedishArea(code);
+    if (!known) return [];
+    const geocode = `      <geocode>\n${el("valueName", "SCB", 4)}\n${el("value", code, 4)}\n      </geocode>`;
+    return [area(known.name, [geocode])];
+  });
+  const polygon = incident.polygon?.length
+    ? [
+        area(incident.areas.length ? incident.areas.join(", ") : incident.title, [
+          el("polygon", incident.polygon.map(([lat, lon]) => `${degrees(lat)},${degrees(lon)}`).join(" "), 3),
+        ]),
+      ]
+    : [];
+  const written = polygon.length ? [] : incident.areas.map((a) => area(a));
+  const all = [...written, ...polygon, ...named];
+  return all.length ? all : [area(context.senderName)];
+}
+
+/** Decimal degrees as CAP writes them: never an exponent (1e-7), at most 6 decimals (~0.1 m). */
+function degrees(value: number): string {
+  return value.toFixed(6).replace(/\.?0+$/, "");
 }
 
 function el(name: string, text: string, depth = 1): string {

@@ -70,6 +70,8 @@ function placeholderUpdate(incident: Incident): PublicUpdate {
     approvedBy: null,
     borrowingReason: null,
     targets: "all",
+    instruction: null,
+    cap: {},
     createdAt: incident.openedAt,
     publishedAt: incident.openedAt,
     revision: 1,

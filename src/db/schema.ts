@@ -180,6 +180,15 @@ export const accounts = pgTable(
   (t) => [uniqueIndex("accounts_platform_handle_key").on(t.platform, sql`lower(${t.handle})`)],
 );
 
+/** CAP 1.2 <info> values a communicator may choose; unset ones follow the severity (archive/cap-fields.ts). */
+export interface CapChoices {
+  category?: string;
+  urgency?: string;
+  severity?: string;
+  certainty?: string;
+  responseType?: string;
+}
+
 export const SEVERITIES = ["info", "minor", "major", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -193,6 +202,14 @@ export const incidents = pgTable(
     severity: text("severity").$type<Severity>().notNull(),
     status: text("status").$type<"active" | "resolved">().notNull().default("active"),
     areas: jsonb("areas").$type<string[]>().notNull().default([]),
+    /** SCB codes of counties and municipalities (domain/publishing/swedish-areas.ts), for CAP <geocode>. */
+    areaCodes: jsonb("area_codes").$type<string[]>().notNull().default([]),
+    /** A closed ring of [lat, lon] pairs, for CAP <polygon>. */
+    polygon: jsonb("polygon").$type<[number, number][] | null>(),
+    /** When the incident is expected to be over: the CAP messages' <expires> while it is in the future. */
+    expectedEnd: at("expected_end"),
+    /** CAP category, urgency, severity, certainty and responseType chosen over the defaults by severity. */
+    cap: jsonb("cap").$type<CapChoices>().notNull().default({}),
     registrationNumber: text("registration_number"),
     /** Standing reason for communicators borrowing department accounts during this incident. */
     borrowingReason: text("borrowing_reason"),
@@ -245,6 +262,10 @@ export const updates = pgTable(
     withdrawnAt: at("withdrawn_at"),
     withdrawnReason: text("withdrawn_reason"),
     withdrawnBy: uuid("withdrawn_by").references(() => people.id),
+    /** What the public should do, for CAP <instruction>. */
+    instruction: text("instruction"),
+    /** CAP choices for this update over the incident's. */
+    cap: jsonb("cap").$type<CapChoices>().notNull().default({}),
   },
   (t) => [uniqueIndex("updates_incident_number_key").on(t.incidentId, t.number)],
 );

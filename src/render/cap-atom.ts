@@ -15,6 +15,7 @@ export interface CapIndexScope {
 function entryTitle(e: CapIndexEntry): string {
   const what = `${e.incident.title} – uppdatering ${e.update.number}`;
   if (e.current.kind === "cancel") return `Återkallad: ${what}`;
+  if (e.current.kind === "closed") return `Avslutad: ${e.incident.title}`;
   return e.update.kind === "update" ? what : `${KIND_LABEL[e.update.kind]}: ${what}`;
 }
 

@@ -1,6 +1,7 @@
 // Incidents: opened, edited, closed; never deleted.
 import { and, asc, desc, eq, like, or } from "drizzle-orm";
 import { z } from "zod";
+import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
 import { incidents, SEVERITIES, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -9,6 +10,7 @@ import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { recordAudit } from "../records/audit";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
+import { AreaCodesInput, PolygonInput } from "./cap-area-input";
 import { bumpPublicRevision } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { changedPublicPaths } from "./public-paths";
@@ -21,6 +23,10 @@ export const OpenIncidentInput = z.object({
   summary: z.string().trim().max(2000).optional(),
   severity: z.enum(SEVERITIES),
   areas: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  areaCodes: AreaCodesInput.default([]),
+  polygon: PolygonInput.nullable().optional(),
+  expectedEnd: z.coerce.date().nullable().optional(),
+  cap: CapChoicesInput.default({}),
   registrationNumber: z.string().trim().min(1).max(100).optional(),
   borrowingReason: z.string().trim().min(3).max(500).optional(),
 });
@@ -81,6 +87,10 @@ export const EditIncidentInput = z
     summary: z.string().trim().max(2000).nullable().optional(),
     severity: z.enum(SEVERITIES).optional(),
     areas: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    areaCodes: AreaCodesInput.optional(),
+    polygon: PolygonInput.nullable().optional(),
+    expectedEnd: z.coerce.date().nullable().optional(),
+    cap: CapChoicesInput.optional(),
     registrationNumber: z.string().trim().min(1).max(100).nullable().optional(),
     borrowingReason: z.string().trim().min(3).max(500).nullable().optional(),
   })

@@ -2,12 +2,17 @@
 // an update is issued when it is published, each later edit as a new Update message, and a
 // withdrawal as a Cancel of that update's messages. Every message references the incident's
 // messages issued before it, in issuing order, so a later change never alters one already served.
+// Closing an incident without an all-clear issues a final Update saying the event is over
+// (responseType AllClear, urgency Past): CAP keeps Cancel for messages sent in error, and the
+// incident's messages were not in error, it ended.
 import { and, asc, desc, eq, gt, gte, or, sql } from "drizzle-orm";
 import {
   type CapChain,
   type CapContext,
+  type CapIncident,
   type CapIssue,
   type CapMessage,
+  capExpiresAt,
   capSender,
   rememberMessage,
   renderCapMessage,
@@ -19,14 +24,16 @@ import { incidents, updateRevisions, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { sha256Hex } from "../accounts/secrets";
 import { findIncidentBySlug, type Incident } from "./incidents";
-import { incidentUrl, updatePath, updateUrl } from "./links";
-import { getOrganisation } from "./organisation";
+import { incidentPath, incidentUrl, updatePath, updateUrl } from "./links";
+import { getOrganisation, getOrganisationProfile } from "./organisation";
 import type { Update } from "./updates";
 
 type CapDeps = Pick<Deps, "db" | "now" | "config">;
 
 /** Incidents resolved longer ago than this leave the index (their messages stay served). */
 const INDEX_RESOLVED_DAYS = 7;
+/** No closing message stays in force longer than an all-clear's six hours. */
+const ALL_CLEAR_WINDOW_MS = 6 * 3_600_000;
 /** Aggregators want a small index: ~100 entries stay well under 100 KB. */
 export const INDEX_MAX_ENTRIES = 100;
 
@@ -35,6 +42,10 @@ export function capMessagePath(slug: string, number: number): string {
 }
 export function capCancelPath(slug: string, number: number): string {
   return `${updatePath(slug, number)}/cap-cancel.xml`;
+}
+/** The final message of an incident closed without an all-clear. */
+export function capClosedPath(slug: string): string {
+  return `${incidentPath(slug)}/cap-closed.xml`;
 }
 
 /** One message as issued: on publishing, on a later edit, or on withdrawal. */
@@ -48,7 +59,7 @@ interface Issued {
 
 /** The message an update stands as now, which is what its address serves and the index lists. */
 export interface CurrentCap {
-  kind: "message" | "cancel";
+  kind: "message" | "cancel" | "closed";
   identifier: string;
   sentAt: Date;
 }
@@ -73,7 +84,15 @@ export async function currentCapOf(
 }
 
 async function cancelIdentifier(updateId: string): Promise<string> {
-  const hex = await sha256Hex(`kriskanal:cap-cancel:${updateId}`);
+  return nameBasedIdentifier(`kriskanal:cap-cancel:${updateId}`);
+}
+
+async function closedIdentifier(incidentId: string): Promise<string> {
+  return nameBasedIdentifier(`kriskanal:cap-closed:${incidentId}`);
+}
+
+async function nameBasedIdentifier(name: string): Promise<string> {
+  const hex = await sha256Hex(name);
   // A name-based UUID (version 8, RFC 9562 variant).
   const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -122,8 +141,65 @@ async function loadIssued(db: DbOrTx, incident: Incident, sender: string): Promi
   );
 }
 
-function incidentOf(incident: Incident) {
-  return { id: incident.id, title: incident.title, severity: incident.severity, areas: incident.areas };
+function incidentOf(incident: Incident): CapIncident {
+  return {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    areas: incident.areas,
+    areaCodes: incident.areaCodes,
+    polygon: incident.polygon,
+    expectedEnd: incident.expectedEnd,
+    cap: incident.cap,
+  };
+}
+
+async function capContextOf(deps: CapDeps, incident: Incident, web: string): Promise<CapContext> {
+  const profile = await getOrganisationProfile(deps.db);
+  const publicUrl = deps.config.publicUrl;
+  const incidentBase = incidentUrl(publicUrl, incident.slug);
+  return {
+    sender: capSender(publicUrl),
+    senderName: profile.name,
+    web,
+    fullChain:
+      `Händelsens alla uppdateringar finns på ${incidentBase} och varje uppdatering har sitt ` +
+      `CAP-meddelande på ${incidentBase}/updates/<nummer>/cap.xml.`,
+    contact: profile.contactLines.length ? profile.contactLines.join("; ") : undefined,
+    expiresHours: deps.config.capExpiresHours,
+  };
+}
+
+/** Closed without a standing all-clear, after at least one message: the incident owes a final one. */
+function owesClosingMessage(incident: Incident, issued: Issued[]): boolean {
+  if (incident.status !== "resolved" || !incident.closedAt || !issued.length) return false;
+  const cancelled = new Set(issued.filter((i) => i.kind === "cancel").map((i) => i.update.id));
+  return !issued.some((i) => i.update.kind === "all_clear" && !cancelled.has(i.update.id));
+}
+
+/** The final Update of an incident closed without an all-clear, referencing every earlier message. */
+export async function renderClosedCap(deps: CapDeps, slug: string): Promise<string | null> {
+  const incident = await findIncidentBySlug(deps.db, slug);
+  if (!incident?.closedAt) return null;
+  const sender = capSender(deps.config.publicUrl);
+  const issued = await loadIssued(deps.db, incident, sender);
+  if (!owesClosingMessage(incident, issued)) return null;
+  const context = await capContextOf(deps, incident, incidentUrl(deps.config.publicUrl, incident.slug));
+  const earlier = startCapChain();
+  for (const i of issued) rememberMessage(earlier, i.message);
+  const issue: CapIssue = {
+    identifier: await closedIdentifier(incident.id),
+    sentAt: incident.closedAt,
+    msgType: "Update",
+    notes: ["Händelsen avslutades utan ett särskilt faran över-meddelande; det här meddelandet ersätter det."],
+    headline: `${incident.title} – avslutad`,
+    update: {
+      number: 0,
+      kind: "all_clear",
+      body: `Händelsen ${incident.title} är avslutad ${stockholmTime(incident.closedAt)}. Tidigare meddelanden gäller inte längre.`,
+    },
+  };
+  return renderCapMessage(incidentOf(incident), issue, earlier, context);
 }
 
 /**
@@ -138,7 +214,6 @@ export async function renderCurrentCap(
 ): Promise<string | null> {
   const incident = await findIncidentBySlug(deps.db, slug);
   if (!incident) return null;
-  const org = await getOrganisation(deps.db);
   const publicUrl = deps.config.publicUrl;
   const sender = capSender(publicUrl);
   const issued = await loadIssued(deps.db, incident, sender);
@@ -146,15 +221,7 @@ export async function renderCurrentCap(
   if (!ofUpdate.length) return null;
   const current = ofUpdate[ofUpdate.length - 1];
   if ((current.kind === "cancel") !== (want === "cancel")) return null;
-  const incidentBase = incidentUrl(publicUrl, incident.slug);
-  const context: CapContext = {
-    sender,
-    senderName: org.name,
-    web: updateUrl(publicUrl, incident.slug, number),
-    fullChain:
-      `Händelsens alla uppdateringar finns på ${incidentBase} och varje uppdatering har sitt ` +
-      `CAP-meddelande på ${incidentBase}/updates/<nummer>/cap.xml.`,
-  };
+  const context = await capContextOf(deps, incident, updateUrl(publicUrl, incident.slug, number));
   const update = current.update;
   if (current.kind === "cancel") {
     // A Cancel names exactly what it cancels: this update's messages, not the whole incident.
@@ -224,9 +291,14 @@ export async function loadCapIndex(
     .limit(INDEX_MAX_ENTRIES);
   const org = await getOrganisation(deps.db);
   const publicUrl = deps.config.publicUrl;
+  const now = deps.now();
+  const hours = deps.config.capExpiresHours;
   const entries: CapIndexEntry[] = [];
   for (const row of rows) {
     const current = await currentCapOf(row.update, row.revisionId);
+    // A Cancel carries no <info>; it stays listed as long as what it cancels would have.
+    const expires = capExpiresAt(row.incident, row.update.kind === "all_clear", current.sentAt, hours);
+    if (expires <= now) continue;
     const { slug } = row.incident;
     const path =
       current.kind === "cancel" ? capCancelPath(slug, row.update.number) : capMessagePath(slug, row.update.number);
@@ -238,5 +310,33 @@ export async function loadCapIndex(
       web: updateUrl(publicUrl, slug, row.update.number),
     });
   }
-  return { orgName: org.name, fallback: org.createdAt, entries };
+  entries.push(...(await closingEntries(deps, now)));
+  entries.sort((a, b) => b.current.sentAt.getTime() - a.current.sentAt.getTime());
+  return { orgName: org.name, fallback: org.createdAt, entries: entries.slice(0, INDEX_MAX_ENTRIES) };
+}
+
+/** The closing messages still in force: they expire like an all-clear, so only recent closings. */
+async function closingEntries(deps: CapDeps, now: Date): Promise<CapIndexEntry[]> {
+  const publicUrl = deps.config.publicUrl;
+  const sender = capSender(publicUrl);
+  const recent = await deps.db
+    .select()
+    .from(incidents)
+    .where(
+      and(eq(incidents.status, "resolved"), gte(incidents.closedAt, new Date(now.getTime() - ALL_CLEAR_WINDOW_MS))),
+    );
+  const entries: CapIndexEntry[] = [];
+  for (const incident of recent) {
+    if (!incident.closedAt) continue;
+    if (capExpiresAt(incident, true, incident.closedAt) <= now) continue;
+    if (!owesClosingMessage(incident, await loadIssued(deps.db, incident, sender))) continue;
+    entries.push({
+      incident,
+      update: { number: 0, kind: "all_clear" },
+      current: { kind: "closed", identifier: await closedIdentifier(incident.id), sentAt: incident.closedAt },
+      url: publicUrl + capClosedPath(incident.slug),
+      web: incidentUrl(publicUrl, incident.slug),
+    });
+  }
+  return entries;
 }

@@ -2,7 +2,7 @@
 // purge exactly these through Deps.onPublicChange, so this list must follow the public routes:
 // a page missing here is served stale until its max-age runs out.
 import { incidentPath, updatePath } from "./links";
-import { capCancelPath, capMessagePath } from "./public-cap";
+import { capCancelPath, capClosedPath, capMessagePath } from "./public-cap";
 
 const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
 
@@ -24,7 +24,7 @@ export const SITE_WIDE_PATHS: readonly string[] = [
 ];
 
 /**
- * Home, the site feeds and CAP index, the incident page and its feeds, and the given update
+ * Home, the site feeds and CAP index, the incident page, its feeds and closing message, and the given update
  * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other).
  */
 export function changedPublicPaths(slug: string, updateNumbers: number[] = []): string[] {
@@ -35,6 +35,7 @@ export function changedPublicPaths(slug: string, updateNumbers: number[] = []): 
     "/cap.atom",
     incident,
     ...FEEDS.map((feed) => `${incident}/${feed}`),
+    capClosedPath(slug),
     ...updateNumbers.flatMap((number) => [
       updatePath(slug, number),
       capMessagePath(slug, number),

@@ -2,6 +2,7 @@
 // edited into revisions, withdrawn with a reason. Never deleted.
 import { and, asc, eq, inArray, notInArray, or } from "drizzle-orm";
 import { z } from "zod";
+import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
 import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -43,6 +44,10 @@ export const PostUpdateInput = z.object({
   borrowingReason: z.string().trim().min(3).max(500).optional(),
   /** Skips the four-eyes wait; logged. */
   urgent: z.boolean().default(false),
+  /** What the public should do (CAP <instruction>), e.g. "Stäng fönster och ventilation". */
+  instruction: z.string().trim().min(1).max(1000).optional(),
+  /** CAP values for this update over the incident's. */
+  cap: CapChoicesInput.default({}),
 });
 export type PostUpdateInput = z.input<typeof PostUpdateInput>;
 
@@ -131,6 +136,8 @@ async function insertUpdate(
       urgent: input.urgent,
       borrowingReason: input.borrowingReason ?? null,
       targets: input.targets,
+      instruction: input.instruction ?? null,
+      cap: input.cap,
       createdAt: now,
       publishedAt: waits ? null : now,
     })

@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { loadCapIndex, renderCurrentCap } from "../../domain/publishing/public-cap";
+import { loadCapIndex, renderClosedCap, renderCurrentCap } from "../../domain/publishing/public-cap";
 import { renderCapAtom } from "../../render/cap-atom";
 import { serveCached } from "./serve-cached";
 
@@ -22,11 +22,23 @@ function serveMessage(kind: "message" | "cancel") {
 
 export const publicCap = new Hono<AppEnv>()
   .get("/cap.atom", (c) =>
-    serveCached(c, ATOM, async () => {
-      const { deps } = c.env;
-      const index = await loadCapIndex(deps);
-      return { status: 200, body: renderCapAtom({ publicUrl: deps.config.publicUrl, ...index }) };
-    }),
+    serveCached(
+      c,
+      ATOM,
+      async () => {
+        const { deps } = c.env;
+        const index = await loadCapIndex(deps);
+        return { status: 200, body: renderCapAtom({ publicUrl: deps.config.publicUrl, ...index }) };
+      },
+      // Messages leave the index as they expire, which no change signals: render it again each minute.
+      `minute=${Math.floor(c.env.deps.now().getTime() / 60_000)}`,
+    ),
   )
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap.xml", serveMessage("message"))
-  .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"));
+  .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"))
+  .get("/incidents/:slug/cap-closed.xml", (c) =>
+    serveCached(c, CAP, async () => {
+      const xml = await renderClosedCap(c.env.deps, c.req.param("slug"));
+      return xml ? { status: 200, body: xml } : { status: 404, body: "Meddelandet finns inte." };
+    }),
+  );

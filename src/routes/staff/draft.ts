@@ -23,6 +23,8 @@ export type ComposeValues = {
   imageAlt: string;
   borrowingReason: string;
   urgent: boolean;
+  /** What the public should do: CAP <instruction> for alerting systems. */
+  instruction: string;
 };
 
 export function readComposeValues(form: Form): ComposeValues {
@@ -45,6 +47,7 @@ export function readComposeValues(form: Form): ComposeValues {
     imageAlt: text(form, "imageAlt"),
     borrowingReason: text(form, "borrowingReason"),
     urgent: text(form, "urgent") === "on",
+    instruction: text(form, "instruction"),
   };
 }
 
@@ -95,6 +98,7 @@ export function toPostInput(
         ? { image: { url: values.imageUrl, alt: values.imageAlt } }
         : {}),
     ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
+    ...(values.instruction ? { instruction: values.instruction } : {}),
     urgent: values.urgent,
   };
   return { input, problems };
@@ -110,6 +114,7 @@ export const COMPOSE_MESSAGES: Record<string, string> = {
   image: "Bildens adress ska börja med https:// och alternativtexten får inte vara tom.",
   borrowingReason: "Skälet till att låna kontot ska vara 3–500 tecken.",
   incidentId: "Händelsen finns inte.",
+  instruction: "Uppmaningen får vara högst 1 000 tecken.",
 };
 
 /** Used in previews only: lets the preview show borrowed accounts before a reason is written. */

@@ -46,6 +46,8 @@ const sv: Record<ErrorCode, ErrorText> = {
   editor_department_required: "En redaktör ska ha minst en verksamhet. Välj bland verksamheterna i listan.",
   account_unknown: "Kontot finns inte. Välj ett konto i listan.",
   incident_unknown: "Händelsen finns inte. Välj en händelse i listan.",
+  area_code_unknown: "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
+  polygon_not_closed: "Polygonen är inte sluten: den sista punkten ska vara samma som den första.",
   target_unknown: "Ett av de valda kontona finns inte längre. Välj konton i listan.",
   target_closed: "Ett av de valda kontona är stängt. Välj bara aktiva konton.",
   account_platform_mismatch: "Kontot du valde finns på en annan plattform. Välj samma plattform.",

@@ -6,6 +6,7 @@ import { requireCan } from "../../domain/people/access";
 import { editIncident, type Incident, requireIncident } from "../../domain/publishing/incidents";
 import type { FieldError } from "../../errors";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
+import { capFormOptions, capInputOf, capValuesOf } from "./incident-cap-form";
 import { areasOf, INCIDENT_MESSAGES, type IncidentValues, readIncidentForm } from "./incident-form";
 import { type PageStatus, renderPage } from "./page";
 
@@ -17,6 +18,7 @@ function valuesOf(incident: Incident): IncidentValues {
     areas: incident.areas.join(", "),
     registrationNumber: incident.registrationNumber ?? "",
     borrowingReason: incident.borrowingReason ?? "",
+    ...capValuesOf(incident),
   };
 }
 
@@ -31,7 +33,7 @@ function editPage(
   return renderPage(
     c,
     "staff/incident-edit",
-    { title: `Ändra ${incident.title}`, section: "incidents", incident, values, errors },
+    { title: `Ändra ${incident.title}`, section: "incidents", incident, values, errors, capOptions: capFormOptions() },
     status,
   );
 }
@@ -54,6 +56,7 @@ export const incidentEditPages = new Hono<AppEnv>()
         summary: values.summary || null,
         registrationNumber: values.registrationNumber || null,
         borrowingReason: values.borrowingReason || null,
+        ...capInputOf(values),
       });
       return c.redirect(`/staff/incidents/${incident.id}?klart=andrad`, 303);
     } catch (error) {

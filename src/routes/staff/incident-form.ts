@@ -1,6 +1,7 @@
 // The incident form, shared by opening and editing an incident: what was typed, and Swedish
 // messages for the fields the domain checks.
 import { type Form, text } from "./form";
+import { readCapForm } from "./incident-cap-form";
 
 export const INCIDENT_MESSAGES: Record<string, string> = {
   title: "Skriv en rubrik på 3–200 tecken, till exempel ”Vattenläcka i centrum”.",
@@ -9,6 +10,11 @@ export const INCIDENT_MESSAGES: Record<string, string> = {
   areas: "Ange berörda områden åtskilda med kommatecken (högst 50 områden, vart och ett högst 100 tecken).",
   registrationNumber: "Diarienumret får vara högst 100 tecken.",
   borrowingReason: "Skälet till att låna konton ska vara 3–500 tecken, eller lämnas tomt.",
+  areaCodes: "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
+  polygon:
+    "Skriv polygonen som minst fyra punkter latitud,longitud åtskilda med mellanslag, där den sista är samma som den första.",
+  expectedEnd: "Ange när händelsen väntas vara över som datum och klockslag, eller lämna fältet tomt.",
+  cap: "Välj ett av värdena i listan, eller Enligt allvarlighetsgrad.",
 };
 
 export type IncidentValues = ReturnType<typeof readIncidentForm>;
@@ -21,6 +27,7 @@ export function readIncidentForm(form: Form) {
     areas: text(form, "areas"),
     registrationNumber: text(form, "registrationNumber"),
     borrowingReason: text(form, "borrowingReason"),
+    ...readCapForm(form),
   };
 }
 

@@ -8,6 +8,7 @@ import { closeIncident, listIncidents, openIncident, requireIncident } from "../
 import { incidentUrl } from "../../domain/publishing/links";
 import { listUpdatesOfIncident } from "../../domain/publishing/updates";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
+import { capFormOptions, capInputOf } from "./incident-cap-form";
 import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";
 
@@ -27,7 +28,12 @@ export const incidentPages = new Hono<AppEnv>()
     return renderPage(c, "staff/incidents", { title: "Händelser", section: "incidents", active, resolved });
   })
   .get("/incidents/new", (c) =>
-    renderPage(c, "staff/incident-new", { title: "Öppna en händelse", section: "incidents", values: { severity: "" } }),
+    renderPage(c, "staff/incident-new", {
+      title: "Öppna en händelse",
+      section: "incidents",
+      values: { severity: "" },
+      capOptions: capFormOptions(),
+    }),
   )
   .post("/incidents", async (c) => {
     const { deps } = c.env;
@@ -41,6 +47,7 @@ export const incidentPages = new Hono<AppEnv>()
           section: "incidents",
           values,
           duplicates: duplicateWarnings(duplicates),
+          capOptions: capFormOptions(),
         });
       }
     }
@@ -52,6 +59,7 @@ export const incidentPages = new Hono<AppEnv>()
         ...(values.summary ? { summary: values.summary } : {}),
         ...(values.registrationNumber ? { registrationNumber: values.registrationNumber } : {}),
         ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
+        ...capInputOf(values),
       });
       return c.redirect(`/staff/incidents/${incident.id}/updates/new?oppnad=1`, 303);
     } catch (error) {
@@ -60,7 +68,7 @@ export const incidentPages = new Hono<AppEnv>()
       return renderPage(
         c,
         "staff/incident-new",
-        { title: "Öppna en händelse", section: "incidents", values, errors },
+        { title: "Öppna en händelse", section: "incidents", values, errors, capOptions: capFormOptions() },
         errorStatus(error),
       );
     }
