@@ -19,6 +19,7 @@ import { publicMedia } from "./routes/public/media";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
 import { publicSubscribe } from "./routes/public/subscribe";
+import { publicWebSub } from "./routes/public/websub";
 import { limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/", publicChannels);
   app.route("/", publicSubscribe);
   app.route("/", publicEmbed);
+  app.route("/", publicWebSub);
   return app;
 }
 

@@ -19,6 +19,7 @@ import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/account
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
+import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
@@ -121,6 +122,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
       deps.defer(checkDueAccountRights(deps));
       deps.defer(remindStaleSnapshots(deps));
     }, RIGHTS_SCHEDULE_TICK_MS).unref();
+    // WebSub retries and lease expiry; the first push of a change goes out right after it commits.
+    const websubOwner = `node-websub:${crypto.randomUUID()}`;
+    setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS).unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -145,6 +149,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
   };
   return { deps, app, stop };
 }
+
+/** How often the Node process looks for WebSub pushes due for a retry. */
+const WEBSUB_SWEEP_MS = 5_000;
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
 if (isMain) await main();
