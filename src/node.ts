@@ -77,6 +77,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
   lap("sandbox");
   let loop: DispatchLoop | null = null;
+  let websubSweep: ReturnType<typeof setInterval> | undefined;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -124,7 +125,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }, RIGHTS_SCHEDULE_TICK_MS).unref();
     // WebSub retries and lease expiry; the first push of a change goes out right after it commits.
     const websubOwner = `node-websub:${crypto.randomUUID()}`;
-    setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS).unref();
+    websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
+    websubSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -143,6 +145,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   }
   const stop = async () => {
     server.close();
+    clearInterval(websubSweep);
     await loop?.stop();
     await sandbox?.close();
     await database.close();
