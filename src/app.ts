@@ -12,12 +12,14 @@ import { refuseMalformedInput } from "./routes/malformed-input";
 import { publicCap } from "./routes/public/cap";
 import { publicCards } from "./routes/public/cards";
 import { publicChannels } from "./routes/public/channels";
+import { publicEmbed } from "./routes/public/embed";
 import { publicFeeds } from "./routes/public/feeds";
 import { publicIcons } from "./routes/public/icons";
 import { publicMedia } from "./routes/public/media";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
 import { publicSubscribe } from "./routes/public/subscribe";
+import { publicWebSub } from "./routes/public/websub";
 import { limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
@@ -69,6 +71,8 @@ export function createApp() {
   app.route("/", publicPages);
   app.route("/", publicChannels);
   app.route("/", publicSubscribe);
+  app.route("/", publicEmbed);
+  app.route("/", publicWebSub);
   return app;
 }
 

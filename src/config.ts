@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
   KRISKANAL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(6000),
   KRISKANAL_PASSWORD_SIGNIN: flag(true),
   KRISKANAL_CAP_EXPIRES_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  KRISKANAL_WEBSUB_ALLOW_PRIVATE: flag(false),
+  KRISKANAL_WEBSUB_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   ...OidcEnvSchema.shape,
 });
 
@@ -77,6 +79,10 @@ export interface Config {
   publicRateLimit: number;
   /** Local passwords on the staff sign-in page; off leaves only the identity provider (and API tokens). */
   passwordSignIn: boolean;
+  /** WebSub callbacks on loopback and private addresses are accepted (tests, a closed network). */
+  websubAllowPrivate: boolean;
+  /** WebSub subscription requests per minute per client address; 0 turns the limit off. */
+  websubRateLimit: number;
   /** Sign-in with the municipality's identity provider (OpenID Connect), when configured. */
   oidc?: OidcConfig;
   /** Hours a CAP message stays in force without an expected end; each new message renews it (24 when unset). */
@@ -121,6 +127,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicRateLimit: e.KRISKANAL_PUBLIC_RATE_LIMIT,
     passwordSignIn: e.KRISKANAL_PASSWORD_SIGNIN,
     capExpiresHours: e.KRISKANAL_CAP_EXPIRES_HOURS,
+    websubAllowPrivate: e.KRISKANAL_WEBSUB_ALLOW_PRIVATE,
+    websubRateLimit: e.KRISKANAL_WEBSUB_RATE_LIMIT,
     ...(oidc ? { oidc } : {}),
   };
 }

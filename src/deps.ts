@@ -3,6 +3,7 @@
 import type { Hasher } from "./archive/hasher";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import { pushChangedFeeds } from "./domain/publishing/websub-push";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
 import type { Compressor } from "./render/compressor";
@@ -67,7 +68,7 @@ export interface DepsParts {
 /** Fills in the defaults every runtime shares; each entry overrides what differs. */
 export function assembleDeps(parts: DepsParts): Deps {
   const log = parts.log;
-  return {
+  const deps: Deps = {
     ...parts,
     now: parts.now ?? (() => new Date()),
     fetch: parts.fetch ?? ((input, init) => fetch(input, init)),
@@ -80,6 +81,9 @@ export function assembleDeps(parts: DepsParts): Deps {
     onPublicChange: (paths) => {
       parts.publicCache.forgetRevision();
       parts.onPublicChange?.(paths);
+      // WebSub subscribers of a changed feed get the new document within seconds (websub-push.ts).
+      deps.defer(pushChangedFeeds(deps, paths));
     },
   };
+  return deps;
 }

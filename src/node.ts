@@ -20,6 +20,7 @@ import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/account
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
+import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
@@ -77,6 +78,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
   lap("sandbox");
   let loop: DispatchLoop | null = null;
+  let websubSweep: ReturnType<typeof setInterval> | undefined;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -123,6 +125,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
       deps.defer(checkDueAccountRights(deps));
       deps.defer(remindStaleSnapshots(deps));
     }, RIGHTS_SCHEDULE_TICK_MS).unref();
+    // WebSub retries and lease expiry; the first push of a change goes out right after it commits.
+    const websubOwner = `node-websub:${crypto.randomUUID()}`;
+    websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
+    websubSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -141,12 +147,16 @@ export async function startNode(env: Record<string, string | undefined> = proces
   }
   const stop = async () => {
     server.close();
+    clearInterval(websubSweep);
     await loop?.stop();
     await sandbox?.close();
     await database.close();
   };
   return { deps, app, stop };
 }
+
+/** How often the Node process looks for WebSub pushes due for a retry. */
+const WEBSUB_SWEEP_MS = 5_000;
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
 if (isMain) await main();

@@ -440,3 +440,43 @@ export const auditLog = pgTable(
     index("audit_log_actor").on(t.actorId),
   ],
 );
+
+/**
+ * WebSub subscribers (W3C WebSub): a callback that proved its intent for one of our feeds, until
+ * its lease runs out. Not published content: unsubscribing or expiring removes the row.
+ */
+export const websubSubscriptions = pgTable(
+  "websub_subscriptions",
+  {
+    id: id(),
+    topic: text("topic").notNull(),
+    callback: text("callback").notNull(),
+    /** hub.secret, sealed like account credentials (domain/accounts/secrets.ts); null without one. */
+    secretSealed: text("secret_sealed"),
+    leaseSeconds: integer("lease_seconds").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("websub_subscriptions_topic_callback").on(t.topic, t.callback)],
+);
+
+/** Outbox of feed documents owed to subscribers: claimed with a lease and retried like deliveries. */
+export const websubPushes = pgTable(
+  "websub_pushes",
+  {
+    id: id(),
+    subscriptionId: uuid("subscription_id")
+      .notNull()
+      .references(() => websubSubscriptions.id, { onDelete: "cascade" }),
+    status: text("status").$type<"pending" | "sending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: at("lease_until"),
+    message: text("message"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [index("websub_pushes_due").on(t.status, t.nextAttemptAt)],
+);

@@ -15,6 +15,8 @@ export interface FeedScope {
   /** Absolute addresses of the logo (when there is one) and of the square icon. */
   logoUrl: string | null;
   iconUrl: string;
+  /** The WebSub hub subscribers are told to use (rel="hub"); the feed's own address is rel="self". */
+  hubUrl?: string;
   /** Set for an incident's own feed. */
   incident?: { slug: string; title: string };
 }
@@ -79,6 +81,7 @@ export function renderAtom(scope: FeedScope, entries: FeedEntry[], fallback: Dat
     tag("subtitle", feedDescription(scope)),
     tag("updated", latestOf(entries, fallback).toISOString()),
     link("self", `${base}/feed.atom`, "application/atom+xml"),
+    ...(scope.hubUrl ? [link("hub", scope.hubUrl)] : []),
     link("alternate", scope.incident ? base : `${base}/`, "text/html"),
     `<author>${tag("name", scope.orgName)}${tag("uri", `${scope.publicUrl}/`)}</author>`,
     tag("icon", scope.iconUrl),
@@ -130,6 +133,7 @@ export function renderRss(scope: FeedScope, entries: FeedEntry[], fallback: Date
     tag("generator", "Kriskanal"),
     tag("lastBuildDate", latestOf(entries, fallback).toUTCString()),
     `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(`${base}/feed.rss`)}"/>`,
+    ...(scope.hubUrl ? [`<atom:link rel="hub" href="${escapeXml(scope.hubUrl)}"/>`] : []),
     `<image>${tag("url", image)}${tag("title", feedTitle(scope))}${tag("link", home)}</image>`,
   ];
   for (const e of entries) {
@@ -160,6 +164,7 @@ export function renderJsonFeed(scope: FeedScope, entries: FeedEntry[]): string {
     description: feedDescription(scope),
     home_page_url: scope.incident ? base : `${base}/`,
     feed_url: `${base}/feed.json`,
+    ...(scope.hubUrl ? { hubs: [{ type: "WebSub", url: scope.hubUrl }] } : {}),
     language: "sv",
     icon: scope.logoUrl ?? scope.iconUrl,
     favicon: scope.iconUrl,

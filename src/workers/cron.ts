@@ -5,6 +5,7 @@
 import type { Deps } from "../deps";
 import { dispatchDue } from "../dispatcher/dispatch";
 import { checkDueAccountRights } from "../domain/accounts/rights";
+import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
 
 /** Must match [triggers] crons in wrangler.toml. */
@@ -27,6 +28,8 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
     return { dispatched: 0, rightsChecked: rights.checked, snapshotsReminded: reminders.reminded };
   }
   const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT, leaseMs: deps.config.leaseMs });
+  // WebSub retries and expired subscriptions (the first push goes out right after the change).
+  await sendDueWebSubPushes(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed };
 }

@@ -52,6 +52,7 @@ export async function startTestHub(
     // Tests send many requests from one address; a test that checks the rate limit turns it on.
     KRISKANAL_API_RATE_LIMIT: "0",
     KRISKANAL_PUBLIC_RATE_LIMIT: "0",
+    KRISKANAL_WEBSUB_RATE_LIMIT: "0",
     ...options.env,
   });
   await ensureOrganisation(database.db, "Exempelkommun", clock.now());

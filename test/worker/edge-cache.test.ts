@@ -163,6 +163,8 @@ describe("what a publish makes stale", () => {
       "/feed.rss",
       "/feed.json",
       "/cap.atom",
+      "/embed",
+      "/embed.json",
       "/incidents/storm-2026-11-22",
       "/incidents/storm-2026-11-22/feed.atom",
       "/incidents/storm-2026-11-22/feed.rss",

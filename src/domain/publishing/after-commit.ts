@@ -1,5 +1,6 @@
 // What a verb owes the world once its transaction has committed: a wake-up for the deliveries
-// it queued and a purge of the public pages it changed. Verbs call this themselves, after
+// it queued and a purge of the public pages it changed (Deps.onPublicChange, which also pushes
+// each changed feed to its WebSub subscribers: see deps.ts and websub-push.ts). Verbs call this themselves, after
 // `db.transaction(...)` resolves, so no route, queue consumer or script that calls a verb can
 // forget it, and a transaction that fails (throws) signals nothing.
 import type { Deps } from "../../deps";

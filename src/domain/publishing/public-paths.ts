@@ -6,6 +6,9 @@ import { capCancelPath, capClosedPath, capMessagePath } from "./public-cap";
 
 const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
 
+/** The crisis banner's data and frame, which list the active incidents in the profile's colours. */
+const EMBED_PATHS = ["/embed", "/embed.json"];
+
 /** The public list of official channels shows the account registry and department names. */
 export const CHANNEL_PATHS: readonly string[] = ["/channels", "/channels.json"];
 
@@ -14,6 +17,7 @@ export const SITE_WIDE_PATHS: readonly string[] = [
   "/",
   ...FEEDS.map((feed) => `/${feed}`),
   "/cap.atom",
+  ...EMBED_PATHS,
   ...CHANNEL_PATHS,
   "/favicon.ico",
   "/favicon.png",
@@ -33,6 +37,7 @@ export function changedPublicPaths(slug: string, updateNumbers: number[] = []): 
     "/",
     ...FEEDS.map((feed) => `/${feed}`),
     "/cap.atom",
+    ...EMBED_PATHS,
     incident,
     ...FEEDS.map((feed) => `${incident}/${feed}`),
     capClosedPath(slug),

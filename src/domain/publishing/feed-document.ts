@@ -1,0 +1,80 @@
+// One feed document, for the public route and for WebSub's pushes alike: a subscriber must
+// receive exactly the bytes a reader fetching the topic would get. Every feed names this hub as
+// its WebSub hub and itself as the topic (rel="hub", rel="self").
+import type { Deps } from "../../deps";
+import { toBrandView } from "../../render/brand";
+import { type FeedScope, renderAtom, renderJsonFeed, renderRss } from "../../render/feeds";
+import { findIncidentBySlug } from "./incidents";
+import { getOrganisation, getOrganisationProfile } from "./organisation";
+import { loadFeedEntries } from "./public-view";
+
+export const FEED_FORMATS = {
+  atom: { type: "application/atom+xml; charset=utf-8" },
+  rss: { type: "application/rss+xml; charset=utf-8" },
+  json: { type: "application/feed+json; charset=utf-8" },
+} as const;
+export type FeedFormat = keyof typeof FEED_FORMATS;
+
+export interface FeedAddress {
+  format: FeedFormat;
+  /** Set for an incident's own feed. */
+  slug?: string;
+}
+
+/** The hub every feed advertises: this hub's own /websub. */
+export function hubUrl(publicUrl: string): string {
+  return `${publicUrl}/websub`;
+}
+
+export function feedPath(feed: FeedAddress): string {
+  return feed.slug ? `/incidents/${feed.slug}/feed.${feed.format}` : `/feed.${feed.format}`;
+}
+
+/** The feed a public path or topic URL names, or null for anything that is not one of our feeds. */
+export function feedOfPath(path: string): FeedAddress | null {
+  const match = /^(?:\/incidents\/([a-z0-9-]+))?\/feed\.(atom|rss|json)$/.exec(path);
+  if (!match) return null;
+  return { format: match[2] as FeedFormat, ...(match[1] ? { slug: match[1] } : {}) };
+}
+
+export function feedOfTopic(publicUrl: string, topic: string): FeedAddress | null {
+  if (!topic.startsWith(`${publicUrl}/`)) return null;
+  return feedOfPath(topic.slice(publicUrl.length));
+}
+
+/** `Link` header value naming the hub and the topic (WebSub §4). */
+export function hubLinkHeader(publicUrl: string, feed: FeedAddress): string {
+  return `<${hubUrl(publicUrl)}>; rel="hub", <${publicUrl}${feedPath(feed)}>; rel="self"`;
+}
+
+export async function renderFeedDocument(
+  deps: Pick<Deps, "db" | "config">,
+  feed: FeedAddress,
+): Promise<{ status: 200 | 404; body: string }> {
+  const publicUrl = deps.config.publicUrl;
+  const org = await getOrganisation(deps.db);
+  const brand = toBrandView(await getOrganisationProfile(deps.db), publicUrl);
+  const scope: FeedScope = {
+    publicUrl,
+    orgName: brand.name,
+    logoUrl: brand.logoUrl,
+    iconUrl: `${publicUrl}/apple-touch-icon.png`,
+    hubUrl: hubUrl(publicUrl),
+  };
+  let incidentId: string | undefined;
+  if (feed.slug) {
+    const incident = await findIncidentBySlug(deps.db, feed.slug);
+    if (!incident) return { status: 404, body: "Händelsen finns inte." };
+    scope.incident = { slug: incident.slug, title: incident.title };
+    incidentId = incident.id;
+  }
+  const entries = await loadFeedEntries(deps.db, { incidentId, limit: feed.slug ? 500 : 50 });
+  const fallback = org.createdAt;
+  const body =
+    feed.format === "atom"
+      ? renderAtom(scope, entries, fallback)
+      : feed.format === "rss"
+        ? renderRss(scope, entries, fallback)
+        : renderJsonFeed(scope, entries);
+  return { status: 200, body };
+}
