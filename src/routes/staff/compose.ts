@@ -15,6 +15,7 @@ import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeVa
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { type PageStatus, renderFragment, renderPage } from "./page";
+import { templateCompose, templateIdOf, unfilledPlaceholders } from "./templates";
 
 const KINDS = new Set(["update", "correction", "all_clear"]);
 
@@ -22,7 +23,12 @@ async function composePage(
   c: Context<AppEnv>,
   incident: Incident,
   values: ComposeValues,
-  extra: { preview?: DraftPreview | null; errors?: { field: string; message: string }[]; notice?: string } = {},
+  extra: {
+    preview?: DraftPreview | null;
+    errors?: { field: string; message: string }[];
+    notice?: string;
+    templateAid?: { name: string; phrases: string[] };
+  } = {},
   status: PageStatus = 200,
 ) {
   const { deps } = c.env;
@@ -59,6 +65,8 @@ async function composePage(
       preview: extra.preview ?? null,
       errors: extra.errors ?? [],
       notice: extra.notice,
+      templateAid: extra.templateAid ?? null,
+      placeholders: unfilledPlaceholders(values.body, ...Object.values(values.variants)),
     },
     status,
   );
@@ -79,7 +87,12 @@ export const composePages = new Hono<AppEnv>()
   .get("/incidents/:id/updates/new", async (c) => {
     const incident = await requireIncident(c.env.deps.db, c.req.param("id"));
     const kind = c.req.query("kind") ?? "update";
-    return composePage(c, incident, emptyComposeValues(KINDS.has(kind) ? kind : "update"), {
+    const values = emptyComposeValues(KINDS.has(kind) ? kind : "update");
+    const templateId = templateIdOf(c.req.query("mall"));
+    const template = templateId ? await templateCompose(c.env.deps, c.get("actor"), templateId, values.kind) : null;
+    if (template) Object.assign(values, { body: template.body, variants: { ...template.variants } });
+    return composePage(c, incident, values, {
+      templateAid: template?.aid,
       notice: c.req.query("oppnad")
         ? "Händelsen är öppnad och syns på webbplatsen. Skriv den första uppdateringen."
         : undefined,

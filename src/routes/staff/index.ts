@@ -19,6 +19,7 @@ import { recordPages } from "./records";
 import { removalPages } from "./removals";
 import { requireStaffSession } from "./session";
 import { settingsPages } from "./settings";
+import { templatePages } from "./templates";
 import { updateChangePages } from "./update-changes";
 
 export const staffPages = new Hono<AppEnv>()
@@ -39,6 +40,7 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", removalPages)
   .route("/", recordPages)
   .route("/", settingsPages)
-  .route("/", peoplePages);
+  .route("/", peoplePages)
+  .route("/", templatePages);
 
 staffPages.onError(renderStaffError);
