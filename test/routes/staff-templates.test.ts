@@ -7,7 +7,7 @@ import { incidents, messageTemplates, updates } from "../../src/db/schema";
 import { seedStarterTemplates } from "../../src/domain/publishing/starter-templates";
 import { startTestHub, type TestHub } from "../helpers/hub";
 import { must } from "../helpers/must";
-import { addAccount, addPerson } from "../helpers/people";
+import { addAccount, addDepartment, addPerson } from "../helpers/people";
 import { type StaffBrowser, signInStaff, textOf } from "./staff-browser";
 
 const PASSWORD = "Korrekt hästbatteri 2026";
@@ -88,6 +88,29 @@ describe("opening an incident from a template", () => {
     expect(published.status).toBe(303);
     const [stored] = await hub.deps.db.select().from(updates).where(eq(updates.incidentId, incidentId));
     expect(stored.body).toBe(body);
+  });
+
+  test("an editor starts an update of an open incident from a template: the all-clear text, placeholders marked", async () => {
+    const template = await templateNamed("Strömavbrott");
+    const [incident] = await hub.deps.db.select().from(incidents);
+    const department = await addDepartment(hub, "Tekniska förvaltningen");
+    const person = await addPerson(hub, {
+      role: "editor",
+      name: "Erik Redaktör",
+      password: PASSWORD,
+      departmentIds: [department],
+    });
+    const erik = await signInStaff(hub, person.email, PASSWORD);
+    const fresh = await erik.get(`/staff/incidents/${incident.id}/updates/new`);
+    expect(fresh.html).toContain(`<option value="${template.id}">Strömavbrott</option>`);
+    const picked = await erik.get(`/staff/incidents/${incident.id}/updates/new?kind=all_clear&mall=${template.id}`);
+    expect(picked.status).toBe(200);
+    expect(picked.html).toContain("Strömmen är tillbaka i {område}. Tack för ditt tålamod.");
+    expect(picked.html).toContain("<mark><code>{område}</code></mark>");
+    expect(picked.html).not.toContain('id="mall-val"');
+    expect(await erik.get(`/staff/incidents/${incident.id}/updates/new?mall=${crypto.randomUUID()}`)).toMatchObject({
+      status: 404,
+    });
   });
 
   test("a viewer does not see the templates", async () => {

@@ -5,8 +5,9 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { listAccounts } from "../../domain/accounts/accounts";
 import { listDepartments } from "../../domain/accounts/departments";
-import { publishRight, requireCan } from "../../domain/people/access";
+import { can, publishRight, requireCan } from "../../domain/people/access";
 import { type Incident, requireIncident } from "../../domain/publishing/incidents";
+import { listTemplates } from "../../domain/publishing/message-templates";
 import { getOrganisation } from "../../domain/publishing/organisation";
 import { postUpdate } from "../../domain/publishing/updates";
 import { mayPostUrgent } from "../../domain/publishing/urgent-review";
@@ -28,6 +29,8 @@ async function composePage(
     errors?: { field: string; message: string }[];
     notice?: string;
     templateAid?: { name: string; phrases: string[] };
+    /** Offered on a fresh form only: picking one reloads the form with its text. */
+    templateChoices?: { id: string; name: string }[];
   } = {},
   status: PageStatus = 200,
 ) {
@@ -66,6 +69,7 @@ async function composePage(
       errors: extra.errors ?? [],
       notice: extra.notice,
       templateAid: extra.templateAid ?? null,
+      templateChoices: extra.templateChoices ?? [],
       placeholders: unfilledPlaceholders(values.body, ...Object.values(values.variants)),
     },
     status,
@@ -91,8 +95,11 @@ export const composePages = new Hono<AppEnv>()
     const templateId = templateIdOf(c.req.query("mall"));
     const template = templateId ? await templateCompose(c.env.deps, c.get("actor"), templateId, values.kind) : null;
     if (template) Object.assign(values, { body: template.body, variants: { ...template.variants } });
+    const actor = c.get("actor");
+    const choices = !template && can(actor, "template.read") ? await listTemplates(c.env.deps, actor) : [];
     return composePage(c, incident, values, {
       templateAid: template?.aid,
+      templateChoices: choices.map((t) => ({ id: t.id, name: t.name })),
       notice: c.req.query("oppnad")
         ? "Händelsen är öppnad och syns på webbplatsen. Skriv den första uppdateringen."
         : undefined,
