@@ -73,4 +73,22 @@ describe.skipIf(!HAVE_CHROMIUM)("opening an incident from a template, in Chromiu
     ]);
     expect(await page.textContent("main")).toContain("Koka vattnet i Norrby");
   }, 120_000);
+
+  test("the template form, empty and with errors, is axe-clean", async () => {
+    const { page } = browser;
+    await page.goto(`${hub.url}/staff/templates`);
+    await page.getByRole("link", { name: "Ny mall" }).click();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Spara mallen" }).click();
+    await expect.poll(() => page.locator(".error-summary").textContent()).toContain("Skriv mallens namn");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel("Mallens namn").fill("Skred");
+    await page.getByLabel("Rubrik").fill("Skred vid {plats}");
+    await page.getByLabel("Första uppdateringen").fill("Ring {telfon}.");
+    await page.getByRole("button", { name: "Spara mallen" }).click();
+    await expect
+      .poll(() => page.locator(".error-summary").textContent())
+      .toContain("Platshållaren {telfon} finns inte.");
+    expect(await axeViolations(page)).toEqual([]);
+  }, 60_000);
 });

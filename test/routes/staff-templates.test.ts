@@ -113,6 +113,51 @@ describe("opening an incident from a template", () => {
     });
   });
 
+  test("a communicator adds, changes and retires a template in the staff pages; a typo'd placeholder is named", async () => {
+    const fields = {
+      name: "Skred",
+      crisisType: "other",
+      titlePattern: "Skred vid {plats}",
+      severity: "major",
+      firstUpdate: "Det har gått ett skred vid {plats}. Håll dig borta från {omrde}.",
+      phrases: "Håll dig borta från området.\nLyssna på P4.",
+      allClear: "",
+      "variants.x": "",
+    };
+    const refused = await anna.post("/staff/templates", fields);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('<a href="#firstUpdate">Platshållaren {omrde} finns inte.');
+    expect(refused.html).toContain("Håll dig borta från {omrde}.");
+
+    const created = await anna.post("/staff/templates", {
+      ...fields,
+      firstUpdate: "Det har gått ett skred vid {plats}.",
+    });
+    expect(created).toMatchObject({ status: 303, location: "/staff/templates?klart=skapad" });
+    const row = await templateNamed("Skred");
+    expect(row.phrases).toEqual(["Håll dig borta från området.", "Lyssna på P4."]);
+    expect(row.variants).toEqual({});
+
+    const form = await anna.get(`/staff/templates/${row.id}`);
+    expect(form.html).toContain("Håll dig borta från området.\nLyssna på P4.");
+    const changed = await anna.post(`/staff/templates/${row.id}`, {
+      ...fields,
+      firstUpdate: "Skred vid {plats}.",
+      "variants.x": "Skred vid {plats}!",
+    });
+    expect(changed.status).toBe(303);
+    expect(await templateNamed("Skred")).toMatchObject({
+      firstUpdate: "Skred vid {plats}.",
+      variants: { x: "Skred vid {plats}!" },
+    });
+
+    expect((await anna.post(`/staff/templates/${row.id}/retire`, {})).location).toBe(
+      "/staff/templates?klart=arkiverad",
+    );
+    expect((await anna.get("/staff/templates")).html).not.toContain(`/staff/templates/${row.id}"`);
+    expect((await templateNamed("Skred")).retiredAt).not.toBeNull();
+  });
+
   test("a viewer does not see the templates", async () => {
     const person = await addPerson(hub, { role: "viewer", name: "Vera Läsare", password: PASSWORD });
     const vera = await signInStaff(hub, person.email, PASSWORD);

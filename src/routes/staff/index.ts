@@ -19,6 +19,7 @@ import { recordPages } from "./records";
 import { removalPages } from "./removals";
 import { requireStaffSession } from "./session";
 import { settingsPages } from "./settings";
+import { templateEditPages } from "./template-edit";
 import { templatePages } from "./templates";
 import { updateChangePages } from "./update-changes";
 
@@ -41,6 +42,8 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", recordPages)
   .route("/", settingsPages)
   .route("/", peoplePages)
-  .route("/", templatePages);
+  .route("/", templatePages)
+  // "/templates/new" before "/templates/:id".
+  .route("/", templateEditPages);
 
 staffPages.onError(renderStaffError);

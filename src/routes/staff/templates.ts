@@ -8,7 +8,7 @@ import { listTemplates, readTemplate } from "../../domain/publishing/message-tem
 import { findPlaceholders, PLACEHOLDERS } from "../../domain/publishing/placeholders";
 import { renderPage } from "./page";
 
-const CRISIS_TYPE_SV: Record<CrisisType, string> = {
+export const CRISIS_TYPE_SV: Record<CrisisType, string> = {
   water: "Vatten",
   power: "Ström",
   heat: "Värme",
@@ -46,11 +46,18 @@ export async function templateIncident(deps: Pick<Deps, "db">, actor: Actor, id:
   return { id: t.id, name: t.name, title: t.titlePattern, severity: t.severity };
 }
 
+const NOTICES: Record<string, string> = {
+  skapad: "Mallen är sparad.",
+  sparad: "Ändringarna i mallen är sparade.",
+  arkiverad: "Mallen är arkiverad. Den finns kvar i loggen.",
+};
+
 export const templatePages = new Hono<AppEnv>().get("/templates", async (c) => {
   const templates = await listTemplates(c.env.deps, c.get("actor"));
   return renderPage(c, "staff/templates", {
     title: "Mallar för krismeddelanden",
     section: "incidents",
+    notice: NOTICES[c.req.query("klart") ?? ""],
     templates: templates.map((t) => ({
       id: t.id,
       name: t.name,
