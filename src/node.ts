@@ -20,6 +20,7 @@ import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/account
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
+import { seedStarterTemplates } from "./domain/publishing/starter-templates";
 import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
 import { createLog, type Log } from "./log";
@@ -70,6 +71,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   lap("database");
   const now = () => new Date();
   await ensureOrganisation(database.db, config.orgName, now());
+  await seedStarterTemplates(database.db, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
   lap("bootstrap");
   if (config.demo) await seedDemo(database.db, now());

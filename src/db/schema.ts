@@ -480,3 +480,35 @@ export const websubPushes = pgTable(
   },
   (t) => [index("websub_pushes_due").on(t.status, t.nextAttemptAt)],
 );
+
+export const CRISIS_TYPES = [
+  "water",
+  "power",
+  "heat",
+  "storm",
+  "fire_smoke",
+  "it_outage",
+  "closure",
+  "road_closure",
+  "boil_water",
+  "other",
+] as const;
+export type CrisisType = (typeof CRISIS_TYPES)[number];
+
+/** Standard messages prepared before a crisis; retired, never deleted, because updates were written from them. */
+export const messageTemplates = pgTable("message_templates", {
+  id: id(),
+  name: text("name").notNull(),
+  crisisType: text("crisis_type").$type<CrisisType>().notNull(),
+  titlePattern: text("title_pattern").notNull(),
+  severity: text("severity").$type<Severity>().notNull(),
+  firstUpdate: text("first_update").notNull(),
+  /** Standard phrases to paste into later updates ("Koka vattnet innan du dricker det."). */
+  phrases: jsonb("phrases").$type<string[]>().notNull().default([]),
+  allClear: text("all_clear").notNull().default(""),
+  variants: jsonb("variants").$type<Partial<Record<Platform, string>>>().notNull().default({}),
+  createdBy: uuid("created_by").references(() => people.id),
+  createdAt: at("created_at").notNull(),
+  updatedAt: at("updated_at").notNull(),
+  retiredAt: at("retired_at"),
+});

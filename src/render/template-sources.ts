@@ -43,6 +43,10 @@ import staffRemovalNew from "../../templates/staff/removal-new.eta";
 import staffRemovals from "../../templates/staff/removals.eta";
 import staffSettings from "../../templates/staff/settings.eta";
 import staffStatus from "../../templates/staff/status.eta";
+import staffTemplateAid from "../../templates/staff/template-aid.eta";
+import staffTemplateForm from "../../templates/staff/template-form.eta";
+import staffTemplatePick from "../../templates/staff/template-pick.eta";
+import staffTemplates from "../../templates/staff/templates.eta";
 import staffUpdateEdit from "../../templates/staff/update-edit.eta";
 import staffUpdateWithdraw from "../../templates/staff/update-withdraw.eta";
 
@@ -92,4 +96,8 @@ export const templateSources: Record<string, string> = {
   "staff/removals": staffRemovals,
   "staff/settings": staffSettings,
   "staff/kill-switch": staffKillSwitch,
+  "staff/templates": staffTemplates,
+  "staff/template-aid": staffTemplateAid,
+  "staff/template-form": staffTemplateForm,
+  "staff/template-pick": staffTemplatePick,
 };

@@ -15,6 +15,7 @@ import { assembleDeps, type Deps } from "../deps";
 import { importSecretKey } from "../domain/accounts/secrets";
 import { ensureBootstrapAdmin } from "../domain/people/tokens";
 import { ensureOrganisation } from "../domain/publishing/organisation";
+import { seedStarterTemplates } from "../domain/publishing/starter-templates";
 import { createLog, type Log } from "../log";
 import { createPlatforms } from "../platforms/index";
 import { createPublicCache } from "../render/public-cache";
@@ -184,6 +185,7 @@ function bootstrapOnce(deps: Deps, bootstrapToken: string | undefined): Promise<
     .transaction(async (tx) => {
       await tx.execute(sqlTag`select pg_advisory_xact_lock(hashtext('kriskanal.bootstrap'))`);
       await ensureOrganisation(tx, deps.config.orgName, deps.now());
+      await seedStarterTemplates(tx, deps.now());
       if (bootstrapToken) await ensureBootstrapAdmin(tx as unknown as Db, deps.now(), bootstrapToken);
     })
     .catch((error) => {

@@ -34,12 +34,14 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "records.read",
     "removal.register",
     "snapshot.take",
+    "template.read",
+    "template.manage",
   ],
-  editor: ["update.post", "update.edit", "update.withdraw", "delivery.retry", "removal.register"],
+  editor: ["update.post", "update.edit", "update.withdraw", "delivery.retry", "removal.register", "template.read"],
   registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take"],
   viewer: [],
 };
-const READS = ["people.read", "records.read", "records.export", "audit.read"];
+const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read"];
 const SCOPE_MAY: Record<Scope, readonly string[]> = {
   all: ["*"],
   read: READS,
@@ -84,6 +86,11 @@ const ACCESS: Record<string, Need> = {
   "GET /api/v1/departments/:id": "anyone",
   "PATCH /api/v1/departments/:id": "department.manage",
   "POST /api/v1/departments/:id/retire": "department.manage",
+  "GET /api/v1/templates": "template.read",
+  "POST /api/v1/templates": "template.manage",
+  "GET /api/v1/templates/:id": "template.read",
+  "PATCH /api/v1/templates/:id": "template.manage",
+  "POST /api/v1/templates/:id/retire": "template.manage",
   "POST /api/v1/accounts/:id/verify": "account.verify",
   "GET /api/v1/compliance": "anyone",
   "POST /api/v1/people": "people.manage",
@@ -143,6 +150,9 @@ const ACCESS: Record<string, Need> = {
   "POST /staff/departments": "department.manage",
   "POST /staff/departments/:id/rename": "department.manage",
   "POST /staff/departments/:id/retire": "department.manage",
+  "POST /staff/templates": "template.manage",
+  "POST /staff/templates/:id": "template.manage",
+  "POST /staff/templates/:id/retire": "template.manage",
   "POST /staff/removals": "removal.register",
   "POST /staff/removals/:id/author-notified": "removal.register",
   "POST /staff/settings/approval": "settings.manage",

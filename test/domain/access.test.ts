@@ -47,6 +47,8 @@ const MATRIX: Record<Action, string> = {
   "audit.read": "A..R.",
   "removal.register": "ACE..",
   "snapshot.take": "AC.R.",
+  "template.read": "ACE..",
+  "template.manage": "AC...",
 };
 
 describe("role x action", () => {

@@ -24,6 +24,8 @@ export const ACTIONS = [
   "audit.read",
   "removal.register",
   "snapshot.take",
+  "template.read",
+  "template.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -44,8 +46,17 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "records.read",
     "removal.register",
     "snapshot.take",
+    "template.read",
+    "template.manage",
   ]),
-  editor: new Set<Action>(["update.post", "update.edit", "update.withdraw", "delivery.retry", "removal.register"]),
+  editor: new Set<Action>([
+    "update.post",
+    "update.edit",
+    "update.withdraw",
+    "delivery.retry",
+    "removal.register",
+    "template.read",
+  ]),
   registrar: new Set<Action>(["people.read", "records.read", "records.export", "audit.read", "snapshot.take"]),
   viewer: new Set<Action>(),
 };
@@ -57,7 +68,13 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
 export const TOKEN_SCOPES = ["all", "publish", "read"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-const READ_ACTIONS: readonly Action[] = ["people.read", "records.read", "records.export", "audit.read"];
+const READ_ACTIONS: readonly Action[] = [
+  "people.read",
+  "records.read",
+  "records.export",
+  "audit.read",
+  "template.read",
+];
 const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
   read: new Set(READ_ACTIONS),
   publish: new Set<Action>([

@@ -13,6 +13,7 @@ import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { AreaCodesInput, PolygonInput } from "./cap-area-input";
 import { bumpPublicRevision } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
+import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
 import { slugify, stockholmDay } from "./slug";
 
@@ -37,6 +38,11 @@ export async function openIncident(deps: IncidentDeps, actor: Actor, raw: unknow
   requireCan(actor, "incident.open");
   const input = OpenIncidentInput.parse(raw);
   refusePersonalIdentityNumbers({ title: input.title, summary: input.summary });
+  // The incident page is public the moment it opens: a title from a template must be filled in.
+  refuseUnfilledPlaceholders([
+    { field: "title", text: input.title ?? "" },
+    { field: "summary", text: input.summary ?? "" },
+  ]);
   const now = deps.now();
   const opened = await deps.db.transaction(async (tx) => {
     const slug = await freeSlug(tx, slugify(input.title, stockholmDay(now)));
@@ -100,6 +106,11 @@ export async function editIncident(deps: IncidentDeps, actor: Actor, id: string,
   requireCan(actor, "incident.edit");
   const input = EditIncidentInput.parse(raw);
   refusePersonalIdentityNumbers({ title: input.title, summary: input.summary });
+  // The incident page is public the moment it opens: a title from a template must be filled in.
+  refuseUnfilledPlaceholders([
+    { field: "title", text: input.title ?? "" },
+    { field: "summary", text: input.summary ?? "" },
+  ]);
   const now = deps.now();
   const edited = await deps.db.transaction(async (tx) => {
     const before = await requireIncident(tx, id);

@@ -18,6 +18,7 @@ import { type Incident, requireIncident } from "./incidents";
 import { UpdateImageInput } from "./media";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
+import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
 import type { Target } from "./targets";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
@@ -63,6 +64,10 @@ export type PostUpdateDeps = Pick<Deps, "db" | "now" | "config"> & CommitSignalD
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
+  refuseUnfilledPlaceholders([
+    { field: "body", text: input.body },
+    ...Object.entries(input.variants).map(([platform, text]) => ({ field: `variants.${platform}`, text: text ?? "" })),
+  ]);
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
@@ -218,6 +223,7 @@ export async function editUpdate(
   requireCan(actor, "update.edit");
   const input = EditUpdateInput.parse(raw);
   refusePersonalIdentityNumbers({ body: input.body });
+  refuseUnfilledPlaceholders([{ field: "body", text: input.body }]);
   const now = deps.now();
   const edited = await deps.db.transaction(async (tx) => {
     const before = await requireUpdate(tx, id);

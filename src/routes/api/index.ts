@@ -20,6 +20,7 @@ import { peopleRoutes } from "./people";
 import { removalRoutes } from "./removals";
 import { rightsRoutes } from "./rights";
 import { snapshotRoutes } from "./snapshots";
+import { templateRoutes } from "./templates";
 import { tokenRoutes } from "./tokens";
 import { updateRoutes } from "./updates";
 
@@ -48,4 +49,5 @@ export const api = new Hono<AppEnv>()
   .route("/", snapshotRoutes)
   .route("/", accountClosingRoutes)
   .route("/", exportRoutes)
-  .route("/", mediaRoutes);
+  .route("/", mediaRoutes)
+  .route("/", templateRoutes);

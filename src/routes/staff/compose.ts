@@ -5,8 +5,9 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { listAccounts } from "../../domain/accounts/accounts";
 import { listDepartments } from "../../domain/accounts/departments";
-import { publishRight, requireCan } from "../../domain/people/access";
+import { can, publishRight, requireCan } from "../../domain/people/access";
 import { type Incident, requireIncident } from "../../domain/publishing/incidents";
+import { listTemplates } from "../../domain/publishing/message-templates";
 import { getOrganisation } from "../../domain/publishing/organisation";
 import { postUpdate } from "../../domain/publishing/updates";
 import { mayPostUrgent } from "../../domain/publishing/urgent-review";
@@ -15,6 +16,7 @@ import { COMPOSE_MESSAGES, type ComposeValues, emptyComposeValues, readComposeVa
 import { type DraftPreview, previewDraft } from "./draft-preview";
 import { errorStatus, readForm, toSwedishErrors } from "./form";
 import { type PageStatus, renderFragment, renderPage } from "./page";
+import { templateCompose, templateIdOf, unfilledPlaceholders } from "./templates";
 
 const KINDS = new Set(["update", "correction", "all_clear"]);
 
@@ -22,7 +24,14 @@ async function composePage(
   c: Context<AppEnv>,
   incident: Incident,
   values: ComposeValues,
-  extra: { preview?: DraftPreview | null; errors?: { field: string; message: string }[]; notice?: string } = {},
+  extra: {
+    preview?: DraftPreview | null;
+    errors?: { field: string; message: string }[];
+    notice?: string;
+    templateAid?: { name: string; phrases: string[] };
+    /** Offered on a fresh form only: picking one reloads the form with its text. */
+    templateChoices?: { id: string; name: string }[];
+  } = {},
   status: PageStatus = 200,
 ) {
   const { deps } = c.env;
@@ -59,6 +68,9 @@ async function composePage(
       preview: extra.preview ?? null,
       errors: extra.errors ?? [],
       notice: extra.notice,
+      templateAid: extra.templateAid ?? null,
+      templateChoices: extra.templateChoices ?? [],
+      placeholders: unfilledPlaceholders(values.body, ...Object.values(values.variants)),
     },
     status,
   );
@@ -79,7 +91,15 @@ export const composePages = new Hono<AppEnv>()
   .get("/incidents/:id/updates/new", async (c) => {
     const incident = await requireIncident(c.env.deps.db, c.req.param("id"));
     const kind = c.req.query("kind") ?? "update";
-    return composePage(c, incident, emptyComposeValues(KINDS.has(kind) ? kind : "update"), {
+    const values = emptyComposeValues(KINDS.has(kind) ? kind : "update");
+    const templateId = templateIdOf(c.req.query("mall"));
+    const template = templateId ? await templateCompose(c.env.deps, c.get("actor"), templateId, values.kind) : null;
+    if (template) Object.assign(values, { body: template.body, variants: { ...template.variants } });
+    const actor = c.get("actor");
+    const choices = !template && can(actor, "template.read") ? await listTemplates(c.env.deps, actor) : [];
+    return composePage(c, incident, values, {
+      templateAid: template?.aid,
+      templateChoices: choices.map((t) => ({ id: t.id, name: t.name })),
       notice: c.req.query("oppnad")
         ? "Händelsen är öppnad och syns på webbplatsen. Skriv den första uppdateringen."
         : undefined,

@@ -13,6 +13,7 @@ const WHAT_SV: Record<string, string> = {
   update: "Uppdateringen",
   account: "Kontot",
   department: "Verksamheten",
+  template: "Mallen",
   person: "Personen",
   token: "Nyckeln",
   removal: "Posten i moderationsloggen",
@@ -108,6 +109,8 @@ const sv: Record<ErrorCode, ErrorText> = {
   department_name_taken: "Det finns redan en verksamhet som heter ”{name}”.",
   department_not_renamable: "Verksamheten är avvecklad och kan inte längre byta namn.",
   department_already_retired: "Verksamheten är redan avvecklad.",
+  template_retired: "Mallen är arkiverad och kan inte längre ändras.",
+  template_already_retired: "Mallen är redan arkiverad.",
   department_has_accounts:
     "Verksamheten äger fortfarande aktiva konton ({accounts}). Flytta dem till en annan verksamhet eller stäng dem först.",
   author_already_told: "Det är redan antecknat att skribenten har fått veta.",
@@ -124,6 +127,8 @@ const sv: Record<ErrorCode, ErrorText> = {
   remote_id_malformed: "Id-numret har fel form för plattformen.",
   image_undecodable: "Bilden gick inte att läsa. Spara den på nytt som JPEG, PNG eller WebP och försök igen.",
   media_unknown: "Bilden finns inte. Ladda upp den igen.",
+  placeholder_unfilled: (p) => `Fyll i {${p.placeholder}} innan du publicerar.`,
+  placeholder_unknown: (p) => `Platshållaren {${p.placeholder}} finns inte. Använd någon av: ${p.known}.`,
   image_type_unsupported: "Bara bilder i formaten JPEG, PNG och WebP kan laddas upp.",
   colour_contrast_too_low: (p) =>
     `Texten (${p.foreground}) syns för dåligt mot huvudfärgen (${p.background}): kontrasten är ${p.ratio}:1, men WCAG 2.1 AA kräver minst ${p.required}:1. Välj en mörkare eller ljusare färg.`,

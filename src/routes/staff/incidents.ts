@@ -11,6 +11,7 @@ import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { capFormOptions, capInputOf } from "./incident-cap-form";
 import { areasOf, INCIDENT_MESSAGES, readIncidentForm } from "./incident-form";
 import { renderPage } from "./page";
+import { templateIdOf, templateIncident, unfilledPlaceholders } from "./templates";
 
 /** Confirmations after a redirect, by code, so no text from the address is ever shown. */
 const NOTICES: Record<string, string> = {
@@ -27,18 +28,25 @@ export const incidentPages = new Hono<AppEnv>()
     ]);
     return renderPage(c, "staff/incidents", { title: "Händelser", section: "incidents", active, resolved });
   })
-  .get("/incidents/new", (c) =>
-    renderPage(c, "staff/incident-new", {
+  .get("/incidents/new", async (c) => {
+    const templateId = templateIdOf(c.req.query("mall"));
+    const template = templateId ? await templateIncident(c.env.deps, c.get("actor"), templateId) : null;
+    return renderPage(c, "staff/incident-new", {
       title: "Öppna en händelse",
       section: "incidents",
-      values: { severity: "" },
+      values: template ? { title: template.title, severity: template.severity } : { severity: "" },
+      template,
+      placeholders: unfilledPlaceholders(template?.title ?? ""),
       capOptions: capFormOptions(),
-    }),
-  )
+    });
+  })
   .post("/incidents", async (c) => {
     const { deps } = c.env;
     const form = await readForm(c.req);
     const values = readIncidentForm(form);
+    // Opened from a template: compose then starts from its text (templates.ts).
+    const templateId = templateIdOf(text(form, "mall"));
+    const template = templateId ? { id: templateId } : null;
     if (text(form, "confirmDuplicate") !== "1") {
       const duplicates = await findDuplicateIncidents(deps.db, values);
       if (duplicates.length) {
@@ -46,6 +54,7 @@ export const incidentPages = new Hono<AppEnv>()
           title: "Öppna en händelse",
           section: "incidents",
           values,
+          template,
           duplicates: duplicateWarnings(duplicates),
           capOptions: capFormOptions(),
         });
@@ -61,14 +70,23 @@ export const incidentPages = new Hono<AppEnv>()
         ...(values.borrowingReason ? { borrowingReason: values.borrowingReason } : {}),
         ...capInputOf(values),
       });
-      return c.redirect(`/staff/incidents/${incident.id}/updates/new?oppnad=1`, 303);
+      const fromTemplate = template ? `&mall=${template.id}` : "";
+      return c.redirect(`/staff/incidents/${incident.id}/updates/new?oppnad=1${fromTemplate}`, 303);
     } catch (error) {
       const errors = toSwedishErrors(error, INCIDENT_MESSAGES, "title");
       if (!errors) throw error;
       return renderPage(
         c,
         "staff/incident-new",
-        { title: "Öppna en händelse", section: "incidents", values, errors, capOptions: capFormOptions() },
+        {
+          title: "Öppna en händelse",
+          section: "incidents",
+          values,
+          errors,
+          template,
+          placeholders: unfilledPlaceholders(values.title, values.summary),
+          capOptions: capFormOptions(),
+        },
         errorStatus(error),
       );
     }

@@ -19,6 +19,8 @@ import { recordPages } from "./records";
 import { removalPages } from "./removals";
 import { requireStaffSession } from "./session";
 import { settingsPages } from "./settings";
+import { templateEditPages } from "./template-edit";
+import { templatePages } from "./templates";
 import { updateChangePages } from "./update-changes";
 
 export const staffPages = new Hono<AppEnv>()
@@ -39,6 +41,9 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", removalPages)
   .route("/", recordPages)
   .route("/", settingsPages)
-  .route("/", peoplePages);
+  .route("/", peoplePages)
+  .route("/", templatePages)
+  // "/templates/new" before "/templates/:id".
+  .route("/", templateEditPages);
 
 staffPages.onError(renderStaffError);
