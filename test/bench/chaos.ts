@@ -12,7 +12,8 @@
 //
 // PostgreSQL: a fresh database on TEST_DATABASE_URL's server (default 127.0.0.1:5432), dropped
 // afterwards (BENCH_KEEP_DB=1 keeps it and the hub's log). Exits non-zero on any loss, duplicate
-// or broken thread, and on missing the 60 s goal only with BENCH_STRICT=1. BENCH_FAULT_RATE
+// or broken thread (with BENCH_SAFETY_ONLY=1, as in CI, only on a duplicate or an update committed
+// other than once), and on missing the 60 s goal only with BENCH_STRICT=1. BENCH_FAULT_RATE
 // changes the 30%.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -74,7 +75,11 @@ try {
   const chaos = await runPhase("chaos", { faultRate: FAULT_RATE, kills: scenario.kills });
   const faults = (await (await fetch(`${sandboxUrl}/_chaos/faults`)).json()) as FaultCounts;
   report(baseline, chaos, faults);
-  failed = chaos.lost.length > 0 || chaos.duplicates > 0 || chaos.brokenThreads.length > 0 || chaos.publishMismatch > 0;
+  // BENCH_SAFETY_ONLY=1 (CI): only what must never happen fails the run, a post sent twice or an
+  // update committed other than once; losses and broken threads are printed above as figures.
+  const unsafe = chaos.duplicates > 0 || chaos.publishMismatch > 0;
+  failed =
+    process.env.BENCH_SAFETY_ONLY === "1" ? unsafe : unsafe || chaos.lost.length > 0 || chaos.brokenThreads.length > 0;
   const late = chaos.lastPublishToTerminalMs === null || chaos.lastPublishToTerminalMs > TERMINAL_GOAL_MS;
   if (late && process.env.BENCH_STRICT === "1") failed = true;
   if (failed) console.log(`\nHub log (last lines):\n${tail(hub.logPath, 20)}`);
