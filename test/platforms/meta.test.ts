@@ -129,16 +129,18 @@ describe("Graph rate limits", () => {
     "%s waits the Retry-After's seconds, not the usage header's minute",
     async (platform) => {
       const adapter = h.platforms[platform];
+      // Instagram takes no post without an image.
+      const content = update(platform === "instagram" ? { image: IMAGE } : {});
       h.sandbox.control(platform).failNext({ status: 429, retryAfterSeconds: 2, headers: { "retry-after": "2" } });
       const result = await adapter.publish(h.ctx(platform), {
-        composed: adapter.compose(update()),
+        composed: adapter.compose(content),
         idempotencyKey: key(),
       });
       expect(result).toMatchObject({ ok: false, class: "retry", retryAfterSeconds: 2 });
       // Without a Retry-After the usage header is all there is, in minutes.
       h.sandbox.control(platform).failNext({ status: 429, retryAfterSeconds: 2 });
       const alone = await adapter.publish(h.ctx(platform), {
-        composed: adapter.compose(update()),
+        composed: adapter.compose(content),
         idempotencyKey: key(),
       });
       expect(alone).toMatchObject({ ok: false, class: "retry", retryAfterSeconds: 60 });
