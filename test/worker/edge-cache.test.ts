@@ -169,6 +169,7 @@ describe("what a publish makes stale", () => {
       "/incidents/storm-2026-11-22/feed.atom",
       "/incidents/storm-2026-11-22/feed.rss",
       "/incidents/storm-2026-11-22/feed.json",
+      "/incidents/storm-2026-11-22/cap-closed.xml",
       "/incidents/storm-2026-11-22/updates/3",
       "/incidents/storm-2026-11-22/updates/3/cap.xml",
       "/incidents/storm-2026-11-22/updates/3/cap-cancel.xml",
