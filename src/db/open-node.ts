@@ -21,7 +21,7 @@ export interface OpenDatabase {
 
 /**
  * An empty data directory with every migration applied, prepared once by `npm prestart`
- * (scripts/prestart.mjs). PGlite's initdb takes seconds; copying this takes milliseconds.
+ * (src/build/prestart.mjs). PGlite's initdb takes seconds; copying this takes milliseconds.
  * The same two folders up from src/db/ and from the bundle in dist/src/.
  */
 export const PGLITE_TEMPLATE_DIR = fileURLToPath(new URL("../../dist/pglite-template", import.meta.url));

@@ -50,7 +50,9 @@ export function redirectUri(deps: Pick<Deps, "config">): string {
 
 /**
  * openid-client checks exp and iat against its own clock; the skew makes it use the hub's
- * injected clock instead, so expiry is judged by the same time as everything else.
+ * injected clock instead, so expiry is judged by the same time as everything else. Reading the
+ * system clock here is the point, not a slip: the library has no clock seam, only this offset
+ * from Date.now(), so the offset is deps.now() minus the clock the library will read.
  */
 function clockSkewSeconds(deps: Pick<Deps, "now">): number {
   return Math.round((deps.now().getTime() - Date.now()) / 1000);
