@@ -45,6 +45,8 @@ export const organisations = pgTable("organisations", {
   logoType: text("logo_type").$type<"image/svg+xml" | "image/png">(),
   logoBytes: bytea("logo_bytes"),
   logoUpdatedAt: at("logo_updated_at"),
+  /** BCP 47 tags of the languages the public is offered; Swedish ("sv") always first. */
+  languages: jsonb("languages").$type<string[]>().notNull().default(["sv"]),
   createdAt: at("created_at").notNull(),
 });
 
@@ -174,6 +176,10 @@ export const accounts = pgTable(
     rightsCheckedAt: at("rights_checked_at"),
     /** True for accounts pointing at the built-in sandbox platforms (demo and tests). */
     sandbox: boolean("sandbox").notNull().default(false),
+    /** The language this account posts in (BCP 47); it gets that translation when there is one. */
+    language: text("language").notNull().default("sv"),
+    /** Minutes to wait for this account's translation before posting the Swedish text; null: never wait. */
+    translationWaitMinutes: integer("translation_wait_minutes"),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
@@ -286,6 +292,43 @@ export const updateRevisions = pgTable(
   (t) => [uniqueIndex("update_revisions_update_revision_key").on(t.updateId, t.revision)],
 );
 
+/** One language version of an update other than Swedish; Swedish stays in updates.body. */
+export const updateTranslations = pgTable(
+  "update_translations",
+  {
+    id: id(),
+    updateId: uuid("update_id")
+      .notNull()
+      .references(() => updates.id),
+    /** BCP 47 tag, one of the organisation's languages (e.g. "en", "ar", "sv-x-lattlast"). */
+    language: text("language").notNull(),
+    body: text("body").notNull(),
+    revision: integer("revision").notNull().default(1),
+    createdBy: uuid("created_by").references(() => people.id),
+    createdAt: at("created_at").notNull(),
+    editedAt: at("edited_at"),
+    editReason: text("edit_reason"),
+  },
+  (t) => [uniqueIndex("update_translations_update_language_key").on(t.updateId, t.language)],
+);
+
+/** Every text a translation has had, as update_revisions keeps the Swedish text's. */
+export const updateTranslationRevisions = pgTable(
+  "update_translation_revisions",
+  {
+    id: id(),
+    translationId: uuid("translation_id")
+      .notNull()
+      .references(() => updateTranslations.id),
+    revision: integer("revision").notNull(),
+    body: text("body").notNull(),
+    reason: text("reason"),
+    createdBy: uuid("created_by").references(() => people.id),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("update_translation_revisions_key").on(t.translationId, t.revision)],
+);
+
 export interface UpdateImage {
   url: string;
   alt: string;
@@ -322,6 +365,8 @@ export const deliveries = pgTable(
       .notNull()
       .references(() => accounts.id),
     kind: text("kind").$type<"publish" | "edit" | "retract" | "farewell">().notNull().default("publish"),
+    /** The language of the text this delivery carries (BCP 47); "sv" unless a translation was sent. */
+    language: text("language").notNull().default("sv"),
     status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: at("next_attempt_at").notNull(),

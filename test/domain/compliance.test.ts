@@ -50,6 +50,8 @@ function compliant(overrides: Partial<Account> = {}, lastPostedAt: Date | null =
       rightsDetail: "Sidan kan publicera",
       rightsCheckedAt: daysAgo(1),
       sandbox: false,
+      language: "sv",
+      translationWaitMinutes: null,
       createdAt: daysAgo(400),
       updatedAt: daysAgo(1),
       ...overrides,
