@@ -42,8 +42,11 @@ export const THREAD_ROOT_POLL_MS = 20_000;
 
 type RunDeps = Pick<Deps, "platforms" | "secretKey" | "fetch" | "now" | "config" | "log">;
 
-/** Platforms that honour an idempotency key: sending again with the same key cannot post twice. */
-const IDEMPOTENT_PUBLISH: ReadonlySet<Platform> = new Set(["mastodon"]);
+/**
+ * Platforms where sending again cannot post twice: Mastodon honours the Idempotency-Key; on
+ * Bluesky the hub chooses the record key, and the repository refuses a key it already holds.
+ */
+const IDEMPOTENT_PUBLISH: ReadonlySet<Platform> = new Set(["mastodon", "bluesky"]);
 /** Platforms whose "edit" is a new post replacing the old one, so repeating it is not harmless. */
 const EDIT_IS_NEW_POST: ReadonlySet<Platform> = new Set(["x"]);
 /** Platforms whose API ignores replies: a correction cannot be attached to the post. */
@@ -156,7 +159,12 @@ async function sendPost(
     if (settled.kind !== "send") return notSettled(job, adapter, composed.text, settled);
     settlement = settled.settlement;
   }
-  const result = await adapter.publish(ctx, { composed, idempotencyKey: job.delivery.idempotencyKey, replyTo });
+  const result = await adapter.publish(ctx, {
+    composed,
+    idempotencyKey: job.delivery.idempotencyKey,
+    enqueuedAt: job.delivery.createdAt,
+    replyTo,
+  });
   const canSettle = IDEMPOTENT_PUBLISH.has(adapter.platform) || Boolean(adapter.findByLink);
   const outcome = fromResult(deps, job, options, result, composed.text, { canSettle, settlement });
   if (outcome.status === "published" && job.rootUnsettled && !replyTo && job.delivery.kind === "publish") {
@@ -232,18 +240,20 @@ async function runEdit(
   if (refused) return refused;
   // A reply carries the same permalink as the post, so findByLink cannot tell them apart.
   const noLookup = "en rättelse bär samma länk som inlägget, och sökningen kan inte skilja dem åt";
+  const resendSafe = IDEMPOTENT_PUBLISH.has(adapter.platform);
   let settlement: Settlement | undefined;
   if (job.maybeSent) {
-    const settled = settleWithoutLookup(job, adapter.platform, deps.now(), noLookup);
+    const settled = settleWithoutLookup(job, adapter.platform, deps.now(), noLookup, resendSafe);
     if (settled.kind !== "send") return notSettled(job, adapter, reply.text, settled);
     settlement = settled.settlement;
   }
   const result = await adapter.publish(ctx, {
     composed: reply,
     idempotencyKey: job.delivery.idempotencyKey,
+    enqueuedAt: job.delivery.createdAt,
     replyTo: original.remoteId,
   });
-  return fromResult(deps, job, options, result, reply.text, { canSettle: false, settlement, noLookup });
+  return fromResult(deps, job, options, result, reply.text, { canSettle: resendSafe, settlement, noLookup });
 }
 
 async function runRetract(

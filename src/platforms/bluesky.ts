@@ -1,6 +1,9 @@
 // Bluesky through the account's PDS (AT Protocol XRPC). Sessions are rate-limited, so one is
 // kept per account for the life of the adapter and refreshed when the access token expires; only
 // createRecord can make a post, so every other request whose answer is lost is simply "retry".
+// The hub chooses each post's record key (a TID from the delivery), so a createRecord sent again
+// cannot make a second post: the repository refuses a key it holds, and getRecord on that key
+// says for certain whether the first one landed.
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
 import { z } from "zod";
 import {
@@ -17,6 +20,7 @@ import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
+import { tidFor } from "./tid";
 import type { AdapterContext, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_GRAPHEMES = 300;
@@ -188,6 +192,13 @@ export function createBlueskyAdapter(): PlatformAdapter {
     return { ok: true, data: { root: root ?? parent, parent } };
   }
 
+  /** The post at `rkey` in the account's own repository, or null when it is not there or cannot be read. */
+  async function readOwnRecord(ctx: AdapterContext, session: Session, rkey: string): Promise<StrongRef | null> {
+    const params = new URLSearchParams({ repo: session.did, collection: POST_COLLECTION, rkey });
+    const res = await xrpc<StrongRef>(ctx, `com.atproto.repo.getRecord?${params}`, { headers: bearer(session) });
+    return res.ok && typeof res.data.uri === "string" ? { uri: res.data.uri, cid: res.data.cid } : null;
+  }
+
   /** com.atproto.repo.uploadBlob: the raw bytes, with their type as Content-Type. */
   async function uploadBlob(ctx: AdapterContext, session: Session, file: ImageFile): Promise<XrpcResult<Blob>> {
     const res = await xrpc<{ blob: Blob }>(ctx, "com.atproto.repo.uploadBlob", {
@@ -264,13 +275,20 @@ export function createBlueskyAdapter(): PlatformAdapter {
           if (!refs.ok) return refs;
           record.reply = refs.data;
         }
+        const rkey = request.enqueuedAt ? tidFor(request.idempotencyKey, request.enqueuedAt) : undefined;
         const created = await xrpc<StrongRef>(ctx, "com.atproto.repo.createRecord", {
           method: "POST",
           headers: bearer(session),
-          json: { repo: session.did, collection: POST_COLLECTION, record },
+          json: { repo: session.did, collection: POST_COLLECTION, ...(rkey ? { rkey } : {}), record },
         });
-        if (!created.ok) return created;
-        const ref = { uri: created.data.uri, cid: created.data.cid };
+        let ref: StrongRef;
+        if (created.ok) ref = { uri: created.data.uri, cid: created.data.cid };
+        else {
+          // A refusal may mean the key is taken: an earlier attempt of this delivery landed.
+          const landed = rkey ? await readOwnRecord(ctx, session, rkey) : null;
+          if (!landed) return created;
+          ref = landed;
+        }
         remember(ctx, { ref, root: (record.reply as PostRecord["reply"])?.root });
         return { ok: true as const, data: { ...ref, session } };
       });

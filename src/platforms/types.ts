@@ -133,6 +133,11 @@ export interface PublishRequest {
   composed: Composed;
   /** Stable per delivery; used as Idempotency-Key where the platform supports one. */
   idempotencyKey: string;
+  /**
+   * When the delivery was made. With the key it names the post before it exists, where the
+   * client may choose the post's key (a Bluesky record key), so a resend cannot post twice.
+   */
+  enqueuedAt?: Date;
   /** Remote id of the first post of this incident on this account, to reply in a thread. */
   replyTo?: string;
 }

@@ -2,6 +2,7 @@
 // them), createRecord validated like the lexicon (300 graphemes, 3,000 bytes, facet byte ranges,
 // reply refs), getRecord, listRecords, deleteRecord, and the RateLimit-* / Retry-After headers.
 import type { Context } from "hono";
+import { isTid } from "../platforms/tid";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
 import { bearerToken, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
 import type { SandboxMedia } from "./store";
@@ -148,6 +149,7 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     const body = (await c.req.json().catch(() => ({}))) as {
       repo?: string;
       collection?: string;
+      rkey?: string;
       record?: PostRecord;
     };
     if (body.repo !== BLUESKY_DID && body.repo !== BLUESKY_HANDLE)
@@ -162,8 +164,13 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
         uri === undefined ? cid === undefined : cids.get(uri) === cid,
       ) ?? validateEmbed(record.embed, (cid) => store.findMedia(cid));
     if (problem) return c.json(xrpcError("InvalidRequest", `Invalid app.bsky.feed.post record: ${problem}`), 400);
+    if (body.rkey !== undefined && !isTid(body.rkey))
+      return c.json(xrpcError("InvalidRequest", `Invalid record key for ${COLLECTION}: ${body.rkey}`), 400);
+    // A key the repository holds already: the PDS's tree refuses it (an internal error, not a second post).
+    if (body.rkey && store.findPost(`at://${BLUESKY_DID}/${COLLECTION}/${body.rkey}`))
+      return c.json(xrpcError("InternalServerError", "Internal Server Error"), 500);
     const n = ++serial;
-    const rkey = `3l${n.toString(32).padStart(11, "0")}`;
+    const rkey = body.rkey ?? `3l${n.toString(32).padStart(11, "0")}`;
     const uri = `at://${BLUESKY_DID}/${COLLECTION}/${rkey}`;
     const cid = `bafyreisbx${n.toString(16).padStart(20, "0")}`;
     cids.set(uri, cid);

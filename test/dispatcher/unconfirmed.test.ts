@@ -1,11 +1,13 @@
 // "Maybe sent": a request that reached the platform but whose answer never came back. The
 // dispatcher settles it (findByLink, or the idempotency key) before anything is sent again, and
 // where it cannot tell, it stops and asks a person: never post twice.
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { auditLog, deliveries } from "../../src/db/schema";
 import { THREAD_ROOT_WAIT_MS } from "../../src/dispatcher/run";
 import { LOOKUP_ATTEMPTS } from "../../src/dispatcher/settle";
+import { tidFor } from "../../src/platforms/tid";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
 import { api } from "../helpers/hub";
 import { must } from "../helpers/must";
@@ -64,19 +66,19 @@ describe("an unconfirmed publish", () => {
     expect(keys.length).toBeGreaterThanOrEqual(2);
   });
 
-  test("asks the platform again with backoff, and only then a person, when it cannot be asked (Bluesky)", async () => {
-    hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
+  test("asks the platform again with backoff, and only then a person, when it cannot be asked (Facebook)", async () => {
+    hub.sandbox.control("facebook").hang({ afterHandling: true, match: "/feed" });
     const updateId = await hub.post("Tre: skolan är stängd.");
     await hub.dispatch(FAST);
-    expect((await hub.byPlatform(updateId)).bluesky.failureClass).toBe("unconfirmed");
-    hub.sandbox.control("bluesky").failNext({ status: 503, match: "listRecords", times: 100 });
-    let row = (await hub.byPlatform(updateId)).bluesky;
+    expect((await hub.byPlatform(updateId)).facebook.failureClass).toBe("unconfirmed");
+    hub.sandbox.control("facebook").failNext({ status: 503, match: "/feed", times: 100 });
+    let row = (await hub.byPlatform(updateId)).facebook;
     let lookups = 0;
     while (row.status === "pending" && lookups < LOOKUP_ATTEMPTS + 2) {
       hub.clock.advance(3_600_000);
       await hub.dispatch(FAST);
       lookups++;
-      row = (await hub.byPlatform(updateId)).bluesky;
+      row = (await hub.byPlatform(updateId)).facebook;
       if (row.status === "pending") expect(row.message).toContain("Frågar igen");
     }
     expect(lookups).toBe(LOOKUP_ATTEMPTS);
@@ -85,9 +87,51 @@ describe("an unconfirmed publish", () => {
     expect(row.message).toContain(`efter ${LOOKUP_ATTEMPTS} försök`);
     const checks = row.settlement?.checks ?? [];
     expect(checks).toHaveLength(LOOKUP_ATTEMPTS);
-    expect(checks.every((c) => c.answer === "unknown" && c.by.startsWith("Bluesky"))).toBe(true);
-    expect(checks[0].detail).toContain("NotEnoughResources");
-    expect(postsWith("bluesky", "Tre: skolan")).toHaveLength(1);
+    expect(checks.every((c) => c.answer === "unknown" && c.by.startsWith("Facebook"))).toBe(true);
+    expect(checks[0].detail).toContain("Graph 2");
+    expect(postsWith("facebook", "Tre: skolan")).toHaveLength(1);
+  });
+
+  test("on Bluesky a lost answer is settled at once by reading the record key the hub chose", async () => {
+    hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
+    const updateId = await hub.post("Sex: vattnet är tillbaka i Norrby.");
+    await hub.dispatch(FAST);
+    const row = (await hub.byPlatform(updateId)).bluesky;
+    const posts = postsWith("bluesky", "Sex: vattnet");
+    expect(posts).toHaveLength(1);
+    expect(row).toMatchObject({ status: "published", remoteId: posts[0].id });
+    expect(posts[0].id.endsWith(`/${tidFor(row.idempotencyKey, row.createdAt)}`)).toBe(true);
+  });
+
+  test("on Bluesky a resend under the same key cannot post twice, even when nothing could be read", async () => {
+    hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
+    hub.sandbox.control("bluesky").failNext({ status: 503, match: "getRecord" });
+    const updateId = await hub.post("Åtta: kokningsrådet gäller.");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).bluesky.failureClass).toBe("unconfirmed");
+    // The lookup cannot be asked either: the key alone makes the resend safe.
+    hub.sandbox.control("bluesky").failNext({ status: 503, match: "listRecords", times: 100 });
+    hub.clock.advance(60_000);
+    await hub.dispatch(FAST);
+    const posts = postsWith("bluesky", "Åtta: kokningsrådet");
+    expect(posts).toHaveLength(1);
+    expect((await hub.byPlatform(updateId)).bluesky).toMatchObject({ status: "published", remoteId: posts[0].id });
+    const creates = hub.sandbox.state("bluesky").requests.filter((r) => r.path.endsWith("createRecord"));
+    expect(creates.length).toBeGreaterThanOrEqual(2);
+    hub.sandbox.control("bluesky").reset();
+  });
+
+  test("on Bluesky a post whose first request never arrived is sent again under the same key and published once", async () => {
+    hub.sandbox.control("bluesky").hang({ match: "createRecord" });
+    const updateId = await hub.post("Sju: skolan öppnar igen.");
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).bluesky.failureClass).toBe("unconfirmed");
+    expect(postsWith("bluesky", "Sju: skolan")).toHaveLength(0);
+    hub.clock.advance(60_000);
+    await hub.dispatch(FAST);
+    const posts = postsWith("bluesky", "Sju: skolan");
+    expect(posts).toHaveLength(1);
+    expect((await hub.byPlatform(updateId)).bluesky).toMatchObject({ status: "published", remoteId: posts[0].id });
   });
 
   test("without any way to look (Telegram) it fails at once; a person's retry sends it", async () => {
@@ -151,7 +195,7 @@ describe("an unconfirmed publish", () => {
       return res.json.id as string;
     };
     // The request reaches neither platform, but its answer never comes either: "unconfirmed".
-    hub.sandbox.control("bluesky").hang({ match: "createRecord" });
+    hub.sandbox.control("x").hang({ match: "/2/tweets" });
     hub.sandbox.control("facebook").hang({ match: "/feed" });
     const first = await postUpdate("Norrby 1: strömmen är borta.");
     await hub.dispatch(FAST);
@@ -159,14 +203,14 @@ describe("an unconfirmed publish", () => {
     hub.clock.advance(3_600_000);
     await hub.dispatch(FAST);
     const rows = await hub.byPlatform(first);
-    expect(rows.bluesky).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
+    expect(rows.x).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
     expect(rows.facebook).toMatchObject({ status: "failed", failureClass: "unconfirmed" });
     for (let n = 2; n <= 10; n++) await postUpdate(`Norrby ${n}: arbetet pågår.`);
     // Update 2 waits a while for update 1's post to be settled (it would be the thread's root).
     await hub.drain(FAST);
     hub.clock.advance(THREAD_ROOT_WAIT_MS);
     await hub.drain(FAST);
-    for (const platform of ["bluesky", "facebook"] as const) {
+    for (const platform of ["x", "facebook"] as const) {
       expect(postsWith(platform, "Norrby 10:")).toHaveLength(1);
       expect(postsWith(platform, "Norrby 1:")).toHaveLength(0);
     }
@@ -175,7 +219,7 @@ describe("an unconfirmed publish", () => {
     expect(withdrawn.status, withdrawn.text).toBe(200);
     await hub.drain(FAST);
     const retracts = (await hub.deliveriesOf(first)).filter((r) => r.kind === "retract");
-    for (const platform of ["bluesky", "facebook"] as const) {
+    for (const platform of ["x", "facebook"] as const) {
       const retract = retracts.find((r) => r.accountId === hub.accountIds[platform]);
       expect(retract).toMatchObject({ status: "skipped", failureClass: "unconfirmed" });
       expect(postsWith(platform, "Norrby 10:")).toHaveLength(1);
