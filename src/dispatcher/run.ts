@@ -19,7 +19,14 @@ import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
 import { finished, type Outcome } from "./outcome";
-import { LOOKUP_ATTEMPTS, recordNoLookup, type Settled, settleEarlierAttempt, settleWithoutLookup } from "./settle";
+import {
+  LOOKUP_ATTEMPTS,
+  recordNoLookup,
+  SECOND_LOOK_MS,
+  type Settled,
+  settleEarlierAttempt,
+  settleWithoutLookup,
+} from "./settle";
 
 export interface RunOptions {
   /** Per request; a timeout after the request left is "unconfirmed", never "retry". */
@@ -143,6 +150,7 @@ async function sendPost(
       adapter,
       ctx,
       link: content.link,
+      since: job.delivery.createdAt,
       now: deps.now(),
       resendSafe: IDEMPOTENT_PUBLISH.has(adapter.platform),
       random: options.random,
@@ -278,6 +286,7 @@ async function runRetract(
       adapter,
       ctx,
       link,
+      since: job.history.find((d) => d.kind === "publish")?.createdAt ?? job.delivery.createdAt,
       now: deps.now(),
       resendSafe: false,
       random: options.random,
@@ -333,7 +342,10 @@ function lookupLater(
     job,
     status: "pending",
     failureClass: "unconfirmed",
-    message: `Oklart om ${adapter.platform} tog emot inlägget, och plattformen gick inte att fråga (${settled.reason}). Frågar igen (${settled.tries} av ${LOOKUP_ATTEMPTS}); inget skickas förrän det är avgjort.`,
+    message:
+      settled.why === "second_look"
+        ? `Oklart om ${adapter.platform} tog emot inlägget. Det fanns inte bland kontots inlägg sedan uppdateringen gjordes; tittar en gång till om ${SECOND_LOOK_MS / 1000} s innan det skickas igen.`
+        : `Oklart om ${adapter.platform} tog emot inlägget, och plattformen gick inte att fråga (${settled.reason}). Frågar igen (${settled.tries} av ${LOOKUP_ATTEMPTS}); inget skickas förrän det är avgjort.`,
     sentText,
     nextAttemptAt: settled.at,
     publicChange: false,

@@ -19,6 +19,16 @@ import type { Job } from "./jobs";
  */
 export const LOOKUP_ATTEMPTS = 10;
 
+/**
+ * A complete "not there" (every post since the delivery was made was read) is proof only when a
+ * second one, this long after the first, agrees: by then a request the hub gave up on has either
+ * been stored by the platform, and shows in its list, or never will be.
+ */
+export const SECOND_LOOK_MS = 20_000;
+const PROVEN_ABSENT = "saknas också vid andra kontrollen: skickas igen";
+/** Platform clocks and ours may differ: the lookup reads back this much before the delivery was made. */
+const CLOCK_MARGIN_MS = 120_000;
+
 /** What each platform's findByLink reads, in the words the board shows. */
 const LOOKUP_NAMES: Record<Platform, string> = {
   facebook: "Facebook: sidans 25 senaste inlägg (GET /{page}/feed)",
@@ -40,8 +50,8 @@ export type Settled =
   | { kind: "found"; remoteId: string; remoteUrl: string; settlement: Settlement }
   /** Sending (again) is safe: nothing was found and a person or the idempotency key vouches for it. */
   | { kind: "send"; settlement: Settlement }
-  /** The platform could not be asked: ask again at `at`. */
-  | { kind: "wait"; at: Date; reason: string; settlement: Settlement; tries: number }
+  /** The platform could not be asked (`unknown`), or said "not there" once (`second_look`): ask again at `at`. */
+  | { kind: "wait"; at: Date; reason: string; settlement: Settlement; tries: number; why: "unknown" | "second_look" }
   /** The hub cannot find out on its own: a person has to look. */
   | { kind: "ask"; settlement: Settlement; why: "absent" | "unknown" | "no_lookup" };
 
@@ -50,6 +60,8 @@ export interface SettleInput {
   adapter: PlatformAdapter;
   ctx: AdapterContext;
   link: string;
+  /** When the post in doubt was first asked for (its delivery was made): it cannot be older. */
+  since: Date;
   now: Date;
   /** The platform honours an idempotency key for this call: a resend cannot post twice. */
   resendSafe: boolean;
@@ -71,13 +83,25 @@ export async function settleEarlierAttempt(input: SettleInput): Promise<Settled>
     const detail = `${adapter.platform} har inget sätt att söka bland inläggen`;
     return settleWithoutLookup(job, adapter.platform, now, detail, input.resendSafe);
   }
-  const lookup = await adapter.findByLink(input.ctx, input.link);
+  const lookup = await adapter.findByLink(input.ctx, input.link, new Date(input.since.getTime() - CLOCK_MARGIN_MS));
   if (lookup.state === "found") {
     const settlement = withoutConfirmation(withCheck(base, check("found", lookup.remoteUrl)));
     return { kind: "found", remoteId: lookup.remoteId, remoteUrl: lookup.remoteUrl, settlement };
   }
+  if (lookup.state === "absent" && lookup.complete && !vouched) {
+    // The first look of this doubt (a look that already decided a resend belongs to an earlier one).
+    const earlier = base?.checks.at(-1);
+    const firstLook =
+      earlier?.answer === "absent_since" && earlier.detail !== PROVEN_ABSENT ? Date.parse(earlier.at) : Number.NaN;
+    if (now.getTime() - firstLook >= SECOND_LOOK_MS) {
+      return { kind: "send", settlement: withCheck(base, check("absent_since", PROVEN_ABSENT)) };
+    }
+    const settlement = withCheck(base, check("absent_since"));
+    const at = new Date(now.getTime() + SECOND_LOOK_MS);
+    return { kind: "wait", at, reason: "inte där; tittar igen", settlement, tries: 1, why: "second_look" };
+  }
   if (lookup.state === "absent") {
-    const settlement = withCheck(base, check("absent"));
+    const settlement = withCheck(base, check(lookup.complete ? "absent_since" : "absent"));
     return vouched
       ? { kind: "send", settlement: withoutConfirmation(settlement) }
       : { kind: "ask", settlement, why: "absent" };
@@ -88,7 +112,7 @@ export async function settleEarlierAttempt(input: SettleInput): Promise<Settled>
   const tries = unknownsInARow(settlement);
   if (tries < LOOKUP_ATTEMPTS) {
     const at = new Date(now.getTime() + retryDelayMs(tries, undefined, input.random));
-    return { kind: "wait", at, reason: lookup.reason, settlement, tries };
+    return { kind: "wait", at, reason: lookup.reason, settlement, tries, why: "unknown" };
   }
   // A person already looked and found nothing; the lookup never got an answer: their word stands.
   if (vouched) return { kind: "send", settlement: withoutConfirmation(settlement) };

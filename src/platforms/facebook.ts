@@ -6,7 +6,7 @@ import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
 import { callApi, checkShape, failure } from "./http";
 import { attachImage } from "./images";
 import { countCodePoints } from "./length";
-import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
+import { absent, absentSince, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, Composed, PlatformAdapter, PublishResult } from "./types";
@@ -111,13 +111,16 @@ export function createFacebookAdapter(): PlatformAdapter {
       return { ok: true, remoteId, remoteUrl: `https://www.facebook.com/${remoteId}` };
     },
 
-    async findByLink(ctx, link) {
+    async findByLink(ctx, link, since) {
+      // With `since` the feed holds only posts made after it: a page that is not full is all of them.
+      const window: Record<string, string> = since ? { since: String(Math.floor(since.getTime() / 1000)) } : {};
       const res = checkShape(
         await callApi(
           ctx.send,
           url(ctx, `${ctx.account.options.pageId}/feed`, {
             fields: "id,message,link,permalink_url,attachments{url,unshimmed_url}",
             limit: FEED_SEARCH_LIMIT,
+            ...window,
             access_token: pageToken(ctx),
           }),
           {},
@@ -126,8 +129,10 @@ export function createFacebookAdapter(): PlatformAdapter {
         FEED,
       );
       if (!res.ok) return unknown(res);
-      const post = res.data.data?.find((p) => carriesLink(p, link));
-      return post ? found(post.id, post.permalink_url ?? `https://www.facebook.com/${post.id}`) : absent;
+      const posts = res.data.data ?? [];
+      const post = posts.find((p) => carriesLink(p, link));
+      if (post) return found(post.id, post.permalink_url ?? `https://www.facebook.com/${post.id}`);
+      return since && posts.length < Number(FEED_SEARCH_LIMIT) ? absentSince : absent;
     },
 
     async removeComment(ctx, commentId) {

@@ -45,6 +45,9 @@ function decodeEntities(text: string): string {
 
 export const absent: LookupResult = { state: "absent" };
 
+/** Not found in an answer that held every post since the time asked for. */
+export const absentSince: LookupResult = { state: "absent", complete: true };
+
 export function found(remoteId: string, remoteUrl: string): LookupResult {
   return { state: "found", remoteId, remoteUrl };
 }

@@ -148,7 +148,12 @@ export interface PublishRequest {
  */
 export type LookupResult =
   | { state: "found"; remoteId: string; remoteUrl: string }
-  | { state: "absent" }
+  /**
+   * Not there. `complete` when the answer held every post the account made since the `since` the
+   * lookup was given (the platform filtered by time and the page was not full), so a post of the
+   * attempt in doubt would have been in it.
+   */
+  | { state: "absent"; complete?: boolean }
   | { state: "unknown"; reason: string };
 
 export type RightsResult = { ok: true; detail: string } | { ok: false; class: FailureClass; detail: string };
@@ -172,7 +177,7 @@ export interface PlatformAdapter {
   edit?(ctx: AdapterContext, remoteId: string, composed: Composed): Promise<PublishResult>;
   retract?(ctx: AdapterContext, remoteId: string): Promise<PublishResult>;
   /** Looks among recent posts for one carrying `link`, to settle an unconfirmed publish. */
-  findByLink?(ctx: AdapterContext, link: string): Promise<LookupResult>;
+  findByLink?(ctx: AdapterContext, link: string, since?: Date): Promise<LookupResult>;
   /** Hides or deletes a third-party comment (moderation), where the API allows it. */
   removeComment?(ctx: AdapterContext, commentId: string): Promise<PublishResult>;
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { asPreparatory, attachImage, fileName, readImageFile } from "./images";
 import { findUrls } from "./length";
-import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
+import { absent, absentSince, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PostImage, PublishResult } from "./types";
@@ -62,6 +62,7 @@ const TIMELINE = z.object({
       }),
     )
     .nullish(),
+  meta: z.object({ next_token: z.string().nullish() }).nullish(),
 });
 
 export function createXAdapter(): PlatformAdapter {
@@ -83,10 +84,12 @@ export function createXAdapter(): PlatformAdapter {
     return { ok: true, id: me.data.data.id };
   }
 
-  async function findByLink(ctx: AdapterContext, link: string): Promise<LookupResult> {
+  async function findByLink(ctx: AdapterContext, link: string, since?: Date): Promise<LookupResult> {
     const me = await readUserId(ctx);
     if (!me.ok) return unknown(me);
     const params = new URLSearchParams({ max_results: TIMELINE_SEARCH_LIMIT, "tweet.fields": "entities" });
+    // With start_time the timeline holds only posts made after it: a page that is not full is all of them.
+    if (since) params.set("start_time", since.toISOString().replace(/\.\d{3}Z$/, "Z"));
     const timeline = checkShape(
       await callApi(ctx.send, `${base(ctx)}/2/users/${encodeURIComponent(me.id)}/tweets?${params}`, {
         headers: auth(ctx),
@@ -100,7 +103,10 @@ export function createXAdapter(): PlatformAdapter {
         p.entities?.urls?.some((u) => isSameUrl(u.expanded_url, link) || isSameUrl(u.unwound_url, link)) ||
         textCarriesLink(p.text, link),
     );
-    return post ? found(post.id, postUrl(post.id)) : absent;
+    if (post) return found(post.id, postUrl(post.id));
+    const complete =
+      !timeline.data.meta?.next_token && (timeline.data.data?.length ?? 0) < Number(TIMELINE_SEARCH_LIMIT);
+    return since && complete ? absentSince : absent;
   }
 
   /** POST /2/media/upload (multipart), then the alt text through POST /2/media/metadata. */

@@ -87,8 +87,11 @@ export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
     const { response } = await checkGraphToken(c, control, tokens);
     if (response) return response;
     const limit = Number(c.req.query("limit") ?? 25);
+    // Graph's time-based paging: `since` (a Unix time) keeps the posts made at or after it.
+    const since = c.req.query("since") ? Number(c.req.query("since")) * 1000 : Number.NEGATIVE_INFINITY;
     const data = store
       .livePosts()
+      .filter((p) => Date.parse(p.createdAt) >= since)
       .slice(-limit)
       .reverse()
       .map((p) => ({

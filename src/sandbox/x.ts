@@ -263,9 +263,13 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
     if (c.req.param("id") !== USER.id) return c.json({ data: [], meta: { result_count: 0 } });
     const max = Number(c.req.query("max_results") ?? 10);
     const withEntities = (c.req.query("tweet.fields") ?? "").includes("entities");
+    const startTime = c.req.query("start_time");
+    if (startTime !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(startTime))
+      return c.json({ title: "Invalid Request", detail: `Invalid start_time: ${startTime}`, type: "about:blank" }, 400);
+    const since = startTime ? Date.parse(startTime) : Number.NEGATIVE_INFINITY;
     const data = store
       .livePosts()
-      .filter((p) => !p.edited)
+      .filter((p) => !p.edited && Date.parse(p.createdAt) >= since)
       .slice(-max)
       .reverse()
       .map((p) => ({ id: p.id, text: p.text, ...(withEntities ? { entities: { urls: p.data.urls } } : {}) }));

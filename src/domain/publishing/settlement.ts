@@ -8,6 +8,8 @@ export type CheckAnswer =
   | "found"
   /** The lookup asked and the post was not among the recent ones. */
   | "absent"
+  /** The lookup read every post since the delivery was made, and the post was not among them. */
+  | "absent_since"
   /** The platform could not be asked (network error, 5xx, 429, another shape). */
   | "unknown"
   /** There is no way to ask this platform (Telegram), or to tell this post from another. */
@@ -39,6 +41,7 @@ const MAX_CHECKS = 30;
 export const CHECK_ANSWER_LABEL: Record<CheckAnswer, string> = {
   found: "hittade inlägget",
   absent: "inlägget fanns inte bland de senaste",
+  absent_since: "inlägget fanns inte bland kontots inlägg sedan leveransen skapades",
   unknown: "gick inte att fråga",
   no_lookup: "går inte att söka",
   confirmed_absent: "kontrollerade kanalen: inlägget saknas",
