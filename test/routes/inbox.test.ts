@@ -3,10 +3,12 @@
 // who sees what, and bad input.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { accounts, auditLog, inboxAnswers, inboxItems, organisations, removals } from "../../src/db/schema";
+import { accounts, auditLog, inboxAnswers, inboxItems, incidents, organisations, removals } from "../../src/db/schema";
 import { sendDueInboxAnswers } from "../../src/domain/inbox/answers";
 import { collectDueInboxes, INBOX_POLL_MS } from "../../src/domain/inbox/collect";
 import { answerDeadline, InboxRule } from "../../src/domain/inbox/deadline";
+import { recordOf } from "../../src/domain/records/archive-registers";
+import { inboxAnswersRegister, inboxItemsRegister } from "../../src/domain/records/inbox-registers";
 import type { Platform } from "../../src/platforms/types";
 import { type FanoutHub, startFanoutHub } from "../dispatcher/fanout-hub";
 import { api } from "../helpers/hub";
@@ -241,4 +243,19 @@ describe("bad input", () => {
       expect(everything).not.toContain(secret);
     }
   });
+});
+
+test("the archive export's registers carry the items with their authors' handles, and the answers", async () => {
+  const [incident] = await hub.deps.db.select().from(incidents).where(eq(incidents.id, hub.incident.id));
+  const scope = { incidents: [incident], publicUrl: "https://kris.exempel.se" };
+  const items = [];
+  for await (const page of inboxItemsRegister.rows(hub.deps.db, scope)) items.push(...page);
+  const records = items.map((r) => recordOf(inboxItemsRegister, r));
+  expect(records.some((r) => String(r.author_handle).startsWith("@anna") && String(r.text).includes("Norrby"))).toBe(
+    true,
+  );
+  const answers = [];
+  for await (const page of inboxAnswersRegister.rows(hub.deps.db, scope)) answers.push(...page);
+  expect(answers.map((r) => recordOf(inboxAnswersRegister, r).text)).toContain("Ja, Norrby omfattas.");
+  expect(JSON.stringify(records)).not.toContain("sandbox-mastodon-token");
 });
