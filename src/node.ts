@@ -18,6 +18,7 @@ import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
 import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/accounts/rights";
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
+import { sendDueInboxAnswers } from "./domain/inbox/answers";
 import { collectDueInboxes } from "./domain/inbox/collect";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
@@ -134,7 +135,11 @@ export async function startNode(env: Record<string, string | undefined> = proces
     websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
     websubSweep.unref();
     // The shared inbox: each account is asked for new replies when its own next look is due.
-    inboxSweep = setInterval(() => deps.defer(collectDueInboxes(deps)), INBOX_SWEEP_MS);
+    const inboxOwner = `node-inbox:${crypto.randomUUID()}`;
+    inboxSweep = setInterval(() => {
+      deps.defer(collectDueInboxes(deps));
+      deps.defer(sendDueInboxAnswers(deps, inboxOwner));
+    }, INBOX_SWEEP_MS);
     inboxSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }

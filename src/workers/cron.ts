@@ -5,6 +5,7 @@
 import type { Deps } from "../deps";
 import { dispatchDue } from "../dispatcher/dispatch";
 import { checkDueAccountRights } from "../domain/accounts/rights";
+import { sendDueInboxAnswers } from "../domain/inbox/answers";
 import { collectDueInboxes } from "../domain/inbox/collect";
 import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
@@ -34,6 +35,7 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   await sendDueWebSubPushes(deps, owner);
   // The shared inbox: accounts whose next look is due (each account keeps its own pace and 429 wait).
   const inbox = await collectDueInboxes(deps);
+  await sendDueInboxAnswers(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed, inboxCollected: inbox.collected };
 }
