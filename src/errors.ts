@@ -37,6 +37,7 @@ export const errorCodes = {
   logo_invalid: 400,
   area_code_unknown: 400,
   polygon_not_closed: 400,
+  assignee_unknown: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
@@ -87,6 +88,8 @@ export const errorCodes = {
   oidc_email_taken: 409,
   person_already_linked: 409,
   oidc_not_configured: 409,
+  inbox_item_removed: 409,
+  inbox_answer_pending: 409,
   // 413
   payload_too_large: 413,
   // 415

@@ -18,6 +18,8 @@ import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
 import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/accounts/rights";
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
+import { sendDueInboxAnswers } from "./domain/inbox/answers";
+import { collectDueInboxes } from "./domain/inbox/collect";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
 import { seedStarterTemplates } from "./domain/publishing/starter-templates";
@@ -81,6 +83,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   lap("sandbox");
   let loop: DispatchLoop | null = null;
   let websubSweep: ReturnType<typeof setInterval> | undefined;
+  let inboxSweep: ReturnType<typeof setInterval> | undefined;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -131,6 +134,13 @@ export async function startNode(env: Record<string, string | undefined> = proces
     const websubOwner = `node-websub:${crypto.randomUUID()}`;
     websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
     websubSweep.unref();
+    // The shared inbox: each account is asked for new replies when its own next look is due.
+    const inboxOwner = `node-inbox:${crypto.randomUUID()}`;
+    inboxSweep = setInterval(() => {
+      deps.defer(collectDueInboxes(deps));
+      deps.defer(sendDueInboxAnswers(deps, inboxOwner));
+    }, INBOX_SWEEP_MS);
+    inboxSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -150,6 +160,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const stop = async () => {
     server.close();
     clearInterval(websubSweep);
+    clearInterval(inboxSweep);
     await loop?.stop();
     await sandbox?.close();
     await database.close();
@@ -157,6 +168,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   return { deps, app, stop };
 }
 
+/** How often the Node process looks for accounts whose inbox is due a look (and answers due a retry). */
+const INBOX_SWEEP_MS = 15_000;
 /** How often the Node process looks for WebSub pushes due for a retry. */
 const WEBSUB_SWEEP_MS = 5_000;
 

@@ -557,3 +557,104 @@ export const messageTemplates = pgTable("message_templates", {
   updatedAt: at("updated_at").notNull(),
   retiredAt: at("retired_at"),
 });
+
+export const INBOX_STATES = ["new", "assigned", "answered", "no_answer_needed", "removed"] as const;
+export type InboxState = (typeof INBOX_STATES)[number];
+
+/**
+ * The shared crisis inbox (MISSION R11): the public's replies, comments and mentions collected
+ * from our accounts. A public record like the removals log: never deleted; a removal changes its
+ * state and points at the removal that keeps its content.
+ */
+export const inboxItems = pgTable(
+  "inbox_items",
+  {
+    id: id(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    platform: text("platform").$type<Platform>().notNull(),
+    remoteId: text("remote_id").notNull(),
+    kind: text("kind").notNull(),
+    /** The platform's id of what it answers (our post, or another reply in the thread). */
+    inReplyTo: text("in_reply_to"),
+    /** The delivery (our post) it answers, and through it the update and the incident. */
+    deliveryId: uuid("delivery_id").references(() => deliveries.id),
+    updateId: uuid("update_id").references(() => updates.id),
+    incidentId: uuid("incident_id").references(() => incidents.id),
+    authorHandle: text("author_handle").notNull(),
+    text: text("text").notNull(),
+    url: text("url"),
+    postedAt: at("posted_at").notNull(),
+    state: text("state").$type<InboxState>().notNull().default("new"),
+    assigneeId: uuid("assignee_id").references(() => people.id),
+    /** Why no answer is needed (state no_answer_needed). */
+    reason: text("reason"),
+    removalId: uuid("removal_id").references(() => removals.id),
+    /** When the answer is due, by the organisation's rule when the item was collected. */
+    deadlineAt: at("deadline_at").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("inbox_items_account_remote").on(t.accountId, t.remoteId),
+    index("inbox_items_state_deadline").on(t.state, t.deadlineAt),
+    index("inbox_items_incident").on(t.incidentId),
+  ],
+);
+
+/** Where collection stopped per account, and when to ask again (a 429 pushes it back). */
+export const inboxCursors = pgTable("inbox_cursors", {
+  accountId: uuid("account_id")
+    .primaryKey()
+    .references(() => accounts.id),
+  cursor: text("cursor"),
+  nextPollAt: at("next_poll_at").notNull(),
+  lastPolledAt: at("last_polled_at"),
+  failureClass: text("failure_class").$type<FailureClass>(),
+  message: text("message"),
+  updatedAt: at("updated_at").notNull(),
+});
+
+/** Answers to inbox items: an outbox like deliveries (lease, retries, idempotency key, never sent twice). */
+export const inboxAnswers = pgTable(
+  "inbox_answers",
+  {
+    id: id(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => inboxItems.id),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    text: text("text").notNull(),
+    status: text("status").$type<"pending" | "sending" | "published" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: at("lease_until"),
+    idempotencyKey: uuid("idempotency_key").notNull().defaultRandom(),
+    remoteId: text("remote_id"),
+    remoteUrl: text("remote_url"),
+    failureClass: text("failure_class").$type<FailureClass>(),
+    message: text("message"),
+    answeredBy: uuid("answered_by").references(() => people.id),
+    answeredByName: text("answered_by_name").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+    publishedAt: at("published_at"),
+  },
+  (t) => [index("inbox_answers_due").on(t.status, t.nextAttemptAt), index("inbox_answers_item").on(t.itemId)],
+);
+
+/** Saved answers of an incident ("Ja, Norrby omfattas. Läs mer: …"); retired, never deleted. */
+export const standardAnswers = pgTable("standard_answers", {
+  id: id(),
+  incidentId: uuid("incident_id")
+    .notNull()
+    .references(() => incidents.id),
+  text: text("text").notNull(),
+  createdBy: uuid("created_by").references(() => people.id),
+  createdAt: at("created_at").notNull(),
+  retiredAt: at("retired_at"),
+});

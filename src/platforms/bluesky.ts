@@ -6,6 +6,7 @@
 // says for certain whether the first one landed.
 // Links are not detected by the server: each needs a facet addressed in UTF-8 bytes.
 import { z } from "zod";
+import { readNotifications } from "./bluesky-replies";
 import {
   callApi,
   checkShape,
@@ -21,7 +22,7 @@ import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import { tidFor } from "./tid";
-import type { AdapterContext, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import type { AdapterContext, CollectResult, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_GRAPHEMES = 300;
 const MAX_BYTES = 3_000;
@@ -342,6 +343,38 @@ export function createBlueskyAdapter(): PlatformAdapter {
       if (!res.ok) return unknown(res);
       const record = res.data.records.find(({ value }) => recordCarriesLink(value, link));
       return record ? found(record.uri, postUrl(res.data.session, record.uri)) : absent;
+    },
+
+    async collectReplies(ctx, request): Promise<CollectResult> {
+      const res = await withSession(ctx, (session) =>
+        readNotifications((path) => xrpc<unknown>(ctx, path, { headers: bearer(session) }), request.cursor),
+      );
+      return res.ok ? { ok: true, ...res.data } : stripError(res);
+    },
+
+    async answerReply(ctx, request): Promise<PublishResult> {
+      const bad = checkRemoteId("bluesky", request.replyId);
+      if (bad) return bad;
+      const res = await withSession(ctx, async (session) => {
+        const refs = await readReplyRefs(ctx, session, request.replyId);
+        if (!refs.ok) return refs;
+        const record = {
+          $type: POST_COLLECTION,
+          text: request.text,
+          createdAt: ctx.now().toISOString(),
+          langs: ["sv"],
+          facets: buildLinkFacets(request.text),
+          reply: refs.data,
+        };
+        const created = await xrpc<StrongRef>(ctx, "com.atproto.repo.createRecord", {
+          method: "POST",
+          headers: bearer(session),
+          json: { repo: session.did, collection: POST_COLLECTION, record },
+        });
+        return created.ok ? { ok: true as const, data: { uri: created.data.uri, session } } : created;
+      });
+      if (!res.ok) return stripError(res);
+      return { ok: true, remoteId: res.data.uri, remoteUrl: postUrl(res.data.session, res.data.uri) };
     },
   };
 }

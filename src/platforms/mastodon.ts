@@ -6,6 +6,7 @@ import { callApi, checkShape, failure } from "./http";
 import { asPreparatory, attachImage, fileName, readImageFile } from "./images";
 import { countGraphemes, maskUrls } from "./length";
 import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
+import { answerMastodonReply, collectMastodonReplies } from "./mastodon-replies";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, ComposeLimits, FailureResult, PlatformAdapter, PostImage, PublishResult } from "./types";
@@ -83,6 +84,8 @@ export function createMastodonAdapter(env: AdapterEnvironment): PlatformAdapter 
     accountIds.set(accountKey(ctx), me.data.id);
     return { ok: true, id: me.data.id };
   }
+
+  const replyParts = { base, auth, readAccountId };
 
   return {
     platform: "mastodon",
@@ -189,5 +192,10 @@ export function createMastodonAdapter(env: AdapterEnvironment): PlatformAdapter 
       if (!status) return absent;
       return found(status.id, statusUrl(ctx, status));
     },
+
+    collectReplies: (ctx, request) => collectMastodonReplies(replyParts, ctx, request),
+
+    answerReply: (ctx, request) =>
+      answerMastodonReply(replyParts, ctx, request, (id, url) => statusUrl(ctx, { id, url })),
   };
 }

@@ -180,4 +180,50 @@ export interface PlatformAdapter {
   findByLink?(ctx: AdapterContext, link: string, since?: Date): Promise<LookupResult>;
   /** Hides or deletes a third-party comment (moderation), where the API allows it. */
   removeComment?(ctx: AdapterContext, commentId: string): Promise<PublishResult>;
+  /** The public's replies, comments and mentions since `cursor` (the shared inbox); incremental. */
+  collectReplies?(ctx: AdapterContext, request: CollectRequest): Promise<CollectResult>;
+  /** Answers one collected reply in its thread on the platform. */
+  answerReply?(ctx: AdapterContext, request: AnswerRequest): Promise<PublishResult>;
+}
+
+/** Our own post on the account, whose replies are read where the platform lists them per post. */
+export interface OwnPost {
+  remoteId: string;
+  remoteUrl?: string | null;
+}
+
+export interface CollectRequest {
+  /** The platform's own bookmark from the last collection (since_id, indexedAt ...); absent the first time. */
+  cursor?: string;
+  /** Recent posts of ours on this account, newest first. */
+  ownPosts: OwnPost[];
+}
+
+export type CollectedKind = "reply" | "mention" | "quote" | "comment" | "message";
+
+export interface CollectedReply {
+  /** The platform's id of the reply itself (a status id, an at:// uri, a comment id ...). */
+  remoteId: string;
+  /** The remote id of the post it answers, when the platform says so. */
+  inReplyTo?: string;
+  kind: CollectedKind;
+  authorHandle: string;
+  text: string;
+  /** ISO 8601 as the platform dates it. */
+  postedAt: string;
+  url?: string;
+}
+
+export type CollectResult = { ok: true; items: CollectedReply[]; cursor?: string } | FailureResult;
+
+export interface AnswerRequest {
+  /** The reply being answered. */
+  replyId: string;
+  /** The post of ours it answered, where the platform threads through it. */
+  postId?: string;
+  /** Whom it answers, where the platform needs a mention to tell them (Mastodon). */
+  authorHandle?: string;
+  text: string;
+  /** Stable per answer: Idempotency-Key where the platform has one. */
+  idempotencyKey: string;
 }

@@ -4,7 +4,13 @@
 import type { Context } from "hono";
 import { isTid } from "../platforms/tid";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
-import { bearerToken, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import {
+  bearerToken,
+  createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
 import type { SandboxMedia } from "./store";
 import { readRawUpload } from "./uploads";
 
@@ -191,6 +197,9 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
 
   app.get("/xrpc/com.atproto.repo.getRecord", (c) => {
     const uri = `at://${c.req.query("repo")}/${c.req.query("collection")}/${c.req.query("rkey")}`;
+    // Another repo's record: the PDS asks the network for it, as for a reply of the public.
+    const reply = store.findComment(uri);
+    if (reply && !reply.deleted) return c.json({ uri, cid: reply.data?.cid, value: reply.data?.record });
     const post = store.findPost(uri.replace(BLUESKY_HANDLE, BLUESKY_DID));
     if (!post || post.deleted) return c.json(xrpcError("RecordNotFound", `Could not locate record: ${uri}`), 400);
     return c.json({ uri: post.id, cid: post.data.cid, value: post.data.record });
@@ -215,8 +224,73 @@ export function createBlueskySandbox(clock: SandboxClock): SandboxPlatform {
     return c.json({ commit: { cid: "bafyreicommitdelete", rev: String(body.rkey) } });
   });
 
+  // Replies, mentions and quotes of the account, newest first; the cursor pages to older ones.
+  app.get("/xrpc/app.bsky.notification.listNotifications", (c) => {
+    const refused = authorize(c, "access");
+    if (refused) return refused;
+    const limit = Math.min(Number(c.req.query("limit") ?? 50), 100);
+    const before = c.req.query("cursor");
+    const all = store.comments
+      .filter((x) => !x.deleted)
+      .slice()
+      .reverse()
+      .filter((x) => !before || String(x.createdAt) + x.id < before);
+    const page = all.slice(0, limit);
+    const last = page.at(-1);
+    return c.json({
+      notifications: page.map((x) => ({
+        uri: x.id,
+        cid: x.data?.cid,
+        author: { did: x.data?.did, handle: x.author },
+        reason: x.kind ?? "reply",
+        reasonSubject: x.postId || undefined,
+        record: x.data?.record,
+        isRead: false,
+        indexedAt: x.createdAt,
+      })),
+      cursor: all.length > limit && last ? String(last.createdAt) + last.id : undefined,
+    });
+  });
+
   return {
     platform: "bluesky",
+    addPublicReply: (input) => {
+      const kind = input.kind ?? "reply";
+      const post = kind === "mention" ? undefined : store.replyTarget(input.postId);
+      if (kind !== "mention" && !post) return { error: "no post of ours to reply to" };
+      const handle = (input.author ?? `${DEFAULT_PUBLIC_AUTHOR}.bsky.social`).replace(/^@/, "");
+      const did = `did:plc:sbx${handle
+        .replace(/[^a-z0-9]/gi, "")
+        .toLowerCase()
+        .slice(0, 20)
+        .padEnd(20, "0")}`;
+      const n = ++serial;
+      const rkey = `3m${n.toString(32).padStart(11, "0")}`;
+      const uri = `at://${did}/${COLLECTION}/${rkey}`;
+      const cid = `bafyreipub${n.toString(16).padStart(20, "0")}`;
+      cids.set(uri, cid);
+      const target = post ? { uri: post.id, cid: String(post.data.cid) } : undefined;
+      const root = post?.data.rootUri
+        ? { uri: String(post.data.rootUri), cid: String(cids.get(String(post.data.rootUri))) }
+        : target;
+      const text = kind === "mention" ? `@${BLUESKY_HANDLE} ${input.text}` : input.text;
+      const record = {
+        $type: COLLECTION,
+        text,
+        createdAt: new Date(clock.now()).toISOString(),
+        ...(kind === "reply" && target ? { reply: { root, parent: target } } : {}),
+        ...(kind === "quote" && target ? { embed: { $type: "app.bsky.embed.record", record: target } } : {}),
+      };
+      return store.addComment({
+        id: uri,
+        postId: post?.id ?? "",
+        author: handle,
+        kind,
+        text,
+        url: `https://bsky.app/profile/${handle}/post/${rkey}`,
+        data: { cid, did, record },
+      });
+    },
     app,
     control,
     store,

@@ -6,6 +6,7 @@
 //   POST /_control/:platform/restrict    {restricted?: boolean}
 //   POST /_control/:platform/expire-tokens
 //   POST /_control/:platform/configure   {maxCharacters?, accessTtlSeconds?, pollsUntilFinished?}
+//   POST /_control/:platform/reply       {postId?, author?, text, kind?: reply|mention|quote}: the public answers
 //   GET  /_control/:platform/state       posts, comments, requests, switches
 //   POST /_control/reset                 everything back to empty
 //   GET  /_control                       describeSandbox()
@@ -40,6 +41,23 @@ export function controlRoutes(sandbox: Sandbox): Hono {
       if (!isPlatform(name)) return c.json({ error: "unknown platform" }, 404);
       const p = sandbox.platforms[name];
       return c.json({ ...p.store.snapshot(), control: p.control.describe() });
+    })
+    .post("/:platform/reply", async (c) => {
+      const name = c.req.param("platform");
+      if (!isPlatform(name)) return c.json({ error: "unknown platform" }, 404);
+      const add = sandbox.platforms[name].addPublicReply;
+      if (!add) return c.json({ error: `${name} gives the hub no replies to collect` }, 404);
+      const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+      if (typeof body.text !== "string" || !body.text.trim()) return c.json({ error: "text is required" }, 400);
+      const kind = ["reply", "mention", "quote"].includes(String(body.kind)) ? body.kind : undefined;
+      const added = add({
+        text: body.text,
+        postId: typeof body.postId === "string" ? body.postId : undefined,
+        author: typeof body.author === "string" ? body.author : undefined,
+        kind: kind as "reply" | "mention" | "quote" | undefined,
+      });
+      if ("error" in added) return c.json(added, 404);
+      return c.json(added, 201);
     })
     .post("/:platform/:action", async (c) => {
       const name = c.req.param("platform");

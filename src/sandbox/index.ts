@@ -10,10 +10,11 @@ import { controlRoutes } from "./control-routes";
 import { describeSandbox, sandboxApp } from "./describe";
 import type { SandboxAccount, SandboxClock, SandboxPlatform } from "./platform";
 import { createSandboxPlatforms } from "./platforms";
+import type { PublicReplyInput, SandboxComment } from "./store";
 
 export type { FailureSpec, HangSpec, SandboxControl } from "./control";
 export type { SandboxAccount, SandboxPlatform } from "./platform";
-export type { SandboxComment, SandboxPost } from "./store";
+export type { PublicReplyInput, SandboxComment, SandboxPost } from "./store";
 export { describeSandbox, sandboxAccounts, sandboxApp };
 
 export interface SandboxOptions {
@@ -54,6 +55,8 @@ export interface RunningSandbox {
   baseUrlFor(platform: Platform): string;
   state(platform: Platform): ReturnType<SandboxPlatform["store"]["snapshot"]>;
   control(platform: Platform): SandboxControl;
+  /** The public replies to one of our posts (see SandboxPlatform.addPublicReply). */
+  reply(platform: Platform, input: PublicReplyInput): SandboxComment;
   accounts(): SandboxAccount[];
   describe(): ReturnType<typeof describeSandbox>;
   instance: SandboxInstance;
@@ -80,6 +83,11 @@ export async function startSandbox(
     baseUrlFor: (platform) => `${url}/${platform}`,
     state: (platform) => sandbox.platforms[platform].store.snapshot(),
     control: (platform) => sandbox.platforms[platform].control,
+    reply: (platform, input) => {
+      const added = sandbox.platforms[platform].addPublicReply?.(input);
+      if (!added || "error" in added) throw new Error(`${platform}: ${added?.error ?? "no public replies"}`);
+      return added;
+    },
     accounts: () => sandboxAccounts(url),
     describe: () => describeSandbox(sandbox),
     instance: sandbox,

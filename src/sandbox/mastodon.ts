@@ -6,11 +6,12 @@ import {
   bearerToken,
   createCounter,
   createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
   readParams,
   type SandboxClock,
   type SandboxPlatform,
 } from "./platform";
-import type { SandboxPost } from "./store";
+import type { SandboxComment, SandboxPost } from "./store";
 import { countMastodonLength } from "./text-length";
 import { isImage, readMultipartFile } from "./uploads";
 
@@ -108,6 +109,23 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     };
   };
 
+  /** A status by someone else, as the instance federated it to us. */
+  const toForeignStatus = (comment: SandboxComment) => {
+    const [username, domain] = (comment.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "").split("@");
+    const acct = `${username}@${domain ?? "medborgare.example"}`;
+    return {
+      id: comment.id,
+      created_at: comment.createdAt,
+      in_reply_to_id: comment.postId || null,
+      in_reply_to_account_id: comment.postId ? ACCOUNT.id : null,
+      visibility: "public",
+      uri: comment.url,
+      url: comment.url,
+      content: toContent(comment.text),
+      account: { id: `2${comment.id}`, username, acct, url: `https://${domain ?? "medborgare.example"}/@${username}` },
+    };
+  };
+
   const validate = (text: string, withMedia = false): string | undefined => {
     const max = control.setting("maxCharacters", DEFAULT_MAX_CHARACTERS);
     if (!text.trim() && !withMedia) return "Validation failed: Text can't be blank";
@@ -199,7 +217,8 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     if (mediaIdsSent.some((id) => processing.get(id)))
       return c.json({ error: "Cannot attach files that have not finished processing. Try again in a moment!" }, 422);
     const replyTo = params.in_reply_to_id ? String(params.in_reply_to_id) : undefined;
-    if (replyTo && !store.findPost(replyTo)) return c.json({ error: "Record not found" }, 404);
+    if (replyTo && !store.findPost(replyTo) && !store.findComment(replyTo))
+      return c.json({ error: "Record not found" }, 404);
     const id = ids.next();
     const post = store.addPost({
       id,
@@ -253,8 +272,57 @@ export function createMastodonSandbox(clock: SandboxClock): SandboxPlatform {
     );
   });
 
+  // Mentions of the account (a reply to our status mentions us too), newest first, since_id-paged.
+  app.get("/api/v1/notifications", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    const url = new URL(c.req.url);
+    const types = url.searchParams.getAll("types[]");
+    if (types.length && !types.includes("mention")) return c.json([]);
+    const minId = c.req.query("min_id");
+    const since = BigInt(minId ?? c.req.query("since_id") ?? "0");
+    const limit = Math.min(Number(c.req.query("limit") ?? 40), 80);
+    const newer = store.comments.filter((x) => !x.deleted && BigInt(x.id) > since);
+    // Mastodon answers since_id with the newest page; min_id pages forward from the oldest.
+    const page = (minId ? newer.slice(0, limit) : newer.slice(-limit)).reverse();
+    return c.json(
+      page.map((x) => ({
+        id: x.id,
+        type: "mention",
+        created_at: x.createdAt,
+        account: toForeignStatus(x).account,
+        status: toForeignStatus(x),
+      })),
+    );
+  });
+
+  app.get("/api/v1/statuses/:id/context", (c) => {
+    const refused = authorize(c);
+    if (refused) return refused;
+    const post = store.findPost(c.req.param("id"));
+    if (!post || post.deleted) return c.json({ error: "Record not found" }, 404);
+    const descendants = store.comments.filter((x) => !x.deleted && x.postId === post.id).map(toForeignStatus);
+    return c.json({ ancestors: [], descendants });
+  });
+
   return {
     platform: "mastodon",
+    addPublicReply: (input) => {
+      const post = input.kind === "mention" ? undefined : store.replyTarget(input.postId);
+      if (input.kind !== "mention" && !post) return { error: "no post of ours to reply to" };
+      const id = ids.next();
+      const author = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "");
+      const [username, domain = "medborgare.example"] = author.split("@");
+      return store.addComment({
+        id,
+        postId: post?.id ?? "",
+        author: `${username}@${domain}`,
+        kind: input.kind ?? "reply",
+        // A reply on Mastodon starts with the mention of whom it answers.
+        text: `@${ACCOUNT.username} ${input.text}`,
+        url: `https://${domain}/@${username}/${id}`,
+      });
+    },
     app,
     control,
     store,

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Platform } from "../platforms/types";
 import { applyControl, type FailureSpec, type RenderedFailure, SandboxControl } from "./control";
-import { PostStore } from "./store";
+import { PostStore, type PublicReplyInput, type SandboxComment } from "./store";
 
 export interface SandboxAccount {
   platform: Platform;
@@ -22,7 +22,14 @@ export interface SandboxPlatform {
   account(baseUrl: string): SandboxAccount;
   /** Clears posts, switches and platform state (sessions, idempotency keys, counters). */
   reset(): void;
+  /**
+   * Plays the public: a reply, mention or quote to one of our posts, with the platform's own ids
+   * and threading, so the inbox has something to collect. Absent where the platform gives us nothing.
+   */
+  addPublicReply?(input: PublicReplyInput): SandboxComment | { error: string };
 }
+
+export const DEFAULT_PUBLIC_AUTHOR = "medborgare";
 
 export interface SandboxClock {
   now(): number;

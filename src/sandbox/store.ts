@@ -15,12 +15,30 @@ export interface SandboxPost {
   data: Record<string, unknown>;
 }
 
+/** A member of the public's comment, reply or mention (postId "" for a mention outside our posts). */
 export interface SandboxComment {
   id: string;
   postId: string;
   text: string;
   hidden: boolean;
   deleted: boolean;
+  author?: string;
+  kind?: PublicReplyKind;
+  createdAt?: string;
+  url?: string;
+  /** Platform specifics: a cid, the chat it was written in ... */
+  data?: Record<string, unknown>;
+}
+
+export type PublicReplyKind = "reply" | "mention" | "quote";
+
+/** What a test or the demo asks a stand-in to produce: the public answering one of our posts. */
+export interface PublicReplyInput {
+  /** Our post's id on the stand-in; the newest live post when absent. */
+  postId?: string;
+  author?: string;
+  text: string;
+  kind?: PublicReplyKind;
 }
 
 /** A file uploaded to a stand-in before the post that carries it (Mastodon media, a Bluesky blob ...). */
@@ -75,6 +93,27 @@ export class PostStore {
   addMedia(media: SandboxMedia): SandboxMedia {
     this.media.push(media);
     return media;
+  }
+
+  /** The post a public reply answers: the one named, or our newest live post. */
+  replyTarget(postId?: string): SandboxPost | undefined {
+    if (postId) return this.findPost(postId);
+    return this.livePosts().at(-1);
+  }
+
+  addComment(comment: Omit<SandboxComment, "hidden" | "deleted" | "createdAt">): SandboxComment {
+    const stored: SandboxComment = {
+      hidden: false,
+      deleted: false,
+      createdAt: new Date(this.now()).toISOString(),
+      ...comment,
+    };
+    this.comments.push(stored);
+    return stored;
+  }
+
+  findComment(id: string): SandboxComment | undefined {
+    return this.comments.find((c) => c.id === id);
   }
 
   findMedia(id: string): SandboxMedia | undefined {

@@ -43,6 +43,8 @@ const MATRIX: Record<Action, string> = {
   "people.read": "AC.R.",
   "settings.manage": "A....",
   "records.read": "AC.R.",
+  "inbox.read": "ACER.",
+  "inbox.answer": "ACE..",
   "records.export": "A..R.",
   "audit.read": "A..R.",
   "removal.register": "ACE..",

@@ -26,6 +26,8 @@ export const ACTIONS = [
   "snapshot.take",
   "template.read",
   "template.manage",
+  "inbox.read",
+  "inbox.answer",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,6 +50,8 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "snapshot.take",
     "template.read",
     "template.manage",
+    "inbox.read",
+    "inbox.answer",
   ]),
   editor: new Set<Action>([
     "update.post",
@@ -56,8 +60,17 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "delivery.retry",
     "removal.register",
     "template.read",
+    "inbox.read",
+    "inbox.answer",
   ]),
-  registrar: new Set<Action>(["people.read", "records.read", "records.export", "audit.read", "snapshot.take"]),
+  registrar: new Set<Action>([
+    "people.read",
+    "records.read",
+    "records.export",
+    "audit.read",
+    "snapshot.take",
+    "inbox.read",
+  ]),
   viewer: new Set<Action>(),
 };
 
@@ -69,6 +82,7 @@ export const TOKEN_SCOPES = ["all", "publish", "read"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const READ_ACTIONS: readonly Action[] = [
+  "inbox.read",
   "people.read",
   "records.read",
   "records.export",
@@ -86,6 +100,7 @@ const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
     "update.edit",
     "update.withdraw",
     "delivery.retry",
+    "inbox.answer",
   ]),
 };
 

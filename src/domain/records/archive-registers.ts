@@ -19,6 +19,7 @@ import {
 import type { Incident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
 import { ACCOUNT_RECORD_COLUMNS, SNAPSHOT_SUMMARY_COLUMNS } from "./account-record";
+import { inboxAnswersRegister, inboxItemsRegister } from "./inbox-registers";
 import { REMOVAL_REASON_TEXT, type RemovalReason } from "./removals";
 
 export const PAGE_SIZE = 500;
@@ -58,9 +59,9 @@ export async function* keysetPages<T>(size: number, query: (last: T | null) => P
 
 const col = <T>(header: string, value: (row: T) => CsvValue): CsvColumn<T> => ({ header, value });
 /** Keyset on (time, id): the row after the last one of the previous page. */
-const after = (at: Date, id: string, atColumn: AnyPgColumn, idColumn: AnyPgColumn) =>
+export const after = (at: Date, id: string, atColumn: AnyPgColumn, idColumn: AnyPgColumn) =>
   sql`(${atColumn}, ${idColumn}) > (${at.toISOString()}::timestamptz, ${id}::uuid)`;
-const within = (column: Parameters<typeof gte>[0], period?: { from: Date; to: Date }) =>
+export const within = (column: Parameters<typeof gte>[0], period?: { from: Date; to: Date }) =>
   period ? and(gte(column, period.from), lte(column, period.to)) : undefined;
 
 /** Keys that name secrets are dropped from audit before/after, whatever wrote them. */
@@ -542,6 +543,8 @@ export const REGISTERS: Register[] = [
   deliveriesRegister,
   withdrawalsRegister,
   removalsRegister,
+  inboxItemsRegister,
+  inboxAnswersRegister,
   borrowingsRegister,
   auditRegister,
   accountsRegister,

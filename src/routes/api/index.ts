@@ -11,6 +11,7 @@ import { complianceRoutes } from "./compliance";
 import { deliveryRoutes } from "./deliveries";
 import { departmentRoutes } from "./departments";
 import { exportRoutes } from "./export";
+import { inboxRoutes } from "./inbox";
 import { incidentRoutes } from "./incidents";
 import { killSwitchRoutes } from "./kill-switch";
 import { mediaRoutes } from "./media";
@@ -50,4 +51,5 @@ export const api = new Hono<AppEnv>()
   .route("/", accountClosingRoutes)
   .route("/", exportRoutes)
   .route("/", mediaRoutes)
-  .route("/", templateRoutes);
+  .route("/", templateRoutes)
+  .route("/", inboxRoutes);

@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { listAccounts } from "../../domain/accounts/accounts";
 import { listDepartments } from "../../domain/accounts/departments";
+import { draftUpdateFromItem } from "../../domain/inbox/update-draft";
 import { can, publishRight, requireCan } from "../../domain/people/access";
 import { type Incident, requireIncident } from "../../domain/publishing/incidents";
 import { listTemplates } from "../../domain/publishing/message-templates";
@@ -95,6 +96,9 @@ export const composePages = new Hono<AppEnv>()
     const templateId = templateIdOf(c.req.query("mall"));
     const template = templateId ? await templateCompose(c.env.deps, c.get("actor"), templateId, values.kind) : null;
     if (template) Object.assign(values, { body: template.body, variants: { ...template.variants } });
+    // "Svara alla i en uppdatering" from the inbox: the question quoted without its author.
+    const question = c.req.query("fraga");
+    if (question && !template) values.body = (await draftUpdateFromItem(c.env.deps, c.get("actor"), question)).body;
     const actor = c.get("actor");
     const choices = !template && can(actor, "template.read") ? await listTemplates(c.env.deps, actor) : [];
     return composePage(c, incident, values, {

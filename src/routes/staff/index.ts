@@ -11,6 +11,7 @@ import { boardPages } from "./board";
 import { composePages } from "./compose";
 import { dashboardPages } from "./dashboard";
 import { departmentPages } from "./departments";
+import { inboxPages } from "./inbox";
 import { incidentEditPages } from "./incident-edit";
 import { incidentPages } from "./incidents";
 import { peoplePages } from "./people";
@@ -39,6 +40,7 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", accountLifecyclePages)
   .route("/", departmentPages)
   .route("/", removalPages)
+  .route("/", inboxPages)
   .route("/", recordPages)
   .route("/", settingsPages)
   .route("/", peoplePages)

@@ -16,6 +16,7 @@ export type Section =
   | "accounts"
   | "compliance"
   | "removals"
+  | "inbox"
   | "records"
   | "departments"
   | "people"

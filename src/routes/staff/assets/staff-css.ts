@@ -109,6 +109,10 @@ ul.warnings li.blocking{border-left-color:var(--warn);background:#fdf0ee}
 ul.warnings a{color:inherit}
 .summary-line{font-weight:600}
 .notice.warning{border-left-color:var(--amber);background:#fff8e6}
+.inbox-item{border:1px solid #ccc;border-left:6px solid #ccc;padding:.75rem 1rem;margin:0 0 1rem}
+.inbox-item.deadline-soon{border-left-color:var(--amber);background:#fff8e6}
+.inbox-item.deadline-passed{border-left-color:#b00020;background:#fdecee}
+.deadline-flag{color:#6b0015}
 .preview-digest ul.warnings{margin-top:.5rem}
 @media (min-width:66rem){.preview-digest{display:none}}
 .submit-row{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;border-top:1px solid var(--line);padding-top:1rem;margin-top:1rem}
