@@ -23,6 +23,8 @@ import { ensureOrganisation } from "./domain/publishing/organisation";
 import { seedStarterTemplates } from "./domain/publishing/starter-templates";
 import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
+import { eraseStaleSubscribers } from "./domain/subscribers/erasure";
+import { sendDueSubscriberMessages } from "./domain/subscribers/outbox";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
 import { createNodeCompressor } from "./render/compressor-node";
@@ -34,6 +36,7 @@ import { provideResvgWasm } from "./render/rasterise-logo";
 import { createRenderer } from "./render/renderer";
 import { sandboxPage } from "./routes/sandbox";
 import { startSandbox } from "./sandbox/index";
+import { createSmtpTransport } from "./smtp-node";
 
 /** KRISKANAL_SECRET_KEY, or a key generated once into the data directory (mode 0600). */
 export async function loadSecretKey(config: Config, log: Log): Promise<CryptoKey> {
@@ -81,6 +84,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   lap("sandbox");
   let loop: DispatchLoop | null = null;
   let websubSweep: ReturnType<typeof setInterval> | undefined;
+  let subscriberSweep: ReturnType<typeof setInterval> | undefined;
+  const mail = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -93,6 +98,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     hasher: createNodeHasher(),
     imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
+    ...(mail ? { mail } : {}),
   });
   lap("deps");
   const app = createApp();
@@ -131,6 +137,13 @@ export async function startNode(env: Record<string, string | undefined> = proces
     const websubOwner = `node-websub:${crypto.randomUUID()}`;
     websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
     websubSweep.unref();
+    // Subscriber email and SMS: retries, what the rate limit held back, and erasure of stale sign-ups.
+    const subscriberOwner = `node-subscribers:${crypto.randomUUID()}`;
+    subscriberSweep = setInterval(() => {
+      deps.defer(sendDueSubscriberMessages(deps, subscriberOwner));
+      deps.defer(eraseStaleSubscribers(deps));
+    }, SUBSCRIBER_SWEEP_MS);
+    subscriberSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -150,6 +163,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const stop = async () => {
     server.close();
     clearInterval(websubSweep);
+    clearInterval(subscriberSweep);
+    mail?.close?.();
     await loop?.stop();
     await sandbox?.close();
     await database.close();
@@ -159,6 +174,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
 
 /** How often the Node process looks for WebSub pushes due for a retry. */
 const WEBSUB_SWEEP_MS = 5_000;
+/** How often it sends subscriber messages held back by a retry or the per-minute limit. */
+const SUBSCRIBER_SWEEP_MS = 15_000;
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
 if (isMain) await main();

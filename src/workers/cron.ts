@@ -7,6 +7,8 @@ import { dispatchDue } from "../dispatcher/dispatch";
 import { checkDueAccountRights } from "../domain/accounts/rights";
 import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
+import { eraseStaleSubscribers } from "../domain/subscribers/erasure";
+import { sendDueSubscriberMessages } from "../domain/subscribers/outbox";
 
 /** Must match [triggers] crons in wrangler.toml. */
 export const SWEEP_CRON = "* * * * *";
@@ -25,11 +27,14 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   if (cron === HOURLY_CRON) {
     const rights = await checkDueAccountRights(deps);
     const reminders = await remindStaleSnapshots(deps);
+    await eraseStaleSubscribers(deps);
     return { dispatched: 0, rightsChecked: rights.checked, snapshotsReminded: reminders.reminded };
   }
   const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT, leaseMs: deps.config.leaseMs });
   // WebSub retries and expired subscriptions (the first push goes out right after the change).
   await sendDueWebSubPushes(deps, owner);
+  // SMS to subscribers (email has no transport on Workers yet: see README).
+  await sendDueSubscriberMessages(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed };
 }
