@@ -180,6 +180,35 @@ describe("email subscriptions", () => {
   });
 });
 
+test("a message whose answer was lost after the data went out is marked unconfirmed and never sent twice", async () => {
+  const incident = await openIncident(hub, "Gasläcka");
+  await signUpAndConfirm("dan@exempel.se");
+  const real = hub.deps.mail;
+  let calls = 0;
+  // The connection drops after DATA: the message may be in the inbox already.
+  hub.deps.mail = {
+    send: async () => {
+      calls++;
+      return { ok: false, code: "ECONNRESET", message: "Connection closed", afterData: true };
+    },
+  };
+  try {
+    const update = await publish(hub, incident.id, "Håll dig inomhus.");
+    hub.clock.advance(3_600_000);
+    await sendDue(hub);
+    expect(calls).toBe(1);
+    const [row] = rowsOf<{ status: string; failure_class: string }>(
+      await hub.deps.db.execute(
+        sql`select status, failure_class from subscriber_messages where update_id = ${update.id}::uuid`,
+      ),
+    );
+    expect(row).toEqual({ status: "unconfirmed", failure_class: "unconfirmed" });
+  } finally {
+    hub.deps.mail = real;
+    await hub.deps.db.execute(sql`delete from subscribers`);
+  }
+});
+
 describe("the sign-up page", () => {
   test("offers email and SMS forms, for all incidents or one", async () => {
     const incident = await openIncident(hub, "Brand i industriområdet");
