@@ -35,6 +35,7 @@ import { createPublicCache } from "./render/public-cache";
 import { provideResvgWasm } from "./render/rasterise-logo";
 import { createRenderer } from "./render/renderer";
 import { sandboxPage } from "./routes/sandbox";
+import { ELKS_PASSWORD, ELKS_USERNAME } from "./sandbox/elks";
 import { startSandbox } from "./sandbox/index";
 import { createSmtpTransport } from "./smtp-node";
 
@@ -81,6 +82,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
   lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
+  // The demo's SMS subscriptions go to the 46elks stand-in unless a real gateway is configured.
+  if (sandbox && !config.sms) {
+    config.sms = { url: `${sandbox.url}/46elks`, username: ELKS_USERNAME, password: ELKS_PASSWORD, from: "Krisinfo" };
+  }
   lap("sandbox");
   let loop: DispatchLoop | null = null;
   let websubSweep: ReturnType<typeof setInterval> | undefined;

@@ -60,8 +60,13 @@ export function createElksStandIn(options: { now?: () => number } = {}): ElksSta
       standIn.releaseHangs();
     },
   };
+  const expected = `Basic ${btoa(`${ELKS_USERNAME}:${ELKS_PASSWORD}`)}`;
+  // GET /a1/sms lists what was sent, newest first, as 46elks' own history does.
+  standIn.app.get("/a1/sms", (c) => {
+    if (c.req.header("authorization") !== expected) return c.text("Unauthorized", 401);
+    return c.json({ data: [...standIn.sent].reverse() });
+  });
   standIn.app.post("/a1/sms", async (c) => {
-    const expected = `Basic ${btoa(`${ELKS_USERNAME}:${ELKS_PASSWORD}`)}`;
     if (c.req.header("authorization") !== expected) return c.text("Unauthorized", 401);
     if (failures && failures.times > 0) {
       failures.times--;

@@ -183,7 +183,9 @@ async function page(c: Context<AppEnv>, status: 200 | 400 | 410, body: string) {
   return c.html(body, status, {
     "cache-control": "no-store",
     "content-security-policy": await publicContentSecurityPolicy(body),
-    "referrer-policy": "no-referrer",
+    // Tokens in these paths never leave in a Referer to another site; "no-referrer" would also make
+    // the browser send "Origin: null" on the next form post, which the cross-site check refuses.
+    "referrer-policy": "same-origin",
   });
 }
 
