@@ -44,6 +44,23 @@ const ConfigSchema = z.object({
   KRISKANAL_CAP_EXPIRES_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   KRISKANAL_WEBSUB_ALLOW_PRIVATE: flag(false),
   KRISKANAL_WEBSUB_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  KRISKANAL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  KRISKANAL_MAIL_FROM: z.string().min(3).max(300).optional(),
+  KRISKANAL_SMS_URL: z.string().url().default("https://api.46elks.com"),
+  KRISKANAL_SMS_USERNAME: z.string().optional(),
+  KRISKANAL_SMS_PASSWORD: z.string().optional(),
+  KRISKANAL_SMS_FROM: z
+    .string()
+    .regex(/^([A-Za-z][A-Za-z0-9]{2,10}|\+[1-9]\d{6,14})$/, "must be 3-11 letters and digits, or a number as +46...")
+    .default("Krisinfo"),
+  KRISKANAL_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+  KRISKANAL_MAIL_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  KRISKANAL_SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  KRISKANAL_SUBSCRIBE_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  KRISKANAL_SUBSCRIBER_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
   ...OidcEnvSchema.shape,
 });
 
@@ -83,6 +100,21 @@ export interface Config {
   websubAllowPrivate: boolean;
   /** WebSub subscription requests per minute per client address; 0 turns the limit off. */
   websubRateLimit: number;
+  /** Email to subscribers over SMTP (Node): smtp://user:pass@host:587; none turns email sign-up off. */
+  smtpUrl?: string;
+  /** From: of subscriber email, e.g. "Exempelkommun <krisinfo@exempel.se>". */
+  mailFrom: string;
+  /** SMS to subscribers through 46elks; absent unless a username and password are set. */
+  sms?: { url: string; username: string; password: string; from: string };
+  /** The most SMS segments an update may take; its text is shortened, the links kept. */
+  smsMaxSegments: number;
+  /** Emails and SMS sent to subscribers per minute, across processes. */
+  mailRateLimit: number;
+  smsRateLimit: number;
+  /** Sign-ups per minute per client address on /prenumerera; 0 turns the limit off. */
+  subscribeRateLimit: number;
+  /** A subscriber who has got nothing for this many days is erased. */
+  subscriberRetentionDays: number;
   /** Sign-in with the municipality's identity provider (OpenID Connect), when configured. */
   oidc?: OidcConfig;
   /** Hours a CAP message stays in force without an expected end; each new message renews it (24 when unset). */
@@ -129,6 +161,23 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     capExpiresHours: e.KRISKANAL_CAP_EXPIRES_HOURS,
     websubAllowPrivate: e.KRISKANAL_WEBSUB_ALLOW_PRIVATE,
     websubRateLimit: e.KRISKANAL_WEBSUB_RATE_LIMIT,
+    smtpUrl: e.KRISKANAL_SMTP_URL || undefined,
+    mailFrom: e.KRISKANAL_MAIL_FROM ?? `${e.KRISKANAL_ORG_NAME} <krisinformation@${new URL(publicUrl).hostname}>`,
+    ...(e.KRISKANAL_SMS_USERNAME && e.KRISKANAL_SMS_PASSWORD
+      ? {
+          sms: {
+            url: e.KRISKANAL_SMS_URL.replace(/\/+$/, ""),
+            username: e.KRISKANAL_SMS_USERNAME,
+            password: e.KRISKANAL_SMS_PASSWORD,
+            from: e.KRISKANAL_SMS_FROM,
+          },
+        }
+      : {}),
+    smsMaxSegments: e.KRISKANAL_SMS_MAX_SEGMENTS,
+    mailRateLimit: e.KRISKANAL_MAIL_RATE_LIMIT,
+    smsRateLimit: e.KRISKANAL_SMS_RATE_LIMIT,
+    subscribeRateLimit: e.KRISKANAL_SUBSCRIBE_RATE_LIMIT,
+    subscriberRetentionDays: e.KRISKANAL_SUBSCRIBER_RETENTION_DAYS,
     ...(oidc ? { oidc } : {}),
   };
 }

@@ -1,9 +1,11 @@
 // The one seam: everything a handler or domain function uses comes through Deps, so Node,
 // Workers and tests wire the same app differently and nothing is mocked at module level.
 import type { Hasher } from "./archive/hasher";
+import type { MailTransport } from "./channels/mail-transport";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
+import { sendDueSubscriberMessages } from "./domain/subscribers/outbox";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
 import type { Compressor } from "./render/compressor";
@@ -37,6 +39,8 @@ export interface Deps {
   signalDeliveries(deliveryIds: string[]): void;
   /** Called by domain verbs after a committed change the public can see; Workers purges its edge cache here. */
   onPublicChange(paths: string[]): void;
+  /** Carries subscriber email: SMTP on Node when KRISKANAL_SMTP_URL is set; none on Workers yet. */
+  mail?: MailTransport;
 }
 
 export type AppEnv = {
@@ -63,6 +67,7 @@ export interface DepsParts {
   signalDeliveries: (ids: string[]) => void;
   /** A runtime's own purge (an edge cache) on top of this process's render cache. */
   onPublicChange?: (paths: string[]) => void;
+  mail?: MailTransport;
 }
 
 /** Fills in the defaults every runtime shares; each entry overrides what differs. */
@@ -83,6 +88,8 @@ export function assembleDeps(parts: DepsParts): Deps {
       parts.onPublicChange?.(paths);
       // WebSub subscribers of a changed feed get the new document within seconds (websub-push.ts).
       deps.defer(pushChangedFeeds(deps, paths));
+      // Email and SMS queued by a publish in its own transaction go out now (subscribers/outbox.ts).
+      deps.defer(sendDueSubscriberMessages(deps, `after-commit:${crypto.randomUUID()}`));
     },
   };
   return deps;

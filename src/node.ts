@@ -25,6 +25,8 @@ import { ensureOrganisation } from "./domain/publishing/organisation";
 import { seedStarterTemplates } from "./domain/publishing/starter-templates";
 import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
+import { eraseStaleSubscribers } from "./domain/subscribers/erasure";
+import { sendDueSubscriberMessages } from "./domain/subscribers/outbox";
 import { createLog, type Log } from "./log";
 import { createPlatforms } from "./platforms/index";
 import { createNodeCompressor } from "./render/compressor-node";
@@ -35,7 +37,9 @@ import { createPublicCache } from "./render/public-cache";
 import { provideResvgWasm } from "./render/rasterise-logo";
 import { createRenderer } from "./render/renderer";
 import { sandboxPage } from "./routes/sandbox";
+import { ELKS_PASSWORD, ELKS_USERNAME } from "./sandbox/elks";
 import { startSandbox } from "./sandbox/index";
+import { createSmtpTransport } from "./smtp-node";
 
 /** KRISKANAL_SECRET_KEY, or a key generated once into the data directory (mode 0600). */
 export async function loadSecretKey(config: Config, log: Log): Promise<CryptoKey> {
@@ -80,10 +84,16 @@ export async function startNode(env: Record<string, string | undefined> = proces
   lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
+  // The demo's SMS subscriptions go to the 46elks stand-in unless a real gateway is configured.
+  if (sandbox && !config.sms) {
+    config.sms = { url: `${sandbox.url}/46elks`, username: ELKS_USERNAME, password: ELKS_PASSWORD, from: "Krisinfo" };
+  }
   lap("sandbox");
   let loop: DispatchLoop | null = null;
   let websubSweep: ReturnType<typeof setInterval> | undefined;
   let inboxSweep: ReturnType<typeof setInterval> | undefined;
+  let subscriberSweep: ReturnType<typeof setInterval> | undefined;
+  const mail = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
   const deps: Deps = assembleDeps({
     db: database.db,
     config,
@@ -96,6 +106,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     hasher: createNodeHasher(),
     imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
+    ...(mail ? { mail } : {}),
   });
   lap("deps");
   const app = createApp();
@@ -141,6 +152,13 @@ export async function startNode(env: Record<string, string | undefined> = proces
       deps.defer(sendDueInboxAnswers(deps, inboxOwner));
     }, INBOX_SWEEP_MS);
     inboxSweep.unref();
+    // Subscriber email and SMS: retries, what the rate limit held back, and erasure of stale sign-ups.
+    const subscriberOwner = `node-subscribers:${crypto.randomUUID()}`;
+    subscriberSweep = setInterval(() => {
+      deps.defer(sendDueSubscriberMessages(deps, subscriberOwner));
+      deps.defer(eraseStaleSubscribers(deps));
+    }, SUBSCRIBER_SWEEP_MS);
+    subscriberSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
@@ -161,6 +179,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     server.close();
     clearInterval(websubSweep);
     clearInterval(inboxSweep);
+    clearInterval(subscriberSweep);
+    mail?.close?.();
     await loop?.stop();
     await sandbox?.close();
     await database.close();
@@ -172,6 +192,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
 const INBOX_SWEEP_MS = 15_000;
 /** How often the Node process looks for WebSub pushes due for a retry. */
 const WEBSUB_SWEEP_MS = 5_000;
+/** How often it sends subscriber messages held back by a retry or the per-minute limit. */
+const SUBSCRIBER_SWEEP_MS = 15_000;
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");
 if (isMain) await main();

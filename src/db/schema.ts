@@ -658,3 +658,93 @@ export const standardAnswers = pgTable("standard_answers", {
   createdAt: at("created_at").notNull(),
   retiredAt: at("retired_at"),
 });
+
+export const SUBSCRIBER_CHANNELS = ["email", "sms"] as const;
+export type SubscriberChannelKind = (typeof SUBSCRIBER_CHANNELS)[number];
+
+/**
+ * People who asked for updates by email or SMS. The address is personal data: sealed like a
+ * credential (domain/accounts/secrets.ts), found by a keyed hash, never exported or logged, and
+ * the row is erased (not closed) on unsubscribe, after repeated refusals, or after a long quiet.
+ */
+export const subscribers = pgTable(
+  "subscribers",
+  {
+    id: id(),
+    channel: text("channel").$type<SubscriberChannelKind>().notNull(),
+    /** { address, unsubscribeToken }, sealed with the hub's secret key. */
+    addressSealed: text("address_sealed").notNull(),
+    /** HMAC-SHA256 of the normalised address under a key derived from the secret key: lookups, throttling. */
+    addressHash: text("address_hash").notNull(),
+    /** Null: every incident. */
+    incidentId: uuid("incident_id").references(() => incidents.id),
+    language: text("language").notNull().default("sv"),
+    status: text("status").$type<"pending" | "confirmed">().notNull().default("pending"),
+    /** SHA-256 of the confirmation link's token (email) or of the code page's ticket (SMS). */
+    confirmHash: text("confirm_hash"),
+    /** SMS only: SHA-256 of ticket and code together. */
+    confirmCodeHash: text("confirm_code_hash"),
+    confirmAttempts: integer("confirm_attempts").notNull().default(0),
+    confirmExpiresAt: at("confirm_expires_at"),
+    /** SHA-256 of the token in every message's unsubscribe link. */
+    unsubscribeHash: text("unsubscribe_hash").notNull(),
+    /** Refusals in a row (a bounce, an unknown number); enough of them end the subscription. */
+    hardFailures: integer("hard_failures").notNull().default(0),
+    createdAt: at("created_at").notNull(),
+    confirmedAt: at("confirmed_at"),
+    lastSentAt: at("last_sent_at"),
+  },
+  (t) => [
+    index("subscribers_address_hash").on(t.addressHash),
+    uniqueIndex("subscribers_unsubscribe_hash").on(t.unsubscribeHash),
+    index("subscribers_confirm_hash").on(t.confirmHash),
+  ],
+);
+
+/**
+ * Outbox of updates owed to subscribers, one row per confirmed subscriber and update, claimed with
+ * a lease and retried like deliveries. It holds no address: when the subscriber is erased the row
+ * stays (subscriber_id null) so that the reach of an update can still be counted.
+ */
+export const subscriberMessages = pgTable(
+  "subscriber_messages",
+  {
+    id: id(),
+    subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
+    channel: text("channel").$type<SubscriberChannelKind>().notNull(),
+    updateId: uuid("update_id")
+      .notNull()
+      .references(() => updates.id),
+    status: text("status")
+      .$type<"pending" | "sending" | "sent" | "failed" | "refused" | "unconfirmed" | "cancelled">()
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: at("lease_until"),
+    failureClass: text("failure_class"),
+    message: text("message"),
+    sentAt: at("sent_at"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    index("subscriber_messages_due").on(t.status, t.nextAttemptAt),
+    index("subscriber_messages_update").on(t.updateId),
+    index("subscriber_messages_sent").on(t.channel, t.sentAt),
+  ],
+);
+
+/** What is left of erased subscribers: a count per channel and reason, nothing else. */
+export const subscriberTallies = pgTable("subscriber_tallies", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull().default(0),
+});
+
+/** Sign-ups per address hash and per client, counted in windows (domain/subscribers/sign-up-throttle.ts). */
+export const subscriptionThrottle = pgTable("subscription_throttle", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStartedAt: at("window_started_at").notNull(),
+});

@@ -8,6 +8,7 @@ import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
 import problem from "../../templates/public/problem.eta";
 import subscribe from "../../templates/public/subscribe.eta";
+import subscriptionStep from "../../templates/public/subscription-step.eta";
 import update from "../../templates/public/update.eta";
 import sandbox from "../../templates/sandbox.eta";
 import staffAccount from "../../templates/staff/account.eta";
@@ -59,6 +60,7 @@ export const templateSources: Record<string, string> = {
   "public/problem": problem,
   "public/channels": channels,
   "public/subscribe": subscribe,
+  "public/subscription-step": subscriptionStep,
   "partials/update": updatePartial,
   sandbox,
   "staff/layout": staffLayout,

@@ -8,6 +8,7 @@ import { sandboxAccounts } from "./accounts";
 import type { SandboxControl } from "./control";
 import { controlRoutes } from "./control-routes";
 import { describeSandbox, sandboxApp } from "./describe";
+import { createElksStandIn, type ElksStandIn } from "./elks";
 import type { SandboxAccount, SandboxClock, SandboxPlatform } from "./platform";
 import { createSandboxPlatforms } from "./platforms";
 import type { PublicReplyInput, SandboxComment } from "./store";
@@ -30,6 +31,8 @@ export interface SandboxOptions {
 
 export interface SandboxInstance {
   platforms: Record<Platform, SandboxPlatform>;
+  /** The SMS gateway stand-in, at /46elks. */
+  elks: ElksStandIn;
   /** Every stand-in under its prefix, plus /_control. Mountable in another Hono app. */
   app: Hono;
   reset(): void;
@@ -38,15 +41,19 @@ export interface SandboxInstance {
 export function createSandbox(options: SandboxOptions = {}): SandboxInstance {
   const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
   const platforms = createSandboxPlatforms(clock, { fetchImage: options.fetchImage });
+  const elks = createElksStandIn({ now: clock.now });
   const sandbox: SandboxInstance = {
     platforms,
+    elks,
     app: new Hono(),
     reset: () => {
       for (const platform of PLATFORMS) platforms[platform].reset();
+      elks.reset();
     },
   };
   sandbox.app.route("/_control", controlRoutes(sandbox));
   for (const platform of PLATFORMS) sandbox.app.route(`/${platform}`, platforms[platform].app);
+  sandbox.app.route("/46elks", elks.app);
   return sandbox;
 }
 
@@ -77,6 +84,7 @@ export async function startSandbox(
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const releaseHangs = () => {
     for (const platform of PLATFORMS) sandbox.platforms[platform].control.releaseHangs();
+    sandbox.elks.releaseHangs();
   };
   return {
     url,

@@ -9,6 +9,8 @@ import { sendDueInboxAnswers } from "../domain/inbox/answers";
 import { collectDueInboxes } from "../domain/inbox/collect";
 import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
+import { eraseStaleSubscribers } from "../domain/subscribers/erasure";
+import { sendDueSubscriberMessages } from "../domain/subscribers/outbox";
 
 /** Must match [triggers] crons in wrangler.toml. */
 export const SWEEP_CRON = "* * * * *";
@@ -28,6 +30,7 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   if (cron === HOURLY_CRON) {
     const rights = await checkDueAccountRights(deps);
     const reminders = await remindStaleSnapshots(deps);
+    await eraseStaleSubscribers(deps);
     return { dispatched: 0, rightsChecked: rights.checked, snapshotsReminded: reminders.reminded };
   }
   const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT, leaseMs: deps.config.leaseMs });
@@ -36,6 +39,8 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   // The shared inbox: accounts whose next look is due (each account keeps its own pace and 429 wait).
   const inbox = await collectDueInboxes(deps);
   await sendDueInboxAnswers(deps, owner);
+  // SMS to subscribers (email has no transport on Workers yet: see README).
+  await sendDueSubscriberMessages(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed, inboxCollected: inbox.collected };
 }

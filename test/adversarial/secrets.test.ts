@@ -4,12 +4,12 @@
 // encoding in any API response, log line, audit row, table or the records export.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { inflateRawSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { rowsOf } from "../../src/db/client";
 import { dispatchDue } from "../../src/dispatcher/dispatch";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
+import { unzip } from "../helpers/unzip";
 import { TABLE_NAMES } from "./route-table";
 
 // Characters that every encoding writes differently: space, slash, plus, equals, quote, backslash, å.
@@ -32,34 +32,6 @@ function encodingsOf(secret: string, user = "user"): Record<string, string> {
     base64url: utf8.toString("base64url"),
     basicBase64: Buffer.from(`${user}:${secret}`).toString("base64"),
   };
-}
-
-/** Files of a zip (stored or deflated), read in memory. */
-function unzip(bytes: Buffer): Record<string, string> {
-  const files: Record<string, string> = {};
-  let at = 0;
-  while (bytes.readUInt32LE(at) === 0x04034b50) {
-    const method = bytes.readUInt16LE(at + 8);
-    let size = bytes.readUInt32LE(at + 18);
-    const nameLength = bytes.readUInt16LE(at + 26);
-    const extraLength = bytes.readUInt16LE(at + 28);
-    const name = bytes.subarray(at + 30, at + 30 + nameLength).toString();
-    const start = at + 30 + nameLength + extraLength;
-    const flags = bytes.readUInt16LE(at + 6);
-    if (flags & 0x08) {
-      // Sizes follow the data (streamed zip): find the data descriptor.
-      const descriptor = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), start);
-      size = descriptor - start;
-      const data = bytes.subarray(start, start + size);
-      files[name] = (method === 8 ? inflateRawSync(data) : data).toString();
-      at = descriptor + (bytes.readUInt32LE(descriptor + 8) === size ? 16 : 24);
-      continue;
-    }
-    const data = bytes.subarray(start, start + size);
-    files[name] = (method === 8 ? inflateRawSync(data) : data).toString();
-    at = start + size;
-  }
-  return files;
 }
 
 let hub: TestHub;

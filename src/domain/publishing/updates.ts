@@ -12,6 +12,7 @@ import { requireCan, requireChangeUpdate } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type NotifyDeps, notifyAccountBorrowed, scheduleNotifications } from "../people/notify";
 import { recordAudit } from "../records/audit";
+import { queueSubscriberMessages } from "../subscribers/outbox";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
 import { type Incident, requireIncident } from "./incidents";
@@ -171,6 +172,8 @@ export async function startDelivering(
     now,
   );
   const incidentId = incident.id;
+  // Email and SMS subscribers get it too, from the same transaction (domain/subscribers/outbox.ts).
+  await queueSubscriberMessages(tx, update, incidentId, now);
   for (const t of targets.filter((x) => x.borrowed)) {
     const reason = borrowingReason ?? "";
     await tx

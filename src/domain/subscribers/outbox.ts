@@ -1,0 +1,246 @@
+// Email and SMS owed to subscribers. A publish writes one row per confirmed subscriber in its own
+// transaction (queueSubscriberMessages), so the update is on the website before anything is sent
+// and no crash between commit and send loses a row. Rows are claimed with FOR UPDATE SKIP LOCKED
+// under a lease, retried with the dispatcher's backoff, and sent no faster than each channel's
+// per-minute limit, counted in the database so that several processes share one limit.
+import { sql } from "drizzle-orm";
+import { CHANNELS } from "../../channels/index";
+import type { ChannelResult } from "../../channels/types";
+import type { DbOrTx } from "../../db/client";
+import { rowsOf } from "../../db/client";
+import { SUBSCRIBER_CHANNELS, type SubscriberChannelKind, type UpdateKind } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
+import { updateUrl } from "../publishing/links";
+import { getOrganisation } from "../publishing/organisation";
+import { hideAddressIn, openAddress } from "./addresses";
+import { eraseSubscriber } from "./erasure";
+import { unsubscribePath } from "./paths";
+
+export type OutboxDeps = Pick<Deps, "db" | "now" | "fetch" | "log" | "secretKey" | "config" | "mail">;
+
+const LEASE_MS = 5 * 60_000;
+const BATCH = 20;
+const PARALLEL = 4;
+/** Refusals in a row (bounces, unknown numbers) after which the subscription ends. */
+export const MAX_HARD_FAILURES = 3;
+
+/** In the publishing transaction: one message per confirmed subscriber of all incidents or of this one. */
+export async function queueSubscriberMessages(
+  tx: DbOrTx,
+  update: { id: string },
+  incidentId: string,
+  now: Date,
+): Promise<number> {
+  const at = now.toISOString();
+  const result = await tx.execute(sql`
+    insert into subscriber_messages (subscriber_id, channel, update_id, next_attempt_at, created_at, updated_at)
+    select s.id, s.channel, ${update.id}::uuid, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+    from subscribers s
+    where s.status = 'confirmed' and (s.incident_id is null or s.incident_id = ${incidentId}::uuid)
+    returning id
+  `);
+  return rowsOf(result).length;
+}
+
+interface ClaimedMessage {
+  id: string;
+  attempts: number;
+  channel: SubscriberChannelKind;
+  subscriber_id: string;
+  address_sealed: string;
+  language: string;
+  update_id: string;
+  number: number;
+  kind: UpdateKind;
+  body: string;
+  translated: string | null;
+  published_at: string | Date | null;
+  withdrawn_at: string | Date | null;
+  slug: string;
+  title: string;
+}
+
+export interface OutboxReport {
+  sent: number;
+  failed: number;
+  waiting: number;
+}
+
+/** Sends what is due on every channel, within each channel's rate; the rest waits for the next sweep. */
+export async function sendDueSubscriberMessages(deps: OutboxDeps, owner: string): Promise<OutboxReport> {
+  const report: OutboxReport = { sent: 0, failed: 0, waiting: 0 };
+  // An erased subscriber's waiting messages are never sent.
+  await deps.db.execute(sql`
+    update subscriber_messages set status = 'cancelled', lease_owner = null, lease_until = null
+    where subscriber_id is null and status in ('pending', 'sending')
+  `);
+  for (const channel of SUBSCRIBER_CHANNELS) {
+    for (;;) {
+      const budget = await remainingBudget(deps, channel);
+      if (budget <= 0) break;
+      const claimed = await claimDue(deps, channel, owner, Math.min(BATCH, budget));
+      if (!claimed.length) break;
+      const org = await getOrganisation(deps.db);
+      await eachInParallel(claimed, PARALLEL, async (message) => {
+        const outcome = await sendOne(deps, org.name, message);
+        if (outcome === "sent") report.sent++;
+        else if (outcome === "failed") report.failed++;
+        else report.waiting++;
+      });
+      if (claimed.length < BATCH) break;
+    }
+  }
+  return report;
+}
+
+async function remainingBudget(deps: OutboxDeps, channel: SubscriberChannelKind): Promise<number> {
+  const limit = channel === "email" ? deps.config.mailRateLimit : deps.config.smsRateLimit;
+  const since = new Date(deps.now().getTime() - 60_000).toISOString();
+  const [row] = rowsOf<{ used: number }>(
+    await deps.db.execute(sql`
+      select count(*)::int as used from subscriber_messages
+      where channel = ${channel}
+        and ((sent_at > ${since}::timestamptz) or (status = 'sending' and updated_at > ${since}::timestamptz))
+    `),
+  );
+  return limit - Number(row?.used ?? 0);
+}
+
+async function claimDue(
+  deps: OutboxDeps,
+  channel: SubscriberChannelKind,
+  owner: string,
+  limit: number,
+): Promise<ClaimedMessage[]> {
+  const at = deps.now();
+  const now = at.toISOString();
+  const until = new Date(at.getTime() + LEASE_MS).toISOString();
+  return rowsOf<ClaimedMessage>(
+    await deps.db.execute(sql`
+      with due as (
+        select m.id from subscriber_messages m
+        where m.channel = ${channel} and m.subscriber_id is not null
+          and ((m.status = 'pending' and m.next_attempt_at <= ${now}::timestamptz)
+            or (m.status = 'sending' and m.lease_until <= ${now}::timestamptz))
+        order by m.next_attempt_at
+        limit ${limit}
+        for update of m skip locked
+      )
+      update subscriber_messages m
+      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
+          attempts = m.attempts + 1, updated_at = ${now}::timestamptz
+      from due, subscribers s, updates u, incidents i
+      where m.id = due.id and s.id = m.subscriber_id and u.id = m.update_id and i.id = u.incident_id
+      returning m.id, m.attempts, m.channel, m.subscriber_id, s.address_sealed, s.language, m.update_id,
+        u.number, u.kind, u.body, u.published_at, u.withdrawn_at, i.slug, i.title,
+        (select t.body from update_translations t where t.update_id = u.id and t.language = s.language) as translated
+    `),
+  );
+}
+
+type Outcome = "sent" | "failed" | "waiting";
+
+async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessage): Promise<Outcome> {
+  if (message.withdrawn_at) {
+    await settle(deps, message.id, "cancelled", null, "Uppdateringen drogs tillbaka innan den skickades.");
+    return "failed";
+  }
+  const { address, unsubscribeToken } = await openAddress(deps.secretKey, message.address_sealed);
+  const channel = CHANNELS[message.channel];
+  const translated = message.translated && message.language !== "sv";
+  const composed = channel.composeUpdate(
+    {
+      orgName,
+      incidentTitle: message.title,
+      kind: message.kind,
+      body: translated ? (message.translated ?? message.body) : message.body,
+      language: translated ? message.language : "sv",
+      permalink: updateUrl(deps.config.publicUrl, message.slug, Number(message.number)),
+      unsubscribeUrl: `${deps.config.publicUrl}${unsubscribePath(unsubscribeToken)}`,
+      publishedAt: new Date(message.published_at ?? deps.now()),
+    },
+    deps.config,
+  );
+  let result: ChannelResult;
+  try {
+    result = await channel.send(deps, address, composed);
+  } catch (error) {
+    result = { ok: false, class: "retry", message: String(error) };
+  }
+  const later = deps.now();
+  if (result.ok) {
+    await deps.db.execute(sql`
+      update subscribers set last_sent_at = ${later.toISOString()}::timestamptz, hard_failures = 0
+      where id = ${message.subscriber_id}::uuid
+    `);
+    await settle(deps, message.id, "sent", null, null, later);
+    return "sent";
+  }
+  const text = hideAddressIn(result.message, address).slice(0, 500);
+  deps.log.warn("a subscriber message failed", { channel: message.channel, class: result.class, message: text });
+  if (result.class === "refused") {
+    await settle(deps, message.id, "refused", result.class, text);
+    await countRefusal(deps, message.subscriber_id, message.channel);
+    return "failed";
+  }
+  if (result.class === "invalid" || result.class === "unconfirmed") {
+    await settle(deps, message.id, result.class === "invalid" ? "failed" : "unconfirmed", result.class, text);
+    return "failed";
+  }
+  if (message.attempts >= MAX_ATTEMPTS) {
+    await settle(deps, message.id, "failed", result.class, text);
+    return "failed";
+  }
+  await settle(
+    deps,
+    message.id,
+    "pending",
+    result.class,
+    text,
+    undefined,
+    nextAttemptAt(later, message.attempts, result.retryAfterSeconds),
+  );
+  return "waiting";
+}
+
+/** A refusal counts against the subscriber; enough in a row end the subscription (and erase the address). */
+async function countRefusal(deps: OutboxDeps, subscriberId: string, channel: SubscriberChannelKind) {
+  const [row] = rowsOf<{ hard_failures: number }>(
+    await deps.db.execute(sql`
+      update subscribers set hard_failures = hard_failures + 1 where id = ${subscriberId}::uuid
+      returning hard_failures
+    `),
+  );
+  if (row && Number(row.hard_failures) >= MAX_HARD_FAILURES) {
+    await deps.db.transaction((tx) => eraseSubscriber(tx, subscriberId, channel, "refused", deps.now()));
+  }
+}
+
+async function settle(
+  deps: OutboxDeps,
+  id: string,
+  status: "pending" | "sent" | "failed" | "refused" | "unconfirmed" | "cancelled",
+  failureClass: string | null,
+  message: string | null,
+  sentAt?: Date,
+  next?: Date,
+) {
+  const now = deps.now().toISOString();
+  await deps.db.execute(sql`
+    update subscriber_messages
+    set status = ${status}, lease_owner = null, lease_until = null, failure_class = ${failureClass},
+        message = ${message}, sent_at = ${sentAt?.toISOString() ?? null}::timestamptz,
+        next_attempt_at = coalesce(${next?.toISOString() ?? null}::timestamptz, next_attempt_at),
+        updated_at = ${now}::timestamptz
+    where id = ${id}::uuid
+  `);
+}
+
+async function eachInParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}
