@@ -36,12 +36,13 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "snapshot.take",
     "template.read",
     "template.manage",
+    "report.read",
   ],
   editor: ["update.post", "update.edit", "update.withdraw", "delivery.retry", "removal.register", "template.read"],
-  registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take"],
+  registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take", "report.read"],
   viewer: [],
 };
-const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read"];
+const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read", "report.read"];
 const SCOPE_MAY: Record<Scope, readonly string[]> = {
   all: ["*"],
   read: READS,
@@ -124,6 +125,7 @@ const ACCESS: Record<string, Need> = {
   "GET /api/v1/accounts/:id/snapshots/:snapshotId": { anyOf: ["snapshot.take", "records.read"] },
   "POST /api/v1/accounts/:id/close": "account.manage",
   "GET /api/v1/incidents/:id/export": "records.export",
+  "GET /api/v1/incidents/:id/report": "report.read",
   "GET /api/v1/export": "records.export",
   "POST /api/v1/media": "update.post",
   // Staff forms (the session's CSRF token is sent; the rules are the same as the API's).

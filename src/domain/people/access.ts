@@ -26,6 +26,7 @@ export const ACTIONS = [
   "snapshot.take",
   "template.read",
   "template.manage",
+  "report.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,6 +49,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "snapshot.take",
     "template.read",
     "template.manage",
+    "report.read",
   ]),
   editor: new Set<Action>([
     "update.post",
@@ -57,7 +59,14 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "removal.register",
     "template.read",
   ]),
-  registrar: new Set<Action>(["people.read", "records.read", "records.export", "audit.read", "snapshot.take"]),
+  registrar: new Set<Action>([
+    "people.read",
+    "records.read",
+    "records.export",
+    "audit.read",
+    "snapshot.take",
+    "report.read",
+  ]),
   viewer: new Set<Action>(),
 };
 
@@ -74,6 +83,7 @@ const READ_ACTIONS: readonly Action[] = [
   "records.export",
   "audit.read",
   "template.read",
+  "report.read",
 ];
 const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
   read: new Set(READ_ACTIONS),

@@ -18,6 +18,7 @@ import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { peopleRoutes } from "./people";
 import { removalRoutes } from "./removals";
+import { reportRoutes } from "./reports";
 import { rightsRoutes } from "./rights";
 import { snapshotRoutes } from "./snapshots";
 import { templateRoutes } from "./templates";
@@ -50,4 +51,5 @@ export const api = new Hono<AppEnv>()
   .route("/", accountClosingRoutes)
   .route("/", exportRoutes)
   .route("/", mediaRoutes)
-  .route("/", templateRoutes);
+  .route("/", templateRoutes)
+  .route("/", reportRoutes);

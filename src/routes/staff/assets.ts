@@ -6,10 +6,12 @@ import type { AppEnv } from "../../deps";
 import { getOrganisationProfile } from "../../domain/publishing/organisation";
 import { BOARD_JS } from "./assets/board-js";
 import { PREVIEW_JS } from "./assets/preview-js";
+import { REPORT_CSS } from "./assets/report-css";
 import { STAFF_CSS } from "./assets/staff-css";
 
 const ASSETS: Record<string, { type: string; body: string }> = {
   "staff.css": { type: "text/css; charset=utf-8", body: STAFF_CSS },
+  "report.css": { type: "text/css; charset=utf-8", body: REPORT_CSS },
   "preview.js": { type: "text/javascript; charset=utf-8", body: PREVIEW_JS },
   "board.js": { type: "text/javascript; charset=utf-8", body: BOARD_JS },
 };
