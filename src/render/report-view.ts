@@ -5,9 +5,10 @@ import { CHECK_ANSWER_LABEL, type CheckAnswer } from "../domain/publishing/settl
 import type { IncidentReport, SettledHow } from "../domain/records/report-shape";
 import { formatSeconds } from "../domain/records/report-timeline";
 import type { FailureClass } from "../platforms/types";
-import { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "../routes/staff/delivery-advice";
+import type { Renderer } from "./renderer";
 import { renderBarChart } from "./report-charts";
-import { PLATFORM_LABEL } from "./view-helpers";
+import { REPORT_CSS } from "./report-css";
+import { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL, PLATFORM_LABEL } from "./view-helpers";
 
 const FAILURE_LABEL: Record<FailureClass, string> = {
   retry: "tillfälligt fel",
@@ -85,4 +86,9 @@ export function reportPageData(report: IncidentReport): ReportPage {
       : null,
     statusRows,
   };
+}
+
+/** The report as a page of its own, with its styles inline: the archive's copy, read without the hub. */
+export function renderReportDocument(render: Renderer, report: IncidentReport, orgName: string): string {
+  return render.render("staff/report-document", { ...reportPageData(report), orgName, css: REPORT_CSS });
 }

@@ -4,9 +4,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { getOrganisationProfile } from "../../domain/publishing/organisation";
+import { REPORT_CSS } from "../../render/report-css";
 import { BOARD_JS } from "./assets/board-js";
 import { PREVIEW_JS } from "./assets/preview-js";
-import { REPORT_CSS } from "./assets/report-css";
 import { STAFF_CSS } from "./assets/staff-css";
 
 const ASSETS: Record<string, { type: string; body: string }> = {
