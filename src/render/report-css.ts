@@ -2,6 +2,10 @@
 // the staff header, the menus and the links that only make sense on screen. The archive's copy
 // of the report carries the same rules inline (it is read offline, without the hub).
 export const REPORT_CSS = `
+body.report-document{margin:0 auto;max-width:62rem;padding:1.5rem;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a}
+.report-document .facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+.report-document .facts dt{font-weight:600}
+.report-document .facts dd{margin:0}
 .report .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.5rem 1.5rem;margin:0 0 1rem}
 .report .figures div{border-left:4px solid #0b4f8a;padding:.25rem .75rem}
 .report .figures dt{font-size:.9rem;color:#4a4a4a}
