@@ -6,7 +6,7 @@ import type { IncidentReport, SettledHow } from "../domain/records/report-shape"
 import { formatSeconds } from "../domain/records/report-timeline";
 import type { FailureClass } from "../platforms/types";
 import type { Renderer } from "./renderer";
-import { renderBarChart } from "./report-charts";
+import { type Bar, renderBarChart } from "./report-charts";
 import { REPORT_CSS } from "./report-css";
 import { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL, PLATFORM_LABEL } from "./view-helpers";
 
@@ -46,32 +46,54 @@ export interface ReportPage {
   statusRows: { status: string; label: string; count: number }[];
 }
 
+/** More bars than this make a chart nobody can read (or print): it then shows one bar per update. */
+export const MAX_CHANNEL_BARS = 200;
+
+function timedBars(report: IncidentReport): { bars: Bar[]; perUpdate: boolean } {
+  const perUpdate = report.summary.timeToChannel.count > MAX_CHANNEL_BARS;
+  const bars = report.updates.flatMap((u): Bar[] => {
+    const timed = u.channels.filter((c) => c.kind === "publish" && c.secondsToChannel !== null);
+    if (perUpdate) {
+      if (!timed.length) return [];
+      const slowest = timed.reduce((a, b) => ((b.secondsToChannel ?? 0) > (a.secondsToChannel ?? 0) ? b : a));
+      const seconds = slowest.secondsToChannel as number;
+      return [
+        {
+          label: `Uppdatering ${u.number} (${reportLabels.channel(slowest.account)})`,
+          value: seconds,
+          valueText: formatSeconds(seconds),
+        },
+      ];
+    }
+    return timed.map((c, i) => ({
+      group: i === 0 ? `Uppdatering ${u.number}` : undefined,
+      label: reportLabels.channel(c.account),
+      value: c.secondsToChannel as number,
+      valueText: formatSeconds(c.secondsToChannel as number),
+    }));
+  });
+  return { bars, perUpdate };
+}
+
 export function reportPageData(report: IncidentReport): ReportPage {
   const statusRows = DELIVERY_STATUSES.map((status) => ({
     status,
     label: reportLabels.status(status),
     count: report.summary.deliveries.byStatus[status],
   })).filter((r) => r.count > 0);
-  const timed = report.updates.flatMap((u) =>
-    u.channels
-      .filter((c) => c.kind === "publish" && c.secondsToChannel !== null)
-      .map((c, i) => ({
-        group: i === 0 ? `Uppdatering ${u.number}` : undefined,
-        label: reportLabels.channel(c.account),
-        value: c.secondsToChannel as number,
-        valueText: formatSeconds(c.secondsToChannel as number),
-      })),
-  );
+  const timed = timedBars(report);
   const t = report.summary.timeToChannel;
   return {
     report,
     labels: reportLabels,
-    timeChart: timed.length
+    timeChart: timed.bars.length
       ? renderBarChart({
           id: "diagram-tid-till-kanal",
-          title: "Tid från webbplatsen till varje kanal, per uppdatering",
-          description: `${t.count} publiceringar. Median ${reportLabels.seconds(t.medianSeconds)}, 95:e percentilen ${reportLabels.seconds(t.p95Seconds)}, längst ${reportLabels.seconds(t.maxSeconds)}. Samma siffror står i tabellen under diagrammet.`,
-          bars: timed,
+          title: timed.perUpdate
+            ? "Längsta tid från webbplatsen till en kanal, per uppdatering"
+            : "Tid från webbplatsen till varje kanal, per uppdatering",
+          description: `${t.count} publiceringar${timed.perUpdate ? `, för många för en stapel var: en stapel per uppdatering visar dess långsammaste kanal` : ""}. Median ${reportLabels.seconds(t.medianSeconds)}, 95:e percentilen ${reportLabels.seconds(t.p95Seconds)}, längst ${reportLabels.seconds(t.maxSeconds)}. Samma siffror står i tabellen under diagrammet.`,
+          bars: timed.bars,
           unit: "seconds",
         })
       : null,

@@ -2,8 +2,10 @@
 // (approvals and rejections included), and the SVG chart (one mark per bar, text escaped).
 import { describe, expect, test } from "vitest";
 import { durationFigures } from "../../src/domain/records/report-figures";
+import type { IncidentReport } from "../../src/domain/records/report-shape";
 import { type AuditRow, formatSeconds, toTimeline } from "../../src/domain/records/report-timeline";
 import { renderBarChart } from "../../src/render/report-charts";
+import { MAX_CHANNEL_BARS, reportPageData } from "../../src/render/report-view";
 
 describe("durationFigures", () => {
   test("median of an even count is the mean of the middle two; p95 is the nearest rank", () => {
@@ -108,5 +110,39 @@ describe("renderBarChart", () => {
     });
     expect([...svg.matchAll(/data-count="(\d+)"/g)].map((m) => m[1])).toEqual(["9", "3"]);
     expect(svg).toContain(">10</text>");
+  });
+});
+
+describe("reportPageData", () => {
+  /** A report of `updates` updates each published to `accounts` channels, channel i after 10 + i seconds. */
+  function reportOf(updates: number, accounts: number): IncidentReport {
+    const list = Array.from({ length: updates }, (_, u) => ({
+      number: u + 1,
+      channels: Array.from({ length: accounts }, (_, i) => ({
+        kind: "publish",
+        status: "published",
+        secondsToChannel: 10 + i,
+        account: { id: `a${i}`, platform: "mastodon", handle: `konto${i}` },
+      })),
+    }));
+    const times = list.flatMap((u) => u.channels.map((c) => c.secondsToChannel));
+    return {
+      updates: list,
+      summary: {
+        timeToChannel: durationFigures(times),
+        deliveries: { total: times.length, byStatus: { published: times.length } },
+      },
+    } as unknown as IncidentReport;
+  }
+  const marks = (svg: string | null) => svg?.match(/class="mark"/g)?.length ?? 0;
+
+  test("one bar per publication while they fit, then one per update showing its slowest channel", () => {
+    expect(marks(reportPageData(reportOf(4, 5)).timeChart)).toBe(20);
+    const many = reportPageData(reportOf(30, 10));
+    expect(30 * 10).toBeGreaterThan(MAX_CHANNEL_BARS);
+    expect(marks(many.timeChart)).toBe(30);
+    expect(many.timeChart).toContain("Uppdatering 7 (Mastodon konto9)");
+    expect(many.timeChart).toContain("Längsta tid från webbplatsen till en kanal");
+    expect(marks(many.statusChart)).toBe(1);
   });
 });

@@ -20,7 +20,7 @@ import type { Actor } from "../people/actor";
 import { FEED_FORMATS, type FeedFormat, feedPath } from "../publishing/feed-document";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { incidentUrl } from "../publishing/links";
-import { historiesOf, toChannel, toFailure } from "./report-deliveries";
+import { historiesOf, REPORTED_DELIVERY, toChannel, toFailure } from "./report-deliveries";
 import { secondsBetween, summarise } from "./report-figures";
 import {
   type IncidentReport,
@@ -33,6 +33,21 @@ import {
 import { readIncidentAudit, readKillSwitch, toTimeline } from "./report-timeline";
 
 export type ReportDeps = Pick<Deps, "db" | "now" | "config">;
+
+/** Everything of an update but its texts. */
+const REPORTED_UPDATE = {
+  id: updates.id,
+  number: updates.number,
+  kind: updates.kind,
+  state: updates.state,
+  author: updates.author,
+  revision: updates.revision,
+  createdAt: updates.createdAt,
+  publishedAt: updates.publishedAt,
+  editedAt: updates.editedAt,
+  withdrawnAt: updates.withdrawnAt,
+  withdrawnReason: updates.withdrawnReason,
+};
 
 export const ReportInput = z.object({ id: z.string().uuid() });
 
@@ -58,18 +73,16 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
   const { db } = deps;
   const now = deps.now();
   const updateRows = await db
-    .select()
+    .select(REPORTED_UPDATE)
     .from(updates)
     .where(eq(updates.incidentId, incident.id))
     .orderBy(asc(updates.number));
-  const deliveryRows = (
-    await db
-      .select({ delivery: deliveries })
-      .from(deliveries)
-      .innerJoin(updates, eq(updates.id, deliveries.updateId))
-      .where(eq(updates.incidentId, incident.id))
-      .orderBy(asc(updates.number), asc(deliveries.seq))
-  ).map((r) => r.delivery);
+  const deliveryRows = await db
+    .select(REPORTED_DELIVERY)
+    .from(deliveries)
+    .innerJoin(updates, eq(updates.id, deliveries.updateId))
+    .where(eq(updates.incidentId, incident.id))
+    .orderBy(asc(updates.number), asc(deliveries.seq));
   const [audit, killSwitch, borrowingRows, translationRows] = await Promise.all([
     readIncidentAudit(db, incident.id),
     readKillSwitch(db, incident.openedAt, incident.closedAt ?? now),
@@ -97,16 +110,20 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
   const histories = historiesOf(audit);
 
   const failures: ReportFailure[] = [];
+  const deliveriesOf = new Map<string | null, typeof deliveryRows>();
+  for (const d of deliveryRows) {
+    const list = deliveriesOf.get(d.updateId);
+    if (list) list.push(d);
+    else deliveriesOf.set(d.updateId, [d]);
+  }
   const reportUpdates: ReportUpdate[] = updateRows.map((u) => {
-    const channels = deliveryRows
-      .filter((d) => d.updateId === u.id)
-      .map((d) => {
-        const account = accountOf(d.accountId) ?? missingAccount(d.accountId);
-        const channel = toChannel(d, u, account, histories.get(d.id));
-        const failure = toFailure(d, channel, u.number, histories.get(d.id));
-        if (failure) failures.push(failure);
-        return channel;
-      });
+    const channels = (deliveriesOf.get(u.id) ?? []).map((d) => {
+      const account = accountOf(d.accountId) ?? missingAccount(d.accountId);
+      const channel = toChannel(d, u, account, histories.get(d.id));
+      const failure = toFailure(d, channel, u.number, histories.get(d.id));
+      if (failure) failures.push(failure);
+      return channel;
+    });
     return {
       id: u.id,
       number: u.number,

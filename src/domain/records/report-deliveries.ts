@@ -1,14 +1,32 @@
 // Each delivery of the incident as the report tells it: when it reached its channel, every
 // attempt (from the dispatcher's audit rows, which survive a person's "try again", whereas the
 // row's own counter restarts), and for those that failed at least once, how it was settled.
-import type { deliveries, updates } from "../../db/schema";
+import { deliveries, type updates } from "../../db/schema";
 import type { FailureClass } from "../../platforms/types";
 import { secondsBetween } from "./report-figures";
 import type { ReportAccount, ReportAttempt, ReportChannel, ReportFailure, SettledHow } from "./report-shape";
 import { type AuditRow, isAttemptRow } from "./report-timeline";
 
-type Delivery = typeof deliveries.$inferSelect;
-type Update = typeof updates.$inferSelect;
+/** The columns the report reads: not the sent text, which a long incident has megabytes of. */
+export const REPORTED_DELIVERY = {
+  id: deliveries.id,
+  updateId: deliveries.updateId,
+  accountId: deliveries.accountId,
+  kind: deliveries.kind,
+  language: deliveries.language,
+  borrowed: deliveries.borrowed,
+  status: deliveries.status,
+  attempts: deliveries.attempts,
+  remoteUrl: deliveries.remoteUrl,
+  failureClass: deliveries.failureClass,
+  message: deliveries.message,
+  settlement: deliveries.settlement,
+  createdAt: deliveries.createdAt,
+  updatedAt: deliveries.updatedAt,
+  publishedAt: deliveries.publishedAt,
+};
+type Delivery = Pick<typeof deliveries.$inferSelect, keyof typeof REPORTED_DELIVERY>;
+type Update = Pick<typeof updates.$inferSelect, "publishedAt">;
 
 export interface DeliveryHistory {
   attempts: ReportAttempt[];

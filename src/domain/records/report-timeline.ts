@@ -1,7 +1,7 @@
 // The report's timeline: what people did, read from the audit log. The dispatcher's own rows (one
 // per attempt) are left to each channel's attempt log; everything else that names the incident is
 // here, with the kill switch, which is organisation-wide and so is taken by time.
-import { and, asc, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { ReportAccount, TimelineEntry } from "./report-shape";
@@ -9,6 +9,19 @@ import type { ReportAccount, TimelineEntry } from "./report-shape";
 export type AuditRow = typeof auditLog.$inferSelect;
 
 const KILL_SWITCH = ["deliveries.paused", "deliveries.resumed"];
+
+/** The keys of an audit row's `after` that the timeline and the attempt logs read. */
+const REPORTED_KEYS = [
+  "editReason",
+  "withdrawnReason",
+  "rejectionReason",
+  "reason",
+  "pausedForSeconds",
+  "message",
+  "updateId",
+  "status",
+  "failureClass",
+];
 
 const ACTION_LABEL: Record<string, string> = {
   "incident.opened": "Händelsen öppnades",
@@ -37,8 +50,31 @@ export function isAttemptRow(row: AuditRow): boolean {
   return row.entityType === "delivery" && row.actorId === null && row.action !== "delivery.retried";
 }
 
+/**
+ * Only the parts of `after` the report reads: an incident's audit rows carry whole updates (their
+ * text), and a long incident has hundreds of thousands of them.
+ */
+const SLIM_AFTER = sql<Record<string, unknown> | null>`jsonb_strip_nulls(jsonb_build_object(${sql.raw(
+  REPORTED_KEYS.map((key) => `'${key}', "audit_log"."after"->'${key}'`).join(", "),
+)}))`;
+
+const SLIM_COLUMNS = {
+  id: auditLog.id,
+  at: auditLog.at,
+  actorId: auditLog.actorId,
+  actorName: auditLog.actorName,
+  actorSubject: auditLog.actorSubject,
+  action: auditLog.action,
+  entityType: auditLog.entityType,
+  entityId: auditLog.entityId,
+  incidentId: auditLog.incidentId,
+  accountId: auditLog.accountId,
+  before: sql<null>`null`,
+  after: SLIM_AFTER,
+};
+
 export async function readIncidentAudit(db: DbOrTx, incidentId: string): Promise<AuditRow[]> {
-  return db.select().from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id));
+  return db.select(SLIM_COLUMNS).from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id));
 }
 
 /**
@@ -47,12 +83,12 @@ export async function readIncidentAudit(db: DbOrTx, incidentId: string): Promise
  */
 export async function readKillSwitch(db: DbOrTx, from: Date, to: Date): Promise<AuditRow[]> {
   const within = await db
-    .select()
+    .select(SLIM_COLUMNS)
     .from(auditLog)
     .where(and(inArray(auditLog.action, KILL_SWITCH), gte(auditLog.at, from), lte(auditLog.at, to)))
     .orderBy(asc(auditLog.id));
   const [before] = await db
-    .select()
+    .select(SLIM_COLUMNS)
     .from(auditLog)
     .where(and(inArray(auditLog.action, KILL_SWITCH), lt(auditLog.at, from)))
     .orderBy(desc(auditLog.id))
