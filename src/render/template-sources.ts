@@ -42,6 +42,9 @@ import staffRecords from "../../templates/staff/records.eta";
 import staffRemoval from "../../templates/staff/removal.eta";
 import staffRemovalNew from "../../templates/staff/removal-new.eta";
 import staffRemovals from "../../templates/staff/removals.eta";
+import staffReport from "../../templates/staff/report.eta";
+import staffReportBody from "../../templates/staff/report-body.eta";
+import staffReportDocument from "../../templates/staff/report-document.eta";
 import staffSettings from "../../templates/staff/settings.eta";
 import staffStatus from "../../templates/staff/status.eta";
 import staffTemplateAid from "../../templates/staff/template-aid.eta";
@@ -96,6 +99,9 @@ export const templateSources: Record<string, string> = {
   "staff/removal": staffRemoval,
   "staff/removal-new": staffRemovalNew,
   "staff/removals": staffRemovals,
+  "staff/report": staffReport,
+  "staff/report-body": staffReportBody,
+  "staff/report-document": staffReportDocument,
   "staff/settings": staffSettings,
   "staff/kill-switch": staffKillSwitch,
   "staff/templates": staffTemplates,

@@ -1,4 +1,6 @@
 // What templates need to show things to people: Swedish labels and Stockholm local time.
+import type { DeliveryStatus } from "../db/schema";
+
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Europe/Stockholm",
   dateStyle: "long",
@@ -27,6 +29,22 @@ export const PLATFORM_LABEL: Record<string, string> = {
   bluesky: "Bluesky",
   threads: "Threads",
   telegram: "Telegram",
+};
+
+export const DELIVERY_STATUS_LABEL: Record<DeliveryStatus, string> = {
+  pending: "Väntar",
+  sending: "Skickas",
+  published: "Publicerad",
+  failed: "Misslyckades",
+  skipped: "Hoppades över",
+  cancelled: "Stoppad",
+};
+
+export const DELIVERY_KIND_LABEL: Record<"publish" | "edit" | "retract" | "farewell", string> = {
+  publish: "Publicering",
+  edit: "Ändring",
+  retract: "Tillbakadragning",
+  farewell: "Avskedsinlägg",
 };
 
 export const viewHelpers = {

@@ -38,6 +38,7 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "template.manage",
     "inbox.read",
     "inbox.answer",
+    "report.read",
   ],
   editor: [
     "update.post",
@@ -49,10 +50,26 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "inbox.read",
     "inbox.answer",
   ],
-  registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take", "inbox.read"],
+  registrar: [
+    "people.read",
+    "records.read",
+    "records.export",
+    "audit.read",
+    "snapshot.take",
+    "inbox.read",
+    "report.read",
+  ],
   viewer: [],
 };
-const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read", "inbox.read"];
+const READS = [
+  "people.read",
+  "records.read",
+  "records.export",
+  "audit.read",
+  "template.read",
+  "inbox.read",
+  "report.read",
+];
 const SCOPE_MAY: Record<Scope, readonly string[]> = {
   all: ["*"],
   read: READS,
@@ -144,6 +161,7 @@ const ACCESS: Record<string, Need> = {
   "GET /api/v1/accounts/:id/snapshots/:snapshotId": { anyOf: ["snapshot.take", "records.read"] },
   "POST /api/v1/accounts/:id/close": "account.manage",
   "GET /api/v1/incidents/:id/export": "records.export",
+  "GET /api/v1/incidents/:id/report": "report.read",
   "GET /api/v1/export": "records.export",
   "POST /api/v1/media": "update.post",
   // Staff forms (the session's CSRF token is sent; the rules are the same as the API's).

@@ -115,9 +115,13 @@ beforeAll(async () => {
     `/api/v1/removals/${removal.json.id}`,
     "/api/v1/audit",
     "/api/v1/compliance",
+    // The after-action report quotes every attempt's message, the echoed ones included.
+    `/api/v1/incidents/${incident.json.id}/report`,
   ]) {
     record(path, await admin.get(path));
   }
+  const report = seen.find((s) => s.what.endsWith("/report"))?.text ?? "";
+  expect(report, "the report quotes the echoing platform's error").toMatch(/"attemptLog":\[\{[^\]]*HTTP 400/);
   const deliveries = await admin.get("/api/v1/deliveries");
   expect(JSON.stringify(deliveries.json), "the echoing platform's error reached the hub").toMatch(
     /HTTP|400|Bad request|invalid/i,

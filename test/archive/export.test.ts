@@ -392,6 +392,34 @@ describe("the incident export", () => {
     expect(text(files, `${base}/index.html`)).toContain("https://social.example/posts/first-0");
   });
 
+  test("carries the after-action report as JSON and as a printable page, in the manifest and PREMIS", async () => {
+    const { body } = await download(`/api/v1/incidents/${incident.id}/export`, people.registrar.token);
+    const bag = checkBag(body);
+    expect(bag.problems).toEqual([]);
+    const jsonPath = `data/representations/json/data/reports/${incident.slug}.json`;
+    const htmlPath = `data/representations/html/data/${incident.slug}/rapport.html`;
+    const manifest = text(bag.files, "manifest-sha256.txt");
+    for (const path of [jsonPath, htmlPath]) {
+      const digest = createHash("sha256")
+        .update(bag.files.get(path) ?? "")
+        .digest("hex");
+      expect(manifest, path).toContain(`${digest}  ${path}`);
+    }
+    checkPreservationMetadata(bag.files);
+    // The report as the API gives it at the moment of the export, in canonical JSON.
+    const report = JSON.parse(text(bag.files, jsonPath));
+    const live = await api(hub, hub.token).get(`/api/v1/incidents/${incident.id}/report`);
+    expect(report).toEqual(live.json);
+    expect(report.generatedAt).toBe(hub.clock.now().toISOString());
+    expect(report.summary.updates).toMatchObject({ total: 4, withdrawn: 1, edited: 1 });
+    expect(report.borrowings).toHaveLength(1);
+    const html = text(bag.files, htmlPath);
+    expect(html).toMatch(/^<!doctype html>\n<html lang="sv">/);
+    expect(html).toContain("<style>");
+    expect(html).toContain('<svg class="chart" id="diagram-tid-till-kanal"');
+    expect(html).not.toMatch(/<script|\/staff\/assets/);
+  });
+
   test("no credential appears anywhere in the export", async () => {
     const { body } = await download(`/api/v1/incidents/${incident.id}/export`, hub.token);
     // The zip stores files uncompressed, so the raw bytes are searchable as well as each file.

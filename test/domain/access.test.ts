@@ -51,6 +51,8 @@ const MATRIX: Record<Action, string> = {
   "snapshot.take": "AC.R.",
   "template.read": "ACE..",
   "template.manage": "AC...",
+  // The after-action report names who did what: those who lead the evaluation and keep the record.
+  "report.read": "AC.R.",
 };
 
 describe("role x action", () => {

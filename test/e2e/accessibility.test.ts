@@ -4,9 +4,11 @@
 // are checked in those states too.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readZip } from "../archive/bagit-check";
+import { must } from "../helpers/must";
 import { axeViolations, type Browser, HAVE_CHROMIUM, launchBrowser, signIn, type Violation } from "./browser";
 import { ADMIN, buildScenario, type Scenario } from "./scenario";
-import { DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub";
+import { BOOTSTRAP_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub";
 
 let hub: E2eHub;
 let browser: Browser;
@@ -89,6 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
       },
       { name: "incident", open: goto(`/staff/incidents/${s.incidentId}`) },
       { name: "resolved incident", open: goto(`/staff/incidents/${s.resolvedIncidentId}`) },
+      { name: "after-action report", open: goto(`/staff/incidents/${s.incidentId}/report`) },
       { name: "compose", open: goto(compose) },
       {
         name: "compose with live preview and warnings",
@@ -232,4 +235,37 @@ describe.skipIf(!HAVE_CHROMIUM)("accessibility (axe-core, WCAG 2.1 AA)", () => {
     ]);
     expect({ ...signedOut, ...communicator, ...admin }).toEqual({});
   }, 120_000);
+
+  test("the after-action report: on screen, as printed, and the archive's copy", async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
+    const report = `/staff/incidents/${scenario.incidentId}/report`;
+    const onScreen = await checkAll(page, [
+      { name: "report", open: goto(report) },
+      { name: "report, resolved incident", open: goto(`/staff/incidents/${scenario.resolvedIncidentId}/report`) },
+    ]);
+    await page.emulateMedia({ media: "print" });
+    let printed: Record<string, Violation[]>;
+    try {
+      printed = await checkAll(page, [{ name: "report, printed", open: goto(report) }]);
+      // On paper: the report and its charts, without the staff header and menus.
+      expect(await page.locator("header.staff").isVisible()).toBe(false);
+      expect(await page.locator("svg.chart").first().isVisible()).toBe(true);
+    } finally {
+      await page.emulateMedia({ media: null });
+    }
+    const res = await fetch(`${hub.url}/api/v1/incidents/${scenario.incidentId}/export`, {
+      headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    const archived = readZip(Buffer.from(await res.arrayBuffer())).find((e) =>
+      e.name.endsWith(`/representations/html/data/${scenario.incidentSlug}/rapport.html`),
+    );
+    await page.setContent(must(archived, "the report in the export").data.toString("utf8"));
+    const archivedViolations = await axeViolations(page);
+    expect({ ...onScreen, ...printed, ...(archivedViolations.length ? { archived: archivedViolations } : {}) }).toEqual(
+      {},
+    );
+  }, 60_000);
 });

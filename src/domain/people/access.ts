@@ -28,6 +28,7 @@ export const ACTIONS = [
   "template.manage",
   "inbox.read",
   "inbox.answer",
+  "report.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -52,6 +53,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "template.manage",
     "inbox.read",
     "inbox.answer",
+    "report.read",
   ]),
   editor: new Set<Action>([
     "update.post",
@@ -70,6 +72,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "audit.read",
     "snapshot.take",
     "inbox.read",
+    "report.read",
   ]),
   viewer: new Set<Action>(),
 };
@@ -88,6 +91,7 @@ const READ_ACTIONS: readonly Action[] = [
   "records.export",
   "audit.read",
   "template.read",
+  "report.read",
 ];
 const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
   read: new Set(READ_ACTIONS),

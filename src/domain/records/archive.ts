@@ -17,6 +17,7 @@ import type { Deps } from "../../deps";
 import { InvalidInputError } from "../../errors";
 import { toBrandView } from "../../render/brand";
 import { summariseIncident } from "../../render/public-page-data";
+import { renderReportDocument } from "../../render/report-view";
 import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
@@ -36,6 +37,7 @@ import {
 } from "./archive-registers";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
+import { buildIncidentReport } from "./incident-report";
 
 type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;
 
@@ -253,6 +255,16 @@ async function* producePayload(
       }
     }
   }
+  // The after-action report of each incident, as it reads on the day of the export.
+  const reportDeps = { ...deps, now: () => now };
+  for (const incident of scope.incidents) {
+    const report = await buildIncidentReport(reportDeps, incident);
+    yield { path: `representations/json/data/reports/${incident.slug}.json`, content: canonicalJson(report) };
+    yield {
+      path: `representations/html/data/${incident.slug}/rapport.html`,
+      content: renderReportDocument(deps.render, report, orgName),
+    };
+  }
   yield {
     path: "metadata/preservation/premis.xml",
     content: renderPremis(
@@ -356,7 +368,9 @@ kris. Paketet är en BagIt-påse (RFC 8493) vars innehåll i data/ följer E-ARK
 - representations/cap/data/: ett CAP 1.2-meddelande per publicerad uppdatering. Fältet references
   listar det första och de 99 senaste tidigare meddelandena; har händelsen fler står det i
   meddelandets note, och hela kedjan finns i registret updates.
-- representations/html/data/: webbsidorna så som allmänheten ser dem.
+- representations/html/data/: webbsidorna så som allmänheten ser dem, och för varje händelse
+  rapport.html: efterhandsrapporten (tidslinje, tid till varje kanal, misslyckanden, språk) att skriva ut.
+- representations/json/data/reports/: efterhandsrapporten för varje händelse som JSON.
 
 Kontrollera paketet med valfritt BagIt-verktyg, t.ex. "bagit.py --validate" efter uppackning.
 `;

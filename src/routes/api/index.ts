@@ -19,6 +19,7 @@ import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { peopleRoutes } from "./people";
 import { removalRoutes } from "./removals";
+import { reportRoutes } from "./reports";
 import { rightsRoutes } from "./rights";
 import { snapshotRoutes } from "./snapshots";
 import { templateRoutes } from "./templates";
@@ -52,4 +53,5 @@ export const api = new Hono<AppEnv>()
   .route("/", exportRoutes)
   .route("/", mediaRoutes)
   .route("/", templateRoutes)
-  .route("/", inboxRoutes);
+  .route("/", inboxRoutes)
+  .route("/", reportRoutes);

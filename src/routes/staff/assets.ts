@@ -4,12 +4,14 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { getOrganisationProfile } from "../../domain/publishing/organisation";
+import { REPORT_CSS } from "../../render/report-css";
 import { BOARD_JS } from "./assets/board-js";
 import { PREVIEW_JS } from "./assets/preview-js";
 import { STAFF_CSS } from "./assets/staff-css";
 
 const ASSETS: Record<string, { type: string; body: string }> = {
   "staff.css": { type: "text/css; charset=utf-8", body: STAFF_CSS },
+  "report.css": { type: "text/css; charset=utf-8", body: REPORT_CSS },
   "preview.js": { type: "text/javascript; charset=utf-8", body: PREVIEW_JS },
   "board.js": { type: "text/javascript; charset=utf-8", body: BOARD_JS },
 };

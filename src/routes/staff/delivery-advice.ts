@@ -2,21 +2,8 @@
 // Colour on the board only repeats what these words say.
 import type { Delivery } from "../../domain/publishing/deliveries";
 
-export const DELIVERY_STATUS_LABEL: Record<Delivery["status"], string> = {
-  pending: "Väntar",
-  sending: "Skickas",
-  published: "Publicerad",
-  failed: "Misslyckades",
-  skipped: "Hoppades över",
-  cancelled: "Stoppad",
-};
-
-export const DELIVERY_KIND_LABEL: Record<Delivery["kind"], string> = {
-  publish: "Publicering",
-  edit: "Ändring",
-  retract: "Tillbakadragning",
-  farewell: "Avskedsinlägg",
-};
+// The words live with the other labels, so the after-action report in the archive uses the same.
+export { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "../../render/view-helpers";
 
 export interface Advice {
   /** What went wrong, plainly. */

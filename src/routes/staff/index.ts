@@ -18,6 +18,7 @@ import { peoplePages } from "./people";
 import { renderStaffError } from "./problem";
 import { recordPages } from "./records";
 import { removalPages } from "./removals";
+import { reportPages } from "./reports";
 import { requireStaffSession } from "./session";
 import { settingsPages } from "./settings";
 import { templateEditPages } from "./template-edit";
@@ -30,6 +31,7 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", dashboardPages)
   .route("/", incidentPages)
   .route("/", incidentEditPages)
+  .route("/", reportPages)
   .route("/", composePages)
   .route("/", boardPages)
   .route("/", approvalPages)

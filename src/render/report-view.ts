@@ -1,0 +1,116 @@
+// The after-action report as the printable page shows it: Swedish words for its codes, durations
+// in words, and the two charts (drawn from the same rows as the tables beside them).
+import { DELIVERY_STATUSES } from "../db/schema";
+import { CHECK_ANSWER_LABEL, type CheckAnswer } from "../domain/publishing/settlement";
+import type { IncidentReport, SettledHow } from "../domain/records/report-shape";
+import { formatSeconds } from "../domain/records/report-timeline";
+import type { FailureClass } from "../platforms/types";
+import type { Renderer } from "./renderer";
+import { type Bar, renderBarChart } from "./report-charts";
+import { REPORT_CSS } from "./report-css";
+import { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL, PLATFORM_LABEL } from "./view-helpers";
+
+const FAILURE_LABEL: Record<FailureClass, string> = {
+  retry: "tillfälligt fel",
+  auth: "inloggningen fungerade inte",
+  rights: "saknade rätt att publicera",
+  invalid: "plattformen godtog inte inlägget",
+  unconfirmed: "oklart om inlägget kom fram",
+};
+
+const SETTLED_LABEL: Record<SettledHow, string> = {
+  found_on_platform: "Inlägget fanns redan på plattformen (hittades vid kontroll)",
+  retried_by_person: "Publicerad efter nytt försök som en person begärde",
+  published_after_retry: "Publicerad vid ett automatiskt nytt försök",
+  cancelled: "Stoppad innan den skickades",
+  skipped: "Hoppades över",
+  in_progress: "Pågår fortfarande",
+  unsettled: "Inte löst",
+};
+
+export const reportLabels = {
+  channel: (a: { platform: string; handle: string }) => `${PLATFORM_LABEL[a.platform] ?? a.platform} ${a.handle}`,
+  status: (s: string) => DELIVERY_STATUS_LABEL[s as keyof typeof DELIVERY_STATUS_LABEL] ?? s,
+  kind: (k: string) => DELIVERY_KIND_LABEL[k as keyof typeof DELIVERY_KIND_LABEL] ?? k,
+  failure: (c: FailureClass) => FAILURE_LABEL[c] ?? c,
+  settled: (s: SettledHow) => SETTLED_LABEL[s] ?? s,
+  seconds: (s: number | null) => (s === null ? "–" : formatSeconds(s)),
+  check: (a: CheckAnswer) => CHECK_ANSWER_LABEL[a] ?? a,
+};
+
+export interface ReportPage {
+  report: IncidentReport;
+  labels: typeof reportLabels;
+  timeChart: string | null;
+  statusChart: string | null;
+  statusRows: { status: string; label: string; count: number }[];
+}
+
+/** More bars than this make a chart nobody can read (or print): it then shows one bar per update. */
+export const MAX_CHANNEL_BARS = 200;
+
+function timedBars(report: IncidentReport): { bars: Bar[]; perUpdate: boolean } {
+  const perUpdate = report.summary.timeToChannel.count > MAX_CHANNEL_BARS;
+  const bars = report.updates.flatMap((u): Bar[] => {
+    const timed = u.channels.filter((c) => c.kind === "publish" && c.secondsToChannel !== null);
+    if (perUpdate) {
+      if (!timed.length) return [];
+      const slowest = timed.reduce((a, b) => ((b.secondsToChannel ?? 0) > (a.secondsToChannel ?? 0) ? b : a));
+      const seconds = slowest.secondsToChannel as number;
+      return [
+        {
+          label: `Uppdatering ${u.number} (${reportLabels.channel(slowest.account)})`,
+          value: seconds,
+          valueText: formatSeconds(seconds),
+        },
+      ];
+    }
+    return timed.map((c, i) => ({
+      group: i === 0 ? `Uppdatering ${u.number}` : undefined,
+      label: reportLabels.channel(c.account),
+      value: c.secondsToChannel as number,
+      valueText: formatSeconds(c.secondsToChannel as number),
+    }));
+  });
+  return { bars, perUpdate };
+}
+
+export function reportPageData(report: IncidentReport): ReportPage {
+  const statusRows = DELIVERY_STATUSES.map((status) => ({
+    status,
+    label: reportLabels.status(status),
+    count: report.summary.deliveries.byStatus[status],
+  })).filter((r) => r.count > 0);
+  const timed = timedBars(report);
+  const t = report.summary.timeToChannel;
+  return {
+    report,
+    labels: reportLabels,
+    timeChart: timed.bars.length
+      ? renderBarChart({
+          id: "diagram-tid-till-kanal",
+          title: timed.perUpdate
+            ? "Längsta tid från webbplatsen till en kanal, per uppdatering"
+            : "Tid från webbplatsen till varje kanal, per uppdatering",
+          description: `${t.count} publiceringar${timed.perUpdate ? `, för många för en stapel var: en stapel per uppdatering visar dess långsammaste kanal` : ""}. Median ${reportLabels.seconds(t.medianSeconds)}, 95:e percentilen ${reportLabels.seconds(t.p95Seconds)}, längst ${reportLabels.seconds(t.maxSeconds)}. Samma siffror står i tabellen under diagrammet.`,
+          bars: timed.bars,
+          unit: "seconds",
+        })
+      : null,
+    statusChart: statusRows.length
+      ? renderBarChart({
+          id: "diagram-slutstatus",
+          title: "Leveranser per slutstatus",
+          description: `${report.summary.deliveries.total} leveranser: ${statusRows.map((r) => `${r.label} ${r.count}`).join(", ")}.`,
+          bars: statusRows.map((r) => ({ label: r.label, value: r.count, valueText: String(r.count) })),
+          unit: "count",
+        })
+      : null,
+    statusRows,
+  };
+}
+
+/** The report as a page of its own, with its styles inline: the archive's copy, read without the hub. */
+export function renderReportDocument(render: Renderer, report: IncidentReport, orgName: string): string {
+  return render.render("staff/report-document", { ...reportPageData(report), orgName, css: REPORT_CSS });
+}
