@@ -14,6 +14,7 @@ const WHAT_SV: Record<string, string> = {
   account: "Kontot",
   department: "Verksamheten",
   template: "Mallen",
+  translation: "Översättningen",
   person: "Personen",
   token: "Nyckeln",
   removal: "Posten i moderationsloggen",
@@ -49,6 +50,12 @@ const sv: Record<ErrorCode, ErrorText> = {
   incident_unknown: "Händelsen finns inte. Välj en händelse i listan.",
   area_code_unknown: "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
   polygon_not_closed: "Polygonen är inte sluten: den sista punkten ska vara samma som den första.",
+  language_invalid: (p) =>
+    `${p.language ? `”${p.language}”` : "Språkkoden"} är ingen giltig språkkod (BCP 47), till exempel en, ar eller sv-x-lattlast.`,
+  language_not_offered: (p) =>
+    `Kommunen erbjuder inte språket ${p.language ? `”${p.language}”` : ""}. Lägg till det bland kommunens språk först.`,
+  language_swedish_first: "Svenska (sv) ska alltid stå först bland språken.",
+  translation_swedish: "Den svenska texten är uppdateringens egen text. Ändra uppdateringen i stället.",
   target_unknown: "Ett av de valda kontona finns inte längre. Välj konton i listan.",
   target_closed: "Ett av de valda kontona är stängt. Välj bara aktiva konton.",
   account_platform_mismatch: "Kontot du valde finns på en annan plattform. Välj samma plattform.",
