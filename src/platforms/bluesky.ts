@@ -17,7 +17,14 @@ import { countGraphemes, countUtf8Bytes, locateUrls } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import {
+  type AdapterContext,
+  type Composed,
+  type FailureResult,
+  type PlatformAdapter,
+  type PublishResult,
+  primaryLanguage,
+} from "./types";
 
 const MAX_GRAPHEMES = 300;
 const MAX_BYTES = 3_000;
@@ -237,7 +244,12 @@ export function createBlueskyAdapter(): PlatformAdapter {
         content.body.length > CARD_DESCRIPTION_CHARS
           ? `${content.body.slice(0, CARD_DESCRIPTION_CHARS).replace(/\s+\S*$/u, "")}…`
           : content.body;
-      const record = { $type: POST_COLLECTION, text: fit.text, langs: ["sv"], facets: buildLinkFacets(fit.text) };
+      const record = {
+        $type: POST_COLLECTION,
+        text: fit.text,
+        langs: [primaryLanguage(content.language)],
+        facets: buildLinkFacets(fit.text),
+      };
       // An image larger than the lexicon allows goes as the link card instead: the website shows it.
       const image = content.image && !(content.image.bytes && content.image.bytes.length > MAX_BLOB_BYTES);
       if (image) {
