@@ -1,4 +1,6 @@
 // What templates need to show things to people: Swedish labels and Stockholm local time.
+import { languageSwedishName } from "../domain/publishing/languages";
+
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Europe/Stockholm",
   dateStyle: "long",
@@ -45,6 +47,8 @@ export const viewHelpers = {
   severity: (s: string) => SEVERITY_LABEL[s] ?? s,
   status: (s: string) => STATUS_LABEL[s] ?? s,
   platform: (p: string) => PLATFORM_LABEL[p] ?? p,
+  /** A language's Swedish name ("Engelska"), for the staff pages. */
+  languageInSwedish: (tag: string) => languageSwedishName(tag),
   /** Paragraphs from plain text; the template escapes each one. */
   paragraphs(text: string): string[] {
     return text
