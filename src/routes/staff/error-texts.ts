@@ -1,8 +1,8 @@
-// Words for error codes, one table per language. The staff pages speak Swedish; the API keeps
-// its English `message` for now, and an English table can join this one when the edge chooses
-// the language by Accept-Language.
+// Words for error codes, one table per language. The staff pages speak Swedish; the API chooses
+// Swedish or English by Accept-Language (routes/api-error-language.ts; English in ../error-texts-en.ts).
 import type { ErrorCode, ErrorParams } from "../../errors";
 import { viewHelpers } from "../../render/view-helpers";
+import { en } from "../error-texts-en";
 
 /** A text with {param} placeholders, or a function where a parameter needs formatting. */
 export type ErrorText = string | ((params: ErrorParams) => string);
@@ -153,7 +153,7 @@ const sv: Record<ErrorCode, ErrorText> = {
 /** Every language's table; Swedish is complete, others may fill in over time. */
 export const errorTexts: { sv: Record<ErrorCode, ErrorText> } & Partial<
   Record<Locale, Partial<Record<ErrorCode, ErrorText>>>
-> = { sv };
+> = { sv, en };
 
 /** The words for a code in a language (Swedish where the language has none), params filled in. */
 export function errorText(code: ErrorCode, params: ErrorParams = {}, locale: Locale = "sv"): string {
