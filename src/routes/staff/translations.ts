@@ -3,6 +3,7 @@
 import { type Context, Hono } from "hono";
 import type { DbOrTx } from "../../db/client";
 import type { AppEnv } from "../../deps";
+import { requireCan } from "../../domain/people/access";
 import { requireIncident } from "../../domain/publishing/incidents";
 import { describeLanguage, translationLanguages } from "../../domain/publishing/languages";
 import { readOfferedLanguages } from "../../domain/publishing/organisation-languages";
@@ -41,6 +42,7 @@ async function translationPage(
   status: PageStatus = 200,
 ) {
   const { deps } = c.env;
+  requireCan(c.get("actor"), "update.edit");
   const update = await requireUpdate(deps.db, updateId);
   const incident = await requireIncident(deps.db, update.incidentId);
   const language = requireTranslationLanguage(await readOfferedLanguages(deps.db), rawLanguage);
@@ -71,6 +73,8 @@ export const translationPages = new Hono<AppEnv>()
   )
   .post("/updates/:id/translations/:language", async (c) => {
     const { deps } = c.env;
+    // Who may ask comes before what was asked: a viewer gets 403, not the form's errors.
+    requireCan(c.get("actor"), "update.edit");
     const form = await readForm(c.req);
     const values = { body: text(form, "body"), reason: text(form, "reason") };
     const language = c.req.param("language");
