@@ -6,6 +6,7 @@ import type { AppEnv } from "./deps";
 import { ServiceUnavailableError, toHttpError } from "./errors";
 import { publicContentSecurityPolicy } from "./render/content-security-policy";
 import { api } from "./routes/api/index";
+import { chooseApiLocale, localiseErrorBody } from "./routes/api-error-language";
 import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
 import { refuseMalformedInput } from "./routes/malformed-input";
@@ -37,8 +38,10 @@ export function createApp() {
     }
     // The website answers in HTML whatever went wrong; only the API speaks JSON.
     if (!c.req.path.startsWith("/api/")) return renderPublicProblem(c, error, mapped?.status ?? 500);
-    if (mapped) return c.json(mapped.body, mapped.status as 400);
-    return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
+    const locale = chooseApiLocale(c.req.header("accept-language"));
+    if (mapped) return c.json(localiseErrorBody(mapped.body, locale), mapped.status as 400);
+    const internal = locale === "en" ? "Something went wrong on our side." : "Något gick fel hos oss.";
+    return c.json({ error: { code: "internal", message: internal } }, 500);
   });
   app.notFound(async (c) => {
     if (c.req.path.startsWith("/api/")) {

@@ -5,6 +5,8 @@ import type { Db } from "./db/client";
 import { departments, organisations, people } from "./db/schema";
 import { SYSTEM_ACTOR } from "./domain/people/actor";
 import { hashPassword } from "./domain/people/passwords";
+import { openIncident } from "./domain/publishing/incidents";
+import { type PostUpdateDeps, postUpdate } from "./domain/publishing/updates";
 import { recordAudit } from "./domain/records/audit";
 
 export const DEMO_DEPARTMENTS = [
@@ -55,11 +57,40 @@ const DEMO_EDITORS: DemoEditor[] = [
  * report has something to teach rather than a wall: all but Threads meet the policies; Threads
  * has one editor and no deputy, two findings a newcomer can fix on the account's page.
  */
-export function withDemoEditors<T extends { platform: string }>(definitions: T[]): (T & { editors: DemoEditor[] })[] {
+export function withDemoEditors<T extends { platform: string }>(
+  definitions: T[],
+): (T & { editors: DemoEditor[]; language?: string })[] {
   return definitions.map((definition) => ({
     ...definition,
     editors: definition.platform === "threads" ? DEMO_EDITORS.slice(0, 1) : DEMO_EDITORS,
+    // One account in English shows the language rule: it gets the English text where there is one.
+    ...(definition.platform === DEMO_ENGLISH_PLATFORM ? { language: "en" } : {}),
   }));
+}
+
+/** The demo offers Swedish, English, Arabic and easy-to-read Swedish. */
+export const DEMO_LANGUAGES = ["sv", "en", "ar", "sv-x-lattlast"] as const;
+const DEMO_ENGLISH_PLATFORM = "mastodon";
+
+/**
+ * On the first start, after the sandbox accounts exist: an information incident with one update
+ * in Swedish, English and Arabic (easy-to-read Swedish left missing, so the staff page shows
+ * what a missing language looks like). Posted through the verbs, so it is delivered like any other.
+ */
+export async function seedDemoTranslatedUpdate(deps: PostUpdateDeps) {
+  const incident = await openIncident(deps, SYSTEM_ACTOR, {
+    title: "Vattenavstängning på Storgatan",
+    severity: "info",
+  });
+  return postUpdate(deps, SYSTEM_ACTOR, {
+    incidentId: incident.id,
+    body: "Vattnet stängs av på Storgatan 1–15 i dag kl. 13–16 för en reparation. Tappa upp vatten i förväg.",
+    translations: {
+      en: "The water will be shut off at Storgatan 1–15 today from 13:00 to 16:00 for a repair. Draw water in advance.",
+      ar: "سيتم قطع المياه في شارع Storgatan 1–15 اليوم من الساعة 13 إلى 16 بسبب الإصلاح. احتفظوا بالماء مسبقًا.",
+    },
+    author: { name: "Anna Andersson", title: "Kommunikatör i beredskap" },
+  });
 }
 
 /** Seeds once: does nothing when departments already exist. Returns the department ids by name. */
@@ -70,6 +101,7 @@ export async function seedDemo(db: Db, now: Date): Promise<Record<string, string
   return db.transaction(async (tx) => {
     await tx.update(organisations).set({
       ...DEMO_PROFILE,
+      languages: [...DEMO_LANGUAGES],
       logoType: "image/svg+xml",
       logoBytes: new TextEncoder().encode(DEMO_LOGO_SVG),
       logoUpdatedAt: now,

@@ -38,6 +38,10 @@ export const errorCodes = {
   area_code_unknown: 400,
   polygon_not_closed: 400,
   assignee_unknown: 400,
+  language_invalid: 400,
+  language_not_offered: 400,
+  language_swedish_first: 400,
+  translation_swedish: 400,
   // 401: who is asking is unknown
   unauthorized: 401,
   wrong_credentials: 401,
@@ -206,10 +210,12 @@ export class ServiceUnavailableError extends AppError {
 export function fieldsOf(error: ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const own = issue.code === "custom" ? issue.params?.code : undefined;
+    const { code: _code, ...params } = (issue.code === "custom" ? issue.params : undefined) ?? {};
     return {
       field: issue.path.join(".") || "(body)",
       code: isErrorCode(own) ? own : issue.code,
       message: issue.message,
+      ...(Object.keys(params).length ? { params: params as ErrorParams } : {}),
     };
   });
 }

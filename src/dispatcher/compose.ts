@@ -3,10 +3,11 @@
 
 import { cardUrl } from "../domain/publishing/cards";
 import type { Incident } from "../domain/publishing/incidents";
-import { updateUrl } from "../domain/publishing/links";
+import { localisedUpdateUrl } from "../domain/publishing/links";
 import { imageUrlOf } from "../domain/publishing/media";
 import type { Update } from "../domain/publishing/updates";
 import type { AdapterContext, Composed, PlatformAdapter, PostContent } from "../platforms/types";
+import type { PostText } from "./language";
 
 /** An uploaded image's file, read from the media table by the dispatcher (jobs.ts). */
 export interface ImageBytes {
@@ -20,15 +21,21 @@ export function contentFor(
   platform: string,
   publicUrl: string,
   file?: ImageBytes,
+  /** The text in the delivery's language; the Swedish body when absent. */
+  text?: PostText,
 ): PostContent {
+  const language = text?.language ?? "sv";
+  const body = text?.body ?? update.body;
   const content: PostContent = {
-    body: update.body,
-    link: updateUrl(publicUrl, incident.slug, update.number),
+    body,
+    link: localisedUpdateUrl(publicUrl, incident.slug, update.number, language),
     title: incident.title,
     kind: update.kind,
+    language,
   };
-  // A variant was written for the first wording; after an edit it would repeat what was corrected.
-  const variant = update.revision === 1 ? update.variants[platform] : undefined;
+  // A variant was written for the first Swedish wording; after an edit it would repeat what was
+  // corrected, and in another language it would be the wrong language.
+  const variant = update.revision === 1 && language === "sv" ? update.variants[platform] : undefined;
   if (variant) content.variant = variant;
   if (update.signature) content.signature = update.signature;
   if (update.image) {
@@ -39,7 +46,7 @@ export function contentFor(
   // Instagram takes no text-only posts: an update without its own image goes out as its crisis
   // card, whose alt text is the update's own text.
   if (platform === "instagram")
-    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: update.body };
+    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: body };
   // Link previews show the crisis card; Bluesky's must be uploaded by the client.
   else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og") };
   return content;
@@ -65,13 +72,24 @@ export function correctionContent(
   update: Pick<Update, "number" | "editReason" | "body">,
 ): PostContent {
   const why = update.editReason ? ` (${update.editReason})` : "";
+  const lead = (CORRECTION_LEAD[content.language ?? "sv"] ?? CORRECTION_LEAD_OTHER)(update.number);
   return {
     ...content,
     kind: "correction",
     variant: undefined,
-    body: `Rättelse av uppdatering ${update.number}${why}: ${update.body}`,
+    body: `${lead}${why}: ${update.body}`,
   };
 }
+
+/** "Correction of update 3" in the languages the hub has words for. */
+const CORRECTION_LEAD: Record<string, (n: number) => string> = {
+  sv: (n) => `Rättelse av uppdatering ${n}`,
+  "sv-x-lattlast": (n) => `Rättelse av uppdatering ${n}`,
+  en: (n) => `Correction to update ${n}`,
+  fi: (n) => `Korjaus päivitykseen ${n}`,
+};
+/** Where the hub has no words, a sign readable in any language rather than Swedish in the wrong place. */
+const CORRECTION_LEAD_OTHER = (n: number) => `✎ ${n}`;
 
 /**
  * Composes with the platform's default limits, and reads the account's own limits (a Mastodon

@@ -2,10 +2,11 @@
 // for a hundred deliveries), so fan-out time is spent waiting on platforms, not on the database.
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { accounts, deliveries, incidents, media, updates } from "../db/schema";
+import { accounts, deliveries, incidents, media, updates, updateTranslations } from "../db/schema";
 import type { Account } from "../domain/accounts/accounts";
 import type { Delivery } from "../domain/publishing/deliveries";
 import type { Incident } from "../domain/publishing/incidents";
+import type { Translation } from "../domain/publishing/translations";
 import type { Update } from "../domain/publishing/updates";
 import type { Claimed } from "./claim";
 import type { ImageBytes } from "./compose";
@@ -14,6 +15,8 @@ import type { ImageBytes } from "./compose";
 export interface UpdatePost {
   update: Update;
   incident: Incident;
+  /** The update in the organisation's other languages (dispatcher/language.ts picks one). */
+  translations: Translation[];
   /** The uploaded image's file, so adapters that upload it need not fetch it from the hub. */
   imageFile?: ImageBytes;
 }
@@ -52,7 +55,7 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
     ),
   );
   const mediaIds = unique(updateRows.flatMap((u) => (u.image?.mediaId ? [u.image.mediaId] : [])));
-  const [incidentRows, roots, doubtful, earlier, files] = await Promise.all([
+  const [incidentRows, roots, doubtful, earlier, files, translationRows] = await Promise.all([
     incidentIds.length ? db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : Promise.resolve([]),
     loadThreadRoots(db, accountIds, incidentIds),
     loadUnsettledRoots(db, accountIds, incidentIds),
@@ -62,6 +65,9 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
     mediaIds.length
       ? db.select({ id: media.id, bytes: media.bytes, type: media.type }).from(media).where(inArray(media.id, mediaIds))
       : Promise.resolve([]),
+    updateIds.length
+      ? db.select().from(updateTranslations).where(inArray(updateTranslations.updateId, updateIds))
+      : Promise.resolve([] as Translation[]),
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const accountById = byId(accountRows);
@@ -92,7 +98,13 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
       maybeSent:
         leaseExpired || delivery.failureClass === "unconfirmed" || Boolean(delivery.settlement?.confirmedAbsent),
       account: accountById.get(delivery.accountId) as Account,
-      post: update && incident ? withImageFile({ update, incident }, fileById) : null,
+      post:
+        update && incident
+          ? withImageFile(
+              { update, incident, translations: translationRows.filter((t) => t.updateId === update.id) },
+              fileById,
+            )
+          : null,
       threadRoot: root ? (root.remoteId ?? undefined) : undefined,
       rootUnsettled: unsettled ? { deliveryId: unsettled.id, since: unsettled.updatedAt } : undefined,
       history: earlier.filter(

@@ -26,6 +26,8 @@ export interface Outcome {
   settlement?: Settlement;
   /** The claim did no work (it only waited for something else), so it does not count as an attempt. */
   notAnAttempt?: boolean;
+  /** The language of the text this attempt carried; the delivery's own when undefined. */
+  language?: string;
 }
 
 export function finished(

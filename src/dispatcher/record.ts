@@ -66,6 +66,7 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
     next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
     settlement: o.settlement ?? null,
     not_an_attempt: o.notAnAttempt ?? false,
+    language: o.language ?? null,
   }));
   const at = now.toISOString();
   const result = await tx.execute(sql`
@@ -77,11 +78,13 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
         published_at = case when v.status = 'published' then ${at}::timestamptz else d.published_at end,
         next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
         settlement = coalesce(v.settlement, d.settlement),
+        language = coalesce(v.language, d.language),
         attempts = case when v.not_an_attempt then greatest(d.attempts - 1, 0) else d.attempts end,
         lease_owner = null, lease_until = null, updated_at = ${at}::timestamptz
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as v(id uuid, status text, failure_class text, message text, sent_text text, has_remote boolean,
-        remote_id text, remote_url text, next_attempt_at timestamptz, settlement jsonb, not_an_attempt boolean)
+        remote_id text, remote_url text, next_attempt_at timestamptz, settlement jsonb, not_an_attempt boolean,
+        language text)
     where d.id = v.id and d.lease_owner = ${owner} and d.status = 'sending'
     returning d.id as id
   `);

@@ -4,6 +4,7 @@ import type { Deps } from "../deps";
 import { callAdapter } from "../domain/accounts/gateway";
 import { rightsBlock } from "../domain/accounts/rights";
 import type { Delivery } from "../domain/publishing/deliveries";
+import { SWEDISH } from "../domain/publishing/languages";
 import type { Settlement } from "../domain/publishing/settlement";
 import type {
   AdapterContext,
@@ -18,6 +19,7 @@ import { sandboxPostUrl } from "../sandbox/post-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
+import { chooseText, type PostText } from "./language";
 import { finished, type Outcome } from "./outcome";
 import {
   LOOKUP_ATTEMPTS,
@@ -95,6 +97,28 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
   if (delivery.kind === "farewell" && !delivery.sentText?.trim()) {
     return finished(job, "failed", "Avskedsinlägget saknar text.", { failureClass: "invalid" });
   }
+  const choice = post ? chooseText(job, post, deps.now()) : null;
+  if (choice?.kind === "hold") return holdForTranslation(job, choice.until, choice.message);
+  const text = choice?.text;
+  const outcome = await callAndSend(deps, job, options, text);
+  return text ? { ...outcome, language: text.language } : outcome;
+}
+
+/** Waiting for the account's translation is no attempt: nothing was sent, and nothing is in doubt. */
+function holdForTranslation(job: Job, until: Date, message: string): Outcome {
+  return {
+    job,
+    status: "pending",
+    failureClass: null,
+    message,
+    nextAttemptAt: until,
+    publicChange: false,
+    notAnAttempt: true,
+  };
+}
+
+async function callAndSend(deps: RunDeps, job: Job, options: RunOptions, text?: PostText): Promise<Outcome> {
+  const { delivery, account } = job;
   const called = await callAdapter(
     deps,
     account,
@@ -102,7 +126,7 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
       // After the credential is known to open, so a missing or unreadable one is named first.
       const blocked = rightsBlock(account);
       if (blocked) return finished(job, "failed", blocked.message, { failureClass: blocked.class });
-      return send(deps, job, options, adapter, ctx);
+      return send(deps, job, options, adapter, ctx, text);
     },
     { timeoutMs: options.sendTimeoutMs },
   );
@@ -117,12 +141,19 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
   return finished(job, "failed", called.message, { failureClass: called.class });
 }
 
-function send(deps: RunDeps, job: Job, options: RunOptions, adapter: PlatformAdapter, ctx: AdapterContext) {
+function send(
+  deps: RunDeps,
+  job: Job,
+  options: RunOptions,
+  adapter: PlatformAdapter,
+  ctx: AdapterContext,
+  text?: PostText,
+) {
   const { delivery, post } = job;
   const publicUrl = deps.config.publicUrl;
   if (!post) return sendPost(deps, job, options, adapter, ctx, farewellContent(delivery.sentText ?? "", publicUrl));
-  const content = contentFor(post.update, post.incident, adapter.platform, publicUrl, post.imageFile);
-  if (delivery.kind === "edit") return runEdit(deps, job, post, options, adapter, ctx, content);
+  const content = contentFor(post.update, post.incident, adapter.platform, publicUrl, post.imageFile, text);
+  if (delivery.kind === "edit") return runEdit(deps, job, post, options, adapter, ctx, content, text);
   if (delivery.kind === "retract") return runRetract(deps, job, options, adapter, ctx, content.link);
   return sendPost(deps, job, options, adapter, ctx, content, job.threadRoot);
 }
@@ -211,12 +242,23 @@ async function runEdit(
   adapter: PlatformAdapter,
   ctx: AdapterContext,
   content: PostContent,
+  text?: PostText,
 ): Promise<Outcome> {
   const original = job.history.find((d) => d.kind === "publish");
   const live = livePosts(job).at(-1);
   if (!original?.remoteId || original.status !== "published" || !live?.remoteId) {
     return finished(job, "cancelled", "Inlägget publicerades aldrig här, så det finns inget att rätta.");
   }
+  const language = text?.language ?? SWEDISH;
+  const liveLanguage = live.language;
+  // The post now reads in another language than this correction (a translation reached it after
+  // the correction was queued): correcting it would put the wrong language back.
+  if (language !== liveLanguage && language !== job.account.language) {
+    return finished(job, "cancelled", "Inlägget visar nu en översättning; rättelsen gäller en annan språkversion.");
+  }
+  // A translation reaching a post that went out in Swedish: an edit where the platform edits,
+  // otherwise a reply carrying the translation (not a correction: nothing was wrong).
+  const arrival = language !== liveLanguage;
   const edited = await composeFor(adapter, content, ctx);
   // The publish (or an earlier edit) already carried the current text: nothing left to correct.
   if (live.sentText === edited.text) return finished(job, "cancelled", "Redan publicerad med den aktuella texten.");
@@ -242,7 +284,12 @@ async function runEdit(
     );
   }
   // No edit on this platform (Bluesky, Threads): the correction goes out as a reply to the post.
-  const reply = await composeFor(adapter, correctionContent(content, post.update), ctx);
+  const corrected = {
+    number: post.update.number,
+    body: text?.body ?? post.update.body,
+    editReason: text?.editReason ?? null,
+  };
+  const reply = await composeFor(adapter, arrival ? content : correctionContent(content, corrected), ctx);
   if (live.sentText === reply.text) return finished(job, "cancelled", "Rättelsen är redan publicerad.");
   const refused = refuseComposed(job, reply);
   if (refused) return refused;

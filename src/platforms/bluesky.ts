@@ -22,7 +22,15 @@ import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import { tidFor } from "./tid";
-import type { AdapterContext, CollectResult, Composed, FailureResult, PlatformAdapter, PublishResult } from "./types";
+import {
+  type AdapterContext,
+  type CollectResult,
+  type Composed,
+  type FailureResult,
+  type PlatformAdapter,
+  type PublishResult,
+  primaryLanguage,
+} from "./types";
 
 const MAX_GRAPHEMES = 300;
 const MAX_BYTES = 3_000;
@@ -249,7 +257,12 @@ export function createBlueskyAdapter(): PlatformAdapter {
         content.body.length > CARD_DESCRIPTION_CHARS
           ? `${content.body.slice(0, CARD_DESCRIPTION_CHARS).replace(/\s+\S*$/u, "")}…`
           : content.body;
-      const record = { $type: POST_COLLECTION, text: fit.text, langs: ["sv"], facets: buildLinkFacets(fit.text) };
+      const record = {
+        $type: POST_COLLECTION,
+        text: fit.text,
+        langs: [primaryLanguage(content.language)],
+        facets: buildLinkFacets(fit.text),
+      };
       // An image larger than the lexicon allows goes as the link card instead: the website shows it.
       const image = content.image && !(content.image.bytes && content.image.bytes.length > MAX_BLOB_BYTES);
       if (image) {

@@ -9,7 +9,15 @@ import { absent, found, htmlCarriesLink, isSameUrl, unknown } from "./lookup";
 import { answerMastodonReply, collectMastodonReplies } from "./mastodon-replies";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
-import type { AdapterContext, ComposeLimits, FailureResult, PlatformAdapter, PostImage, PublishResult } from "./types";
+import {
+  type AdapterContext,
+  type ComposeLimits,
+  type FailureResult,
+  type PlatformAdapter,
+  type PostImage,
+  type PublishResult,
+  primaryLanguage,
+} from "./types";
 
 const DEFAULT_MAX_CHARS = 500;
 const CHARS_PER_URL = 23;
@@ -104,7 +112,7 @@ export function createMastodonAdapter(env: AdapterEnvironment): PlatformAdapter 
         measure: (text) => measureToot(text, perUrl),
       });
       return attachImage(
-        toComposed(fit, { status: fit.text, visibility: "public", language: "sv" }),
+        toComposed(fit, { status: fit.text, visibility: "public", language: primaryLanguage(content.language) }),
         content.image,
         true,
       );

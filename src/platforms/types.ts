@@ -35,6 +35,8 @@ export interface PostContent {
    * find it themselves; Bluesky's client-built link card needs it uploaded as its thumb.
    */
   linkCard?: { url: string };
+  /** BCP 47 tag of `body`; Swedish when absent. Platforms that label a post's language use it. */
+  language?: string;
 }
 
 /**
@@ -226,4 +228,12 @@ export interface AnswerRequest {
   text: string;
   /** Stable per answer: Idempotency-Key where the platform has one. */
   idempotencyKey: string;
+}
+
+/**
+ * The ISO 639 code platforms label posts with (Mastodon, Bluesky): the primary subtag of the
+ * post's language, so easy-to-read Swedish ("sv-x-lattlast") is labelled Swedish.
+ */
+export function primaryLanguage(language: string | undefined): string {
+  return (language ?? "sv").split("-")[0]?.toLowerCase() || "sv";
 }

@@ -51,6 +51,7 @@ import staffTemplateAid from "../../templates/staff/template-aid.eta";
 import staffTemplateForm from "../../templates/staff/template-form.eta";
 import staffTemplatePick from "../../templates/staff/template-pick.eta";
 import staffTemplates from "../../templates/staff/templates.eta";
+import staffTranslationForm from "../../templates/staff/translation-form.eta";
 import staffUpdateEdit from "../../templates/staff/update-edit.eta";
 import staffUpdateWithdraw from "../../templates/staff/update-withdraw.eta";
 
@@ -88,6 +89,7 @@ export const templateSources: Record<string, string> = {
   "staff/preview": staffPreview,
   "staff/preview-digest": staffPreviewDigest,
   "staff/status": staffStatus,
+  "staff/translation-form": staffTranslationForm,
   "staff/update-edit": staffUpdateEdit,
   "staff/update-withdraw": staffUpdateWithdraw,
   "staff/account": staffAccount,

@@ -1,5 +1,6 @@
 // What templates need to show things to people: Swedish labels and Stockholm local time.
 import type { DeliveryStatus } from "../db/schema";
+import { languageSwedishName } from "../domain/publishing/languages";
 
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Europe/Stockholm",
@@ -63,6 +64,8 @@ export const viewHelpers = {
   severity: (s: string) => SEVERITY_LABEL[s] ?? s,
   status: (s: string) => STATUS_LABEL[s] ?? s,
   platform: (p: string) => PLATFORM_LABEL[p] ?? p,
+  /** A language's Swedish name ("Engelska"), for the staff pages. */
+  languageInSwedish: (tag: string) => languageSwedishName(tag),
   /** Paragraphs from plain text; the template escapes each one. */
   paragraphs(text: string): string[] {
     return text

@@ -25,13 +25,13 @@ describe("closing an account", () => {
     const a = api(hub, hub.token);
     const none = await a.post(`/api/v1/accounts/${account.id}/close`, { reason: "Kontot används inte längre" });
     expect(none.status).toBe(409);
-    expect(none.json.error.message).toContain("take a snapshot first");
-    expect(none.json.error.message).toContain("no snapshot");
+    expect(none.json.error.detail).toContain("take a snapshot first");
+    expect(none.json.error.detail).toContain("no snapshot");
     expect((await a.post(`/api/v1/accounts/${account.id}/snapshots`, {})).status).toBe(201);
     hub.clock.advance(8 * DAY);
     const old = await a.post(`/api/v1/accounts/${account.id}/close`, { reason: "Kontot används inte längre" });
     expect(old.status).toBe(409);
-    expect(old.json.error.message).toContain("older than 7 days");
+    expect(old.json.error.detail).toContain("older than 7 days");
     const [still] = await hub.deps.db.select().from(accounts).where(eq(accounts.id, account.id));
     expect(still.status).toBe("active");
     expect(await hub.deps.db.select().from(deliveries).where(eq(deliveries.accountId, account.id))).toEqual([]);

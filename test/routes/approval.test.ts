@@ -58,7 +58,7 @@ describe("four eyes", () => {
 
     const self = await api(hub, anna.token).post(`/api/v1/updates/${res.json.id}/approve`);
     expect(self.status).toBe(403);
-    expect(self.json.error.message).toMatch(/second person/);
+    expect(self.json.error.detail).toMatch(/second person/);
     expect((await api(hub, editor.token).post(`/api/v1/updates/${res.json.id}/approve`)).status).toBe(403);
     const viewer = await addPerson(hub, { role: "viewer" });
     expect((await api(hub, viewer.token).post(`/api/v1/updates/${res.json.id}/approve`)).status).toBe(403);

@@ -159,8 +159,8 @@ describe("crisis borrowing", () => {
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe("borrowing_reason_required");
     expect(res.json.error.params.accounts).toContain(vaAccount.handle);
-    expect(res.json.error.message).toContain(vaAccount.handle);
-    expect(res.json.error.message).toContain("borrowingReason");
+    expect(res.json.error.detail).toContain(vaAccount.handle);
+    expect(res.json.error.detail).toContain("borrowingReason");
     expect(await rowsOf(incident.id)).toEqual({ updates: [], borrowings: [] });
   });
 
@@ -188,7 +188,7 @@ describe("crisis borrowing", () => {
       borrowingReason: "Efterinformation",
     });
     expect(res.status).toBe(403);
-    expect(res.json.error.message).toBe("Department accounts can be borrowed only while the incident is active.");
+    expect(res.json.error.detail).toBe("Department accounts can be borrowed only while the incident is active.");
     expect((await rowsOf(incident.id)).borrowings).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ describe("departments", () => {
     await admin.post("/api/v1/departments", { name: "Räddningstjänsten" });
     const twice = await admin.post("/api/v1/departments", { name: "RÄDDNINGSTJÄNSTEN" });
     expect(twice.status).toBe(409);
-    expect(twice.json.error.message).toContain("already exists");
+    expect(twice.json.error.detail).toContain("already exists");
     const other = (await admin.post("/api/v1/departments", { name: "Socialtjänsten" })).json;
     expect((await admin.patch(`/api/v1/departments/${other.id}`, { name: "räddningstjänsten" })).status).toBe(409);
   });
@@ -112,7 +112,7 @@ describe("departments", () => {
 
     const refused = await admin.post(`/api/v1/departments/${dept.id}/retire`);
     expect(refused.status).toBe(409);
-    expect(refused.json.error.message).toContain("x exempel_va");
+    expect(refused.json.error.detail).toContain("x exempel_va");
 
     await admin.patch(`/api/v1/departments/${dept.id}`, { name: "Vatten och avlopp" });
     const html = await page("/channels");

@@ -86,8 +86,8 @@ describe("the organisation's profile", () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("colour_contrast_too_low");
-    expect(res.json.error.message).toContain("#ffffff");
-    expect(res.json.error.message).toContain("#888888");
+    expect(res.json.error.detail).toContain("#ffffff");
+    expect(res.json.error.detail).toContain("#888888");
     expect(res.json.error.params).toMatchObject({ foreground: "#ffffff", background: "#888888" });
     expect(res.json.error.fields.map((f: { field: string }) => f.field).sort()).toEqual([
       "primaryColour",
@@ -125,7 +125,7 @@ describe("the logo", () => {
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.code).toBe("logo_unsafe");
-    expect(body.error.message).toContain("<script>");
+    expect(body.error.detail).toContain("<script>");
     expect((await api(hub, hub.token).get("/api/v1/organisation")).json.logo).toBeNull();
     expect((await get("/logo.svg")).status).toBe(404);
   });

@@ -41,7 +41,7 @@ describe("API tokens", () => {
     expect(revoked.json.revokedAt).toBe(hub.clock.now().toISOString());
     const refused = await api(hub, token).get("/api/v1/people/me");
     expect(refused.status).toBe(401);
-    expect(refused.json.error.message).toMatch(/revoked/);
+    expect(refused.json.error.detail).toMatch(/revoked/);
     expect((await api(hub, hub.token).delete(`/api/v1/tokens/${issued.json.id}`)).status).toBe(200);
     const [kept] = await hub.deps.db.select().from(apiTokens).where(eq(apiTokens.id, issued.json.id));
     expect(kept.revokedAt).not.toBeNull();

@@ -11,7 +11,9 @@ import { requireCan } from "../people/access";
 import { type Actor, SYSTEM_ACTOR } from "../people/actor";
 import { type CommitSignalDeps, signalCommittedChange } from "../publishing/after-commit";
 import { bumpPublicRevision } from "../publishing/organisation";
+import { readOfferedLanguages } from "../publishing/organisation-languages";
 import { CHANNEL_PATHS } from "../publishing/public-paths";
+import { requireOfferedLanguage } from "../publishing/translations";
 import { recordAudit } from "../records/audit";
 import { sealJson } from "./secrets";
 
@@ -42,6 +44,10 @@ const RegistryFields = {
   status: z.enum(["active", "closed"]).optional(),
   /** Why an account was closed; kept with a status change to closed. */
   closedReason: z.string().trim().min(3).max(500).nullable().optional(),
+  /** BCP 47, one of the organisation's languages; the account gets that translation when there is one. */
+  language: z.string().trim().min(1).max(40).optional(),
+  /** Minutes to hold a post for its translation before the Swedish text goes; null: never wait. */
+  translationWaitMinutes: z.number().int().min(1).max(1440).nullable().optional(),
 };
 
 export const RegisterAccountInput = z.object({
@@ -89,6 +95,8 @@ export function toAccountView(account: Account) {
     rightsDetail: account.rightsDetail,
     rightsCheckedAt: account.rightsCheckedAt,
     sandbox: account.sandbox,
+    language: account.language,
+    translationWaitMinutes: account.translationWaitMinutes,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };
@@ -118,6 +126,7 @@ export async function registerAccount(deps: RegistryDeps, actor: Actor, raw: unk
   const closed = input.status === "closed";
   const registered = await deps.db.transaction(async (tx) => {
     if (input.departmentId) await requireActiveDepartment(tx, input.departmentId);
+    const language = input.language ? requireOfferedLanguage(await readOfferedLanguages(tx), input.language) : "sv";
     await refuseDuplicate(tx, input.platform, handle);
     const [account] = await tx
       .insert(accounts)
@@ -135,6 +144,8 @@ export async function registerAccount(deps: RegistryDeps, actor: Actor, raw: unk
         closedAt: closed ? now : null,
         closedReason: closed ? (input.closedReason ?? null) : null,
         sandbox: input.sandbox,
+        language,
+        translationWaitMinutes: input.translationWaitMinutes ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -186,6 +197,7 @@ export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, 
   if (input.publicUrl !== undefined) changes.publicUrl = input.publicUrl;
   if (input.purpose !== undefined) changes.purpose = input.purpose;
   if (input.editors !== undefined) changes.editors = input.editors;
+  if (input.translationWaitMinutes !== undefined) changes.translationWaitMinutes = input.translationWaitMinutes;
   if (input.status !== undefined && input.status !== before.status) {
     changes.status = input.status;
     changes.closedAt = input.status === "closed" ? now : null;
@@ -202,6 +214,9 @@ export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, 
   const edited = await deps.db.transaction(async (tx) => {
     if (changes.departmentId && changes.departmentId !== before.departmentId) {
       await requireActiveDepartment(tx, changes.departmentId);
+    }
+    if (input.language !== undefined) {
+      changes.language = requireOfferedLanguage(await readOfferedLanguages(tx), input.language);
     }
     if (changes.handle && changes.handle.toLowerCase() !== before.handle.toLowerCase()) {
       await refuseDuplicate(tx, platform, changes.handle, id);

@@ -6,10 +6,21 @@ import { accounts, deliveries } from "../../db/schema";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
+export interface EnqueueTarget {
+  accountId: string;
+  borrowed: boolean;
+  /** The language the delivery carries (delivery-languages.ts); Swedish unless given. */
+  language?: string;
+  /** Later than now when the delivery waits for its translation. */
+  nextAttemptAt?: Date;
+  /** What the board shows while it waits. */
+  message?: string | null;
+}
+
 export async function enqueueDeliveries(
   tx: DbOrTx,
   updateId: string,
-  targets: { accountId: string; borrowed: boolean }[],
+  targets: EnqueueTarget[],
   kind: Delivery["kind"],
   now: Date,
 ): Promise<Delivery[]> {
@@ -22,7 +33,9 @@ export async function enqueueDeliveries(
         accountId: t.accountId,
         kind,
         borrowed: t.borrowed,
-        nextAttemptAt: now,
+        language: t.language ?? "sv",
+        message: t.message ?? null,
+        nextAttemptAt: t.nextAttemptAt ?? now,
         createdAt: now,
         updatedAt: now,
       })),
@@ -49,6 +62,8 @@ export function toDeliveryView(row: { delivery: Delivery; platform: string; hand
     platform: row.platform,
     handle: row.handle,
     kind: d.kind,
+    /** The language of the text it carries (BCP 47); a waiting delivery shows the one it waits for. */
+    language: d.language,
     status: d.status,
     attempts: d.attempts,
     remoteId: d.remoteId,

@@ -1,6 +1,6 @@
 // Numbered updates of an incident: posted (website first, outbox in the same transaction),
 // edited into revisions, withdrawn with a reason. Never deleted.
-import { and, asc, eq, inArray, notInArray, or } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
@@ -15,6 +15,7 @@ import { recordAudit } from "../records/audit";
 import { queueSubscriberMessages } from "../subscribers/outbox";
 import { type CommitSignalDeps, signalCommittedChange } from "./after-commit";
 import { type Delivery, enqueueDeliveries } from "./deliveries";
+import { followUpTargets, planDeliveryLanguage } from "./delivery-languages";
 import { type Incident, requireIncident } from "./incidents";
 import { UpdateImageInput } from "./media";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
@@ -22,6 +23,7 @@ import { refusePersonalIdentityNumbers } from "./personnummer";
 import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
 import type { Target } from "./targets";
+import { checkTranslations, insertTranslations, listTranslations, TranslationsInput } from "./translations";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
 import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
 
@@ -50,6 +52,8 @@ export const PostUpdateInput = z.object({
   instruction: z.string().trim().min(1).max(1000).optional(),
   /** CAP values for this update over the incident's. */
   cap: CapChoicesInput.default({}),
+  /** The same update in the organisation's other languages: { "en": "...", "ar": "..." }. */
+  translations: TranslationsInput,
 });
 export type PostUpdateInput = z.input<typeof PostUpdateInput>;
 
@@ -68,15 +72,23 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
   refuseUnfilledPlaceholders([
     { field: "body", text: input.body },
     ...Object.entries(input.variants).map(([platform, text]) => ({ field: `variants.${platform}`, text: text ?? "" })),
+    ...Object.entries(input.translations).map(([language, text]) => ({ field: `translations.${language}`, text })),
   ]);
+  refusePersonalIdentityNumbers(
+    Object.fromEntries(
+      Object.entries(input.translations).map(([language, text]) => [`translations.${language}`, text]),
+    ),
+  );
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
     const { incident, targets, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
     const org = await getOrganisation(tx);
+    const translations = checkTranslations(org.languages, input.translations);
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;
     const update = await insertUpdate(tx, actor, input, draft, now, waits);
+    await insertTranslations(tx, update.id, translations, actor.id || null, now);
     let queued: Delivery[] = [];
     if (!waits)
       queued = await startDelivering(
@@ -164,10 +176,15 @@ export async function startDelivering(
   borrowingReason: string | null,
   now: Date,
 ): Promise<Delivery[]> {
+  const available = new Set((await listTranslations(tx, update.id)).map((t) => t.language));
   const queued = await enqueueDeliveries(
     tx,
     update.id,
-    targets.map((t) => ({ accountId: t.account.id, borrowed: t.borrowed })),
+    targets.map((t) => ({
+      accountId: t.account.id,
+      borrowed: t.borrowed,
+      ...planDeliveryLanguage(t.account, available, now),
+    })),
     "publish",
     now,
   );
@@ -316,38 +333,15 @@ function signalChangedUpdate(
   });
 }
 
-/** One edit or retract delivery per account whose publish went out or may have. */
+/** One edit or retract delivery per account whose publish went out or may have (see followUpTargets). */
 async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "retract", now: Date) {
-  const sent = await tx
-    .select({ accountId: deliveries.accountId, borrowed: deliveries.borrowed })
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.updateId, updateId),
-        eq(deliveries.kind, "publish"),
-        kind === "retract"
-          ? // A publish whose last attempt went unanswered may be on the platform although it never
-            // reported back (now cancelled, or failed as unconfirmed): the retraction looks for it.
-            or(
-              notInArray(deliveries.status, ["skipped", "cancelled", "pending"]),
-              eq(deliveries.failureClass, "unconfirmed"),
-            )
-          : notInArray(deliveries.status, ["skipped", "cancelled"]),
-      ),
-    );
-  // An earlier edit still waiting covers this one too: the dispatcher sends the current text.
-  const waiting = await tx
-    .select({ accountId: deliveries.accountId })
-    .from(deliveries)
-    .where(and(eq(deliveries.updateId, updateId), eq(deliveries.kind, kind), inArray(deliveries.status, ["pending"])));
-  const skip = new Set(waiting.map((w) => w.accountId));
-  return enqueueDeliveries(
-    tx,
-    updateId,
-    sent.filter((s) => !skip.has(s.accountId)),
-    kind,
-    now,
-  );
+  const sent =
+    kind === "retract"
+      ? // A publish whose last attempt went unanswered may be on the platform although it never
+        // reported back (now cancelled, or failed as unconfirmed): the retraction looks for it.
+        (d: Delivery) => !["skipped", "cancelled", "pending"].includes(d.status) || d.failureClass === "unconfirmed"
+      : (d: Delivery) => !["skipped", "cancelled"].includes(d.status);
+  return enqueueDeliveries(tx, updateId, await followUpTargets(tx, updateId, kind, sent), kind, now);
 }
 
 export async function listRevisions(db: DbOrTx, updateId: string) {

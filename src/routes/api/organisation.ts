@@ -6,7 +6,9 @@ import { z } from "zod";
 import type { AppEnv } from "../../deps";
 import { requireCan } from "../../domain/people/access";
 import { setApprovalRule } from "../../domain/publishing/approvals";
+import { describeLanguage, OfferedLanguages } from "../../domain/publishing/languages";
 import { getOrganisation, getOrganisationProfile } from "../../domain/publishing/organisation";
+import { setOfferedLanguages } from "../../domain/publishing/organisation-languages";
 import {
   OrganisationProfileInput,
   setOrganisationLogo,
@@ -16,7 +18,10 @@ import { InvalidInputError } from "../../errors";
 import { logoPath } from "../../render/brand";
 import { readJson } from "./auth";
 
-const OrganisationPatch = OrganisationProfileInput.extend({ requireApproval: z.boolean().optional() }).strict();
+const OrganisationPatch = OrganisationProfileInput.extend({
+  requireApproval: z.boolean().optional(),
+  languages: OfferedLanguages.optional(),
+}).strict();
 
 async function toOrganisationView(c: { env: AppEnv["Bindings"] }) {
   const { deps } = c.env;
@@ -44,6 +49,9 @@ async function toOrganisationView(c: { env: AppEnv["Bindings"] }) {
       appleTouchIcon: `${deps.config.publicUrl}/apple-touch-icon.png`,
     },
     requireApproval: org.requireApproval,
+    /** Swedish first; each with its name in itself and its writing direction. */
+    languages: org.languages,
+    languageNames: org.languages.map(describeLanguage),
     deliveriesPausedAt: org.deliveriesPausedAt,
   };
 }
@@ -56,12 +64,13 @@ export const organisationRoutes = new Hono<AppEnv>()
     requireCan(c.get("actor"), "settings.manage");
     const body = await readJson(c);
     // Everything is checked before anything is written, so a bad field leaves all as it was.
-    const { requireApproval, ...profile } = OrganisationPatch.parse(body);
-    if (requireApproval === undefined && !Object.keys(profile).length) {
+    const { requireApproval, languages, ...profile } = OrganisationPatch.parse(body);
+    if (requireApproval === undefined && languages === undefined && !Object.keys(profile).length) {
       throw new InvalidInputError("nothing_to_change", "Give at least one setting or profile field to change.");
     }
     if (Object.keys(profile).length) await updateOrganisationProfile(deps, c.get("actor"), profile);
     if (requireApproval !== undefined) await setApprovalRule(deps, c.get("actor"), { requireApproval });
+    if (languages !== undefined) await setOfferedLanguages(deps, c.get("actor"), { languages });
     return c.json(await toOrganisationView(c));
   })
   .put("/organisation/logo", async (c) => {

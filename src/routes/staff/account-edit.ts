@@ -5,6 +5,8 @@ import type { AppEnv } from "../../deps";
 import { type Account, editAccount, registerAccount, requireAccount } from "../../domain/accounts/accounts";
 import { listDepartments } from "../../domain/accounts/departments";
 import { requireCan } from "../../domain/people/access";
+import { describeLanguage } from "../../domain/publishing/languages";
+import { readOfferedLanguages } from "../../domain/publishing/organisation-languages";
 import type { FieldError } from "../../errors";
 import { PLATFORMS, type Platform } from "../../platforms/types";
 import {
@@ -36,6 +38,9 @@ async function formPage(
   const { deps } = c.env;
   requireCan(c.get("actor"), "account.manage");
   const departments = await listDepartments(deps.db, { includeRetired: "true" });
+  const offered = await readOfferedLanguages(deps.db);
+  // An account keeps showing its language even after the organisation stopped offering it.
+  const languages = [...offered, ...(offered.includes(values.language) ? [] : [values.language])].map(describeLanguage);
   const account = extra.account;
   const title = account
     ? `Ändra ${platform?.label} ${account.handle}`
@@ -57,6 +62,7 @@ async function formPage(
         : null,
       values: { ...values, editors: editorRows(values.editors) },
       errors: extra.errors ?? [],
+      languages,
     },
     status,
   );

@@ -100,10 +100,24 @@ export interface AccountValues {
   publicUrl: string;
   purpose: string;
   editors: EditorValues[];
+  /** BCP 47 tag of the account's language. */
+  language: string;
+  /** Minutes as typed; empty: never wait for a translation. */
+  translationWaitMinutes: string;
 }
 
 export function emptyAccountValues(): AccountValues {
-  return { handle: "", departmentId: "", baseUrl: "", options: {}, publicUrl: "", purpose: "", editors: [] };
+  return {
+    handle: "",
+    departmentId: "",
+    baseUrl: "",
+    options: {},
+    publicUrl: "",
+    purpose: "",
+    editors: [],
+    language: "sv",
+    translationWaitMinutes: "",
+  };
 }
 
 export function accountValuesOf(account: Account): AccountValues {
@@ -115,7 +129,14 @@ export function accountValuesOf(account: Account): AccountValues {
     publicUrl: account.publicUrl ?? "",
     purpose: account.purpose ?? "",
     editors: account.editors.map((e) => ({ ...e })),
+    language: account.language,
+    translationWaitMinutes: account.translationWaitMinutes === null ? "" : String(account.translationWaitMinutes),
   };
+}
+
+/** Empty is "never wait"; anything else goes to the domain as typed, which names it if it is no whole number. */
+function waitMinutesOf(values: AccountValues): number | null {
+  return values.translationWaitMinutes === "" ? null : Number(values.translationWaitMinutes);
 }
 
 /** The rows the form shows: every editor, and at least two editors and a deputy to fill in. */
@@ -157,6 +178,8 @@ export function readAccountForm(form: Form, platform: PlatformForm) {
     publicUrl: text(form, "publicUrl"),
     purpose: text(form, "purpose"),
     editors,
+    language: text(form, "language") || "sv",
+    translationWaitMinutes: text(form, "translationWaitMinutes"),
   };
   return { values, credential: Object.keys(credential).length ? credential : undefined };
 }
@@ -172,6 +195,8 @@ export function toRegisterInput(platform: Platform, values: AccountValues, crede
     publicUrl: values.publicUrl || null,
     purpose: values.purpose || null,
     editors: values.editors,
+    language: values.language,
+    translationWaitMinutes: waitMinutesOf(values),
   };
 }
 
@@ -191,6 +216,8 @@ export function toEditInput(
     publicUrl: values.publicUrl || null,
     purpose: values.purpose || null,
     editors: values.editors,
+    language: values.language,
+    translationWaitMinutes: waitMinutesOf(values),
   };
 }
 
@@ -203,6 +230,9 @@ export function accountMessages(platform: PlatformForm): Record<string, string> 
     baseUrl: "Skriv en fullständig adress som börjar med https://, eller lämna fältet tomt för plattformens standard.",
     publicUrl: "Skriv kontots adress på plattformen, som börjar med https://.",
     purpose: "Syftet får vara högst 1 000 tecken.",
+    language: "Välj ett av kommunens språk i listan.",
+    translationWaitMinutes:
+      "Skriv ett helt antal minuter mellan 1 och 1440, eller lämna fältet tomt för att aldrig vänta.",
     editors: "Ange högst 20 redaktörer, var och en med namn och e-postadress.",
     options: `Fyll i uppgifterna som ${platform.label} behöver.`,
     credential: `Fyll i alla inloggningsuppgifter för ${platform.label}, eller lämna alla tomma.`,

@@ -7,6 +7,7 @@ import { listAccounts } from "../../domain/accounts/accounts";
 import { mayApprove, publishRight } from "../../domain/people/access";
 import { listDeliveriesOfUpdate } from "../../domain/publishing/deliveries";
 import { requireIncident } from "../../domain/publishing/incidents";
+import { languageSwedishName } from "../../domain/publishing/languages";
 import { updateUrl } from "../../domain/publishing/links";
 import { retryDelivery } from "../../domain/publishing/retry-delivery";
 import { CHECK_ANSWER_LABEL } from "../../domain/publishing/settlement";
@@ -17,6 +18,7 @@ import { adviceFor, DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL } from "./deliver
 import { readForm, text } from "./form";
 import { type PageStatus, renderFragment, renderPage } from "./page";
 import { csrfTokenOf } from "./session";
+import { languageVersionsOf } from "./translations";
 
 const NOTICES: Record<string, string> = {
   publicerad: "Uppdateringen är publicerad på webbplatsen. Nu skickas den till kanalerna nedan.",
@@ -25,6 +27,7 @@ const NOTICES: Record<string, string> = {
   nyttforsok: "Ett nytt försök är begärt. Statusen visas i tabellen.",
   godkand: "Uppdateringen är godkänd och publicerad på webbplatsen. Nu skickas den till kanalerna nedan.",
   avvisad: "Uppdateringen är avvisad. Den som skrev den har fått veta varför.",
+  oversatt: "Översättningen är sparad. Konton på det språket får den i tabellen nedan.",
 };
 
 const UNDER_WAY = new Set(["pending", "sending"]);
@@ -62,6 +65,7 @@ async function loadBoard(c: Context<AppEnv>, updateId: string) {
     handle: row.handle,
     statusLabel: DELIVERY_STATUS_LABEL[row.delivery.status],
     kindLabel: DELIVERY_KIND_LABEL[row.delivery.kind],
+    languageLabel: languageSwedishName(row.delivery.language),
     advice: adviceFor(row.delivery),
     checks: (row.delivery.settlement?.checks ?? []).map((check) => ({
       ...check,
@@ -77,6 +81,7 @@ async function loadBoard(c: Context<AppEnv>, updateId: string) {
   return {
     update,
     incident,
+    languageVersions: await languageVersionsOf(deps.db, update.id),
     deliveries,
     counts,
     total: deliveries.length,

@@ -1,8 +1,8 @@
-// Words for error codes, one table per language. The staff pages speak Swedish; the API keeps
-// its English `message` for now, and an English table can join this one when the edge chooses
-// the language by Accept-Language.
+// Words for error codes, one table per language. The staff pages speak Swedish; the API chooses
+// Swedish or English by Accept-Language (routes/api-error-language.ts; English in ../error-texts-en.ts).
 import type { ErrorCode, ErrorParams } from "../../errors";
 import { viewHelpers } from "../../render/view-helpers";
+import { en } from "../error-texts-en";
 
 /** A text with {param} placeholders, or a function where a parameter needs formatting. */
 export type ErrorText = string | ((params: ErrorParams) => string);
@@ -14,6 +14,7 @@ const WHAT_SV: Record<string, string> = {
   account: "Kontot",
   department: "Verksamheten",
   template: "Mallen",
+  translation: "Översättningen",
   person: "Personen",
   token: "Nyckeln",
   removal: "Posten i moderationsloggen",
@@ -49,6 +50,12 @@ const sv: Record<ErrorCode, ErrorText> = {
   incident_unknown: "Händelsen finns inte. Välj en händelse i listan.",
   area_code_unknown: "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
   polygon_not_closed: "Polygonen är inte sluten: den sista punkten ska vara samma som den första.",
+  language_invalid: (p) =>
+    `${p.language ? `”${p.language}”` : "Språkkoden"} är ingen giltig språkkod (BCP 47), till exempel en, ar eller sv-x-lattlast.`,
+  language_not_offered: (p) =>
+    `Kommunen erbjuder inte språket ${p.language ? `”${p.language}”` : ""}. Lägg till det bland kommunens språk först.`,
+  language_swedish_first: "Svenska (sv) ska alltid stå först bland språken.",
+  translation_swedish: "Den svenska texten är uppdateringens egen text. Ändra uppdateringen i stället.",
   target_unknown: "Ett av de valda kontona finns inte längre. Välj konton i listan.",
   target_closed: "Ett av de valda kontona är stängt. Välj bara aktiva konton.",
   account_platform_mismatch: "Kontot du valde finns på en annan plattform. Välj samma plattform.",
@@ -149,7 +156,7 @@ const sv: Record<ErrorCode, ErrorText> = {
 /** Every language's table; Swedish is complete, others may fill in over time. */
 export const errorTexts: { sv: Record<ErrorCode, ErrorText> } & Partial<
   Record<Locale, Partial<Record<ErrorCode, ErrorText>>>
-> = { sv };
+> = { sv, en };
 
 /** The words for a code in a language (Swedish where the language has none), params filled in. */
 export function errorText(code: ErrorCode, params: ErrorParams = {}, locale: Locale = "sv"): string {

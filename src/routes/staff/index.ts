@@ -23,6 +23,7 @@ import { requireStaffSession } from "./session";
 import { settingsPages } from "./settings";
 import { templateEditPages } from "./template-edit";
 import { templatePages } from "./templates";
+import { translationPages } from "./translations";
 import { updateChangePages } from "./update-changes";
 
 export const staffPages = new Hono<AppEnv>()
@@ -36,6 +37,7 @@ export const staffPages = new Hono<AppEnv>()
   .route("/", boardPages)
   .route("/", approvalPages)
   .route("/", updateChangePages)
+  .route("/", translationPages)
   .route("/", accountPages)
   // "/accounts/new" before "/accounts/:id".
   .route("/", accountEditPages)
