@@ -3,6 +3,7 @@
 import type { Hasher } from "./archive/hasher";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
@@ -83,6 +84,9 @@ export function assembleDeps(parts: DepsParts): Deps {
       parts.onPublicChange?.(paths);
       // WebSub subscribers of a changed feed get the new document within seconds (websub-push.ts).
       deps.defer(pushChangedFeeds(deps, paths));
+      // Browsers subscribed to notifications: a newly published update is fanned out and sent (push-messages.ts).
+      deps.defer(sendDueWebPushes(deps, `web-push:${crypto.randomUUID()}`));
+      // Email and SMS subscribers (branch mail) join here.
     },
   };
   return deps;

@@ -20,6 +20,7 @@ import { checkDueAccountRights, RIGHTS_SCHEDULE_TICK_MS } from "./domain/account
 import { generateSecretKeyBase64, importSecretKey } from "./domain/accounts/secrets";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
+import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { seedStarterTemplates } from "./domain/publishing/starter-templates";
 import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
@@ -129,7 +130,11 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }, RIGHTS_SCHEDULE_TICK_MS).unref();
     // WebSub retries and lease expiry; the first push of a change goes out right after it commits.
     const websubOwner = `node-websub:${crypto.randomUUID()}`;
-    websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
+    // Web push retries, and a fan-out a stopped process left undone, on the same beat.
+    websubSweep = setInterval(() => {
+      deps.defer(sendDueWebSubPushes(deps, websubOwner));
+      deps.defer(sendDueWebPushes(deps, websubOwner));
+    }, WEBSUB_SWEEP_MS);
     websubSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
   }
@@ -157,7 +162,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   return { deps, app, stop };
 }
 
-/** How often the Node process looks for WebSub pushes due for a retry. */
+/** How often the Node process looks for WebSub pushes and web push notifications due for a retry. */
 const WEBSUB_SWEEP_MS = 5_000;
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("src/node.ts");

@@ -5,6 +5,7 @@
 import type { Deps } from "../deps";
 import { dispatchDue } from "../dispatcher/dispatch";
 import { checkDueAccountRights } from "../domain/accounts/rights";
+import { sendDueWebPushes } from "../domain/publishing/push-messages";
 import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
 
@@ -30,6 +31,8 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   const report = await dispatchDue(deps, { owner, limit: SWEEP_LIMIT, leaseMs: deps.config.leaseMs });
   // WebSub retries and expired subscriptions (the first push goes out right after the change).
   await sendDueWebSubPushes(deps, owner);
+  // Web push retries, and any fan-out an invocation left undone.
+  await sendDueWebPushes(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed };
 }
