@@ -97,7 +97,7 @@ describe("web push", () => {
     };
     expect(receivedBy(forIncident)).toEqual([notice]);
     expect(receivedBy(forAll)).toEqual([notice]);
-    const push = must(service.received.find((r) => r.subscriptionId === forIncident.id));
+    const push = must(service.received.find((r) => r.subscriptionId === forIncident.id), "a push to the incident subscriber");
     expect(push.vapid.sub).toBe("https://kris.exempel.se");
     expect(push.vapid.key).toBe(publicKey);
     expect(push.urgency).toBe("high");
@@ -112,7 +112,7 @@ describe("web push", () => {
     await publish(otherIncidentId, "Strömmen är tillbaka i Norra.");
     expect(receivedBy(forIncident)).toHaveLength(1);
     expect(receivedBy(forAll).at(-1)).toMatchObject({ title: "Strömavbrott i Norra", lang: "sv" });
-    expect(must(service.received.at(-1)).urgency).toBe("normal");
+    expect(must(service.received.at(-1), "the last push").urgency).toBe("normal");
   });
 
   test("a push service error is retried after a backoff, and sent once", async () => {
@@ -124,6 +124,7 @@ describe("web push", () => {
         (await hub.deps.db.select().from(pushMessages).where(eq(pushMessages.updateId, update.id))).find(
           (r) => r.status !== "sent",
         ),
+        "the row not yet sent",
       );
     expect(await waiting()).toMatchObject({
       status: "pending",
@@ -138,7 +139,7 @@ describe("web push", () => {
     hub.clock.advance(5 * 60_000);
     expect(await sendDueWebPushes(hub.deps, "test")).toEqual({ sent: 1, failed: 0, gone: 0 });
     expect(receivedBy(forIncident)).toHaveLength(before + 1);
-    expect(must(receivedBy(forIncident).at(-1))).toMatchObject({ body: "Reparationen pågår." });
+    expect(must(receivedBy(forIncident).at(-1), "the retried push")).toMatchObject({ body: "Reparationen pågår." });
   });
 
   test("410 Gone removes the subscription; its rows keep their count, not the browser", async () => {
@@ -146,7 +147,7 @@ describe("web push", () => {
     const update = await publish(incidentId, "Vattnet är på igen.");
     const rows = await hub.deps.db.select().from(pushMessages).where(eq(pushMessages.updateId, update.id));
     expect(rows.map((r) => r.status).sort()).toEqual(["gone", "sent"]);
-    expect(must(rows.find((r) => r.status === "gone")).subscriptionId).toBeNull();
+    expect(must(rows.find((r) => r.status === "gone"), "the gone row").subscriptionId).toBeNull();
     const left = await hub.deps.db.select().from(pushSubscriptions);
     expect(left).toHaveLength(1);
     expect(hub.logLines.join("\n")).toContain("a push subscription is gone and was removed");

@@ -49,6 +49,7 @@ const MATRIX: Record<Action, string> = {
   "snapshot.take": "AC.R.",
   "template.read": "ACE..",
   "template.manage": "AC...",
+  "reach.read": "ACER.",
 };
 
 describe("role x action", () => {

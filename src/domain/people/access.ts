@@ -26,6 +26,7 @@ export const ACTIONS = [
   "snapshot.take",
   "template.read",
   "template.manage",
+  "reach.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,6 +49,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "snapshot.take",
     "template.read",
     "template.manage",
+    "reach.read",
   ]),
   editor: new Set<Action>([
     "update.post",
@@ -56,8 +58,16 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "delivery.retry",
     "removal.register",
     "template.read",
+    "reach.read",
   ]),
-  registrar: new Set<Action>(["people.read", "records.read", "records.export", "audit.read", "snapshot.take"]),
+  registrar: new Set<Action>([
+    "people.read",
+    "records.read",
+    "records.export",
+    "audit.read",
+    "snapshot.take",
+    "reach.read",
+  ]),
   viewer: new Set<Action>(),
 };
 
@@ -74,6 +84,7 @@ const READ_ACTIONS: readonly Action[] = [
   "records.export",
   "audit.read",
   "template.read",
+  "reach.read",
 ];
 const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
   read: new Set(READ_ACTIONS),

@@ -17,6 +17,7 @@ import { mediaRoutes } from "./media";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { peopleRoutes } from "./people";
+import { reachRoutes } from "./reach";
 import { removalRoutes } from "./removals";
 import { rightsRoutes } from "./rights";
 import { snapshotRoutes } from "./snapshots";
@@ -50,4 +51,5 @@ export const api = new Hono<AppEnv>()
   .route("/", accountClosingRoutes)
   .route("/", exportRoutes)
   .route("/", mediaRoutes)
-  .route("/", templateRoutes);
+  .route("/", templateRoutes)
+  .route("/", reachRoutes);
