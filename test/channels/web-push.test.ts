@@ -97,7 +97,10 @@ describe("web push", () => {
     };
     expect(receivedBy(forIncident)).toEqual([notice]);
     expect(receivedBy(forAll)).toEqual([notice]);
-    const push = must(service.received.find((r) => r.subscriptionId === forIncident.id), "a push to the incident subscriber");
+    const push = must(
+      service.received.find((r) => r.subscriptionId === forIncident.id),
+      "a push to the incident subscriber",
+    );
     expect(push.vapid.sub).toBe("https://kris.exempel.se");
     expect(push.vapid.key).toBe(publicKey);
     expect(push.urgency).toBe("high");
@@ -147,7 +150,12 @@ describe("web push", () => {
     const update = await publish(incidentId, "Vattnet är på igen.");
     const rows = await hub.deps.db.select().from(pushMessages).where(eq(pushMessages.updateId, update.id));
     expect(rows.map((r) => r.status).sort()).toEqual(["gone", "sent"]);
-    expect(must(rows.find((r) => r.status === "gone"), "the gone row").subscriptionId).toBeNull();
+    expect(
+      must(
+        rows.find((r) => r.status === "gone"),
+        "the gone row",
+      ).subscriptionId,
+    ).toBeNull();
     const left = await hub.deps.db.select().from(pushSubscriptions);
     expect(left).toHaveLength(1);
     expect(hub.logLines.join("\n")).toContain("a push subscription is gone and was removed");
