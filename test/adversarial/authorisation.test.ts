@@ -36,12 +36,21 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "snapshot.take",
     "template.read",
     "template.manage",
+    "reach.read",
   ],
-  editor: ["update.post", "update.edit", "update.withdraw", "delivery.retry", "removal.register", "template.read"],
-  registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take"],
+  editor: [
+    "update.post",
+    "update.edit",
+    "update.withdraw",
+    "delivery.retry",
+    "removal.register",
+    "template.read",
+    "reach.read",
+  ],
+  registrar: ["people.read", "records.read", "records.export", "audit.read", "snapshot.take", "reach.read"],
   viewer: [],
 };
-const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read"];
+const READS = ["people.read", "records.read", "records.export", "audit.read", "template.read", "reach.read"];
 const SCOPE_MAY: Record<Scope, readonly string[]> = {
   all: ["*"],
   read: READS,
@@ -126,6 +135,8 @@ const ACCESS: Record<string, Need> = {
   "GET /api/v1/incidents/:id/export": "records.export",
   "GET /api/v1/export": "records.export",
   "POST /api/v1/media": "update.post",
+  // Counts of subscribers and messages per channel (web push, WebSub; email and SMS at merge).
+  "GET /api/v1/reach": "reach.read",
   // Staff forms (the session's CSRF token is sent; the rules are the same as the API's).
   "POST /staff/logout": "anyone",
   "POST /staff/password": "anyone",
