@@ -194,6 +194,26 @@ describe("web push", () => {
     expect(receivedBy(browser)).toEqual([]);
   });
 
+  test("a row whose sender died is taken again once its lease runs out; a fan-out never made is made by the sweep", async () => {
+    const browser = await subscribed("all");
+    const update = await publish(otherIncidentId, "Elen kommer tillbaka under kvällen.");
+    expect(receivedBy(browser)).toHaveLength(1);
+    const now = hub.clock.now();
+    // As if a sender claimed the row and then crashed: its lease is still running, then runs out.
+    await hub.deps.db
+      .update(pushMessages)
+      .set({ status: "sending", leaseOwner: "dead", leaseUntil: new Date(now.getTime() + 60_000) })
+      .where(eq(pushMessages.updateId, update.id));
+    expect(await sendDueWebPushes(hub.deps, "test")).toMatchObject({ sent: 0 });
+    hub.clock.advance(61_000);
+    expect(await sendDueWebPushes(hub.deps, "test")).toMatchObject({ sent: 1 });
+    expect(receivedBy(browser)).toHaveLength(2);
+    // As if the process stopped between the commit and the fan-out: no rows for the update.
+    await hub.deps.db.delete(pushMessages).where(eq(pushMessages.updateId, update.id));
+    expect(await sendDueWebPushes(hub.deps, "test")).toMatchObject({ sent: 1 });
+    expect(receivedBy(browser)).toHaveLength(3);
+  });
+
   test("a browser subscribed after an update was published is not sent it", async () => {
     const update = await publish(otherIncidentId, "Elen är tillbaka överallt.");
     const late = await subscribed("all");

@@ -17,8 +17,9 @@ import { getVapidKeys, vapidSubject } from "./web-push-keys";
 
 export type WebPushDeps = Pick<Deps, "db" | "now" | "fetch" | "log" | "secretKey" | "config">;
 
-const LEASE_MS = 30_000;
-const CLAIM_LIMIT = 100;
+/** Longer than a claimed batch can take (64 rows, 8 at a time, 10 s timeout each: 80 s), so no row is sent twice. */
+const LEASE_MS = 180_000;
+const CLAIM_LIMIT = 64;
 /** Requests in flight at once: a crisis brings many subscribers, and each push service answers in its own time. */
 const PARALLEL = 8;
 /** Matches the notification's TTL: an update older than this is not news to fan out any more. */
