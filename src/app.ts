@@ -19,6 +19,7 @@ import { publicIcons } from "./routes/public/icons";
 import { publicMedia } from "./routes/public/media";
 import { notFound, publicPages } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
+import { publicPush } from "./routes/public/push";
 import { publicSubscribe } from "./routes/public/subscribe";
 import { publicWebSub } from "./routes/public/websub";
 import { limitRequestRate } from "./routes/rate-limit";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", publicSubscribe);
   app.route("/", publicEmbed);
   app.route("/", publicWebSub);
+  app.route("/", publicPush);
   return app;
 }
 

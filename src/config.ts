@@ -61,6 +61,20 @@ const ConfigSchema = z.object({
   KRISKANAL_SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   KRISKANAL_SUBSCRIBE_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   KRISKANAL_SUBSCRIBER_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
+  KRISKANAL_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^B[A-Za-z0-9_-]{86}$/, "must be an uncompressed P-256 public key, base64url (87 characters)")
+    .optional(),
+  KRISKANAL_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "must be a P-256 private key, base64url (43 characters)")
+    .optional(),
+  KRISKANAL_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, "must be a mailto: or https: address")
+    .optional(),
+  KRISKANAL_PUSH_ALLOW_PRIVATE: flag(false),
+  KRISKANAL_PUSH_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   ...OidcEnvSchema.shape,
 });
 
@@ -115,6 +129,14 @@ export interface Config {
   subscribeRateLimit: number;
   /** A subscriber who has got nothing for this many days is erased. */
   subscriberRetentionDays: number;
+  /** VAPID keys from the environment; without them the hub makes a pair once and keeps it sealed in the database. */
+  vapid?: { publicKey: string; privateKey: string };
+  /** Who push services can reach about this hub's notifications (RFC 8292 sub); the public URL when unset. */
+  vapidSubject?: string;
+  /** Push endpoints on loopback and private addresses are accepted (tests, a closed network). */
+  pushAllowPrivate: boolean;
+  /** Push subscription requests per minute per client address; 0 turns the limit off. */
+  pushRateLimit: number;
   /** Sign-in with the municipality's identity provider (OpenID Connect), when configured. */
   oidc?: OidcConfig;
   /** Hours a CAP message stays in force without an expected end; each new message renews it (24 when unset). */
@@ -128,6 +150,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  if (!e.KRISKANAL_VAPID_PUBLIC_KEY !== !e.KRISKANAL_VAPID_PRIVATE_KEY) {
+    throw new Error(
+      "Invalid configuration:\n  KRISKANAL_VAPID_PUBLIC_KEY and KRISKANAL_VAPID_PRIVATE_KEY are set together or not at all",
+    );
+  }
   const oidc = parseOidcConfig(e);
   const publicUrl = (
     e.KRISKANAL_PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`
@@ -178,6 +205,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smsRateLimit: e.KRISKANAL_SMS_RATE_LIMIT,
     subscribeRateLimit: e.KRISKANAL_SUBSCRIBE_RATE_LIMIT,
     subscriberRetentionDays: e.KRISKANAL_SUBSCRIBER_RETENTION_DAYS,
+    ...(e.KRISKANAL_VAPID_PUBLIC_KEY && e.KRISKANAL_VAPID_PRIVATE_KEY
+      ? { vapid: { publicKey: e.KRISKANAL_VAPID_PUBLIC_KEY, privateKey: e.KRISKANAL_VAPID_PRIVATE_KEY } }
+      : {}),
+    ...(e.KRISKANAL_VAPID_SUBJECT ? { vapidSubject: e.KRISKANAL_VAPID_SUBJECT } : {}),
+    pushAllowPrivate: e.KRISKANAL_PUSH_ALLOW_PRIVATE,
+    pushRateLimit: e.KRISKANAL_PUSH_RATE_LIMIT,
     ...(oidc ? { oidc } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { Hasher } from "./archive/hasher";
 import type { MailTransport } from "./channels/mail-transport";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
 import { sendDueSubscriberMessages } from "./domain/subscribers/outbox";
 import type { Log } from "./log";
@@ -90,6 +91,8 @@ export function assembleDeps(parts: DepsParts): Deps {
       deps.defer(pushChangedFeeds(deps, paths));
       // Email and SMS queued by a publish in its own transaction go out now (subscribers/outbox.ts).
       deps.defer(sendDueSubscriberMessages(deps, `after-commit:${crypto.randomUUID()}`));
+      // Browsers subscribed to notifications: a newly published update is fanned out and sent (push-messages.ts).
+      deps.defer(sendDueWebPushes(deps, `web-push:${crypto.randomUUID()}`));
     },
   };
   return deps;

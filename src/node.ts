@@ -22,6 +22,7 @@ import { sendDueInboxAnswers } from "./domain/inbox/answers";
 import { collectDueInboxes } from "./domain/inbox/collect";
 import { ensureBootstrapAdmin } from "./domain/people/tokens";
 import { ensureOrganisation } from "./domain/publishing/organisation";
+import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { seedStarterTemplates } from "./domain/publishing/starter-templates";
 import { sendDueWebSubPushes } from "./domain/publishing/websub-push";
 import { remindStaleSnapshots } from "./domain/records/snapshot-reminders";
@@ -145,7 +146,11 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }, RIGHTS_SCHEDULE_TICK_MS).unref();
     // WebSub retries and lease expiry; the first push of a change goes out right after it commits.
     const websubOwner = `node-websub:${crypto.randomUUID()}`;
-    websubSweep = setInterval(() => deps.defer(sendDueWebSubPushes(deps, websubOwner)), WEBSUB_SWEEP_MS);
+    // Web push retries, and a fan-out a stopped process left undone, on the same beat.
+    websubSweep = setInterval(() => {
+      deps.defer(sendDueWebSubPushes(deps, websubOwner));
+      deps.defer(sendDueWebPushes(deps, websubOwner));
+    }, WEBSUB_SWEEP_MS);
     websubSweep.unref();
     // The shared inbox: each account is asked for new replies when its own next look is due.
     const inboxOwner = `node-inbox:${crypto.randomUUID()}`;
@@ -192,7 +197,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
 
 /** How often the Node process looks for accounts whose inbox is due a look (and answers due a retry). */
 const INBOX_SWEEP_MS = 15_000;
-/** How often the Node process looks for WebSub pushes due for a retry. */
+/** How often the Node process looks for WebSub pushes and web push notifications due for a retry. */
 const WEBSUB_SWEEP_MS = 5_000;
 /** How often it sends subscriber messages held back by a retry or the per-minute limit. */
 const SUBSCRIBER_SWEEP_MS = 15_000;

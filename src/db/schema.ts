@@ -520,10 +520,82 @@ export const websubPushes = pgTable(
     leaseOwner: text("lease_owner"),
     leaseUntil: at("lease_until"),
     message: text("message"),
+    /** The update whose publication, edit or withdrawal queued the push (for the reach counts); null otherwise. */
+    updateId: uuid("update_id").references(() => updates.id),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [index("websub_pushes_due").on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * The hub's VAPID key pair (RFC 8292), made once when none is configured: the private key sealed
+ * like credentials. One row, id "vapid".
+ */
+export const webPushKeys = pgTable("web_push_keys", {
+  id: text("id").primaryKey(),
+  /** The uncompressed P-256 point, base64url: the applicationServerKey browsers subscribe with. */
+  publicKey: text("public_key").notNull(),
+  /** The private key as a JWK, sealed (domain/accounts/secrets.ts). */
+  privateSealed: text("private_sealed").notNull(),
+  createdAt: at("created_at").notNull(),
+});
+
+/**
+ * Browsers that asked for notifications (Push API). The endpoint is personal data: it is sealed
+ * with the browser's keys, and found again by a keyed hash. Unsubscribing, or the push service
+ * saying the endpoint is gone (404/410), removes the row; nothing else about it is kept.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: id(),
+    /** HMAC-SHA-256 of the endpoint under a key derived from KRISKANAL_SECRET_KEY (domain/accounts/lookup-hash.ts). */
+    endpointHash: text("endpoint_hash").notNull(),
+    /** { endpoint, p256dh, auth }, sealed. */
+    sealed: text("sealed").notNull(),
+    /** One incident, or null for every incident. */
+    incidentId: uuid("incident_id").references(() => incidents.id),
+    language: text("language").notNull().default("sv"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("push_subscriptions_endpoint_hash").on(t.endpointHash),
+    index("push_subscriptions_incident").on(t.incidentId),
+  ],
+);
+
+/**
+ * Outbox of notifications owed to push subscriptions, one per subscription and update: claimed with
+ * a lease and retried like deliveries. A subscription that goes away leaves its rows (no personal
+ * data in them) so the reach counts stay right.
+ */
+export const pushMessages = pgTable(
+  "push_messages",
+  {
+    id: id(),
+    subscriptionId: uuid("subscription_id").references(() => pushSubscriptions.id, { onDelete: "set null" }),
+    updateId: uuid("update_id")
+      .notNull()
+      .references(() => updates.id),
+    status: text("status")
+      .$type<"pending" | "sending" | "sent" | "failed" | "gone" | "cancelled">()
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: at("lease_until"),
+    message: text("message"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    index("push_messages_due").on(t.status, t.nextAttemptAt),
+    index("push_messages_update").on(t.updateId),
+    uniqueIndex("push_messages_subscription_update").on(t.subscriptionId, t.updateId),
+  ],
 );
 
 export const CRISIS_TYPES = [

@@ -7,6 +7,7 @@ import { dispatchDue } from "../dispatcher/dispatch";
 import { checkDueAccountRights } from "../domain/accounts/rights";
 import { sendDueInboxAnswers } from "../domain/inbox/answers";
 import { collectDueInboxes } from "../domain/inbox/collect";
+import { sendDueWebPushes } from "../domain/publishing/push-messages";
 import { sendDueWebSubPushes } from "../domain/publishing/websub-push";
 import { remindStaleSnapshots } from "../domain/records/snapshot-reminders";
 import { eraseStaleSubscribers } from "../domain/subscribers/erasure";
@@ -41,6 +42,8 @@ export async function runCron(deps: Deps, cron: string): Promise<CronReport> {
   await sendDueInboxAnswers(deps, owner);
   // SMS to subscribers (email has no transport on Workers yet: see README).
   await sendDueSubscriberMessages(deps, owner);
+  // Web push retries, and any fan-out an invocation left undone.
+  await sendDueWebPushes(deps, owner);
   if (report.claimed) deps.log.info("cron sweep sent deliveries", { claimed: report.claimed });
   return { dispatched: report.claimed, inboxCollected: inbox.collected };
 }

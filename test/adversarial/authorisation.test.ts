@@ -39,6 +39,7 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "inbox.read",
     "inbox.answer",
     "report.read",
+    "reach.read",
   ],
   editor: [
     "update.post",
@@ -49,6 +50,7 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "template.read",
     "inbox.read",
     "inbox.answer",
+    "reach.read",
   ],
   registrar: [
     "people.read",
@@ -58,6 +60,7 @@ const ROLE_MAY: Record<Role, readonly string[]> = {
     "snapshot.take",
     "inbox.read",
     "report.read",
+    "reach.read",
   ],
   viewer: [],
 };
@@ -69,6 +72,7 @@ const READS = [
   "template.read",
   "inbox.read",
   "report.read",
+  "reach.read",
 ];
 const SCOPE_MAY: Record<Scope, readonly string[]> = {
   all: ["*"],
@@ -167,6 +171,8 @@ const ACCESS: Record<string, Need> = {
   "GET /api/v1/incidents/:id/report": "report.read",
   "GET /api/v1/export": "records.export",
   "POST /api/v1/media": "update.post",
+  // Counts of subscribers and messages per channel (web push, WebSub; email and SMS at merge).
+  "GET /api/v1/reach": "reach.read",
   // Staff forms (the session's CSRF token is sent; the rules are the same as the API's).
   "POST /staff/logout": "anyone",
   "POST /staff/password": "anyone",

@@ -8,15 +8,23 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { rowsOf } from "../../src/db/client";
 import { dispatchDue } from "../../src/dispatcher/dispatch";
+import { sendDueWebPushes } from "../../src/domain/publishing/push-messages";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { unzip } from "../helpers/unzip";
-import { TABLE_NAMES } from "./route-table";
+import { TABLE_NAMES, trackDeferred } from "./route-table";
 
 // Characters that every encoding writes differently: space, slash, plus, equals, quote, backslash, å.
 const SECRET = 'kk sec/ret+key=å"\\&x';
 const USER_SECRET = "kk-user+token/ä 2";
 // Mastodon sends its token raw in an Authorization header, which the stand-in echoes.
 const BEARER_SECRET = 'kk-bearer "tok\\en" ö';
+// A browser's push endpoint is personal data: its path (the push service's token for that browser)
+// and the browser's keys must show nowhere either. The echoing server plays the push service.
+const ENDPOINT_TOKEN = "kk-endpoint-token-7f3a9c";
+const BROWSER_KEYS = {
+  p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+  auth: "tBHItJI5svbpez7KI4CCXg",
+};
 
 /** Every way a credential may be written down by a URL, a form, JSON or a Basic header. */
 function encodingsOf(secret: string, user = "user"): Record<string, string> {
@@ -89,12 +97,30 @@ beforeAll(async () => {
   });
   record("register mastodon", mastodon);
   const incident = await admin.post("/api/v1/incidents", { title: "Läcka", severity: "minor" });
+  hub.deps.config.pushAllowPrivate = true;
+  const deferred = trackDeferred();
+  hub.deps.defer = deferred.defer;
+  const endpoint = `${baseUrl}/push/${ENDPOINT_TOKEN}`;
+  const pushSubscribe = await hub.app.request(
+    "/push/subscriptions",
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ endpoint, keys: BROWSER_KEYS, incident: incident.json.id }),
+    },
+    { deps: hub.deps },
+  );
+  record("push subscribe", { text: await pushSubscribe.text() });
+  if (pushSubscribe.status !== 201) throw new Error("push subscribe refused");
   const update = await admin.post(`/api/v1/incidents/${incident.json.id}/updates`, {
     body: "Text",
     targets: [id, mastodon.json.id],
   });
   record("publish", update);
   await dispatchDue(hub.deps, { owner: "adversarial" });
+  // The echoing push service answers 400 with the URL it was sent to: the hub keeps only the status.
+  await deferred.settle();
+  await sendDueWebPushes(hub.deps, "adversarial");
   record("verify", await admin.post(`/api/v1/accounts/${id}/verify`));
   record("verify mastodon", await admin.post(`/api/v1/accounts/${mastodon.json.id}/verify`));
   const removal = await admin.post("/api/v1/removals", {
@@ -117,6 +143,8 @@ beforeAll(async () => {
     "/api/v1/compliance",
     // The after-action report quotes every attempt's message, the echoed ones included.
     `/api/v1/incidents/${incident.json.id}/report`,
+    "/api/v1/reach",
+    `/api/v1/reach?incident=${incident.json.id}`,
   ]) {
     record(path, await admin.get(path));
   }
@@ -144,7 +172,7 @@ beforeAll(async () => {
 
 function leaksIn(encodings: (name: string) => boolean): string {
   const leaks: string[] = [];
-  for (const secret of [SECRET, USER_SECRET, BEARER_SECRET]) {
+  for (const secret of [SECRET, USER_SECRET, BEARER_SECRET, ENDPOINT_TOKEN, BROWSER_KEYS.p256dh, BROWSER_KEYS.auth]) {
     for (const [encoding, written] of Object.entries(encodingsOf(secret))) {
       if (!encodings(encoding)) continue;
       for (const { what, text } of seen) {
@@ -158,6 +186,11 @@ function leaksIn(encodings: (name: string) => boolean): string {
 
 it("the echoing platform was reached and its errors were kept", () => {
   expect(seen.find((s) => s.what === "/api/v1/deliveries")?.text).toMatch(/400|Bad request/);
+});
+
+it("the push service stand-in was reached, and the push row kept a message without the endpoint", () => {
+  const row = seen.find((s) => s.what === "table push_messages");
+  expect(row?.text).toContain("the push service answered HTTP 400");
 });
 
 it("no credential leaks in any encoding: raw, percent- or form-encoded, JSON-escaped, base64", () => {

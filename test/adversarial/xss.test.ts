@@ -62,7 +62,7 @@ function inspectDom(canary: string) {
       if (URL_ATTRS.has(a) && /^\s*(javascript|vbscript|data):/i.test(attr.value))
         found.push(`<${name} ${a}=${attr.value}>`);
     }
-    if (name === "script" && !/^\/staff\/assets\/[\w.-]+$/.test(el.getAttribute("src") ?? ""))
+    if (name === "script" && !/^(\/staff\/assets\/[\w.-]+|\/push\.js)$/.test(el.getAttribute("src") ?? ""))
       found.push("a script not ours");
     if (["iframe", "frame", "object", "embed", "base"].includes(name)) found.push(`<${name}>`);
   }

@@ -53,6 +53,7 @@ const MATRIX: Record<Action, string> = {
   "template.manage": "AC...",
   // The after-action report names who did what: those who lead the evaluation and keep the record.
   "report.read": "AC.R.",
+  "reach.read": "ACER.",
 };
 
 describe("role x action", () => {

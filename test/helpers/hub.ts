@@ -53,6 +53,7 @@ export async function startTestHub(
     KRISKANAL_API_RATE_LIMIT: "0",
     KRISKANAL_PUBLIC_RATE_LIMIT: "0",
     KRISKANAL_WEBSUB_RATE_LIMIT: "0",
+    KRISKANAL_PUSH_RATE_LIMIT: "0",
     ...options.env,
   });
   await ensureOrganisation(database.db, "Exempelkommun", clock.now());

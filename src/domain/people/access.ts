@@ -29,6 +29,7 @@ export const ACTIONS = [
   "inbox.read",
   "inbox.answer",
   "report.read",
+  "reach.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -54,6 +55,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "inbox.read",
     "inbox.answer",
     "report.read",
+    "reach.read",
   ]),
   editor: new Set<Action>([
     "update.post",
@@ -64,6 +66,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "template.read",
     "inbox.read",
     "inbox.answer",
+    "reach.read",
   ]),
   registrar: new Set<Action>([
     "people.read",
@@ -73,6 +76,7 @@ const ALLOWED: Record<Actor["role"], ReadonlySet<Action> | "all"> = {
     "snapshot.take",
     "inbox.read",
     "report.read",
+    "reach.read",
   ]),
   viewer: new Set<Action>(),
 };
@@ -92,6 +96,7 @@ const READ_ACTIONS: readonly Action[] = [
   "audit.read",
   "template.read",
   "report.read",
+  "reach.read",
 ];
 const SCOPE_ACTIONS: Record<Exclude<TokenScope, "all">, ReadonlySet<Action>> = {
   read: new Set(READ_ACTIONS),

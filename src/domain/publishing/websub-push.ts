@@ -21,10 +21,11 @@ export async function queueWebSubPushes(deps: Pick<Deps, "db" | "now" | "config"
   const topics = paths.filter((p) => feedOfPath(p)).map((p) => `${deps.config.publicUrl}${p}`);
   if (!topics.length) return 0;
   const now = deps.now().toISOString();
+  const updateId = await updateOfPaths(deps, paths);
   // A push still waiting will render the latest document anyway: one is enough per subscriber.
   const result = await deps.db.execute(sql`
-    insert into websub_pushes (subscription_id, next_attempt_at, created_at, updated_at)
-    select s.id, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+    insert into websub_pushes (subscription_id, next_attempt_at, created_at, updated_at, update_id)
+    select s.id, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, ${updateId}::uuid
     from websub_subscriptions s
     where s.topic in (${sql.join(
       topics.map((t) => sql`${t}`),
@@ -35,6 +36,25 @@ export async function queueWebSubPushes(deps: Pick<Deps, "db" | "now" | "config"
     returning id
   `);
   return rowsOf(result).length;
+}
+
+/**
+ * The update a change was about (its permalink is among the changed paths), so the reach counts can
+ * say how many pushes each update caused; null for a change of the incident or the site.
+ */
+async function updateOfPaths(deps: Pick<Deps, "db">, paths: readonly string[]): Promise<string | null> {
+  for (const path of paths) {
+    const match = /^\/incidents\/([^/]+)\/updates\/(\d+)$/.exec(path);
+    if (!match) continue;
+    const found = rowsOf<{ id: string }>(
+      await deps.db.execute(sql`
+        select u.id from updates u join incidents i on i.id = u.incident_id
+        where i.slug = ${decodeURIComponent(match[1])} and u.number = ${Number(match[2])}
+      `),
+    );
+    return found[0]?.id ?? null;
+  }
+  return null;
 }
 
 interface ClaimedPush {

@@ -18,6 +18,7 @@ import { mediaRoutes } from "./media";
 import { notificationRoutes } from "./notifications";
 import { organisationRoutes } from "./organisation";
 import { peopleRoutes } from "./people";
+import { reachRoutes } from "./reach";
 import { removalRoutes } from "./removals";
 import { reportRoutes } from "./reports";
 import { rightsRoutes } from "./rights";
@@ -54,4 +55,5 @@ export const api = new Hono<AppEnv>()
   .route("/", mediaRoutes)
   .route("/", templateRoutes)
   .route("/", inboxRoutes)
-  .route("/", reportRoutes);
+  .route("/", reportRoutes)
+  .route("/", reachRoutes);

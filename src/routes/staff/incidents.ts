@@ -2,10 +2,12 @@
 // far each got, and closing it.
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { can } from "../../domain/people/access";
 import { countDeliveriesByUpdate } from "../../domain/publishing/delivery-overview";
 import { duplicateWarnings, findDuplicateIncidents } from "../../domain/publishing/incident-duplicates";
 import { closeIncident, listIncidents, openIncident, requireIncident } from "../../domain/publishing/incidents";
 import { incidentUrl } from "../../domain/publishing/links";
+import { getReach } from "../../domain/publishing/reach";
 import { listUpdatesOfIncident } from "../../domain/publishing/updates";
 import { errorStatus, readForm, text, toSwedishErrors } from "./form";
 import { capFormOptions, capInputOf } from "./incident-cap-form";
@@ -99,12 +101,15 @@ export const incidentPages = new Hono<AppEnv>()
       deps.db,
       updates.map((u) => u.id),
     );
+    const actor = c.get("actor");
+    const reach = can(actor, "reach.read") ? await getReach(deps, actor, { incident: incident.id }) : null;
     return renderPage(c, "staff/incident", {
       title: incident.title,
       section: "incidents",
       incident,
       publicLink: incidentUrl(deps.config.publicUrl, incident.slug),
       updates: updates.map((u) => ({ update: u, counts: counts.get(u.id) ?? {} })).reverse(),
+      reach,
       notice: NOTICES[c.req.query("klart") ?? ""],
     });
   })

@@ -1,0 +1,193 @@
+// The web push outbox: one row per push subscription and published update, claimed with
+// FOR UPDATE SKIP LOCKED under a lease and retried with the dispatcher's backoff, like deliveries.
+// Rows are written after the publish commits (fanOutPublishedUpdates): a publish with a hundred
+// thousand subscribers must not hold the website's transaction. Every pass looks again for a
+// recent update without rows, so a process that stopped between the commit and the fan-out
+// loses nothing; one statement writes all of an update's rows, so "has rows" means "fanned out".
+import { and, eq, sql } from "drizzle-orm";
+import { composePushNotice, type PushOutcome, type PushTarget, sendPushNotice } from "../../channels/web-push";
+import type { VapidKeyPair } from "../../channels/web-push-crypto";
+import { rowsOf } from "../../db/client";
+import { incidents, pushMessages, pushSubscriptions, updates, updateTranslations } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
+import { openJson } from "../accounts/secrets";
+import { updateUrl } from "./links";
+import { getVapidKeys, vapidSubject } from "./web-push-keys";
+
+export type WebPushDeps = Pick<Deps, "db" | "now" | "fetch" | "log" | "secretKey" | "config">;
+
+/** Longer than a claimed batch can take (64 rows, 8 at a time, 10 s timeout each: 80 s), so no row is sent twice. */
+const LEASE_MS = 180_000;
+const CLAIM_LIMIT = 64;
+/** Requests in flight at once: a crisis brings many subscribers, and each push service answers in its own time. */
+const PARALLEL = 8;
+/** Matches the notification's TTL: an update older than this is not news to fan out any more. */
+const FAN_OUT_WINDOW_MS = 24 * 3600_000;
+const MAX_ROUNDS = 1_000;
+
+/** Writes the rows owed for recent published updates that have none; returns how many. */
+export async function fanOutPublishedUpdates(deps: Pick<Deps, "db" | "now">): Promise<number> {
+  const now = deps.now();
+  const since = new Date(now.getTime() - FAN_OUT_WINDOW_MS).toISOString();
+  const result = await deps.db.execute(sql`
+    insert into push_messages (subscription_id, update_id, next_attempt_at, created_at, updated_at)
+    select s.id, u.id, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    from updates u
+    join push_subscriptions s on (s.incident_id is null or s.incident_id = u.incident_id)
+    where u.state = 'published' and u.withdrawn_at is null
+      and u.published_at > ${since}::timestamptz
+      -- A browser that subscribed after the update was published has seen the page already.
+      and s.created_at <= u.published_at
+      and not exists (select 1 from push_messages m where m.update_id = u.id)
+    on conflict do nothing
+    returning id
+  `);
+  return rowsOf(result).length;
+}
+
+interface Claimed {
+  id: string;
+  attempts: number;
+  subscription_id: string | null;
+  update_id: string;
+}
+
+async function claimDueMessages(deps: Pick<Deps, "db" | "now">, owner: string): Promise<Claimed[]> {
+  const at = deps.now();
+  const now = at.toISOString();
+  const until = new Date(at.getTime() + LEASE_MS).toISOString();
+  return rowsOf<Claimed>(
+    await deps.db.execute(sql`
+      with due as (
+        select m.id from push_messages m
+        where (m.status = 'pending' and m.next_attempt_at <= ${now}::timestamptz)
+           or (m.status = 'sending' and m.lease_until <= ${now}::timestamptz)
+        order by m.next_attempt_at
+        limit ${CLAIM_LIMIT}
+        for update of m skip locked
+      )
+      update push_messages m
+      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
+          attempts = m.attempts + 1, updated_at = ${now}::timestamptz
+      from due
+      where m.id = due.id
+      returning m.id, m.attempts, m.subscription_id, m.update_id
+    `),
+  );
+}
+
+export interface PushRound {
+  sent: number;
+  failed: number;
+  gone: number;
+}
+
+/** Fans out what is owed, then sends what is due: new rows, retries whose time has come, expired leases. */
+export async function sendDueWebPushes(deps: WebPushDeps, owner: string): Promise<PushRound> {
+  await fanOutPublishedUpdates(deps);
+  const round: PushRound = { sent: 0, failed: 0, gone: 0 };
+  let vapid: Promise<VapidKeyPair> | undefined;
+  const keys = () => {
+    vapid ??= getVapidKeys(deps);
+    return vapid;
+  };
+  for (let i = 0; i < MAX_ROUNDS; i++) {
+    const claimed = await claimDueMessages(deps, owner);
+    if (!claimed.length) break;
+    const queue = [...claimed];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await sendOne(deps, keys, next, round);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, claimed.length) }, worker));
+    if (claimed.length < CLAIM_LIMIT) break;
+  }
+  return round;
+}
+
+async function sendOne(
+  deps: WebPushDeps,
+  keys: () => Promise<VapidKeyPair>,
+  row: Claimed,
+  round: PushRound,
+): Promise<void> {
+  const prepared = row.subscription_id ? await prepareMessage(deps, row.subscription_id, row.update_id) : null;
+  if (!prepared) {
+    // Unsubscribed, or the update was withdrawn, before this row's turn came.
+    await settle(deps, row.id, "cancelled", null, null);
+    return;
+  }
+  const outcome: PushOutcome = await sendPushNotice(
+    {
+      fetch: deps.fetch,
+      now: deps.now,
+      vapid: await keys(),
+      subject: vapidSubject(deps),
+    },
+    prepared.target,
+    prepared.notice,
+    prepared.severity,
+  );
+  if (outcome.ok) {
+    round.sent++;
+    await settle(deps, row.id, "sent", null, null);
+  } else if (outcome.class === "gone") {
+    round.gone++;
+    // The browser is gone for good: forget it (its other rows lose the link, keep their counts).
+    await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, prepared.subscriptionId));
+    await settle(deps, row.id, "gone", null, outcome.message);
+    deps.log.info("a push subscription is gone and was removed", { pushMessage: row.id });
+  } else if (outcome.class === "invalid" || row.attempts >= MAX_ATTEMPTS) {
+    round.failed++;
+    await settle(deps, row.id, "failed", null, outcome.message);
+    deps.log.warn("a push notification failed", { pushMessage: row.id, message: outcome.message });
+  } else {
+    await settle(deps, row.id, "pending", nextAttemptAt(deps.now(), row.attempts, outcome.retryAfter), outcome.message);
+  }
+}
+
+async function prepareMessage(deps: WebPushDeps, subscriptionId: string, updateId: string) {
+  const [sub] = await deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, subscriptionId));
+  const [found] = await deps.db
+    .select({ update: updates, incident: incidents })
+    .from(updates)
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
+    .where(eq(updates.id, updateId));
+  if (!sub || !found || found.update.withdrawnAt || found.update.state !== "published") return null;
+  const [translation] =
+    sub.language === "sv"
+      ? []
+      : await deps.db
+          .select({ body: updateTranslations.body })
+          .from(updateTranslations)
+          .where(and(eq(updateTranslations.updateId, updateId), eq(updateTranslations.language, sub.language)));
+  const target = await openJson<PushTarget>(deps.secretKey, sub.sealed);
+  const notice = composePushNotice({
+    incidentId: found.incident.id,
+    incidentTitle: found.incident.title,
+    body: translation?.body ?? found.update.body,
+    permalink: updateUrl(deps.config.publicUrl, found.incident.slug, found.update.number),
+    language: translation ? sub.language : "sv",
+  });
+  return { subscriptionId: sub.id, target, notice, severity: found.incident.severity };
+}
+
+async function settle(
+  deps: Pick<Deps, "db" | "now">,
+  id: string,
+  status: "pending" | "sent" | "failed" | "gone" | "cancelled",
+  next: Date | null,
+  message: string | null,
+) {
+  await deps.db
+    .update(pushMessages)
+    .set({
+      status,
+      leaseOwner: null,
+      leaseUntil: null,
+      message,
+      ...(next ? { nextAttemptAt: next } : {}),
+      updatedAt: deps.now(),
+    })
+    .where(eq(pushMessages.id, id));
+}
