@@ -5,7 +5,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { auditLog, deliveries } from "../../src/db/schema";
-import { THREAD_ROOT_WAIT_MS } from "../../src/dispatcher/run";
 import { LOOKUP_ATTEMPTS, SECOND_LOOK_MS } from "../../src/dispatcher/settle";
 import { tidFor } from "../../src/platforms/tid";
 import { PLATFORMS, type Platform } from "../../src/platforms/types";
