@@ -1,7 +1,7 @@
 // Reach counts: subscribers per channel (everything, one incident) and messages per update per
 // channel, on GET /api/v1/reach and on the staff incident page; counts only, never an address.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { websubSubscriptions } from "../../src/db/schema";
+import { subscribers, websubSubscriptions } from "../../src/db/schema";
 import { type PushServiceStandIn, startPushService } from "../../src/sandbox/push-service";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { addPerson } from "../helpers/people";
@@ -77,13 +77,34 @@ test("subscribers and messages per update, per channel and in total", async () =
   const update = (await client.post(`/api/v1/incidents/${incident.id}/updates`, { body: "Vattnet stiger." })).json;
   await settled();
 
+  // Email and SMS subscribers: only confirmed ones count (a pending sign-up is sent nothing).
+  const subscriber = (channel: "email" | "sms", status: "pending" | "confirmed", incidentId: string | null) => ({
+    channel,
+    addressSealed: "v1:sealed",
+    addressHash: `${channel}-${status}-${incidentId}-${Math.random()}`,
+    incidentId,
+    status,
+    unsubscribeHash: `u-${Math.random()}`,
+    createdAt: hub.clock.now(),
+  });
+  await hub.deps.db
+    .insert(subscribers)
+    .values([
+      subscriber("email", "confirmed", null),
+      subscriber("email", "confirmed", incident.id),
+      subscriber("email", "pending", incident.id),
+      subscriber("sms", "confirmed", incident.id),
+    ]);
+
   const res = await client.get(`/api/v1/reach?incident=${incident.id}`);
   expect(res.status).toBe(200);
   expect(res.json.subscribers).toEqual({
     websub: { everything: 1, incidents: { [incident.id]: 1 } },
     // The gone browser was removed when the push service said so.
     web_push: { everything: 1, incidents: { [incident.id]: 1 } },
-    total: { everything: 2, incidents: { [incident.id]: 2 } },
+    email: { everything: 1, incidents: { [incident.id]: 1 } },
+    sms: { everything: 0, incidents: { [incident.id]: 1 } },
+    total: { everything: 3, incidents: { [incident.id]: 4 } },
   });
   const row = res.json.updates.find((u: { updateId: string }) => u.updateId === update.id);
   expect(row.number).toBe(1);

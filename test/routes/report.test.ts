@@ -243,8 +243,14 @@ describe("GET /api/v1/incidents/:id/report", () => {
       maxSeconds: 150,
     });
     expect(r.reach.websub).toEqual({ incidentFeedSubscribers: 2, siteFeedSubscribers: 1, countedAt: at("14:00:00") });
-    expect(r.reach.subscriptions).toBeNull();
-    expect(r.reach.subscriptionsNote).toMatch(/prenumerationer/);
+    // The same counts as GET /api/v1/reach?incident=: WebSub by feed, the other channels empty here.
+    const id = hub.incident.id;
+    expect(r.reach.subscriptions.subscribers.websub).toEqual({ everything: 1, incidents: { [id]: 2 } });
+    for (const channel of ["web_push", "email", "sms"]) {
+      expect(r.reach.subscriptions.subscribers[channel]).toEqual({ everything: 0, incidents: { [id]: 0 } });
+    }
+    expect(r.reach.subscriptions.incidentId).toBe(id);
+    expect(r.reach.subscriptionsNote).toMatch(/Prenumeranter/);
   });
 
   test("a closed incident's report keeps its figures; the close is on the timeline", async () => {

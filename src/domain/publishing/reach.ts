@@ -194,7 +194,14 @@ const zero = (): MessageCounts => ({ sent: 0, failed: 0, pending: 0 });
 /** The reach of every channel, for one incident or all; for staff who may see it. */
 export async function getReach(deps: Pick<Deps, "db" | "now" | "config">, actor: Actor, raw: unknown): Promise<Reach> {
   requireCan(actor, "reach.read");
-  const query = ReachQuery.parse(raw);
+  return countReach(deps, ReachQuery.parse(raw));
+}
+
+/** The counts themselves, for a caller that has already been authorised (the after-action report). */
+export async function countReach(
+  deps: Pick<Deps, "db" | "now" | "config">,
+  query: z.infer<typeof ReachQuery>,
+): Promise<Reach> {
   const scope: ReachScope = { now: deps.now(), publicUrl: deps.config.publicUrl, incidentId: query.incident };
   const total: SubscriberCounts = { everything: 0, incidents: {} };
   const subscribers: Record<string, SubscriberCounts> = {};

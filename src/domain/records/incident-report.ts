@@ -20,6 +20,7 @@ import type { Actor } from "../people/actor";
 import { FEED_FORMATS, type FeedFormat, feedPath } from "../publishing/feed-document";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { incidentUrl } from "../publishing/links";
+import { countReach } from "../publishing/reach";
 import { historiesOf, REPORTED_DELIVERY, toChannel, toFailure } from "./report-deliveries";
 import { secondsBetween, summarise } from "./report-figures";
 import {
@@ -52,7 +53,7 @@ const REPORTED_UPDATE = {
 export const ReportInput = z.object({ id: z.string().uuid() });
 
 export const SUBSCRIPTIONS_NOTE =
-  "Kriskanal har ännu inga prenumerationer via e-post, sms eller webbpush; fältet fylls när de finns.";
+  "Prenumeranter räknas när rapporten tas fram; meddelanden per uppdatering och kanal (skickade, misslyckade, på väg).";
 
 /** The report of one incident, open or closed, for those who may read it (report.read). */
 export async function readIncidentReport(deps: ReportDeps, actor: Actor, raw: unknown): Promise<IncidentReport> {
@@ -182,7 +183,7 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
     borrowings: reportBorrowings,
     failures,
     languages,
-    reach: await readReach(db, publicUrl, incident.slug, now),
+    reach: await readReach(deps, incident, now),
     summary: summarise({ updates: reportUpdates, failures, languages, borrowings: reportBorrowings, timeline }),
   };
 }
@@ -209,7 +210,10 @@ function missingAccount(id: string): never {
 }
 
 /** WebSub keeps live subscriptions only (an expired lease is removed), so these are counts at generatedAt. */
-async function readReach(db: DbOrTx, publicUrl: string, slug: string, now: Date): Promise<ReportReach> {
+async function readReach(deps: ReportDeps, incident: Incident, now: Date): Promise<ReportReach> {
+  const { db } = deps;
+  const { publicUrl } = deps.config;
+  const { slug } = incident;
   const formats = Object.keys(FEED_FORMATS) as FeedFormat[];
   const live = async (topics: string[]) => {
     const [row] = await db
@@ -224,7 +228,7 @@ async function readReach(db: DbOrTx, publicUrl: string, slug: string, now: Date)
       siteFeedSubscribers: await live(formats.map((format) => `${publicUrl}${feedPath({ format })}`)),
       countedAt: now.toISOString(),
     },
-    subscriptions: null,
+    subscriptions: await countReach({ ...deps, now: () => now }, { incident: incident.id }),
     subscriptionsNote: SUBSCRIPTIONS_NOTE,
   };
 }

@@ -3,6 +3,7 @@
 // durations are whole seconds. Fields are added, never renamed: REPORT_VERSION changes when one is.
 import type { DeliveryStatus, Severity, UpdateKind } from "../../db/schema";
 import type { FailureClass, Platform } from "../../platforms/types";
+import type { Reach } from "../publishing/reach";
 import type { Settlement } from "../publishing/settlement";
 
 export const REPORT_VERSION = 1;
@@ -162,8 +163,8 @@ export interface ReportReach {
     siteFeedSubscribers: number;
     countedAt: string;
   };
-  /** Subscribers by email, SMS and web push: null until Kriskanal keeps such subscriptions. */
-  subscriptions: null;
+  /** Subscribers and messages per channel (WebSub, web push, email, SMS), as GET /api/v1/reach?incident= gives them. */
+  subscriptions: Reach;
   subscriptionsNote: string;
 }
 
