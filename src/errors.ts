@@ -87,6 +87,10 @@ export const errorCodes = {
   oidc_email_taken: 409,
   person_already_linked: 409,
   oidc_not_configured: 409,
+  exercise_fixed: 409,
+  exercise_account_required: 409,
+  incident_not_exercise: 409,
+  exercise_already_reset: 409,
   // 413
   payload_too_large: 413,
   // 415

@@ -14,22 +14,33 @@ export interface ImageBytes {
   type: string;
 }
 
+/**
+ * Starts every text an exercise posts, composed into the text itself so each adapter counts it
+ * within its platform's limit (and shortens the body rather than drop the word).
+ */
+export const EXERCISE_PREFIX = "ÖVNING – ";
+
+function exerciseText(text: string, exercise: boolean | undefined): string {
+  return exercise ? `${EXERCISE_PREFIX}${text}` : text;
+}
+
 export function contentFor(
   update: Pick<Update, "body" | "kind" | "number" | "variants" | "revision" | "signature" | "image">,
-  incident: Pick<Incident, "slug" | "title">,
+  incident: Pick<Incident, "slug" | "title"> & { exercise?: boolean },
   platform: string,
   publicUrl: string,
   file?: ImageBytes,
 ): PostContent {
+  const exercise = Boolean(incident.exercise);
   const content: PostContent = {
-    body: update.body,
-    link: updateUrl(publicUrl, incident.slug, update.number),
-    title: incident.title,
+    body: exerciseText(update.body, exercise),
+    link: updateUrl(publicUrl, incident.slug, update.number, exercise),
+    title: exerciseText(incident.title, exercise),
     kind: update.kind,
   };
   // A variant was written for the first wording; after an edit it would repeat what was corrected.
   const variant = update.revision === 1 ? update.variants[platform] : undefined;
-  if (variant) content.variant = variant;
+  if (variant) content.variant = exerciseText(variant, exercise);
   if (update.signature) content.signature = update.signature;
   if (update.image) {
     // Platforms that upload the file get its bytes here, so they never fetch them from the hub.
@@ -39,9 +50,12 @@ export function contentFor(
   // Instagram takes no text-only posts: an update without its own image goes out as its crisis
   // card, whose alt text is the update's own text.
   if (platform === "instagram")
-    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: update.body };
+    content.image = {
+      url: cardUrl(publicUrl, incident.slug, update.number, "card", exercise),
+      alt: exerciseText(update.body, exercise),
+    };
   // Link previews show the crisis card; Bluesky's must be uploaded by the client.
-  else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og") };
+  else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og", exercise) };
   return content;
 }
 
@@ -63,13 +77,14 @@ export function farewellContent(text: string, publicUrl: string): PostContent {
 export function correctionContent(
   content: PostContent,
   update: Pick<Update, "number" | "editReason" | "body">,
+  exercise = false,
 ): PostContent {
   const why = update.editReason ? ` (${update.editReason})` : "";
   return {
     ...content,
     kind: "correction",
     variant: undefined,
-    body: `Rättelse av uppdatering ${update.number}${why}: ${update.body}`,
+    body: exerciseText(`Rättelse av uppdatering ${update.number}${why}: ${update.body}`, exercise),
   };
 }
 

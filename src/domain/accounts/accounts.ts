@@ -42,6 +42,8 @@ const RegistryFields = {
   status: z.enum(["active", "closed"]).optional(),
   /** Why an account was closed; kept with a status change to closed. */
   closedReason: z.string().trim().min(3).max(500).nullable().optional(),
+  /** An exercise account (a sandbox stand-in or a real test account): the only kind an exercise posts to. */
+  exercise: z.boolean().optional(),
 };
 
 export const RegisterAccountInput = z.object({
@@ -89,6 +91,7 @@ export function toAccountView(account: Account) {
     rightsDetail: account.rightsDetail,
     rightsCheckedAt: account.rightsCheckedAt,
     sandbox: account.sandbox,
+    exercise: account.exercise,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };
@@ -135,6 +138,7 @@ export async function registerAccount(deps: RegistryDeps, actor: Actor, raw: unk
         closedAt: closed ? now : null,
         closedReason: closed ? (input.closedReason ?? null) : null,
         sandbox: input.sandbox,
+        exercise: input.exercise ?? false,
         createdAt: now,
         updatedAt: now,
       })
@@ -186,6 +190,7 @@ export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, 
   if (input.publicUrl !== undefined) changes.publicUrl = input.publicUrl;
   if (input.purpose !== undefined) changes.purpose = input.purpose;
   if (input.editors !== undefined) changes.editors = input.editors;
+  if (input.exercise !== undefined) changes.exercise = input.exercise;
   if (input.status !== undefined && input.status !== before.status) {
     changes.status = input.status;
     changes.closedAt = input.status === "closed" ? now : null;
@@ -403,6 +408,8 @@ export async function ensureSandboxAccounts(
         ...definition,
         purpose: "Demo: sandlådans låtsasplattform, inget publiceras på riktigt.",
         sandbox: true,
+        // A stand-in is where an exercise may publish: nothing reaches a real audience.
+        exercise: true,
       });
       result.registered++;
     } else if (existing.sandbox && existing.baseUrl !== definition.baseUrl.replace(/\/+$/, "")) {

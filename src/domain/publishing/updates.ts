@@ -20,7 +20,7 @@ import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
-import type { Target } from "./targets";
+import type { LeftOutTarget, Target } from "./targets";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
 import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
 
@@ -56,6 +56,8 @@ export interface PostedUpdate {
   update: Update;
   incident: typeof incidents.$inferSelect;
   deliveries: Delivery[];
+  /** Targets the update does not go to, and why (an exercise leaves out every real account). */
+  leftOut: LeftOutTarget[];
 }
 
 /** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
@@ -71,7 +73,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
-    const { incident, targets, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
+    const { incident, targets, leftOut, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
     const org = await getOrganisation(tx);
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;
@@ -104,17 +106,17 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
     }
-    return { update, incident, deliveries: queued, published: !waits, urgent };
+    return { update, incident, deliveries: queued, leftOut, published: !waits, urgent };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
     signalCommittedChange(deps, {
       deliveries: posted.deliveries,
-      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number]),
+      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number], posted.incident.exercise),
     });
   }
   if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
-  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries };
+  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries, leftOut: posted.leftOut };
 }
 
 async function insertUpdate(
@@ -305,11 +307,11 @@ export async function withdrawUpdate(
 /** After an edit or withdrawal commits: its corrections go out, its pages are purged. */
 function signalChangedUpdate(
   deps: CommitSignalDeps,
-  changed: { update: Update; incident: Pick<Incident, "slug">; deliveries: Delivery[] },
+  changed: { update: Update; incident: Pick<Incident, "slug" | "exercise">; deliveries: Delivery[] },
 ) {
   signalCommittedChange(deps, {
     deliveries: changed.deliveries,
-    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number]),
+    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number], changed.incident.exercise),
   });
 }
 

@@ -23,6 +23,7 @@ export const updateRoutes = new Hono<AppEnv>()
       {
         ...toUpdateView(result.update, result.incident, deps.config.publicUrl),
         deliveries: deliveries.map(toDeliveryView),
+        leftOut: result.leftOut,
       },
       201,
     );

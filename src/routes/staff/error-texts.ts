@@ -68,6 +68,14 @@ const sv: Record<ErrorCode, ErrorText> = {
     "Det finns redan en person i Kriskanal med din e-postadress. Be en administratör att koppla den personen till inloggningen via kommunens konto (på personens sida), eller ändra eller avsluta den, och logga in igen.",
   person_already_linked: "Personen loggar redan in med kommunens konto.",
   oidc_not_configured: "Inloggning med kommunens konto är inte inställd.",
+  exercise_fixed:
+    "En övning förblir en övning och en verklig händelse förblir verklig. Öppna en ny händelse eller övning i stället.",
+  exercise_account_required: (p) =>
+    p.accounts
+      ? `Övning: ${p.accounts} är inget övningskonto och hoppas över. En övning publiceras bara i övningskonton.`
+      : "Övning: kontot är inget övningskonto och hoppas över. En övning publiceras bara i övningskonton.",
+  incident_not_exercise: "Bara en övning kan återställas. En verklig händelse avslutas i stället.",
+  exercise_already_reset: "Övningen är redan återställd. Öppna en ny övning från den i stället.",
   forbidden: FORBIDDEN_SV,
   role_forbidden: FORBIDDEN_SV,
   scope_forbidden: "Nyckeln ger inte behörighet till det här.",
