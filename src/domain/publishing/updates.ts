@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, notInArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
-import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
+import { accounts, borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { ConflictError, NotFoundError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
@@ -320,9 +320,15 @@ async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "
   const sent = await tx
     .select({ accountId: deliveries.accountId, borrowed: deliveries.borrowed })
     .from(deliveries)
+    .innerJoin(accounts, eq(accounts.id, deliveries.accountId))
+    .innerJoin(updates, eq(updates.id, deliveries.updateId))
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
     .where(
       and(
         eq(deliveries.updateId, updateId),
+        // An account no longer marked as an exercise account gets nothing more of an exercise,
+        // not even its corrections: an admin who unmarks it takes over what is left there.
+        or(eq(incidents.exercise, false), eq(accounts.exercise, true)),
         eq(deliveries.kind, "publish"),
         kind === "retract"
           ? // A publish whose last attempt went unanswered may be on the platform although it never
