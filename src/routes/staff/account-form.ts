@@ -100,10 +100,21 @@ export interface AccountValues {
   publicUrl: string;
   purpose: string;
   editors: EditorValues[];
+  /** An exercise account: exercises publish here and nowhere else. */
+  exercise: boolean;
 }
 
 export function emptyAccountValues(): AccountValues {
-  return { handle: "", departmentId: "", baseUrl: "", options: {}, publicUrl: "", purpose: "", editors: [] };
+  return {
+    handle: "",
+    departmentId: "",
+    baseUrl: "",
+    options: {},
+    publicUrl: "",
+    purpose: "",
+    editors: [],
+    exercise: false,
+  };
 }
 
 export function accountValuesOf(account: Account): AccountValues {
@@ -115,6 +126,7 @@ export function accountValuesOf(account: Account): AccountValues {
     publicUrl: account.publicUrl ?? "",
     purpose: account.purpose ?? "",
     editors: account.editors.map((e) => ({ ...e })),
+    exercise: account.exercise,
   };
 }
 
@@ -157,6 +169,7 @@ export function readAccountForm(form: Form, platform: PlatformForm) {
     publicUrl: text(form, "publicUrl"),
     purpose: text(form, "purpose"),
     editors,
+    exercise: text(form, "exercise") === "1",
   };
   return { values, credential: Object.keys(credential).length ? credential : undefined };
 }
@@ -172,6 +185,7 @@ export function toRegisterInput(platform: Platform, values: AccountValues, crede
     publicUrl: values.publicUrl || null,
     purpose: values.purpose || null,
     editors: values.editors,
+    exercise: values.exercise,
   };
 }
 
@@ -191,6 +205,7 @@ export function toEditInput(
     publicUrl: values.publicUrl || null,
     purpose: values.purpose || null,
     editors: values.editors,
+    exercise: values.exercise,
   };
 }
 
