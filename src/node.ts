@@ -12,7 +12,7 @@ import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
-import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo, withDemoEditors } from "./demo";
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo, seedDemoExercise, withDemoEditors } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
@@ -74,7 +74,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   await seedStarterTemplates(database.db, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
   lap("bootstrap");
-  if (config.demo) await seedDemo(database.db, now());
+  const demoSeeded = config.demo ? await seedDemo(database.db, now()) : null;
   lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
@@ -114,6 +114,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     // restart each is repointed at the sandbox's new port, a write apiece. Deliveries wait for
     // them because the dispatch loop starts below.
     const seeded = await ensureSandboxAccounts(deps, withDemoEditors(sandbox.accounts()));
+    // First start of the demo: its finished exercise, posted to the stand-ins just registered.
+    if (demoSeeded) await seedDemoExercise(deps, now());
     // A repointed stand-in has not been checked at its new address; checking now, not in an
     // hour, keeps "behörigheten har aldrig kontrollerats" off the demo's start page.
     deps.defer(checkDueAccountRights(deps));
