@@ -14,6 +14,7 @@ import { publicCap } from "./routes/public/cap";
 import { publicCards } from "./routes/public/cards";
 import { publicChannels } from "./routes/public/channels";
 import { publicEmbed } from "./routes/public/embed";
+import { publicExercises } from "./routes/public/exercises";
 import { publicFeeds } from "./routes/public/feeds";
 import { publicIcons } from "./routes/public/icons";
 import { publicMedia } from "./routes/public/media";
@@ -73,6 +74,7 @@ export function createApp() {
   app.route("/", publicCards);
   app.route("/", publicIcons);
   app.route("/", publicPages);
+  app.route("/", publicExercises);
   app.route("/", publicChannels);
   app.route("/", publicSubscribe);
   app.route("/", publicEmbed);

@@ -1,11 +1,13 @@
 // The demo organisation seeded on first start (KRISKANAL_DEMO=0 turns it off): Exempelkommun
 // with a few departments and a communicator, so a newcomer sees the hub work at once.
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import type { Db } from "./db/client";
 import { departments, organisations, people } from "./db/schema";
+import type { Deps } from "./deps";
 import { SYSTEM_ACTOR } from "./domain/people/actor";
 import { hashPassword } from "./domain/people/passwords";
-import { openIncident } from "./domain/publishing/incidents";
+import { loadActor } from "./domain/people/people";
+import { closeIncident, openIncident } from "./domain/publishing/incidents";
 import { type PostUpdateDeps, postUpdate } from "./domain/publishing/updates";
 import { recordAudit } from "./domain/records/audit";
 
@@ -132,4 +134,62 @@ export async function seedDemo(db: Db, now: Date): Promise<Record<string, string
     });
     return ids;
   });
+}
+
+/** The demo's finished exercise: a storm drill run last week, three updates and an all-clear, closed. */
+export const DEMO_EXERCISE = {
+  title: "Övning: storm och strömavbrott i Norra staden",
+  summary: "Krisledningens höstövning: en storm fäller träd över ledningar och Norra staden blir utan ström.",
+  updates: [
+    {
+      kind: "update" as const,
+      minutes: 0,
+      body: "Stormen har fällt träd över elledningar. Norra staden är utan ström. Elnätsbolaget felsöker. Ring inte 112 om det inte är en nödsituation.",
+    },
+    {
+      kind: "update" as const,
+      minutes: 45,
+      body: "Värmestuga öppnar kl. 18 i Norra skolans matsal. Där finns värme, laddning av telefoner och varm dryck.",
+    },
+    {
+      kind: "update" as const,
+      minutes: 120,
+      body: "Strömmen är tillbaka i större delen av Norra staden. Cirka 200 hushåll väntar fortfarande. Värmestugan har öppet till kl. 22.",
+    },
+    {
+      kind: "all_clear" as const,
+      minutes: 240,
+      body: "Alla hushåll har ström igen. Värmestugan stänger. Tack för att ni följde informationen.",
+    },
+  ],
+  closedAfterMinutes: 260,
+};
+
+/**
+ * Runs the demo's exercise through the real verbs, as Anna, a week back: it posts to the
+ * sandbox stand-ins (exercise accounts), lives under /ovning and is closed. Once, when the demo
+ * was seeded at this start (its accounts must exist first, so node.ts calls it after them).
+ */
+export async function seedDemoExercise(deps: Deps, now: Date): Promise<string | null> {
+  const [annaRow] = await deps.db.select({ id: people.id }).from(people).where(eq(people.email, DEMO_EMAIL));
+  const anna = annaRow ? await loadActor(deps.db, annaRow.id, "session") : null;
+  if (!anna) return null;
+  const start = now.getTime() - 7 * 86_400_000;
+  const at = (minutes: number) => ({ ...deps, now: () => new Date(start + minutes * 60_000) });
+  const incident = await openIncident(at(0), anna, {
+    exercise: true,
+    title: DEMO_EXERCISE.title,
+    summary: DEMO_EXERCISE.summary,
+    severity: "major",
+    areas: ["Norra staden"],
+  });
+  for (const update of DEMO_EXERCISE.updates) {
+    await postUpdate(at(update.minutes), anna, {
+      incidentId: incident.id,
+      kind: update.kind,
+      body: update.body,
+    });
+  }
+  await closeIncident(at(DEMO_EXERCISE.closedAfterMinutes), anna, incident.id);
+  return incident.id;
 }

@@ -94,6 +94,10 @@ export const errorCodes = {
   oidc_not_configured: 409,
   inbox_item_removed: 409,
   inbox_answer_pending: 409,
+  exercise_fixed: 409,
+  exercise_account_required: 409,
+  incident_not_exercise: 409,
+  exercise_already_reset: 409,
   // 413
   payload_too_large: 413,
   // 415

@@ -12,7 +12,14 @@ import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
-import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo, seedDemoTranslatedUpdate, withDemoEditors } from "./demo";
+import {
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  seedDemo,
+  seedDemoExercise,
+  seedDemoTranslatedUpdate,
+  withDemoEditors,
+} from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
@@ -81,7 +88,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   await seedStarterTemplates(database.db, now());
   const { printedToken } = await ensureBootstrapAdmin(database.db, now(), config.bootstrapToken);
   lap("bootstrap");
-  const demoSeeded = config.demo ? Boolean(await seedDemo(database.db, now())) : false;
+  const demoSeeded = config.demo ? await seedDemo(database.db, now()) : null;
   lap("demo");
   // The demo fans out to stand-in platforms inside this process, so everything works offline.
   const sandbox = config.demo ? await startSandbox({ port: 0 }) : null;
@@ -129,8 +136,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     // restart each is repointed at the sandbox's new port, a write apiece. Deliveries wait for
     // them because the dispatch loop starts below.
     const seeded = await ensureSandboxAccounts(deps, withDemoEditors(sandbox.accounts()));
-    // First start only: the accounts were just registered, so the translated update reaches them.
+    // First start only: the accounts were just registered, so the translated update reaches them,
+    // and the demo's finished exercise is posted to the stand-ins.
     if (demoSeeded && seeded.registered) await seedDemoTranslatedUpdate(deps);
+    if (demoSeeded) await seedDemoExercise(deps, now());
     // A repointed stand-in has not been checked at its new address; checking now, not in an
     // hour, keeps "behörigheten har aldrig kontrollerats" off the demo's start page.
     deps.defer(checkDueAccountRights(deps));

@@ -63,6 +63,8 @@ export interface CapIncident {
   polygon?: [number, number][] | null;
   expectedEnd?: Date | null;
   cap?: CapChoices;
+  /** An exercise (krisövning): every message says <status>Exercise</status>, so no alerting system acts on it. */
+  exercise?: boolean;
 }
 
 export interface CapContext {
@@ -185,7 +187,7 @@ export function renderCapMessage(
     el("identifier", issue.identifier),
     el("sender", context.sender),
     el("sent", stockholmTime(issue.sentAt)),
-    el("status", "Actual"),
+    el("status", incident.exercise ? "Exercise" : "Actual"),
     el("msgType", issue.msgType),
     el("scope", "Public"),
     notes.length ? el("note", notes.join(" ")) : null,

@@ -180,6 +180,8 @@ export const accounts = pgTable(
     language: text("language").notNull().default("sv"),
     /** Minutes to wait for this account's translation before posting the Swedish text; null: never wait. */
     translationWaitMinutes: integer("translation_wait_minutes"),
+    /** An exercise account (a sandbox stand-in or a real test account): the only kind an exercise publishes to. */
+    exercise: boolean("exercise").notNull().default(false),
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
@@ -219,6 +221,11 @@ export const incidents = pgTable(
     registrationNumber: text("registration_number"),
     /** Standing reason for communicators borrowing department accounts during this incident. */
     borrowingReason: text("borrowing_reason"),
+    /** An exercise (krisövning): set at opening, never changed; lives under /ovning and posts only to exercise accounts. */
+    exercise: boolean("exercise").notNull().default(false),
+    /** When an exercise was reset (closed, outstanding work cancelled) so a fresh run can start. */
+    resetAt: at("reset_at"),
+    resetBy: uuid("reset_by").references(() => people.id),
     openedBy: uuid("opened_by").references(() => people.id),
     openedAt: at("opened_at").notNull(),
     closedBy: uuid("closed_by").references(() => people.id),

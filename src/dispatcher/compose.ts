@@ -15,28 +15,39 @@ export interface ImageBytes {
   type: string;
 }
 
+/**
+ * Starts every text an exercise posts, composed into the text itself so each adapter counts it
+ * within its platform's limit (and shortens the body rather than drop the word).
+ */
+export const EXERCISE_PREFIX = "ÖVNING – ";
+
+function exerciseText(text: string, exercise: boolean | undefined): string {
+  return exercise ? `${EXERCISE_PREFIX}${text}` : text;
+}
+
 export function contentFor(
   update: Pick<Update, "body" | "kind" | "number" | "variants" | "revision" | "signature" | "image">,
-  incident: Pick<Incident, "slug" | "title">,
+  incident: Pick<Incident, "slug" | "title"> & { exercise?: boolean },
   platform: string,
   publicUrl: string,
   file?: ImageBytes,
   /** The text in the delivery's language; the Swedish body when absent. */
   text?: PostText,
 ): PostContent {
+  const exercise = Boolean(incident.exercise);
   const language = text?.language ?? "sv";
-  const body = text?.body ?? update.body;
+  const body = exerciseText(text?.body ?? update.body, exercise);
   const content: PostContent = {
     body,
-    link: localisedUpdateUrl(publicUrl, incident.slug, update.number, language),
-    title: incident.title,
+    link: localisedUpdateUrl(publicUrl, incident.slug, update.number, language, exercise),
+    title: exerciseText(incident.title, exercise),
     kind: update.kind,
     language,
   };
   // A variant was written for the first Swedish wording; after an edit it would repeat what was
   // corrected, and in another language it would be the wrong language.
   const variant = update.revision === 1 && language === "sv" ? update.variants[platform] : undefined;
-  if (variant) content.variant = variant;
+  if (variant) content.variant = exerciseText(variant, exercise);
   if (update.signature) content.signature = update.signature;
   if (update.image) {
     // Platforms that upload the file get its bytes here, so they never fetch them from the hub.
@@ -46,9 +57,9 @@ export function contentFor(
   // Instagram takes no text-only posts: an update without its own image goes out as its crisis
   // card, whose alt text is the update's own text.
   if (platform === "instagram")
-    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card"), alt: body };
+    content.image = { url: cardUrl(publicUrl, incident.slug, update.number, "card", exercise), alt: body };
   // Link previews show the crisis card; Bluesky's must be uploaded by the client.
-  else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og") };
+  else content.linkCard = { url: cardUrl(publicUrl, incident.slug, update.number, "og", exercise) };
   return content;
 }
 
@@ -70,6 +81,7 @@ export function farewellContent(text: string, publicUrl: string): PostContent {
 export function correctionContent(
   content: PostContent,
   update: Pick<Update, "number" | "editReason" | "body">,
+  exercise = false,
 ): PostContent {
   const why = update.editReason ? ` (${update.editReason})` : "";
   const lead = (CORRECTION_LEAD[content.language ?? "sv"] ?? CORRECTION_LEAD_OTHER)(update.number);
@@ -77,7 +89,7 @@ export function correctionContent(
     ...content,
     kind: "correction",
     variant: undefined,
-    body: `${lead}${why}: ${update.body}`,
+    body: exerciseText(`${lead}${why}: ${update.body}`, exercise),
   };
 }
 

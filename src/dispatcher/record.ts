@@ -38,8 +38,8 @@ export async function recordOutcomes(deps: RecordDeps, owner: string, outcomes: 
       if (o.rightsFailure) await flagAccountRights(tx, o.job.account, o.rightsFailure, now);
       const post = o.job.post;
       if (o.publicChange && post) {
-        paths.add(incidentPath(post.incident.slug));
-        paths.add(updatePath(post.incident.slug, post.update.number));
+        paths.add(incidentPath(post.incident.slug, post.incident.exercise));
+        paths.add(updatePath(post.incident.slug, post.update.number, post.incident.exercise));
       }
     }
     if (paths.size) await bumpPublicRevision(tx);

@@ -1,7 +1,7 @@
 // One attempt at one delivery: compose from the current text and call the adapter through the
 // gateway (which opens the credential). Returns an Outcome; never throws and never touches the database.
 import type { Deps } from "../deps";
-import { callAdapter } from "../domain/accounts/gateway";
+import { callAdapter, EXERCISE_ACCOUNT_REQUIRED_MESSAGE } from "../domain/accounts/gateway";
 import { rightsBlock } from "../domain/accounts/rights";
 import type { Delivery } from "../domain/publishing/deliveries";
 import { SWEDISH } from "../domain/publishing/languages";
@@ -91,6 +91,12 @@ async function attempt(deps: RunDeps, job: Job, options: RunOptions): Promise<Ou
       failureClass: job.maybeSent ? "unconfirmed" : null,
     });
   }
+  if (post?.incident.exercise && !account.exercise) {
+    // The domain never queues this (targets.ts, deliveries.ts); should a row slip through anyway,
+    // an exercise still never reaches an account that is not an exercise account.
+    deps.log.error("exercise delivery to a non-exercise account refused", { deliveryId: delivery.id });
+    return finished(job, "skipped", EXERCISE_ACCOUNT_REQUIRED_MESSAGE, { failureClass: "invalid" });
+  }
   if (account.status !== "active" && (delivery.kind === "publish" || delivery.kind === "edit")) {
     return finished(job, "skipped", "Kontot är stängt.");
   }
@@ -118,7 +124,7 @@ function holdForTranslation(job: Job, until: Date, message: string): Outcome {
 }
 
 async function callAndSend(deps: RunDeps, job: Job, options: RunOptions, text?: PostText): Promise<Outcome> {
-  const { delivery, account } = job;
+  const { delivery, account, post } = job;
   const called = await callAdapter(
     deps,
     account,
@@ -128,7 +134,7 @@ async function callAndSend(deps: RunDeps, job: Job, options: RunOptions, text?: 
       if (blocked) return finished(job, "failed", blocked.message, { failureClass: blocked.class });
       return send(deps, job, options, adapter, ctx, text);
     },
-    { timeoutMs: options.sendTimeoutMs },
+    { timeoutMs: options.sendTimeoutMs, exercise: Boolean(post?.incident.exercise) },
   );
   if (called.ok) return called.value;
   // The adapter crashed mid-call, perhaps after its request left: the next attempt settles that
@@ -289,7 +295,11 @@ async function runEdit(
     body: text?.body ?? post.update.body,
     editReason: text?.editReason ?? null,
   };
-  const reply = await composeFor(adapter, arrival ? content : correctionContent(content, corrected), ctx);
+  const reply = await composeFor(
+    adapter,
+    arrival ? content : correctionContent(content, corrected, post.incident.exercise),
+    ctx,
+  );
   if (live.sentText === reply.text) return finished(job, "cancelled", "Rättelsen är redan publicerad.");
   const refused = refuseComposed(job, reply);
   if (refused) return refused;

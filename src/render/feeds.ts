@@ -4,7 +4,7 @@
 // beside the entry rewritten as a notice; RSS and JSON Feed: the item kept with an
 // "Återkallad" title). Written by hand, since no feed library speaks tombstones.
 import { escapeXml } from "../archive/xml";
-import { incidentUrl, updateUrl } from "../domain/publishing/links";
+import { EXERCISE_BASE, incidentUrl, updateUrl } from "../domain/publishing/links";
 import type { FeedEntry } from "../domain/publishing/public-view";
 import { textToHtml } from "./html";
 import { KIND_LABEL, viewHelpers } from "./view-helpers";
@@ -19,17 +19,21 @@ export interface FeedScope {
   hubUrl?: string;
   /** Set for an incident's own feed. */
   incident?: { slug: string; title: string };
+  /** The exercises' feeds (under /ovning): every title says ÖVNING. */
+  exercise?: boolean;
 }
 
 const TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0";
 const DC_NS = "http://purl.org/dc/elements/1.1/";
 
 function feedBase(scope: FeedScope): string {
-  return scope.incident ? incidentUrl(scope.publicUrl, scope.incident.slug) : scope.publicUrl;
+  if (scope.incident) return incidentUrl(scope.publicUrl, scope.incident.slug, scope.exercise);
+  return scope.exercise ? `${scope.publicUrl}${EXERCISE_BASE}` : scope.publicUrl;
 }
 
 function feedTitle(scope: FeedScope): string {
-  return scope.incident ? `${scope.incident.title} – ${scope.orgName}` : `${scope.orgName}: krisinformation`;
+  const title = scope.incident ? `${scope.incident.title} – ${scope.orgName}` : `${scope.orgName}: krisinformation`;
+  return scope.exercise ? `ÖVNING: ${title}` : title;
 }
 
 function feedDescription(scope: FeedScope): string {
@@ -37,7 +41,8 @@ function feedDescription(scope: FeedScope): string {
 }
 
 function entryTitle(e: FeedEntry): string {
-  const what = `${e.incident.title} (uppdatering ${e.update.number})`;
+  const exercise = e.incident.exercise ? "ÖVNING: " : "";
+  const what = `${exercise}${e.incident.title} (uppdatering ${e.update.number})`;
   if (e.update.withdrawnAt) return `Återkallad: ${what}`;
   const kind = e.update.kind === "update" ? "" : `${KIND_LABEL[e.update.kind]}: `;
   return `${kind}${what}`;
@@ -90,7 +95,7 @@ export function renderAtom(scope: FeedScope, entries: FeedEntry[], fallback: Dat
     tag("generator", "Kriskanal"),
   ];
   for (const e of entries) {
-    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
+    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number, e.incident.exercise);
     if (e.update.withdrawnAt) {
       lines.push(
         `<at:deleted-entry ref="${escapeXml(url)}" when="${e.update.withdrawnAt.toISOString()}">`,
@@ -137,7 +142,7 @@ export function renderRss(scope: FeedScope, entries: FeedEntry[], fallback: Date
     `<image>${tag("url", image)}${tag("title", feedTitle(scope))}${tag("link", home)}</image>`,
   ];
   for (const e of entries) {
-    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
+    const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number, e.incident.exercise);
     lines.push(
       "<item>",
       tag("title", entryTitle(e)),
@@ -170,7 +175,7 @@ export function renderJsonFeed(scope: FeedScope, entries: FeedEntry[]): string {
     favicon: scope.iconUrl,
     authors: [{ name: scope.orgName, url: `${scope.publicUrl}/` }],
     items: entries.map((e) => {
-      const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number);
+      const url = updateUrl(scope.publicUrl, e.incident.slug, e.update.number, e.incident.exercise);
       return {
         id: url,
         url,

@@ -35,9 +35,9 @@ export function incidentPageData(
   summary: IncidentSummary,
   oldestFirst: boolean,
 ) {
-  const incidentBase = incidentUrl(site.publicUrl, incident.slug);
+  const incidentBase = incidentUrl(site.publicUrl, incident.slug, incident.exercise);
   const { now } = summary;
-  const nowUrl = now ? updateUrl(site.publicUrl, incident.slug, now.number) : null;
+  const nowUrl = now ? updateUrl(site.publicUrl, incident.slug, now.number, incident.exercise) : null;
   const description = cutAtWord(now?.body ?? incident.summary ?? incident.title);
   const og: LinkPreview = {
     type: "article",
@@ -51,6 +51,8 @@ export function incidentPageData(
     incident,
     updates,
     oldestFirst,
+    /** The layout's large ÖVNING banner. */
+    exercise: incident.exercise,
     showNow: true,
     now,
     nowUrl,
@@ -65,8 +67,8 @@ export function incidentPageData(
 }
 
 export function updatePageData(site: PageSite, incident: Incident, update: PublicUpdate) {
-  const incidentBase = incidentUrl(site.publicUrl, incident.slug);
-  const canonical = updateUrl(site.publicUrl, incident.slug, update.number);
+  const incidentBase = incidentUrl(site.publicUrl, incident.slug, incident.exercise);
+  const canonical = updateUrl(site.publicUrl, incident.slug, update.number, incident.exercise);
   const title = `${incident.title}: uppdatering ${update.number}`;
   const description = update.withdrawnAt
     ? cutAtWord(`Uppdateringen har dragits tillbaka. Skäl: ${update.withdrawnReason ?? ""}`)
@@ -82,6 +84,7 @@ export function updatePageData(site: PageSite, incident: Incident, update: Publi
     ...site,
     incident,
     update,
+    exercise: incident.exercise,
     title,
     description,
     og,

@@ -4,6 +4,7 @@ import layout from "../../templates/layout.eta";
 import pushOptinPartial from "../../templates/partials/push-optin.eta";
 import updatePartial from "../../templates/partials/update.eta";
 import channels from "../../templates/public/channels.eta";
+import exercises from "../../templates/public/exercises.eta";
 import home from "../../templates/public/home.eta";
 import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
@@ -59,6 +60,7 @@ import staffUpdateWithdraw from "../../templates/staff/update-withdraw.eta";
 export const templateSources: Record<string, string> = {
   layout,
   "public/home": home,
+  "public/exercises": exercises,
   "public/incident": incident,
   "public/update": update,
   "public/not-found": notFound,

@@ -118,4 +118,12 @@ export const en: Record<ErrorCode, ErrorText> = {
   inbox_item_removed: "The item has been removed and cannot be answered.",
   inbox_answer_pending: "An answer to this item is already being sent. Wait until it has gone out or failed.",
   assignee_unknown: "Choose a person from the list to assign the item to.",
+  exercise_fixed:
+    "An exercise stays an exercise and a real incident stays real. Open a new incident or exercise instead.",
+  exercise_account_required: (p) =>
+    p.accounts
+      ? `Exercise: ${p.accounts} is not an exercise account and is left out. An exercise publishes only to exercise accounts.`
+      : "Exercise: the account is not an exercise account and is left out. An exercise publishes only to exercise accounts.",
+  incident_not_exercise: "Only an exercise can be reset. A real incident is closed instead.",
+  exercise_already_reset: "The exercise has already been reset. Open a new exercise from it instead.",
 };

@@ -30,6 +30,7 @@ const MATRIX: Record<Action, string> = {
   "incident.open": "AC...",
   "incident.edit": "AC...",
   "incident.close": "AC...",
+  "incident.reset": "AC...",
   "update.post": "ACE..",
   "update.edit": "ACE..",
   "update.withdraw": "ACE..",

@@ -50,6 +50,7 @@ function compliant(overrides: Partial<Account> = {}, lastPostedAt: Date | null =
       rightsDetail: "Sidan kan publicera",
       rightsCheckedAt: daysAgo(1),
       sandbox: false,
+      exercise: false,
       language: "sv",
       translationWaitMinutes: null,
       createdAt: daysAgo(400),

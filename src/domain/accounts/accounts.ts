@@ -48,6 +48,8 @@ const RegistryFields = {
   language: z.string().trim().min(1).max(40).optional(),
   /** Minutes to hold a post for its translation before the Swedish text goes; null: never wait. */
   translationWaitMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+  /** An exercise account (a sandbox stand-in or a real test account): the only kind an exercise posts to. */
+  exercise: z.boolean().optional(),
 };
 
 export const RegisterAccountInput = z.object({
@@ -97,6 +99,7 @@ export function toAccountView(account: Account) {
     sandbox: account.sandbox,
     language: account.language,
     translationWaitMinutes: account.translationWaitMinutes,
+    exercise: account.exercise,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };
@@ -146,6 +149,7 @@ export async function registerAccount(deps: RegistryDeps, actor: Actor, raw: unk
         sandbox: input.sandbox,
         language,
         translationWaitMinutes: input.translationWaitMinutes ?? null,
+        exercise: input.exercise ?? false,
         createdAt: now,
         updatedAt: now,
       })
@@ -198,6 +202,7 @@ export async function editAccount(deps: RegistryDeps, actor: Actor, id: string, 
   if (input.purpose !== undefined) changes.purpose = input.purpose;
   if (input.editors !== undefined) changes.editors = input.editors;
   if (input.translationWaitMinutes !== undefined) changes.translationWaitMinutes = input.translationWaitMinutes;
+  if (input.exercise !== undefined) changes.exercise = input.exercise;
   if (input.status !== undefined && input.status !== before.status) {
     changes.status = input.status;
     changes.closedAt = input.status === "closed" ? now : null;
@@ -418,6 +423,8 @@ export async function ensureSandboxAccounts(
         ...definition,
         purpose: "Demo: sandlådans låtsasplattform, inget publiceras på riktigt.",
         sandbox: true,
+        // A stand-in is where an exercise may publish: nothing reaches a real audience.
+        exercise: true,
       });
       result.registered++;
     } else if (existing.sandbox && existing.baseUrl !== definition.baseUrl.replace(/\/+$/, "")) {

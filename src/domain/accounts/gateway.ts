@@ -15,9 +15,13 @@ export type GatewayResult<T> = { ok: true; value: T } | FailureResult;
 export interface CallOptions {
   /** Per request (see createSend); the adapter's default when not given. */
   timeoutMs?: number;
+  /** The call is for an exercise: refused unless the account is an exercise account. */
+  exercise?: boolean;
 }
 
 export const NO_CREDENTIAL_MESSAGE = "Kriskanal har inga inloggningsuppgifter för kontot.";
+export const EXERCISE_ACCOUNT_REQUIRED_MESSAGE =
+  "Övning: kontot är inget övningskonto, så inget skickades dit. En övning publiceras bara i övningskonton.";
 export const UNOPENABLE_CREDENTIAL_MESSAGE =
   "Inloggningsuppgifterna kan inte dekrypteras (har KRISKANAL_SECRET_KEY bytts?). Ange dem på nytt.";
 
@@ -27,6 +31,10 @@ export async function callAdapter<T>(
   call: (adapter: PlatformAdapter, ctx: AdapterContext) => Promise<T>,
   options: CallOptions = {},
 ): Promise<GatewayResult<T>> {
+  // The last door: whatever queued it, an exercise never goes out through a real account.
+  if (options.exercise && !account.exercise) {
+    return { ok: false, class: "invalid", message: EXERCISE_ACCOUNT_REQUIRED_MESSAGE };
+  }
   const adapter = deps.platforms[account.platform];
   if (!adapter) return { ok: false, class: "invalid", message: `Okänd plattform "${account.platform}".` };
   if (!account.credentialCiphertext) return { ok: false, class: "auth", message: NO_CREDENTIAL_MESSAGE };

@@ -54,7 +54,7 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
     const incident = await requireIncident(tx, before.incidentId);
     const poster = before.postedBy ? await loadActor(tx, before.postedBy, "session") : null;
     if (!poster) throw new ConflictError("update_has_no_poster", "The update has no poster to publish it as.");
-    const targets = await resolveTargets(tx, poster, incident, before.targets, before.borrowingReason ?? undefined);
+    const { targets } = await resolveTargets(tx, poster, incident, before.targets, before.borrowingReason ?? undefined);
     if (incident.status !== "active")
       throw new ConflictError("incident_resolved", "The incident was resolved while the update waited.");
     const [overtaken] = await tx
@@ -90,7 +90,7 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
   });
   signalCommittedChange(deps, {
     deliveries: approved.deliveries,
-    publicPaths: changedPublicPaths(approved.incident.slug, [approved.update.number]),
+    publicPaths: changedPublicPaths(approved.incident.slug, [approved.update.number], approved.incident.exercise),
   });
   if (approved.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
   return approved;

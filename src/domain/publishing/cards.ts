@@ -25,12 +25,12 @@ export async function loadCardOrganisation(db: DbOrTx): Promise<CardOrganisation
   };
 }
 
-export function cardPath(slug: string, number: number, format: CardFormat): string {
-  return `${updatePath(slug, number)}/${format}.png`;
+export function cardPath(slug: string, number: number, format: CardFormat, exercise = false): string {
+  return `${updatePath(slug, number, exercise)}/${format}.png`;
 }
 
-export function cardUrl(publicUrl: string, slug: string, number: number, format: CardFormat): string {
-  return publicUrl + cardPath(slug, number, format);
+export function cardUrl(publicUrl: string, slug: string, number: number, format: CardFormat, exercise = false): string {
+  return publicUrl + cardPath(slug, number, format, exercise);
 }
 
 export type CardResult =
@@ -45,13 +45,22 @@ export async function renderUpdateCard(
   slug: string,
   number: number,
   format: CardFormat,
+  exercise = false,
 ): Promise<CardResult> {
   if (!Number.isSafeInteger(number) || number < 1) return { state: "absent" };
   const [row] = await deps.db
     .select({ update: updates, title: incidents.title })
     .from(updates)
     .innerJoin(incidents, eq(incidents.id, updates.incidentId))
-    .where(and(eq(incidents.slug, slug), eq(updates.number, number), eq(updates.state, "published")));
+    .where(
+      and(
+        eq(incidents.slug, slug),
+        // An exercise's cards are under /ovning only, and say ÖVNING in their title.
+        eq(incidents.exercise, exercise),
+        eq(updates.number, number),
+        eq(updates.state, "published"),
+      ),
+    );
   if (!row) return { state: "absent" };
   const { update } = row;
   if (update.withdrawnAt) return { state: "withdrawn" };
@@ -63,12 +72,12 @@ export async function renderUpdateCard(
   if (!png) {
     const content: CardContent = {
       organisation,
-      incidentTitle: row.title,
+      incidentTitle: exercise ? `ÖVNING: ${row.title}` : row.title,
       number: update.number,
       kind: update.kind,
       publishedAt: update.publishedAt ?? update.createdAt,
       body: update.body,
-      shortLink: updateUrl(deps.config.publicUrl, slug, update.number).replace(/^https?:\/\//, ""),
+      shortLink: updateUrl(deps.config.publicUrl, slug, update.number, exercise).replace(/^https?:\/\//, ""),
     };
     const { width, height } = CARD_FORMATS[format];
     png = deps.imaging.renderPng(buildCardTree(content, format), width, height);

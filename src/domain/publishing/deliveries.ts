@@ -1,8 +1,9 @@
 // Deliveries are the outbox and the public record at once: one row per update and account,
 // written in the same transaction as the update; the dispatcher works them off.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
-import { accounts, deliveries } from "../../db/schema";
+import { accounts, deliveries, incidents, updates } from "../../db/schema";
+import { ConflictError } from "../../errors";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
@@ -25,6 +26,11 @@ export async function enqueueDeliveries(
   now: Date,
 ): Promise<Delivery[]> {
   if (!targets.length) return [];
+  await refuseExerciseToRealAccounts(
+    tx,
+    updateId,
+    targets.map((t) => t.accountId),
+  );
   return tx
     .insert(deliveries)
     .values(
@@ -41,6 +47,29 @@ export async function enqueueDeliveries(
       })),
     )
     .returning();
+}
+
+/**
+ * Every outbox row is written here, so this is where an exercise is kept off real accounts for
+ * good: whatever a caller resolved, no publish, edit or retraction of an exercise is queued for an
+ * account that is not an exercise account (targets.ts leaves such accounts out with a reason
+ * first; the dispatcher and the gateway refuse them once more).
+ */
+async function refuseExerciseToRealAccounts(tx: DbOrTx, updateId: string, accountIds: string[]) {
+  const real = await tx
+    .select({ id: accounts.id, platform: accounts.platform, handle: accounts.handle })
+    .from(updates)
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
+    .innerJoin(accounts, and(inArray(accounts.id, accountIds), eq(accounts.exercise, false)))
+    .where(and(eq(updates.id, updateId), eq(incidents.exercise, true)));
+  if (real.length) {
+    const names = real.map((r) => `${r.platform} ${r.handle}`).join(", ");
+    throw new ConflictError(
+      "exercise_account_required",
+      `An exercise publishes only to exercise accounts; not to ${names}.`,
+      { params: { accounts: names } },
+    );
+  }
 }
 
 export async function listDeliveriesOfUpdate(db: DbOrTx, updateId: string) {

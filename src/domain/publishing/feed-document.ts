@@ -5,6 +5,7 @@ import type { Deps } from "../../deps";
 import { toBrandView } from "../../render/brand";
 import { type FeedScope, renderAtom, renderJsonFeed, renderRss } from "../../render/feeds";
 import { findIncidentBySlug } from "./incidents";
+import { EXERCISE_BASE, incidentPath } from "./links";
 import { getOrganisation, getOrganisationProfile } from "./organisation";
 import { loadFeedEntries } from "./public-view";
 
@@ -19,6 +20,8 @@ export interface FeedAddress {
   format: FeedFormat;
   /** Set for an incident's own feed. */
   slug?: string;
+  /** The exercises' feeds under /ovning (never pushed over WebSub: feedOfPath knows only the real ones). */
+  exercise?: boolean;
 }
 
 /** The hub every feed advertises: this hub's own /websub. */
@@ -27,7 +30,8 @@ export function hubUrl(publicUrl: string): string {
 }
 
 export function feedPath(feed: FeedAddress): string {
-  return feed.slug ? `/incidents/${feed.slug}/feed.${feed.format}` : `/feed.${feed.format}`;
+  const base = feed.exercise ? EXERCISE_BASE : "";
+  return feed.slug ? `${incidentPath(feed.slug, feed.exercise)}/feed.${feed.format}` : `${base}/feed.${feed.format}`;
 }
 
 /** The feed a public path or topic URL names, or null for anything that is not one of our feeds. */
@@ -59,16 +63,24 @@ export async function renderFeedDocument(
     orgName: brand.name,
     logoUrl: brand.logoUrl,
     iconUrl: `${publicUrl}/apple-touch-icon.png`,
-    hubUrl: hubUrl(publicUrl),
+    // Exercises have no WebSub: their feeds name no hub.
+    hubUrl: feed.exercise ? undefined : hubUrl(publicUrl),
+    exercise: feed.exercise,
   };
   let incidentId: string | undefined;
   if (feed.slug) {
     const incident = await findIncidentBySlug(deps.db, feed.slug);
-    if (!incident) return { status: 404, body: "Händelsen finns inte." };
+    // An exercise's feed lives under /ovning only, a real incident's never there.
+    if (!incident || incident.exercise !== Boolean(feed.exercise))
+      return { status: 404, body: "Händelsen finns inte." };
     scope.incident = { slug: incident.slug, title: incident.title };
     incidentId = incident.id;
   }
-  const entries = await loadFeedEntries(deps.db, { incidentId, limit: feed.slug ? 500 : 50 });
+  const entries = await loadFeedEntries(deps.db, {
+    incidentId,
+    exercise: Boolean(feed.exercise),
+    limit: feed.slug ? 500 : 50,
+  });
   const fallback = org.createdAt;
   const body =
     feed.format === "atom"

@@ -14,7 +14,7 @@ export interface DuplicateWarning {
 /** Incidents, newest first, whose title (ignoring case and spaces around) and diarienummer match. */
 export async function findDuplicateIncidents(
   db: DbOrTx,
-  input: { title: string; registrationNumber?: string | null },
+  input: { title: string; registrationNumber?: string | null; exercise?: boolean },
 ): Promise<Incident[]> {
   const title = input.title.trim().toLowerCase();
   const number = input.registrationNumber?.trim() || null;
@@ -25,6 +25,9 @@ export async function findDuplicateIncidents(
     .where(
       and(
         eq(sql`lower(trim(${incidents.title}))`, title),
+        // An exercise repeats a real incident's title on purpose, and a fresh run its reset one's.
+        eq(incidents.exercise, input.exercise ?? false),
+        input.exercise ? isNull(incidents.resetAt) : undefined,
         number === null ? isNull(incidents.registrationNumber) : eq(incidents.registrationNumber, number),
       ),
     )

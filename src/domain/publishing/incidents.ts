@@ -5,7 +5,7 @@ import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
 import { incidents, SEVERITIES, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { ConflictError, NotFoundError } from "../../errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../errors";
 import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { recordAudit } from "../records/audit";
@@ -30,6 +30,8 @@ export const OpenIncidentInput = z.object({
   cap: CapChoicesInput.default({}),
   registrationNumber: z.string().trim().min(1).max(100).optional(),
   borrowingReason: z.string().trim().min(3).max(500).optional(),
+  /** An exercise (krisövning): set here, at opening, and never changed (see exercises.ts). */
+  exercise: z.boolean().default(false),
 });
 
 type IncidentDeps = Pick<Deps, "db" | "now"> & CommitSignalDeps;
@@ -60,7 +62,7 @@ export async function openIncident(deps: IncidentDeps, actor: Actor, raw: unknow
     await bumpPublicRevision(tx);
     return incident;
   });
-  signalCommittedChange(deps, { publicPaths: changedPublicPaths(opened.slug) });
+  signalCommittedChange(deps, { publicPaths: changedPublicPaths(opened.slug, [], opened.exercise) });
   return opened;
 }
 
@@ -74,6 +76,7 @@ async function incidentPublicPaths(tx: DbOrTx, incident: Incident): Promise<stri
   return changedPublicPaths(
     incident.slug,
     rows.map((r) => r.number),
+    incident.exercise,
   );
 }
 
@@ -99,6 +102,8 @@ export const EditIncidentInput = z
     cap: CapChoicesInput.optional(),
     registrationNumber: z.string().trim().min(1).max(100).nullable().optional(),
     borrowingReason: z.string().trim().min(3).max(500).nullable().optional(),
+    /** Accepted only as it already is: an exercise never becomes real, nor a real incident an exercise. */
+    exercise: z.boolean().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change.", params: { code: "nothing_to_change" } });
 
@@ -112,11 +117,14 @@ export async function editIncident(deps: IncidentDeps, actor: Actor, id: string,
     { field: "summary", text: input.summary ?? "" },
   ]);
   const now = deps.now();
+  const { exercise, ...changes } = input;
   const edited = await deps.db.transaction(async (tx) => {
     const before = await requireIncident(tx, id);
+    refuseExerciseChange(before, exercise);
+    if (!Object.keys(changes).length) throw new InvalidInputError("nothing_to_change", "The edit changes no field.");
     const [after] = await tx
       .update(incidents)
-      .set({ ...input, updatedAt: now })
+      .set({ ...changes, updatedAt: now })
       .where(eq(incidents.id, id))
       .returning();
     await recordAudit(tx, actor, now, {
@@ -132,6 +140,18 @@ export async function editIncident(deps: IncidentDeps, actor: Actor, id: string,
   });
   signalCommittedChange(deps, { publicPaths: edited.publicPaths });
   return edited.incident;
+}
+
+/** Whether an incident is an exercise is fixed at opening: a real alert must never turn out a drill, nor the reverse. */
+export function refuseExerciseChange(incident: Pick<Incident, "exercise">, wanted: boolean | undefined): void {
+  if (wanted === undefined || wanted === incident.exercise) return;
+  throw new ConflictError(
+    "exercise_fixed",
+    incident.exercise
+      ? "An exercise cannot become a real incident; open a new incident instead."
+      : "A real incident cannot become an exercise; open an exercise instead.",
+    { params: { exercise: String(incident.exercise) } },
+  );
 }
 
 export async function requireIncident(db: DbOrTx, id: string): Promise<Incident> {

@@ -17,7 +17,7 @@ type PreviewDeps = Pick<Deps, "db" | "platforms" | "secretKey" | "fetch" | "conf
 export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknown) {
   requireCan(actor, "update.post");
   const input = PostUpdateInput.parse(raw);
-  const { incident, targets, draft } = await prepareUpdate(deps.db, actor, input, deps.config.publicUrl);
+  const { incident, targets, leftOut, draft } = await prepareUpdate(deps.db, actor, input, deps.config.publicUrl);
   const roots = await loadThreadRoots(
     deps.db,
     targets.map((t) => t.account.id),
@@ -29,6 +29,7 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
       const content = contentFor(draft, incident, account.platform, deps.config.publicUrl);
       const withLimits = await callAdapter(deps, account, (platform, ctx) => composeFor(platform, content, ctx), {
         timeoutMs: 5_000,
+        exercise: incident.exercise,
       });
       // Without a working credential the platform's default limits are the best guess.
       const composed = withLimits.ok ? withLimits.value : await composeFor(adapter, content);
@@ -52,5 +53,12 @@ export async function previewUpdate(deps: PreviewDeps, actor: Actor, raw: unknow
       };
     }),
   );
-  return { number: draft.number, url: updateUrl(deps.config.publicUrl, incident.slug, draft.number), previews };
+  return {
+    number: draft.number,
+    url: updateUrl(deps.config.publicUrl, incident.slug, draft.number, incident.exercise),
+    exercise: incident.exercise,
+    previews,
+    // The accounts it will not go to, each with a code saying why (exercise_account_required).
+    leftOut,
+  };
 }

@@ -37,15 +37,15 @@ const ALL_CLEAR_WINDOW_MS = 6 * 3_600_000;
 /** Aggregators want a small index: ~100 entries stay well under 100 KB. */
 export const INDEX_MAX_ENTRIES = 100;
 
-export function capMessagePath(slug: string, number: number): string {
-  return `${updatePath(slug, number)}/cap.xml`;
+export function capMessagePath(slug: string, number: number, exercise = false): string {
+  return `${updatePath(slug, number, exercise)}/cap.xml`;
 }
-export function capCancelPath(slug: string, number: number): string {
-  return `${updatePath(slug, number)}/cap-cancel.xml`;
+export function capCancelPath(slug: string, number: number, exercise = false): string {
+  return `${updatePath(slug, number, exercise)}/cap-cancel.xml`;
 }
 /** The final message of an incident closed without an all-clear. */
-export function capClosedPath(slug: string): string {
-  return `${incidentPath(slug)}/cap-closed.xml`;
+export function capClosedPath(slug: string, exercise = false): string {
+  return `${incidentPath(slug, exercise)}/cap-closed.xml`;
 }
 
 /** One message as issued: on publishing, on a later edit, or on withdrawal. */
@@ -151,13 +151,14 @@ function incidentOf(incident: Incident): CapIncident {
     polygon: incident.polygon,
     expectedEnd: incident.expectedEnd,
     cap: incident.cap,
+    exercise: incident.exercise,
   };
 }
 
 async function capContextOf(deps: CapDeps, incident: Incident, web: string): Promise<CapContext> {
   const profile = await getOrganisationProfile(deps.db);
   const publicUrl = deps.config.publicUrl;
-  const incidentBase = incidentUrl(publicUrl, incident.slug);
+  const incidentBase = incidentUrl(publicUrl, incident.slug, incident.exercise);
   return {
     sender: capSender(publicUrl),
     senderName: profile.name,
@@ -178,13 +179,17 @@ function owesClosingMessage(incident: Incident, issued: Issued[]): boolean {
 }
 
 /** The final Update of an incident closed without an all-clear, referencing every earlier message. */
-export async function renderClosedCap(deps: CapDeps, slug: string): Promise<string | null> {
+export async function renderClosedCap(deps: CapDeps, slug: string, exercise = false): Promise<string | null> {
   const incident = await findIncidentBySlug(deps.db, slug);
-  if (!incident?.closedAt) return null;
+  if (!incident?.closedAt || incident.exercise !== exercise) return null;
   const sender = capSender(deps.config.publicUrl);
   const issued = await loadIssued(deps.db, incident, sender);
   if (!owesClosingMessage(incident, issued)) return null;
-  const context = await capContextOf(deps, incident, incidentUrl(deps.config.publicUrl, incident.slug));
+  const context = await capContextOf(
+    deps,
+    incident,
+    incidentUrl(deps.config.publicUrl, incident.slug, incident.exercise),
+  );
   const earlier = startCapChain();
   for (const i of issued) rememberMessage(earlier, i.message);
   const issue: CapIssue = {
@@ -211,9 +216,11 @@ export async function renderCurrentCap(
   slug: string,
   number: number,
   want: CurrentCap["kind"],
+  exercise = false,
 ): Promise<string | null> {
   const incident = await findIncidentBySlug(deps.db, slug);
-  if (!incident) return null;
+  // An exercise's messages are served under /ovning only, a real incident's never there.
+  if (!incident || incident.exercise !== exercise) return null;
   const publicUrl = deps.config.publicUrl;
   const sender = capSender(publicUrl);
   const issued = await loadIssued(deps.db, incident, sender);
@@ -221,7 +228,7 @@ export async function renderCurrentCap(
   if (!ofUpdate.length) return null;
   const current = ofUpdate[ofUpdate.length - 1];
   if ((current.kind === "cancel") !== (want === "cancel")) return null;
-  const context = await capContextOf(deps, incident, updateUrl(publicUrl, incident.slug, number));
+  const context = await capContextOf(deps, incident, updateUrl(publicUrl, incident.slug, number, incident.exercise));
   const update = current.update;
   if (current.kind === "cancel") {
     // A Cancel names exactly what it cancels: this update's messages, not the whole incident.
@@ -283,7 +290,14 @@ export async function loadCapIndex(
       updateRevisions,
       and(eq(updateRevisions.updateId, updates.id), eq(updateRevisions.revision, updates.revision)),
     )
-    .where(and(eq(updates.state, "published"), or(eq(incidents.status, "active"), gte(incidents.closedAt, since))))
+    .where(
+      and(
+        eq(updates.state, "published"),
+        // Alerting systems read this index: an exercise is never in it.
+        eq(incidents.exercise, false),
+        or(eq(incidents.status, "active"), gte(incidents.closedAt, since)),
+      ),
+    )
     .orderBy(
       desc(sql`coalesce(${updates.withdrawnAt}, greatest(${updates.editedAt}, ${updates.publishedAt}))`),
       desc(updates.number),
@@ -323,7 +337,11 @@ async function closingEntries(deps: CapDeps, now: Date): Promise<CapIndexEntry[]
     .select()
     .from(incidents)
     .where(
-      and(eq(incidents.status, "resolved"), gte(incidents.closedAt, new Date(now.getTime() - ALL_CLEAR_WINDOW_MS))),
+      and(
+        eq(incidents.status, "resolved"),
+        eq(incidents.exercise, false),
+        gte(incidents.closedAt, new Date(now.getTime() - ALL_CLEAR_WINDOW_MS)),
+      ),
     );
   const entries: CapIndexEntry[] = [];
   for (const incident of recent) {

@@ -1,7 +1,7 @@
 // The public pages and feeds a change makes stale. Runtimes with a shared edge cache (Workers)
 // purge exactly these through Deps.onPublicChange, so this list must follow the public routes:
 // a page missing here is served stale until its max-age runs out.
-import { incidentPath, updatePath } from "./links";
+import { EXERCISE_BASE, incidentPath, updatePath } from "./links";
 import { capCancelPath, capClosedPath, capMessagePath } from "./public-cap";
 
 const FEEDS = ["feed.atom", "feed.rss", "feed.json"];
@@ -27,24 +27,26 @@ export const SITE_WIDE_PATHS: readonly string[] = [
   "/logo.png",
 ];
 
+/** The exercises' index and feeds (under /ovning), which no real incident's change touches. */
+const EXERCISE_INDEX_PATHS: readonly string[] = [EXERCISE_BASE, ...FEEDS.map((feed) => `${EXERCISE_BASE}/${feed}`)];
+
 /**
  * Home, the site feeds and CAP index, the incident page, its feeds and closing message, and the given update
- * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other).
+ * permalinks with their CAP message and Cancel (a withdrawal turns the one into the other). An
+ * exercise changes only its own pages under /ovning: never home, the main feeds (so no WebSub push
+ * for them), the CAP index or the crisis banner.
  */
-export function changedPublicPaths(slug: string, updateNumbers: number[] = []): string[] {
-  const incident = incidentPath(slug);
+export function changedPublicPaths(slug: string, updateNumbers: number[] = [], exercise = false): string[] {
+  const incident = incidentPath(slug, exercise);
   return [
-    "/",
-    ...FEEDS.map((feed) => `/${feed}`),
-    "/cap.atom",
-    ...EMBED_PATHS,
+    ...(exercise ? EXERCISE_INDEX_PATHS : ["/", ...FEEDS.map((feed) => `/${feed}`), "/cap.atom", ...EMBED_PATHS]),
     incident,
     ...FEEDS.map((feed) => `${incident}/${feed}`),
-    capClosedPath(slug),
+    capClosedPath(slug, exercise),
     ...updateNumbers.flatMap((number) => [
-      updatePath(slug, number),
-      capMessagePath(slug, number),
-      capCancelPath(slug, number),
+      updatePath(slug, number, exercise),
+      capMessagePath(slug, number, exercise),
+      capCancelPath(slug, number, exercise),
     ]),
   ];
 }

@@ -17,12 +17,19 @@ export interface PublicUpdate extends Update {
 
 const RECENTLY_RESOLVED_DAYS = 30;
 
-export async function loadHomePage(db: DbOrTx, now: Date) {
+/** The home page (and the crisis banner): real incidents only. The exercises' index lists exercises only. */
+export async function loadHomePage(db: DbOrTx, now: Date, exercise = false) {
   const since = new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * 86_400_000);
   const rows = await db
     .select()
     .from(incidents)
-    .where(or(eq(incidents.status, "active"), gte(incidents.closedAt, since)))
+    .where(
+      and(
+        eq(incidents.exercise, exercise),
+        // Exercises stay listed after they end: they are looked back on, not acted on.
+        exercise ? undefined : or(eq(incidents.status, "active"), gte(incidents.closedAt, since)),
+      ),
+    )
     .orderBy(desc(incidents.updatedAt))
     .limit(100);
   const latest = await latestUpdates(
@@ -48,9 +55,10 @@ async function latestUpdates(db: DbOrTx, incidentIds: string[]) {
   return map;
 }
 
-export async function loadIncidentPage(db: DbOrTx, slug: string) {
+/** An exercise's page exists only under /ovning, a real incident's never there (`exercise` says which is asked). */
+export async function loadIncidentPage(db: DbOrTx, slug: string, exercise = false) {
   const [incident] = await db.select().from(incidents).where(eq(incidents.slug, slug));
-  if (!incident) return null;
+  if (!incident || incident.exercise !== exercise) return null;
   const rows = await db
     .select()
     .from(updates)
@@ -104,13 +112,21 @@ export interface FeedEntry {
 }
 
 /** Newest first; withdrawn updates stay as tombstones, those awaiting approval are in no feed. */
-export async function loadFeedEntries(db: DbOrTx, options: { incidentId?: string; limit?: number } = {}) {
+export async function loadFeedEntries(
+  db: DbOrTx,
+  options: { incidentId?: string; limit?: number; exercise?: boolean } = {},
+) {
   const rows = await db
     .select({ update: updates, incident: incidents })
     .from(updates)
     .innerJoin(incidents, eq(incidents.id, updates.incidentId))
     .where(
-      and(eq(updates.state, "published"), options.incidentId ? eq(updates.incidentId, options.incidentId) : undefined),
+      and(
+        eq(updates.state, "published"),
+        // The main feeds never carry an exercise; the exercises' feeds carry nothing else.
+        eq(incidents.exercise, options.exercise ?? false),
+        options.incidentId ? eq(updates.incidentId, options.incidentId) : undefined,
+      ),
     )
     .orderBy(desc(updates.publishedAt), desc(updates.number))
     .limit(options.limit ?? 50);

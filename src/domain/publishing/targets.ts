@@ -13,6 +13,37 @@ export interface Target {
   borrowed: boolean;
 }
 
+/** A target an update does not go to, and why (a code the staff pages word in Swedish). */
+export interface LeftOutTarget {
+  accountId: string;
+  platform: string;
+  handle: string;
+  code: "exercise_account_required";
+}
+
+export interface ResolvedTargets {
+  targets: Target[];
+  /** Accounts asked for (or part of "all") that the update leaves out, each with its reason. */
+  leftOut: LeftOutTarget[];
+}
+
+/**
+ * An exercise publishes only to exercise accounts, whatever the targets say: the others are left
+ * out (not refused), so an exercise aimed at "all" or at a real account still runs, and says why.
+ */
+export function splitExerciseTargets<T extends Pick<Account, "id" | "platform" | "handle" | "exercise">>(
+  incident: Pick<Incident, "exercise">,
+  rows: T[],
+): { kept: T[]; leftOut: LeftOutTarget[] } {
+  if (!incident.exercise) return { kept: rows, leftOut: [] };
+  return {
+    kept: rows.filter((r) => r.exercise),
+    leftOut: rows
+      .filter((r) => !r.exercise)
+      .map((r) => ({ accountId: r.id, platform: r.platform, handle: r.handle, code: "exercise_account_required" })),
+  };
+}
+
 /**
  * "all" means every active account the actor may publish through; a list must name only such
  * accounts. Borrowing a department's account needs an active incident and a reason.
@@ -23,17 +54,17 @@ export async function resolveTargets(
   incident: Incident,
   targets: "all" | string[],
   borrowingReason: string | undefined,
-): Promise<Target[]> {
-  const rows =
+): Promise<ResolvedTargets> {
+  const found =
     targets === "all"
       ? await tx.select().from(accounts).where(eq(accounts.status, "active"))
       : targets.length === 0
         ? []
         : await tx.select().from(accounts).where(inArray(accounts.id, targets));
   if (targets !== "all") {
-    const found = new Set(rows.map((r) => r.id));
-    const missing = targets.filter((t) => !found.has(t));
-    const closed = rows.filter((r) => r.status !== "active").map((r) => r.id);
+    const known = new Set(found.map((r) => r.id));
+    const missing = targets.filter((t) => !known.has(t));
+    const closed = found.filter((r) => r.status !== "active").map((r) => r.id);
     if (missing.length || closed.length) {
       throw new InvalidInputError("invalid_input", "Some targets are not active accounts.", {
         fields: [
@@ -53,6 +84,8 @@ export async function resolveTargets(
       });
     }
   }
+  // Before the publishing rights: a real account an exercise leaves out is no reason to refuse it.
+  const { kept: rows, leftOut } = splitExerciseTargets(incident, found);
   const result: Target[] = [];
   for (const account of rows.sort((a, b) => a.platform.localeCompare(b.platform) || a.handle.localeCompare(b.handle))) {
     const right = publishRight(actor, account);
@@ -84,5 +117,5 @@ export async function resolveTargets(
       );
     }
   }
-  return result;
+  return { targets: result, leftOut };
 }

@@ -11,7 +11,7 @@ import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "./incidents";
 import { resolveUpdateImage } from "./media";
 import { refusePersonalIdentityNumbers } from "./personnummer";
-import { resolveTargets, type Target } from "./targets";
+import { type LeftOutTarget, resolveTargets, type Target } from "./targets";
 import type { PostUpdateInput, Update } from "./updates";
 
 export type UpdateDraft = Pick<Update, "number" | "kind" | "body" | "variants" | "signature" | "image" | "revision">;
@@ -19,6 +19,8 @@ export type UpdateDraft = Pick<Update, "number" | "kind" | "body" | "variants" |
 export interface PreparedUpdate {
   incident: Incident;
   targets: Target[];
+  /** Targets left out, each with its reason (an exercise leaves out every real account). */
+  leftOut: LeftOutTarget[];
   draft: UpdateDraft;
 }
 
@@ -35,7 +37,7 @@ export async function prepareUpdate(
   });
   const incident = await requireIncident(db, input.incidentId);
   // Targets first: borrowing in a resolved incident is a 403 that names the borrowing.
-  const targets = await resolveTargets(db, actor, incident, input.targets, input.borrowingReason);
+  const { targets, leftOut } = await resolveTargets(db, actor, incident, input.targets, input.borrowingReason);
   if (incident.status !== "active")
     throw new ConflictError("incident_resolved", "The incident is resolved; reopen it to post updates.");
   // Numbers are per incident and gap-free; the unique index guards against a racing writer.
@@ -52,5 +54,5 @@ export async function prepareUpdate(
     image: await resolveUpdateImage(db, publicUrl, input.image),
     revision: 1,
   };
-  return { incident, targets, draft };
+  return { incident, targets, leftOut, draft };
 }

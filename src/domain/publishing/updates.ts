@@ -1,10 +1,10 @@
 // Numbered updates of an incident: posted (website first, outbox in the same transaction),
 // edited into revisions, withdrawn with a reason. Never deleted.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
-import { borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
+import { accounts, borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { ConflictError, NotFoundError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
@@ -22,7 +22,7 @@ import { bumpPublicRevision, getOrganisation } from "./organisation";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
-import type { Target } from "./targets";
+import type { LeftOutTarget, Target } from "./targets";
 import { checkTranslations, insertTranslations, listTranslations, TranslationsInput } from "./translations";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
 import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
@@ -61,6 +61,8 @@ export interface PostedUpdate {
   update: Update;
   incident: typeof incidents.$inferSelect;
   deliveries: Delivery[];
+  /** Targets the update does not go to, and why (an exercise leaves out every real account). */
+  leftOut: LeftOutTarget[];
 }
 
 /** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
@@ -82,7 +84,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
   const posted = await deps.db.transaction(async (tx) => {
-    const { incident, targets, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
+    const { incident, targets, leftOut, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
     const org = await getOrganisation(tx);
     const translations = checkTranslations(org.languages, input.translations);
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
@@ -117,17 +119,17 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
     }
-    return { update, incident, deliveries: queued, published: !waits, urgent };
+    return { update, incident, deliveries: queued, leftOut, published: !waits, urgent };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
     signalCommittedChange(deps, {
       deliveries: posted.deliveries,
-      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number]),
+      publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number], posted.incident.exercise),
     });
   }
   if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
-  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries };
+  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries, leftOut: posted.leftOut };
 }
 
 async function insertUpdate(
@@ -325,11 +327,11 @@ export async function withdrawUpdate(
 /** After an edit or withdrawal commits: its corrections go out, its pages are purged. */
 function signalChangedUpdate(
   deps: CommitSignalDeps,
-  changed: { update: Update; incident: Pick<Incident, "slug">; deliveries: Delivery[] },
+  changed: { update: Update; incident: Pick<Incident, "slug" | "exercise">; deliveries: Delivery[] },
 ) {
   signalCommittedChange(deps, {
     deliveries: changed.deliveries,
-    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number]),
+    publicPaths: changedPublicPaths(changed.incident.slug, [changed.update.number], changed.incident.exercise),
   });
 }
 
@@ -341,7 +343,40 @@ async function followUpDeliveries(tx: DbOrTx, updateId: string, kind: "edit" | "
         // reported back (now cancelled, or failed as unconfirmed): the retraction looks for it.
         (d: Delivery) => !["skipped", "cancelled", "pending"].includes(d.status) || d.failureClass === "unconfirmed"
       : (d: Delivery) => !["skipped", "cancelled"].includes(d.status);
-  return enqueueDeliveries(tx, updateId, await followUpTargets(tx, updateId, kind, sent), kind, now);
+  const targets = await followUpTargets(tx, updateId, kind, sent);
+  return enqueueDeliveries(tx, updateId, await keepExerciseAccounts(tx, updateId, targets), kind, now);
+}
+
+/**
+ * An account no longer marked as an exercise account gets nothing more of an exercise, not even
+ * its corrections: an admin who unmarks it takes over what is left there.
+ */
+async function keepExerciseAccounts<T extends { accountId: string }>(
+  tx: DbOrTx,
+  updateId: string,
+  targets: T[],
+): Promise<T[]> {
+  if (!targets.length) return targets;
+  const [row] = await tx
+    .select({ exercise: incidents.exercise })
+    .from(updates)
+    .innerJoin(incidents, eq(incidents.id, updates.incidentId))
+    .where(eq(updates.id, updateId));
+  if (!row?.exercise) return targets;
+  const allowed = await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(
+      and(
+        inArray(
+          accounts.id,
+          targets.map((t) => t.accountId),
+        ),
+        eq(accounts.exercise, true),
+      ),
+    );
+  const ids = new Set(allowed.map((a) => a.id));
+  return targets.filter((t) => ids.has(t.accountId));
 }
 
 export async function listRevisions(db: DbOrTx, updateId: string) {

@@ -93,6 +93,10 @@ const incidentsRegister: Register<IncidentRow> = {
     col("closed_by", (i) => i.closedBy),
     col("closed_at", (i) => i.closedAt),
     col("updated_at", (i) => i.updatedAt),
+    // An exercise (krisövning) is kept like any incident, and marked so no reader mistakes it for one.
+    col("exercise", (i) => i.exercise),
+    col("reset_by", (i) => i.resetBy),
+    col("reset_at", (i) => i.resetAt),
   ],
   async *rows(_db, scope) {
     if (scope.incidents.length) yield scope.incidents;
@@ -137,7 +141,7 @@ const updatesRegister: Register<UpdateRow> = {
         yield page.map((update) => ({
           update,
           slug: incident.slug,
-          url: updateUrl(scope.publicUrl, incident.slug, update.number),
+          url: updateUrl(scope.publicUrl, incident.slug, update.number, incident.exercise),
         }));
       }
     }

@@ -21,7 +21,7 @@ import { renderReportDocument } from "../../render/report-view";
 import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
-import { updateUrl } from "../publishing/links";
+import { incidentUrl, updateUrl } from "../publishing/links";
 import { getOrganisation, getOrganisationProfile } from "../publishing/organisation";
 import { withSocialCopies } from "../publishing/public-view";
 import { stockholmDay } from "../publishing/slug";
@@ -59,13 +59,16 @@ export async function exportIncident(deps: ExportDeps, actor: Actor, incidentId:
   const now = deps.now();
   await noteExport(deps, actor, now, { incidentId: incident.id });
   const scope: ExportScope = { incidents: [incident], publicUrl: deps.config.publicUrl };
+  // An exercise's package says so in its name, its bag-info and its description, not only inside.
+  const what = incident.exercise ? "övningen (ÖVNING, inte en verklig händelse)" : "händelsen";
   return {
-    name: `kriskanal-${incident.slug}-${stockholmDay(now).replace(/-/g, "")}`,
+    name: `kriskanal-${incident.exercise ? "ovning-" : ""}${incident.slug}-${stockholmDay(now).replace(/-/g, "")}`,
     sourceOrganization: org.name,
     externalIdentifier: incident.registrationNumber ?? `urn:uuid:${incident.id}`,
-    externalDescription: `Kriskanal: hela akten för händelsen "${incident.title}" – uppdateringar, ändringar, publiceringar i kanalerna, borttaget innehåll, lånade konton och granskningslogg.`,
+    externalDescription: `Kriskanal: hela akten för ${what} "${incident.title}" – uppdateringar, ändringar, publiceringar i kanalerna, borttaget innehåll, lånade konton och granskningslogg.`,
     extra: [
       ["Kriskanal-Incident", incident.id],
+      ...(incident.exercise ? [["Kriskanal-Ovning", "true"] as [string, string]] : []),
       ...(incident.registrationNumber
         ? [["Kriskanal-Diarienummer", incident.registrationNumber] as [string, string]]
         : []),
@@ -153,7 +156,9 @@ async function* producePayload(
         areas: i.areas,
         openedAt: i.openedAt,
         closedAt: i.closedAt,
-        url: `${scope.publicUrl}/incidents/${i.slug}`,
+        exercise: i.exercise,
+        resetAt: i.resetAt,
+        url: incidentUrl(scope.publicUrl, i.slug, i.exercise),
       })),
       exportedAt: now,
       exportedBy: { id: actor.id || null, name: actor.name, role: actor.role },
@@ -200,7 +205,7 @@ async function* producePayload(
           content: renderCapAlert(incident, update, earlier, {
             sender,
             senderName: orgName,
-            web: updateUrl(scope.publicUrl, incident.slug, update.number),
+            web: updateUrl(scope.publicUrl, incident.slug, update.number, incident.exercise),
           }),
         };
         rememberMessage(earlier, capMessageOf(update, sender));

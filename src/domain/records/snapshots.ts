@@ -132,7 +132,7 @@ async function deliveriesInPeriod(tx: DbOrTx, accountId: string, from: Date, to:
       kind: u.kind,
       body: u.body,
       revision: u.revision,
-      url: i ? updateUrl(publicUrl, i.slug, u.number) : null,
+      url: i ? updateUrl(publicUrl, i.slug, u.number, i.exercise) : null,
       publishedAt: u.publishedAt,
       withdrawnAt: u.withdrawnAt,
       withdrawnReason: u.withdrawnReason,

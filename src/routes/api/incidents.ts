@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { resetExercise } from "../../domain/publishing/exercises";
 import { duplicateWarnings, findDuplicateIncidents } from "../../domain/publishing/incident-duplicates";
 import {
   closeIncident,
@@ -48,5 +49,15 @@ export const incidentRoutes = new Hono<AppEnv>()
       ...(allClearPosted
         ? {}
         : { warning: "No all-clear update was posted: the public may not know the incident is over." }),
+    });
+  })
+  .post("/incidents/:id/reset", async (c) => {
+    const { deps } = c.env;
+    const reset = await resetExercise(deps, c.get("actor"), c.req.param("id"));
+    return c.json({
+      ...toIncidentView(reset.incident, deps.config.publicUrl),
+      cancelledDeliveries: reset.cancelledDeliveries,
+      rejectedUpdates: reset.rejectedUpdates,
+      next: reset.next,
     });
   });

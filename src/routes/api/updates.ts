@@ -42,6 +42,7 @@ export const updateRoutes = new Hono<AppEnv>()
         ...toUpdateView(result.update, result.incident, deps.config.publicUrl),
         ...(await translationsOf(deps, result.update.id)),
         deliveries: deliveries.map(toDeliveryView),
+        leftOut: result.leftOut,
       },
       201,
     );

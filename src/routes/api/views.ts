@@ -7,8 +7,10 @@ export function toIncidentView(incident: Incident, publicUrl: string) {
   return {
     id: incident.id,
     slug: incident.slug,
-    url: incidentUrl(publicUrl, incident.slug),
+    url: incidentUrl(publicUrl, incident.slug, incident.exercise),
     status: incident.status,
+    exercise: incident.exercise,
+    resetAt: incident.resetAt,
     title: incident.title,
     summary: incident.summary,
     severity: incident.severity,
@@ -25,7 +27,7 @@ export function toIncidentView(incident: Incident, publicUrl: string) {
   };
 }
 
-export function toUpdateView(update: Update, incident: Pick<Incident, "slug">, publicUrl: string) {
+export function toUpdateView(update: Update, incident: Pick<Incident, "slug" | "exercise">, publicUrl: string) {
   return {
     id: update.id,
     incidentId: update.incidentId,
@@ -33,7 +35,7 @@ export function toUpdateView(update: Update, incident: Pick<Incident, "slug">, p
     kind: update.kind,
     state: update.state,
     body: update.body,
-    url: updateUrl(publicUrl, incident.slug, update.number),
+    url: updateUrl(publicUrl, incident.slug, update.number, incident.exercise),
     author: update.author,
     signature: update.signature,
     variants: update.variants,

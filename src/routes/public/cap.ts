@@ -10,11 +10,11 @@ import { serveCached } from "./serve-cached";
 const CAP = "application/cap+xml; charset=utf-8";
 const ATOM = "application/atom+xml; charset=utf-8";
 
-function serveMessage(kind: "message" | "cancel") {
+export function serveMessage(kind: "message" | "cancel", exercise = false) {
   return (c: Context<AppEnv>) =>
     serveCached(c, CAP, async () => {
       const number = Number(c.req.param("number"));
-      const xml = await renderCurrentCap(c.env.deps, c.req.param("slug") ?? "", number, kind);
+      const xml = await renderCurrentCap(c.env.deps, c.req.param("slug") ?? "", number, kind, exercise);
       // Like the feeds, a miss is a short text: the 404 status is what an alerting system reads.
       return xml ? { status: 200, body: xml } : { status: 404, body: "Meddelandet finns inte." };
     });
@@ -36,9 +36,12 @@ export const publicCap = new Hono<AppEnv>()
   )
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap.xml", serveMessage("message"))
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap-cancel.xml", serveMessage("cancel"))
-  .get("/incidents/:slug/cap-closed.xml", (c) =>
+  .get("/incidents/:slug/cap-closed.xml", serveClosedMessage(false));
+
+export function serveClosedMessage(exercise: boolean) {
+  return (c: Context<AppEnv>) =>
     serveCached(c, CAP, async () => {
-      const xml = await renderClosedCap(c.env.deps, c.req.param("slug"));
+      const xml = await renderClosedCap(c.env.deps, c.req.param("slug") ?? "", exercise);
       return xml ? { status: 200, body: xml } : { status: 404, body: "Meddelandet finns inte." };
-    }),
-  );
+    });
+}

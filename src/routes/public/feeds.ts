@@ -11,12 +11,13 @@ import {
   hubLinkHeader,
   renderFeedDocument,
 } from "../../domain/publishing/feed-document";
+import { EXERCISE_BASE } from "../../domain/publishing/links";
 import { serveCached } from "./serve-cached";
 
 async function serveFeed(c: Context<AppEnv>, feed: FeedAddress) {
   const { deps } = c.env;
   const res = await serveCached(c, FEED_FORMATS[feed.format].type, () => renderFeedDocument(deps, feed));
-  if (res.status !== 200 && res.status !== 304) return res;
+  if ((res.status !== 200 && res.status !== 304) || feed.exercise) return res;
   const linked = new Response(res.body, res);
   linked.headers.set("link", hubLinkHeader(deps.config.publicUrl, feed));
   return linked;
@@ -26,4 +27,9 @@ export const publicFeeds = new Hono<AppEnv>();
 for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
   publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, { format }));
   publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) => serveFeed(c, { format, slug: c.req.param("slug") }));
+  // The exercises' own feeds: never the main ones, and without a WebSub hub.
+  publicFeeds.get(`${EXERCISE_BASE}/feed.${format}`, (c) => serveFeed(c, { format, exercise: true }));
+  publicFeeds.get(`${EXERCISE_BASE}/:slug/feed.${format}`, (c) =>
+    serveFeed(c, { format, slug: c.req.param("slug"), exercise: true }),
+  );
 }

@@ -1,5 +1,6 @@
 // The public website: home, a page per incident, a permalink per update. Every page wears the
 // organisation's profile and carries link-preview tags.
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { getOrganisationProfile } from "../../domain/publishing/organisation";
@@ -50,36 +51,42 @@ export const publicPages = new Hono<AppEnv>()
       };
     }),
   )
-  .get("/incidents/:slug", (c) => {
-    const oldestFirst = c.req.query("ordning") === OLDEST_FIRST;
-    return serveCached(
-      c,
-      HTML,
-      async () => {
-        const { deps } = c.env;
-        const page = await loadIncidentPage(deps.db, c.req.param("slug"));
-        if (!page) return notFound(deps, "Händelsen finns inte. Den kan ha fått en ny adress.");
-        const base = await pageData(deps);
-        const updates = oldestFirst ? page.updates : [...page.updates].reverse();
-        return {
-          status: 200,
-          body: deps.render.render(
-            "public/incident",
-            incidentPageData(base, page.incident, updates, summariseIncident(page.incident, page.updates), oldestFirst),
-          ),
-        };
-      },
-      oldestFirst ? `ordning=${OLDEST_FIRST}` : undefined,
-    );
-  })
-  .get("/incidents/:slug/updates/:number", (c) =>
-    serveCached(c, HTML, async () => {
+  .get("/incidents/:slug", (c) => serveIncidentPage(c, false))
+  .get("/incidents/:slug/updates/:number", (c) => serveUpdatePage(c, false));
+
+/** An incident's page; `exercise` says which kind the address is for (an exercise's is under /ovning). */
+export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
+  const oldestFirst = c.req.query("ordning") === OLDEST_FIRST;
+  return serveCached(
+    c,
+    HTML,
+    async () => {
       const { deps } = c.env;
-      const page = await loadIncidentPage(deps.db, c.req.param("slug"));
-      const number = Number(c.req.param("number"));
-      const update = page?.updates.find((u) => u.number === number);
-      if (!page || !update) return notFound(deps, "Uppdateringen finns inte.");
+      const page = await loadIncidentPage(deps.db, c.req.param("slug") ?? "", exercise);
+      if (!page) return notFound(deps, "Händelsen finns inte. Den kan ha fått en ny adress.");
       const base = await pageData(deps);
-      return { status: 200, body: deps.render.render("public/update", updatePageData(base, page.incident, update)) };
-    }),
+      const updates = oldestFirst ? page.updates : [...page.updates].reverse();
+      return {
+        status: 200,
+        body: deps.render.render(
+          "public/incident",
+          incidentPageData(base, page.incident, updates, summariseIncident(page.incident, page.updates), oldestFirst),
+        ),
+      };
+    },
+    oldestFirst ? `ordning=${OLDEST_FIRST}` : undefined,
   );
+}
+
+/** An update's permalink, under /incidents or (for an exercise) /ovning. */
+export function serveUpdatePage(c: Context<AppEnv>, exercise: boolean) {
+  return serveCached(c, HTML, async () => {
+    const { deps } = c.env;
+    const page = await loadIncidentPage(deps.db, c.req.param("slug") ?? "", exercise);
+    const number = Number(c.req.param("number"));
+    const update = page?.updates.find((u) => u.number === number);
+    if (!page || !update) return notFound(deps, "Uppdateringen finns inte.");
+    const base = await pageData(deps);
+    return { status: 200, body: deps.render.render("public/update", updatePageData(base, page.incident, update)) };
+  });
+}

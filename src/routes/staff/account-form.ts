@@ -104,6 +104,8 @@ export interface AccountValues {
   language: string;
   /** Minutes as typed; empty: never wait for a translation. */
   translationWaitMinutes: string;
+  /** An exercise account: exercises publish here and nowhere else. */
+  exercise: boolean;
 }
 
 export function emptyAccountValues(): AccountValues {
@@ -117,6 +119,7 @@ export function emptyAccountValues(): AccountValues {
     editors: [],
     language: "sv",
     translationWaitMinutes: "",
+    exercise: false,
   };
 }
 
@@ -131,6 +134,7 @@ export function accountValuesOf(account: Account): AccountValues {
     editors: account.editors.map((e) => ({ ...e })),
     language: account.language,
     translationWaitMinutes: account.translationWaitMinutes === null ? "" : String(account.translationWaitMinutes),
+    exercise: account.exercise,
   };
 }
 
@@ -180,6 +184,7 @@ export function readAccountForm(form: Form, platform: PlatformForm) {
     editors,
     language: text(form, "language") || "sv",
     translationWaitMinutes: text(form, "translationWaitMinutes"),
+    exercise: text(form, "exercise") === "1",
   };
   return { values, credential: Object.keys(credential).length ? credential : undefined };
 }
@@ -197,6 +202,7 @@ export function toRegisterInput(platform: Platform, values: AccountValues, crede
     editors: values.editors,
     language: values.language,
     translationWaitMinutes: waitMinutesOf(values),
+    exercise: values.exercise,
   };
 }
 
@@ -218,6 +224,7 @@ export function toEditInput(
     editors: values.editors,
     language: values.language,
     translationWaitMinutes: waitMinutesOf(values),
+    exercise: values.exercise,
   };
 }
 

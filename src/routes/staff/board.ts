@@ -86,7 +86,7 @@ async function loadBoard(c: Context<AppEnv>, updateId: string) {
     counts,
     total: deliveries.length,
     underWay: deliveries.some((d) => UNDER_WAY.has(d.status)),
-    permalink: updateUrl(deps.config.publicUrl, incident.slug, update.number),
+    permalink: updateUrl(deps.config.publicUrl, incident.slug, update.number, incident.exercise),
   };
 }
 

@@ -11,6 +11,7 @@ import type { PostUpdateInput } from "../../domain/publishing/updates";
 import { AppError } from "../../errors";
 import { PLATFORM_LABEL } from "../../render/view-helpers";
 import { COMPOSE_MESSAGES, PREVIEW_BORROWING_REASON } from "./draft";
+import { errorText } from "./error-texts";
 import { anchorOf, toSwedishErrors } from "./form";
 import { toReaderText } from "./reader-text";
 
@@ -53,6 +54,11 @@ export async function previewDraft(
     out.url = preview.url;
     out.number = preview.number;
     out.previews = preview.previews.map((p) => ({ ...p, text: toReaderText(p.platform, p.text) }));
+    // An exercise leaves every real account out: say which, so nobody expects the post there.
+    for (const left of preview.leftOut) {
+      const accounts = `${PLATFORM_LABEL[left.platform] ?? left.platform} (${left.handle})`;
+      warnings.push({ field: "targets", message: errorText(left.code, { accounts }), blocking: false });
+    }
   } catch (error) {
     const problems = toSwedishErrors(error, COMPOSE_MESSAGES, "targets");
     if (!problems) throw error;

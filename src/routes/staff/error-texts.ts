@@ -78,6 +78,14 @@ const sv: Record<ErrorCode, ErrorText> = {
   inbox_item_removed: "Inlägget är borttaget och kan inte besvaras.",
   inbox_answer_pending: "Ett svar på inlägget skickas redan. Vänta tills det har gått ut eller misslyckats.",
   assignee_unknown: "Välj en person i listan att tilldela inlägget.",
+  exercise_fixed:
+    "En övning förblir en övning och en verklig händelse förblir verklig. Öppna en ny händelse eller övning i stället.",
+  exercise_account_required: (p) =>
+    p.accounts
+      ? `Övning: ${p.accounts} är inget övningskonto och hoppas över. En övning publiceras bara i övningskonton.`
+      : "Övning: kontot är inget övningskonto och hoppas över. En övning publiceras bara i övningskonton.",
+  incident_not_exercise: "Bara en övning kan återställas. En verklig händelse avslutas i stället.",
+  exercise_already_reset: "Övningen är redan återställd. Öppna en ny övning från den i stället.",
   forbidden: FORBIDDEN_SV,
   role_forbidden: FORBIDDEN_SV,
   scope_forbidden: "Nyckeln ger inte behörighet till det här.",

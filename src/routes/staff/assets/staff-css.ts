@@ -60,6 +60,8 @@ button.small,.button.small{padding:.3rem .7rem;font-size:.9375rem}
 .empty{color:var(--muted)}
 .meta{color:var(--muted);font-size:.9375rem}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.875rem;font-weight:600;border:1px solid currentColor;white-space:nowrap;vertical-align:.1em}
+.badge.exercise{background:#ffd400;color:#000;border-color:#000}
+.notice.exercise-notice{border-left:6px solid #000;background:#fff6c2;color:#000}
 .sev-info{color:#1f4e79}.sev-minor{color:#5c4400}.sev-major,.sev-critical{color:var(--warn)}
 .sev-critical{background:#fdf0ee}
 .kind-correction{color:#6b3d00}.kind-all_clear{color:var(--ok)}
