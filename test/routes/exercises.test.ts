@@ -226,4 +226,17 @@ describe("reset", () => {
     expect(at("update-0001.xml")).toContain("<status>Exercise</status>");
     expect(at("incidents.csv")).toContain("exercise");
   });
+
+  test("an exercise's after-action report says it is one, with its reset, and so does its printable page", async () => {
+    const report = await api(hub, hub.token).get(`/api/v1/incidents/${exercise.id}/report`);
+    expect(report.status, report.text).toBe(200);
+    expect(report.json.incident).toMatchObject({
+      exercise: true,
+      url: `https://kris.exempel.se/ovning/${exercise.slug}`,
+    });
+    expect(report.json.incident.resetAt).not.toBeNull();
+    expect(report.json.timeline.map((e: { action: string }) => e.action)).toContain("exercise.reset");
+    const realReport = await api(hub, hub.token).get(`/api/v1/incidents/${real.id}/report`);
+    expect(realReport.json.incident).toMatchObject({ exercise: false, resetAt: null });
+  });
 });

@@ -32,6 +32,9 @@ export interface ReportIncident {
   severity: Severity;
   status: "active" | "resolved";
   registrationNumber: string | null;
+  /** An exercise (krisövning), with the time it was reset if it was. */
+  exercise: boolean;
+  resetAt: string | null;
   openedAt: string;
   closedAt: string | null;
   url: string;
