@@ -2,7 +2,7 @@
 // with a few departments and a communicator, so a newcomer sees the hub work at once.
 import { count, eq } from "drizzle-orm";
 import type { Db } from "./db/client";
-import { departments, organisations, people } from "./db/schema";
+import { departments, organisations, people, subscribers } from "./db/schema";
 import type { Deps } from "./deps";
 import { SYSTEM_ACTOR } from "./domain/people/actor";
 import { hashPassword } from "./domain/people/passwords";
@@ -10,6 +10,8 @@ import { loadActor } from "./domain/people/people";
 import { closeIncident, openIncident } from "./domain/publishing/incidents";
 import { type PostUpdateDeps, postUpdate } from "./domain/publishing/updates";
 import { recordAudit } from "./domain/records/audit";
+import { digestToken, hashAddress, sealAddress } from "./domain/subscribers/addresses";
+import { tallySubscriber } from "./domain/subscribers/erasure";
 
 export const DEMO_DEPARTMENTS = [
   "Kommunikationsenheten",
@@ -192,4 +194,30 @@ export async function seedDemoExercise(deps: Deps, now: Date): Promise<string | 
   }
   await closeIncident(at(DEMO_EXERCISE.closedAfterMinutes), anna, incident.id);
   return incident.id;
+}
+
+/**
+ * A number PTS keeps for fiction (070-174 06 05), subscribed by SMS to every incident, so the demo's
+ * updates go out to a subscriber too (to the sandbox's 46elks stand-in) and the reach counts one.
+ */
+export const DEMO_SMS_SUBSCRIBER = "+46701740605";
+
+export async function seedDemoSubscriber(deps: Pick<Deps, "db" | "secretKey" | "config">, now: Date): Promise<void> {
+  if (!deps.config.sms) return;
+  const sealed = await sealAddress(deps.secretKey, DEMO_SMS_SUBSCRIBER);
+  const addressHash = await hashAddress(deps.secretKey, "sms", DEMO_SMS_SUBSCRIBER);
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(subscribers).values({
+      channel: "sms",
+      addressSealed: sealed.sealed,
+      addressHash,
+      incidentId: null,
+      language: "sv",
+      status: "confirmed",
+      confirmedAt: now,
+      unsubscribeHash: await digestToken(sealed.token),
+      createdAt: now,
+    });
+    await tallySubscriber(tx, "sms:confirmed");
+  });
 }

@@ -17,6 +17,7 @@ import {
   DEMO_PASSWORD,
   seedDemo,
   seedDemoExercise,
+  seedDemoSubscriber,
   seedDemoTranslatedUpdate,
   withDemoEditors,
 } from "./demo";
@@ -138,6 +139,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     const seeded = await ensureSandboxAccounts(deps, withDemoEditors(sandbox.accounts()));
     // First start only: the accounts were just registered, so the translated update reaches them,
     // and the demo's finished exercise is posted to the stand-ins.
+    if (demoSeeded) await seedDemoSubscriber(deps, now());
     if (demoSeeded && seeded.registered) await seedDemoTranslatedUpdate(deps);
     if (demoSeeded) await seedDemoExercise(deps, now());
     // A repointed stand-in has not been checked at its new address; checking now, not in an
