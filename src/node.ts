@@ -12,7 +12,7 @@ import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
-import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo, withDemoEditors } from "./demo";
+import { createDemoPublic, DEMO_EMAIL, DEMO_PASSWORD, seedDemo, withDemoEditors } from "./demo";
 import { assembleDeps, type Deps } from "./deps";
 import { type DispatchLoop, startDispatchLoop } from "./dispatcher/loop";
 import { ensureSandboxAccounts } from "./domain/accounts/accounts";
@@ -136,7 +136,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     websubSweep.unref();
     // The shared inbox: each account is asked for new replies when its own next look is due.
     const inboxOwner = `node-inbox:${crypto.randomUUID()}`;
+    // In the demo the stand-ins' public answers each new post, so the inbox has something in it.
+    const demoPublic = sandbox ? createDemoPublic(sandbox) : null;
     inboxSweep = setInterval(() => {
+      demoPublic?.();
       deps.defer(collectDueInboxes(deps));
       deps.defer(sendDueInboxAnswers(deps, inboxOwner));
     }, INBOX_SWEEP_MS);
