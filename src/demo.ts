@@ -12,6 +12,8 @@ import { type PostUpdateDeps, postUpdate } from "./domain/publishing/updates";
 import { recordAudit } from "./domain/records/audit";
 import { digestToken, hashAddress, sealAddress } from "./domain/subscribers/addresses";
 import { tallySubscriber } from "./domain/subscribers/erasure";
+import { PLATFORMS } from "./platforms/types";
+import type { RunningSandbox } from "./sandbox/index";
 
 export const DEMO_DEPARTMENTS = [
   "Kommunikationsenheten",
@@ -220,4 +222,39 @@ export async function seedDemoSubscriber(deps: Pick<Deps, "db" | "secretKey" | "
     });
     await tallySubscriber(tx, "sms:confirmed");
   });
+}
+
+/** What the demo's public writes under each new crisis post: a question, a rumour check, thanks. */
+export const DEMO_PUBLIC_REPLIES = [
+  { author: "anna.lind", text: "Gäller det här Norrby också?" },
+  { author: "bertil_s", text: "När räknar ni med att det är klart? Jag har hört att det tar en vecka." },
+  { author: "maj.k", text: "Tack för att ni informerar!" },
+];
+
+/**
+ * Plays the public on the demo's stand-ins: each new post of ours (not a thread reply or an
+ * answer) gets a few public replies, so a newcomer who publishes an update sees the inbox fill
+ * within a minute. Returns how many replies were added; posts already answered are remembered.
+ */
+export function createDemoPublic(sandbox: Pick<RunningSandbox, "state" | "reply">) {
+  const seen = new Set<string>();
+  return function replyToNewPosts(): number {
+    let added = 0;
+    for (const platform of PLATFORMS) {
+      for (const post of sandbox.state(platform).posts) {
+        const key = `${platform}:${post.id}`;
+        if (post.deleted || post.replyTo || seen.has(key)) continue;
+        seen.add(key);
+        for (const reply of DEMO_PUBLIC_REPLIES) {
+          try {
+            sandbox.reply(platform, { ...reply, postId: post.id });
+            added++;
+          } catch {
+            // A stand-in that cannot thread under this post (gone since) simply gets no replies.
+          }
+        }
+      }
+    }
+    return added;
+  };
 }

@@ -13,6 +13,7 @@ import { type Config, parseConfig } from "./config";
 import { type OpenDatabase, openPglite, openPostgres } from "./db/open-node";
 import { waitForDatabase } from "./db/wait-for-database";
 import {
+  createDemoPublic,
   DEMO_EMAIL,
   DEMO_PASSWORD,
   seedDemo,
@@ -165,7 +166,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     websubSweep.unref();
     // The shared inbox: each account is asked for new replies when its own next look is due.
     const inboxOwner = `node-inbox:${crypto.randomUUID()}`;
+    // In the demo the stand-ins' public answers each new post, so the inbox has something in it.
+    const demoPublic = sandbox ? createDemoPublic(sandbox) : null;
     inboxSweep = setInterval(() => {
+      demoPublic?.();
       deps.defer(collectDueInboxes(deps));
       deps.defer(sendDueInboxAnswers(deps, inboxOwner));
     }, INBOX_SWEEP_MS);

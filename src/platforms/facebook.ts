@@ -3,7 +3,8 @@
 
 import { z } from "zod";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
-import { callApi, checkShape, failure } from "./http";
+import { answerFacebookComment, collectFacebookComments, removeGraphComment } from "./graph-replies";
+import { callApi, checkShape } from "./http";
 import { attachImage } from "./images";
 import { countCodePoints } from "./length";
 import { absent, absentSince, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
@@ -30,6 +31,8 @@ export function createFacebookAdapter(): PlatformAdapter {
     // The post exists either way; a hand-built URL beats reporting a published post as failed.
     return res.ok && res.data?.permalink_url ? res.data.permalink_url : `https://www.facebook.com/${postId}`;
   }
+
+  const replyParts = { url, token: pageToken };
 
   return {
     platform: "facebook",
@@ -135,21 +138,12 @@ export function createFacebookAdapter(): PlatformAdapter {
       return since && posts.length < Number(FEED_SEARCH_LIMIT) ? absentSince : absent;
     },
 
-    async removeComment(ctx, commentId) {
-      // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
-      const bad = checkRemoteId("facebook", commentId, "kommentars-id");
-      if (bad) return bad;
-      const remove = ctx.account.options.commentRemoval === "delete";
-      const res = await callApi<{ success?: boolean } | undefined>(
-        ctx.send,
-        url(ctx, commentId, remove ? { access_token: pageToken(ctx) } : {}),
-        remove ? { method: "DELETE" } : { method: "POST", form: { is_hidden: "true", access_token: pageToken(ctx) } },
-        classifyGraphFailure,
-      );
-      if (!res.ok) return res;
-      if (res.data?.success === false) return failure("invalid", "Graph svarade success=false");
-      return { ok: true, remoteId: commentId, remoteUrl: `https://www.facebook.com/${commentId}` };
-    },
+    // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
+    removeComment: (ctx, commentId) => removeGraphComment(replyParts, ctx, "facebook", commentId),
+
+    collectReplies: (ctx, request) => collectFacebookComments(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerFacebookComment(replyParts, ctx, request),
   };
 }
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { AdapterEnvironment } from "./environment";
 import { classifyGraphFailure, GRAPH_VERSION, graphUrl } from "./graph";
+import { answerInstagramComment, collectInstagramComments, removeGraphComment } from "./graph-replies";
 import { callApi, checkShape, failure, lostAnswerIsRetry } from "./http";
 import { attachImage } from "./images";
 import { countCodePoints } from "./length";
@@ -48,6 +49,8 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
     }
     return "IN_PROGRESS";
   }
+
+  const replyParts = { url, token };
 
   return {
     platform: "instagram",
@@ -140,5 +143,12 @@ export function createInstagramAdapter(env: AdapterEnvironment): PlatformAdapter
       const media = res.data.data?.find((m) => textCarriesLink(m.caption, link));
       return media ? found(media.id, media.permalink ?? `https://www.instagram.com/${ctx.account.handle}/`) : absent;
     },
+
+    collectReplies: (ctx, request) => collectInstagramComments(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerInstagramComment(replyParts, ctx, request),
+
+    // Hiding keeps the comment (a public record) while taking it out of view; delete on request.
+    removeComment: (ctx, commentId) => removeGraphComment(replyParts, ctx, "instagram", commentId),
   };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { callApi, checkShape, classifyHttpFailure, describeBody, failure, type HttpReply } from "./http";
 import { asPreparatory, attachImage, readImageFile } from "./images";
 import { countCodePoints } from "./length";
+import { answerLinkedInComment, collectLinkedInComments, deleteLinkedInComment } from "./linkedin-replies";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
@@ -90,6 +91,8 @@ export function createLinkedInAdapter(): PlatformAdapter {
     );
     return put.ok ? { ok: true, urn } : put;
   }
+
+  const replyParts = { base, headers, classify: classifyLinkedInFailure };
 
   return {
     platform: "linkedin",
@@ -222,5 +225,11 @@ export function createLinkedInAdapter(): PlatformAdapter {
       );
       return post ? found(post.id, postUrl(post.id)) : absent;
     },
+
+    collectReplies: (ctx, request) => collectLinkedInComments(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerLinkedInComment(replyParts, ctx, request),
+
+    removeComment: (ctx, commentUrn) => deleteLinkedInComment(replyParts, ctx, commentUrn),
   };
 }

@@ -12,7 +12,8 @@ const MASTODON_ID = /^[A-Za-z0-9]{1,64}$/;
 // urn:li:share:123, urn:li:ugcPost:123, urn:li:comment:(urn:li:activity:123,456).
 const LINKEDIN_URN = /^urn:li:[A-Za-z]{1,40}:[A-Za-z0-9_(),:-]{1,200}$/;
 const X_ID = /^\d{1,20}$/;
-const TELEGRAM_MESSAGE_ID = /^\d{1,12}$/;
+// A channel post's number, or "<chat id>_<message id>" for a message in the discussion group.
+const TELEGRAM_MESSAGE_ID = /^(?:-\d{1,16}_)?\d{1,12}$/;
 // An at-uri at://<did>/<collection>/<rkey>, or a bare record key.
 const BLUESKY_RKEY = /^(?!\.{1,2}$)[A-Za-z0-9._~:-]{1,512}$/;
 const BLUESKY_AT_URI =
@@ -25,7 +26,10 @@ const FORMATS: Record<Platform, { test(id: string): boolean; shape: string }> = 
   mastodon: { test: (id) => MASTODON_ID.test(id), shape: "bokstäver och siffror" },
   linkedin: { test: (id) => LINKEDIN_URN.test(id), shape: "en urn:li:…" },
   x: { test: (id) => X_ID.test(id), shape: "siffror" },
-  telegram: { test: (id) => TELEGRAM_MESSAGE_ID.test(id), shape: "ett meddelandenummer" },
+  telegram: {
+    test: (id) => TELEGRAM_MESSAGE_ID.test(id),
+    shape: "ett meddelandenummer, eller chatt_meddelande i diskussionsgruppen",
+  },
   bluesky: { test: (id) => BLUESKY_AT_URI.test(id) || BLUESKY_RKEY.test(id), shape: "en at://-adress eller rkey" },
 };
 

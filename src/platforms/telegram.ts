@@ -5,6 +5,7 @@ import { callApi, classifyHttpFailure, describeBody, failure, type HttpReply } f
 import { attachImage } from "./images";
 import { checkRemoteId } from "./remote-ids";
 import { assemblePlain, shortenToFit, toComposed } from "./shorten";
+import { answerTelegramComment, collectTelegramComments, deleteTelegramComment } from "./telegram-replies";
 import type { AdapterContext, FailureResult, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_CHARS = 4_096;
@@ -52,6 +53,8 @@ export function createTelegramAdapter(): PlatformAdapter {
     // Private channels link as t.me/c/<id without the -100 prefix>/<message>.
     return `https://t.me/c/${String(chat?.id ?? chatId(ctx)).replace(/^-100/, "")}/${id}`;
   };
+
+  const replyParts = { call, chatId };
 
   return {
     platform: "telegram",
@@ -134,5 +137,11 @@ export function createTelegramAdapter(): PlatformAdapter {
       if (!res.ok) return res;
       return { ok: true, remoteId, remoteUrl: messageUrl(undefined, ctx, remoteId) };
     },
+
+    collectReplies: (ctx, request) => collectTelegramComments(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerTelegramComment(replyParts, ctx, request),
+
+    removeComment: (ctx, remoteId) => deleteTelegramComment(replyParts, ctx, remoteId),
   };
 }

@@ -9,6 +9,7 @@ import { countThreadsChars } from "./length";
 import { absent, found, isSameUrl, textCarriesLink, unknown } from "./lookup";
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
+import { answerThreadsReply, collectThreadsReplies, hideThreadsReply } from "./threads-replies";
 import type { AdapterContext, PlatformAdapter, PublishResult } from "./types";
 
 const MAX_CHARS = 500;
@@ -43,6 +44,8 @@ export function createThreadsAdapter(): PlatformAdapter {
     );
     return res.ok && res.data.permalink ? res.data.permalink : fallbackUrl(ctx);
   }
+
+  const replyParts = { url, token, user, readPermalink };
 
   return {
     platform: "threads",
@@ -127,5 +130,11 @@ export function createThreadsAdapter(): PlatformAdapter {
       const post = res.data.data?.find((p) => isSameUrl(p.link_attachment_url, link) || textCarriesLink(p.text, link));
       return post ? found(post.id, post.permalink ?? fallbackUrl(ctx)) : absent;
     },
+
+    collectReplies: (ctx, request) => collectThreadsReplies(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerThreadsReply(replyParts, ctx, request),
+
+    removeComment: (ctx, replyId) => hideThreadsReply(replyParts, ctx, replyId),
   };
 }

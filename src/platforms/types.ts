@@ -182,6 +182,8 @@ export interface PlatformAdapter {
   findByLink?(ctx: AdapterContext, link: string, since?: Date): Promise<LookupResult>;
   /** Hides or deletes a third-party comment (moderation), where the API allows it. */
   removeComment?(ctx: AdapterContext, commentId: string): Promise<PublishResult>;
+  /** Seconds between looks for replies, where the platform's read limits ask for more than the hub's minute. */
+  inboxPollSeconds?: number;
   /** The public's replies, comments and mentions since `cursor` (the shared inbox); incremental. */
   collectReplies?(ctx: AdapterContext, request: CollectRequest): Promise<CollectResult>;
   /** Answers one collected reply in its thread on the platform. */

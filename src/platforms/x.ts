@@ -9,6 +9,7 @@ import { absent, absentSince, found, isSameUrl, textCarriesLink, unknown } from 
 import { checkRemoteId } from "./remote-ids";
 import { shortenToFit, toComposed } from "./shorten";
 import type { AdapterContext, FailureResult, LookupResult, PlatformAdapter, PostImage, PublishResult } from "./types";
+import { answerXMention, collectXMentions, hideXReply } from "./x-replies";
 
 const MAX_WEIGHTED = 280;
 const CHARS_PER_URL = 23;
@@ -160,8 +161,12 @@ export function createXAdapter(): PlatformAdapter {
     return res;
   }
 
+  const replyParts = { base, auth, readUserId, classify: classifyXFailure };
+
   return {
     platform: "x",
+    // Mentions are read at most every three minutes: the paid tiers allow few reads per 15 minutes.
+    inboxPollSeconds: 180,
     defaultBaseUrl: "https://api.x.com",
     requiredOptions: [],
     handleFormat: { pattern: /^[A-Za-z0-9_]{1,15}$/, example: "exempelkommun" },
@@ -222,5 +227,11 @@ export function createXAdapter(): PlatformAdapter {
     },
 
     findByLink,
+
+    collectReplies: (ctx, request) => collectXMentions(replyParts, ctx, request),
+
+    answerReply: (ctx, request) => answerXMention(replyParts, ctx, request),
+
+    removeComment: (ctx, replyId) => hideXReply(replyParts, ctx, replyId),
   };
 }

@@ -1,12 +1,16 @@
 // Stand-in for the Facebook Graph API (Pages): feed posts, permalinks, edits, deletes, comments
-// and /me/accounts with page tasks.
-import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
+// (the public's, and the Page's answers in their threads) and /me/accounts with page tasks.
+import { checkGraphToken, graphError, graphPage, graphTime, readSince, renderGraphFailure } from "./graph";
 import { createCounter, createPlatformParts, type SandboxClock, type SandboxPlatform } from "./platform";
+import type { SandboxComment } from "./store";
 
 export const FACEBOOK_PAGE_ID = "104000000000001";
 export const FACEBOOK_PAGE_TOKEN = "sandbox-facebook-page-token";
 export const FACEBOOK_USER_TOKEN = "sandbox-facebook-user-token";
 const PAGE_NAME = "Exempelkommun";
+/** Whom a comment is from when a test plays the public without naming anyone. */
+const PUBLIC_ID = "100090000000001";
+const PUBLIC_NAME = "Maja Medborgare";
 const VERSION = "/:version{v[0-9]+\\.[0-9]+}";
 
 export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
@@ -113,15 +117,68 @@ export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
     return c.json({ data });
   });
 
+  /** A comment as Graph renders it to the Page. */
+  const toComment = (x: SandboxComment) => ({
+    id: x.id,
+    message: x.text,
+    created_time: graphTime(x.createdAt),
+    from: { id: String(x.data?.fromId ?? PUBLIC_ID), name: String(x.data?.fromName ?? PUBLIC_NAME) },
+    ...(x.data?.parentId ? { parent: { id: String(x.data.parentId) } } : {}),
+    permalink_url: x.url,
+    is_hidden: x.hidden,
+  });
+
+  /** A comment on a post, or a reply to a comment (Facebook keeps two levels: replies join the top comment). */
+  const addComment = (objectId: string, text: string, from: { id: string; name: string }) => {
+    const onComment = store.findComment(objectId);
+    const topId = onComment ? String(onComment.data?.parentId ?? onComment.id) : undefined;
+    const post = store.findPost(onComment ? onComment.postId : objectId);
+    if (!post || post.deleted || onComment?.deleted) return undefined;
+    const [page, postNumber] = post.id.split("_");
+    const n = ids.next();
+    return store.addComment({
+      id: `${postNumber}_${n}`,
+      postId: post.id,
+      author: from.name,
+      kind: "reply",
+      text,
+      url: `https://www.facebook.com/${page}/posts/${postNumber}?comment_id=${n}`,
+      data: { fromId: from.id, fromName: from.name, ...(topId ? { parentId: topId } : {}) },
+    });
+  };
+
   app.post(`${VERSION}/:objectId/comments`, async (c) => {
-    // Lets a test play a member of the public commenting on a post.
+    // With the Page token the Page comments (our answers); a user token plays a member of the public.
     const { response, params } = await checkGraphToken(c, control, tokens);
     if (response) return response;
-    const post = store.findPost(c.req.param("objectId"));
-    if (!post || post.deleted) return c.json(graphError(100, "(#100) Object does not exist"), 400);
-    const id = `${post.id.split("_")[1]}_${ids.next()}`;
-    store.comments.push({ id, postId: post.id, text: String(params.message ?? ""), hidden: false, deleted: false });
-    return c.json({ id });
+    const asPage = params.access_token === FACEBOOK_PAGE_TOKEN;
+    if (asPage && control.restricted) return c.json(graphError(200, "(#200) Permissions error"), 403);
+    const from = asPage ? { id: FACEBOOK_PAGE_ID, name: PAGE_NAME } : { id: PUBLIC_ID, name: PUBLIC_NAME };
+    const added = addComment(c.req.param("objectId"), String(params.message ?? ""), from);
+    if (!added) return c.json(graphError(100, "(#100) Object does not exist"), 400);
+    return c.json({ id: added.id });
+  });
+
+  // A post's comments (filter=stream: replies too, in order) or a comment's replies; since, limit, after.
+  app.get(`${VERSION}/:objectId/comments`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, tokens);
+    if (response) return response;
+    const id = c.req.param("objectId");
+    const post = store.findPost(id);
+    const comment = store.findComment(id);
+    if ((!post || post.deleted) && (!comment || comment.deleted))
+      return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
+    const since = readSince(params.since);
+    const stream = params.filter === "stream";
+    const all = store.comments.filter(
+      (x) =>
+        !x.deleted &&
+        (post ? x.postId === post.id && (stream || !x.data?.parentId) : x.data?.parentId === id) &&
+        (since === undefined || Date.parse(String(x.createdAt)) >= since),
+    );
+    if (params.order === "reverse_chronological") all.reverse();
+    const page = graphPage(all, params.limit, params.after, c.req.url);
+    return c.json({ ...page, data: page.data.map(toComment) });
   });
 
   app.get(`${VERSION}/:objectId`, async (c) => {
@@ -131,7 +188,7 @@ export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
     const post = store.findPost(id);
     if (post && !post.deleted) return c.json({ id, permalink_url: post.url, message: post.text });
     const comment = store.comments.find((x) => x.id === id && !x.deleted);
-    if (comment) return c.json({ id, message: comment.text, is_hidden: comment.hidden });
+    if (comment) return c.json(toComment(comment));
     return c.json(graphError(100, `(#100) Object with ID '${id}' does not exist`, 33), 400);
   });
 
@@ -167,6 +224,15 @@ export function createFacebookSandbox(clock: SandboxClock): SandboxPlatform {
 
   return {
     platform: "facebook",
+    addPublicReply: (input) => {
+      if (input.kind && input.kind !== "reply")
+        return { error: "Facebook gives the Page comments, not mentions or quotes" };
+      const target = input.postId ?? store.replyTarget()?.id;
+      const added = target
+        ? addComment(target, input.text, { id: PUBLIC_ID, name: input.author?.replace(/^@/, "") ?? PUBLIC_NAME })
+        : undefined;
+      return added ?? { error: "no post or comment of ours to reply to" };
+    },
     app,
     control,
     store,

@@ -84,3 +84,34 @@ export async function checkGraphToken(
   }
   return { params };
 }
+
+/** Graph dates look like "2026-03-01T10:00:00+0000". */
+export function graphTime(iso: string | undefined): string {
+  return (iso ?? new Date(0).toISOString()).replace(/\.\d{3}Z$/, "+0000");
+}
+
+/** `since` as Graph takes it: unix seconds or a date string. */
+export function readSince(value: unknown): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const text = String(value);
+  return /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text);
+}
+
+/** Cursor paging as Graph does it: `limit`, `after`, and `paging.next` while more is left. */
+export function graphPage<T>(all: T[], limitParam: unknown, afterParam: unknown, selfUrl: string) {
+  const limit = Math.min(Math.max(Number(limitParam ?? 25) || 25, 1), 100);
+  const start = afterParam ? Number(Buffer.from(String(afterParam), "base64url").toString()) || 0 : 0;
+  const data = all.slice(start, start + limit);
+  const end = start + data.length;
+  const cursor = (n: number) => Buffer.from(String(n)).toString("base64url");
+  const more = end < all.length;
+  const next = new URL(selfUrl);
+  next.searchParams.set("after", cursor(end));
+  return {
+    data,
+    paging: {
+      cursors: { before: cursor(start), after: cursor(end) },
+      ...(more ? { next: next.toString() } : {}),
+    },
+  };
+}

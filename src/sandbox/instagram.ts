@@ -1,7 +1,16 @@
 // Stand-in for Instagram content publishing: containers that finish after a few status polls,
-// media_publish, permalinks, the daily publishing limit.
-import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
-import { createCounter, createPlatformParts, readString, type SandboxClock, type SandboxPlatform } from "./platform";
+// media_publish, permalinks, the daily publishing limit, and comments on our media (the public's,
+// our replies under a top-level comment, hiding and deleting).
+import { checkGraphToken, graphError, graphPage, graphTime, renderGraphFailure } from "./graph";
+import {
+  createCounter,
+  createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
+  readString,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
+import type { SandboxComment } from "./store";
 
 export const INSTAGRAM_USER_ID = "17841400000000001";
 export const INSTAGRAM_TOKEN = "sandbox-instagram-token";
@@ -107,6 +116,90 @@ export function createInstagramSandbox(
     return c.json({ data });
   });
 
+  /** A comment as Graph renders it; top-level comments carry their replies when asked. */
+  const toComment = (x: SandboxComment, withReplies: boolean): Record<string, unknown> => ({
+    id: x.id,
+    text: x.text,
+    timestamp: graphTime(x.createdAt),
+    username: x.author,
+    from: { id: String(x.data?.fromId), username: x.author },
+    hidden: x.hidden,
+    ...(withReplies
+      ? {
+          replies: {
+            data: store.comments.filter((r) => !r.deleted && r.data?.parentId === x.id).map((r) => toComment(r, false)),
+          },
+        }
+      : {}),
+  });
+
+  /** Replies go under a top-level comment; a reply to a reply joins the top-level comment's thread. */
+  const addComment = (targetId: string, text: string, author: { id: string; username: string }) => {
+    const comment = store.findComment(targetId);
+    const mediaId = comment ? comment.postId : targetId;
+    const media = store.findPost(mediaId);
+    if (!media || media.deleted || comment?.deleted) return undefined;
+    const parentId = comment ? String(comment.data?.parentId ?? comment.id) : undefined;
+    return store.addComment({
+      id: ids.next(),
+      postId: media.id,
+      author: author.username,
+      kind: "reply",
+      text,
+      url: media.url,
+      data: { fromId: author.id, ...(parentId ? { parentId } : {}) },
+    });
+  };
+
+  app.get(`${VERSION}/:mediaId/comments`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    const media = store.findPost(c.req.param("mediaId"));
+    if (!media || media.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    const withReplies = String(params.fields ?? "").includes("replies");
+    const top = store.comments.filter((x) => !x.deleted && x.postId === media.id && !x.data?.parentId);
+    const page = graphPage(top, params.limit, params.after, c.req.url);
+    return c.json({ ...page, data: page.data.map((x) => toComment(x, withReplies)) });
+  });
+
+  app.post(`${VERSION}/:commentId/replies`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    const comment = store.findComment(c.req.param("commentId"));
+    if (!comment || comment.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    if (comment.hidden) return c.json(graphError(100, "(#100) Cannot reply to a hidden comment"), 400);
+    if (!params.message) return c.json(graphError(100, "(#100) The parameter message is required"), 400);
+    const added = addComment(comment.id, String(params.message), { id: INSTAGRAM_USER_ID, username: HANDLE });
+    if (!added) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    return c.json({ id: added.id });
+  });
+
+  // Comment moderation: hide=true|false, and deletion.
+  app.post(`${VERSION}/:commentId`, async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    const comment = store.findComment(c.req.param("commentId"));
+    if (!comment || comment.deleted || params.hide === undefined)
+      return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    comment.hidden = String(params.hide) === "true";
+    return c.json({ success: true });
+  });
+
+  app.delete(`${VERSION}/:commentId`, async (c) => {
+    const { response } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) Application does not have permission for this action"), 400);
+    const comment = store.findComment(c.req.param("commentId"));
+    if (!comment || comment.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    comment.deleted = true;
+    return c.json({ success: true });
+  });
+
   app.get(`${VERSION}/:objectId`, async (c) => {
     const { response } = await checkGraphToken(c, control, [INSTAGRAM_TOKEN]);
     if (response) return response;
@@ -131,6 +224,15 @@ export function createInstagramSandbox(
 
   return {
     platform: "instagram",
+    addPublicReply: (input) => {
+      if (input.kind && input.kind !== "reply") return { error: "Instagram gives comments on our media only" };
+      const target = input.postId ?? store.replyTarget()?.id;
+      const username = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "");
+      const added = target
+        ? addComment(target, input.text, { id: `178${ids.next().slice(-14)}`, username })
+        : undefined;
+      return added ?? { error: "no media or comment of ours to reply to" };
+    },
     app,
     control,
     store,

@@ -1,16 +1,19 @@
 // Stand-in for LinkedIn's REST Posts API: versioned headers required, 201 with x-restli-id,
 // 422 DUPLICATE_POST, "little text" parsed the way LinkedIn does (an unescaped reserved
-// character silently ends the post), partial updates, idempotent deletes, organization ACLs.
+// character silently ends the post), partial updates, idempotent deletes, organization ACLs, and
+// comments through socialActions (the public's, our nested answers, deletion by the organization).
 import type { Context } from "hono";
 import type { FailureSpec, RenderedFailure } from "./control";
 import {
   bearerToken,
   createCounter,
   createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
   readField,
   type SandboxClock,
   type SandboxPlatform,
 } from "./platform";
+import type { SandboxComment } from "./store";
 import { isImage, readRawUpload } from "./uploads";
 
 export const LINKEDIN_TOKEN = "sandbox-linkedin-token";
@@ -61,6 +64,7 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
   const { app, control, store } = createPlatformParts(clock, renderFailure);
   const ids = createCounter(7_300_000_000_000_000_001n);
   const imageIds = createCounter(1_000_001n);
+  const commentIds = createCounter(7_400_000_000_000_000_001n);
 
   const gate = (c: Context): Response | undefined => {
     if (!c.req.header("linkedin-version")) {
@@ -259,8 +263,99 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
     });
   });
 
+  /** A comment as the Comments API renders it; `object` is the post it is on. */
+  const toComment = (x: SandboxComment) => ({
+    id: String(x.data?.id),
+    commentUrn: x.id,
+    actor: x.data?.actor,
+    object: x.postId,
+    message: { text: x.text, attributes: [] },
+    created: { actor: x.data?.actor, time: Date.parse(String(x.createdAt)) },
+    ...(x.data?.parentComment ? { parentComment: x.data.parentComment } : {}),
+    commentsSummary: {
+      aggregatedTotalComments: store.comments.filter((r) => !r.deleted && r.data?.parentComment === x.id).length,
+    },
+  });
+
+  /** A comment on a post, or a reply to a top-level comment (LinkedIn nests one level). */
+  const addComment = (targetUrn: string, text: string, actor: string) => {
+    const parent = store.findComment(targetUrn);
+    const post = store.findPost(parent ? parent.postId : targetUrn);
+    if (!post || post.deleted || parent?.deleted || parent?.data?.parentComment) return undefined;
+    const id = commentIds.next();
+    return store.addComment({
+      id: `urn:li:comment:(${post.id},${id})`,
+      postId: post.id,
+      author: actor,
+      kind: "reply",
+      text,
+      url: `https://www.linkedin.com/feed/update/${post.id}/`,
+      data: { id, actor, ...(parent ? { parentComment: parent.id } : {}) },
+    });
+  };
+
+  app.get("/rest/socialActions/:target/comments", (c) => {
+    const refused = gate(c);
+    if (refused) return refused;
+    if (control.restricted) return forbidden(c);
+    const target = decodeURIComponent(c.req.param("target"));
+    const post = store.findPost(target);
+    const parent = store.findComment(target);
+    if ((!post || post.deleted) && (!parent || parent.deleted))
+      return c.json({ status: 404, message: "Not Found" }, 404);
+    const all = store.comments.filter((x) =>
+      post
+        ? !x.deleted && x.postId === post.id && !x.data?.parentComment
+        : !x.deleted && x.data?.parentComment === target,
+    );
+    const start = Number(c.req.query("start") ?? 0) || 0;
+    const count = Math.min(Number(c.req.query("count") ?? 10) || 10, 100);
+    return c.json({
+      elements: all.slice(start, start + count).map(toComment),
+      paging: { start, count, total: all.length, links: [] },
+    });
+  });
+
+  app.post("/rest/socialActions/:target/comments", async (c) => {
+    const refused = gate(c);
+    if (refused) return refused;
+    const body = (await c.req.json().catch(() => ({}))) as {
+      actor?: string;
+      object?: string;
+      message?: { text?: string };
+      parentComment?: string;
+    };
+    if (!body.actor || !body.object || typeof body.message?.text !== "string")
+      return c.json({ status: 422, message: "ERROR :: /actor, /object and /message/text are required" }, 422);
+    if (control.restricted || body.actor !== LINKEDIN_ORGANIZATION) return forbidden(c);
+    const target = decodeURIComponent(c.req.param("target"));
+    if (body.parentComment && body.parentComment !== target)
+      return c.json({ status: 400, message: "parentComment must be the comment in the path" }, 400);
+    const added = addComment(target, body.message.text, body.actor);
+    if (!added) return c.json({ status: 404, message: "Not Found or nested too deep" }, 404);
+    c.header("x-restli-id", String(added.data?.id));
+    return c.json(toComment(added), 201);
+  });
+
+  app.delete("/rest/socialActions/:target/comments/:id", (c) => {
+    const refused = gate(c);
+    if (refused) return refused;
+    if (control.restricted || c.req.query("actor") !== LINKEDIN_ORGANIZATION) return forbidden(c);
+    const target = decodeURIComponent(c.req.param("target"));
+    const comment = store.findComment(`urn:li:comment:(${target},${c.req.param("id")})`);
+    if (comment) comment.deleted = true;
+    return c.body(null, 204);
+  });
+
   return {
     platform: "linkedin",
+    addPublicReply: (input) => {
+      if (input.kind && input.kind !== "reply") return { error: "LinkedIn gives comments on our posts only" };
+      const target = input.postId ?? store.replyTarget()?.id;
+      const name = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/[^A-Za-z0-9]/g, "");
+      const added = target ? addComment(target, input.text, `urn:li:person:sbx${name}`) : undefined;
+      return added ?? { error: "no post or top-level comment of ours to reply to" };
+    },
     app,
     control,
     store,
@@ -276,6 +371,7 @@ export function createLinkedInSandbox(clock: SandboxClock): SandboxPlatform {
       control.reset();
       ids.reset();
       imageIds.reset();
+      commentIds.reset();
       waiting.clear();
     },
   };

@@ -1,14 +1,24 @@
 // Stand-in for the Telegram Bot API: /bot<token>/<method>, the {ok, result} envelope, HTML parse
 // mode parsed strictly (an unsupported tag such as <script> is refused), 4,096 characters after
-// parsing, per-chat message ids, the bot's admin rights, and retry_after on 429.
+// parsing, per-chat message ids, the bot's admin rights, and retry_after on 429; the channel's
+// linked discussion group (automatic forwards, the public's comments, getUpdates with offset).
 import type { Context } from "hono";
 import { type FailureSpec, type RenderedFailure, retryAfterOf } from "./control";
-import { createPlatformParts, readField, readParams, type SandboxClock, type SandboxPlatform } from "./platform";
+import {
+  createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
+  readField,
+  readParams,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
 import type { SandboxPost } from "./store";
 
 export const TELEGRAM_BOT_TOKEN = "7000000001:AAsandbox-telegram-token";
 export const TELEGRAM_CHANNEL = "kriskanal_sandlada";
 const CHAT = { id: -1001000000001, title: "Exempelkommun informerar", username: TELEGRAM_CHANNEL, type: "channel" };
+/** The channel's linked discussion group, where the channel's posts are forwarded and commented on. */
+const GROUP = { id: -1001000000002, title: "Exempelkommun informerar – diskussion", type: "supergroup" };
 const BOT = { id: 7000000001, is_bot: true, first_name: "Kriskanal", username: "kriskanal_bot" };
 const MAX_CHARS = 4_096;
 const MAX_CAPTION_CHARS = 1_024;
@@ -119,6 +129,63 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
   const { app, control, store } = createPlatformParts(clock, render);
   let lastMessageId = 0;
 
+  // The discussion group: its messages (automatic forwards of our posts, the public's comments,
+  // the bot's answers) and the updates the bot has not yet confirmed with getUpdates' offset.
+  interface GroupMessage {
+    message_id: number;
+    date: number;
+    from?: Record<string, unknown>;
+    sender_chat?: typeof CHAT;
+    text: string;
+    is_automatic_forward?: boolean;
+    forward_origin?: Record<string, unknown>;
+    replyTo?: number;
+  }
+  const group = new Map<number, GroupMessage>();
+  const forwards = new Map<string, number>();
+  let lastGroupMessageId = 0;
+  let lastUpdateId = 100_000_000;
+  let updates: { update_id: number; messageId: number }[] = [];
+  const publicUsers = new Map<string, number>();
+
+  const renderGroupMessage = (m: GroupMessage, nested = false): Record<string, unknown> => {
+    const { replyTo, ...rest } = m;
+    const target = replyTo === undefined ? undefined : group.get(replyTo);
+    return {
+      ...rest,
+      chat: GROUP,
+      ...(target && !nested ? { reply_to_message: renderGroupMessage(target, true) } : {}),
+    };
+  };
+  const addGroupMessage = (message: Omit<GroupMessage, "message_id" | "date">, notify: boolean) => {
+    const stored = { ...message, message_id: ++lastGroupMessageId, date: Math.floor(clock.now() / 1000) };
+    group.set(stored.message_id, stored);
+    // Bots get no updates about their own messages.
+    if (notify) updates.push({ update_id: ++lastUpdateId, messageId: stored.message_id });
+    return stored;
+  };
+  /** Telegram copies each channel post into the linked group; comments are replies to that copy. */
+  const forwardToGroup = (post: SandboxPost) => {
+    if (control.setting<boolean>("discussionGroup", true) === false) return;
+    const copy = addGroupMessage(
+      {
+        sender_chat: CHAT,
+        text: post.text,
+        is_automatic_forward: true,
+        forward_origin: {
+          type: "channel",
+          chat: CHAT,
+          message_id: Number(post.id),
+          date: Math.floor(clock.now() / 1000),
+        },
+      },
+      true,
+    );
+    forwards.set(post.id, copy.message_id);
+  };
+  const isGroup = (chatId: unknown) => String(chatId) === String(GROUP.id);
+  const groupId = (messageId: number) => `${GROUP.id}_${messageId}`;
+
   const knownChat = (chatId: unknown) => chatId === `@${TELEGRAM_CHANNEL}` || String(chatId) === String(CHAT.id);
   const toMessage = (post: SandboxPost) => {
     return {
@@ -149,8 +216,45 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
     return parsed;
   };
 
+  /** The bot's answer in the discussion group, replying to a comment there. */
+  const answerInGroup = (c: Context, params: Record<string, unknown>) => {
+    const text = String(params.text ?? "");
+    if (!text.trim()) return c.json(envelopeError(400, "Bad Request: message text is empty"), 400);
+    if (text.length > MAX_CHARS) return c.json(envelopeError(400, "Bad Request: message is too long"), 400);
+    const replyTo = Number(readField(params, "reply_parameters", "message_id") ?? Number.NaN);
+    if (!group.has(replyTo)) return c.json(envelopeError(400, "Bad Request: message to be replied not found"), 400);
+    const message = addGroupMessage({ from: BOT, text, replyTo }, false);
+    store.addComment({
+      id: groupId(message.message_id),
+      postId: "",
+      author: BOT.username,
+      kind: "reply",
+      text,
+      url: `https://t.me/c/${String(GROUP.id).replace(/^-100/, "")}/${message.message_id}`,
+      data: { fromBot: true, replyTo: groupId(replyTo) },
+    });
+    return c.json({ ok: true, result: renderGroupMessage(message) });
+  };
+
   const methods: Record<string, (c: Context, params: Record<string, unknown>) => Response> = {
     getme: (c) => c.json({ ok: true, result: BOT }),
+    getchat: (c, params) => {
+      if (isGroup(params.chat_id)) return c.json({ ok: true, result: { ...GROUP, linked_chat_id: CHAT.id } });
+      if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
+      const linked = control.setting<boolean>("discussionGroup", true) === false ? {} : { linked_chat_id: GROUP.id };
+      return c.json({ ok: true, result: { ...CHAT, ...linked } });
+    },
+    // Updates from offset on; asking with an offset confirms (drops) everything before it.
+    getupdates: (c, params) => {
+      const offset = Number(params.offset ?? 0) || 0;
+      if (offset) updates = updates.filter((u) => u.update_id >= offset);
+      const limit = Math.min(Math.max(Number(params.limit ?? 100) || 100, 1), 100);
+      const result = updates.slice(0, limit).flatMap((u) => {
+        const message = group.get(u.messageId);
+        return message ? [{ update_id: u.update_id, message: renderGroupMessage(message) }] : [];
+      });
+      return c.json({ ok: true, result });
+    },
     getchatmember: (c, params) => {
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
       if (String(params.user_id) !== String(BOT.id))
@@ -167,6 +271,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       });
     },
     sendmessage: (c, params) => {
+      if (isGroup(params.chat_id)) return answerInGroup(c, params);
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
       if (control.restricted)
         return c.json(envelopeError(400, "Bad Request: need administrator rights in the channel chat"), 400);
@@ -189,6 +294,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
         replyTo: target ? target.id : undefined,
         data: { html: params.text, links: parsed.links, parseMode: params.parse_mode },
       });
+      forwardToGroup(post);
       return c.json({ ok: true, result: toMessage(post) });
     },
     // Telegram fetches `photo` when it is a URL; the sandbox keeps the URL (there is no alt text).
@@ -210,6 +316,7 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
         replyTo: target && !target.deleted ? target.id : undefined,
         data: { html: params.caption, links: parsed.links, parseMode: params.parse_mode, photo: params.photo },
       });
+      forwardToGroup(post);
       return c.json({ ok: true, result: toMessage(post) });
     },
     editmessagecaption: (c, params) => {
@@ -249,6 +356,16 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       return c.json({ ok: true, result: toMessage(post) });
     },
     deletemessage: (c, params) => {
+      if (isGroup(params.chat_id)) {
+        const comment = store.findComment(groupId(Number(params.message_id)));
+        if (!comment || comment.deleted || !group.has(Number(params.message_id)))
+          return c.json(envelopeError(400, "Bad Request: message to delete not found"), 400);
+        if (control.restricted)
+          return c.json(envelopeError(400, "Bad Request: message can't be deleted for everyone"), 400);
+        comment.deleted = true;
+        group.delete(Number(params.message_id));
+        return c.json({ ok: true, result: true });
+      }
       if (!knownChat(params.chat_id)) return c.json(envelopeError(400, "Bad Request: chat not found"), 400);
       const post = store.findPost(String(params.message_id));
       if (!post || post.deleted) return c.json(envelopeError(400, "Bad Request: message to delete not found"), 400);
@@ -269,6 +386,35 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
 
   return {
     platform: "telegram",
+    addPublicReply: (input) => {
+      if (input.kind && input.kind !== "reply")
+        return { error: "the sandbox's Telegram gives comments in the discussion group" };
+      // A channel post's number (its copy in the group is answered) or a group message "<chat>_<id>".
+      const target = input.postId ?? store.livePosts().at(-1)?.id;
+      const inGroup = target?.match(/^-\d+_(\d+)$/);
+      const replyTo = inGroup ? Number(inGroup[1]) : target ? forwards.get(target) : undefined;
+      if (replyTo === undefined || !group.has(replyTo)) return { error: "no post of ours (or comment) to reply to" };
+      const username = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "");
+      let userId = publicUsers.get(username);
+      if (!userId) {
+        userId = 5_000_000_001 + publicUsers.size;
+        publicUsers.set(username, userId);
+      }
+      const from = { id: userId, is_bot: false, first_name: username, username };
+      const message = addGroupMessage({ from, text: input.text, replyTo }, true);
+      const post = [...forwards].find(([, copy]) => copy === replyTo)?.[0];
+      return store.addComment({
+        id: groupId(message.message_id),
+        postId: post ?? "",
+        author: username,
+        kind: "reply",
+        text: input.text,
+        url: post
+          ? `https://t.me/${TELEGRAM_CHANNEL}/${post}?comment=${message.message_id}`
+          : `https://t.me/c/${String(GROUP.id).replace(/^-100/, "")}/${message.message_id}`,
+        data: { replyTo: groupId(replyTo) },
+      });
+    },
     app,
     control,
     store,
@@ -283,6 +429,11 @@ export function createTelegramSandbox(clock: SandboxClock): SandboxPlatform {
       store.clear();
       control.reset();
       lastMessageId = 0;
+      group.clear();
+      forwards.clear();
+      lastGroupMessageId = 0;
+      updates = [];
+      publicUsers.clear();
     },
   };
 }

@@ -1,6 +1,14 @@
-// Stand-in for the Threads API: text containers, threads_publish, replies, permalinks, deletes.
-import { checkGraphToken, graphError, renderGraphFailure } from "./graph";
-import { createCounter, createPlatformParts, readString, type SandboxClock, type SandboxPlatform } from "./platform";
+// Stand-in for the Threads API: text containers, threads_publish, replies, permalinks, deletes,
+// and the public's replies: a post's conversation at every depth, hidden with manage_reply.
+import { checkGraphToken, graphError, graphPage, graphTime, renderGraphFailure } from "./graph";
+import {
+  createCounter,
+  createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
+  readString,
+  type SandboxClock,
+  type SandboxPlatform,
+} from "./platform";
 
 export const THREADS_USER_ID = "26000000000000001";
 export const THREADS_TOKEN = "sandbox-threads-token";
@@ -53,7 +61,7 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
     if (countThreadsText(text) > TEXT_LIMIT)
       return c.json(graphError(100, "(#100) Param text must be at most 500 characters long."), 400);
     const replyTo = params.reply_to_id ? String(params.reply_to_id) : undefined;
-    if (replyTo && !store.findPost(replyTo))
+    if (replyTo && !store.findPost(replyTo) && !store.findComment(replyTo))
       return c.json(graphError(100, "(#100) The reply_to_id does not exist"), 400);
     const id = ids.next();
     const image = type === "IMAGE" ? { imageUrl: String(params.image_url), altText: readString(params.alt_text) } : {};
@@ -110,6 +118,65 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
     return c.json({ data });
   });
 
+  /** Everything under a post, at every depth: the public's replies and our own replies alike. */
+  const conversation = (rootId: string) => {
+    const found: Record<string, unknown>[] = [];
+    const walk = (parentId: string) => {
+      const ours = store.posts.filter((p) => !p.deleted && p.replyTo === parentId);
+      const theirs = store.comments.filter((x) => !x.deleted && x.data?.repliedTo === parentId);
+      const children = [
+        ...ours.map((p) => ({ at: p.createdAt, id: p.id, text: p.text, username: HANDLE, url: p.url, mine: true })),
+        ...theirs.map((x) => ({
+          at: String(x.createdAt),
+          id: x.id,
+          text: x.text,
+          username: String(x.author),
+          url: String(x.url),
+          mine: false,
+          hidden: x.hidden,
+        })),
+      ].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+      for (const child of children) {
+        found.push({
+          id: child.id,
+          text: child.text,
+          username: child.username,
+          timestamp: graphTime(child.at),
+          permalink: child.url,
+          replied_to: { id: parentId },
+          root_post: { id: rootId },
+          is_reply_owned_by_me: child.mine,
+          hide_status: "hidden" in child && child.hidden ? "HIDDEN" : "NOT_HUSHED",
+        });
+        walk(child.id);
+      }
+    };
+    walk(rootId);
+    return found;
+  };
+
+  app.get("/v1.0/:mediaId/conversation", async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    const post = store.findPost(c.req.param("mediaId"));
+    if (!post || post.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    const all = conversation(post.id);
+    if (params.reverse !== "false") all.reverse();
+    return c.json(graphPage(all, params.limit, params.after, c.req.url));
+  });
+
+  // threads_manage_replies: hide (or unhide) a reply to one of our posts.
+  app.post("/v1.0/:replyId/manage_reply", async (c) => {
+    const { response, params } = await checkGraphToken(c, control, [THREADS_TOKEN]);
+    if (response) return response;
+    if (control.restricted)
+      return c.json(graphError(10, "(#10) The user has not granted the threads_manage_replies permission"), 400);
+    const reply = store.findComment(c.req.param("replyId"));
+    if (!reply || reply.deleted) return c.json(graphError(100, "(#100) Object does not exist", 33), 400);
+    reply.hidden = String(params.hide) === "true";
+    return c.json({ success: true });
+  });
+
   app.get("/v1.0/:objectId", async (c) => {
     const { response } = await checkGraphToken(c, control, [THREADS_TOKEN]);
     if (response) return response;
@@ -134,6 +201,23 @@ export function createThreadsSandbox(clock: SandboxClock): SandboxPlatform {
 
   return {
     platform: "threads",
+    addPublicReply: (input) => {
+      if (input.kind && input.kind !== "reply") return { error: "the sandbox's Threads gives replies only" };
+      const targetId = input.postId ?? store.replyTarget()?.id;
+      const target = targetId ? (store.findPost(targetId) ?? store.findComment(targetId)) : undefined;
+      if (!target || target.deleted) return { error: "no post or reply of ours to reply to" };
+      const username = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "");
+      const id = ids.next();
+      return store.addComment({
+        id,
+        postId: target.id,
+        author: username,
+        kind: "reply",
+        text: input.text,
+        url: `https://www.threads.net/@${username}/post/SBX${id.slice(-8)}`,
+        data: { repliedTo: target.id },
+      });
+    },
     app,
     control,
     store,

@@ -1,5 +1,6 @@
 // Stand-in for X API v2 posts: JSON only with unknown keys refused, 201 with a numeric id, 403 on
-// duplicate text, t.co-wrapped links in what it returns, and x-rate-limit-* headers.
+// duplicate text, t.co-wrapped links in what it returns, and x-rate-limit-* headers; mentions of
+// the account (since_id, pagination_token, the users expansion) and hidden replies.
 
 import type { Context } from "hono";
 import twitterText from "twitter-text";
@@ -8,6 +9,7 @@ import {
   bearerToken,
   createCounter,
   createPlatformParts,
+  DEFAULT_PUBLIC_AUTHOR,
   readField,
   type SandboxClock,
   type SandboxPlatform,
@@ -213,7 +215,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       return c.json(problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."), 403);
     }
     const replyTo = readField(body, "reply", "in_reply_to_tweet_id");
-    const target = typeof replyTo === "string" ? store.findPost(replyTo) : undefined;
+    const target = typeof replyTo === "string" ? (store.findPost(replyTo) ?? store.findComment(replyTo)) : undefined;
     if (replyTo && (!target || target.deleted)) {
       return c.json(
         problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you."),
@@ -276,8 +278,107 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
     return c.json({ data, meta: { result_count: data.length } });
   });
 
+  /** The public's accounts, one id per username, as the users expansion names them. */
+  const publicUsers = new Map<string, string>();
+  const publicUserId = (username: string) => {
+    let id = publicUsers.get(username);
+    if (!id) {
+      id = String(1_600_000_000_000_000_001n + BigInt(publicUsers.size));
+      publicUsers.set(username, id);
+    }
+    return id;
+  };
+
+  // Posts that mention the account (replies to our posts do), newest first, since_id and pagination_token.
+  app.get("/2/users/:id/mentions", (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    if (c.req.param("id") !== USER.id) return c.json({ meta: { result_count: 0 } });
+    const max = Math.min(Math.max(Number(c.req.query("max_results") ?? 10), 5), 100);
+    const sinceId = c.req.query("since_id");
+    const start = Number(c.req.query("pagination_token")?.replace(/^sbx/, "") ?? 0) || 0;
+    const all = store.comments
+      .filter((x) => !x.deleted && (!sinceId || BigInt(x.id) > BigInt(sinceId)))
+      .slice()
+      .reverse();
+    const page = all.slice(start, start + max);
+    if (!page.length) return c.json({ meta: { result_count: 0 } });
+    const data = page.map((x) => ({
+      id: x.id,
+      text: x.text,
+      author_id: x.data?.authorId,
+      created_at: x.createdAt,
+      conversation_id: x.data?.conversationId,
+      ...(x.data?.inReplyTo
+        ? {
+            in_reply_to_user_id: x.data.inReplyToUserId,
+            referenced_tweets: [{ type: "replied_to", id: x.data.inReplyTo }],
+          }
+        : {}),
+    }));
+    const users = [...new Set(page.map((x) => String(x.author)))].map((username) => ({
+      id: publicUserId(username),
+      username,
+      name: username,
+    }));
+    const more = start + max < all.length;
+    return c.json({
+      data,
+      includes: { users },
+      meta: {
+        result_count: data.length,
+        newest_id: data[0].id,
+        oldest_id: data.at(-1)?.id,
+        ...(more ? { next_token: `sbx${start + max}` } : {}),
+      },
+    });
+  });
+
+  // Hide replies: only a reply in a conversation the account started.
+  app.put("/2/tweets/:id/hidden", async (c) => {
+    const denied = authorize(c);
+    if (denied) return denied;
+    const reply = store.findComment(c.req.param("id"));
+    const body = (await c.req.json().catch(() => null)) as { hidden?: unknown } | null;
+    if (typeof body?.hidden !== "boolean") return invalidRequest(c, "hidden must be true or false.");
+    if (!reply || reply.deleted || !reply.data?.inReplyTo) {
+      return c.json(problem(403, "Forbidden", "You can only hide replies to conversations you started."), 403);
+    }
+    reply.hidden = body.hidden;
+    return c.json({ data: { hidden: reply.hidden } });
+  });
+
   return {
     platform: "x",
+    addPublicReply: (input) => {
+      const kind = input.kind ?? "reply";
+      if (kind === "quote") return { error: "the sandbox's X gives mentions and replies" };
+      const targetId = kind === "mention" ? undefined : (input.postId ?? store.replyTarget()?.id);
+      const ourPost = targetId ? store.findPost(targetId) : undefined;
+      const target = ourPost ?? (targetId ? store.findComment(targetId) : undefined);
+      if (kind === "reply" && (!target || target.deleted)) return { error: "no post of ours to reply to" };
+      const username = (input.author ?? DEFAULT_PUBLIC_AUTHOR).replace(/^@/, "");
+      const id = ids.next();
+      return store.addComment({
+        id,
+        postId: target?.id ?? "",
+        author: username,
+        kind,
+        // X starts a reply with the handles it answers; a mention names us where the writer likes.
+        text: `@${USER.username} ${input.text}`,
+        url: `https://x.com/${username}/status/${id}`,
+        data: {
+          authorId: publicUserId(username),
+          conversationId: target?.id ?? id,
+          ...(target
+            ? {
+                inReplyTo: target.id,
+                inReplyToUserId: ourPost ? USER.id : publicUserId(String(store.findComment(target.id)?.author)),
+              }
+            : {}),
+        },
+      });
+    },
     app,
     control,
     store,
@@ -294,6 +395,7 @@ export function createXSandbox(clock: SandboxClock): SandboxPlatform {
       ids.reset();
       mediaIds.reset();
       shortLinks = 0;
+      publicUsers.clear();
     },
   };
 }

@@ -1,13 +1,17 @@
 // A credential planted on a Facebook account whose "platform" is an echoing stand-in: every
 // request is answered 400 with its URL, headers and body echoed back, as careless APIs do.
-// After a publish, a rights check and a comment removal, the credential must appear in no
+// After a publish, a rights check, a comment removal, an inbox collection and an answer (Telegram's
+// token in the path, too), the credential must appear in no
 // encoding in any API response, log line, audit row, table or the records export.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { rowsOf } from "../../src/db/client";
+import { inboxItems } from "../../src/db/schema";
 import { dispatchDue } from "../../src/dispatcher/dispatch";
+import { sendDueInboxAnswers } from "../../src/domain/inbox/answers";
+import { collectDueInboxes } from "../../src/domain/inbox/collect";
 import { sendDueWebPushes } from "../../src/domain/publishing/push-messages";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { unzip } from "../helpers/unzip";
@@ -25,6 +29,8 @@ const BROWSER_KEYS = {
   p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
   auth: "tBHItJI5svbpez7KI4CCXg",
 };
+// Telegram's token is a segment of every request's path.
+const BOT_SECRET = "7000000009:kk-bot/tok+en=ä";
 
 /** Every way a credential may be written down by a URL, a form, JSON or a Basic header. */
 function encodingsOf(secret: string, user = "user"): Record<string, string> {
@@ -134,6 +140,37 @@ beforeAll(async () => {
   });
   record("removal", removal);
   record("remove-remote", await admin.post(`/api/v1/removals/${removal.json.id}/remove-remote`, { commentId: "c2" }));
+
+  // The inbox: collection (Telegram's getChat, Mastodon's notifications) and an answer to a
+  // Facebook comment, each answered by the echo, whose errors are kept on the cursor and answer.
+  const telegram = await admin.post("/api/v1/accounts", {
+    platform: "telegram",
+    handle: "ekokommun",
+    baseUrl,
+    options: { chatId: "@ekokommun" },
+    credential: { botToken: BOT_SECRET },
+  });
+  record("register telegram", telegram);
+  await collectDueInboxes(hub.deps);
+  const now = hub.deps.now();
+  const [comment] = await hub.deps.db
+    .insert(inboxItems)
+    .values({
+      accountId: id,
+      platform: "facebook",
+      remoteId: "1234_5678",
+      kind: "comment",
+      authorHandle: "Någon",
+      text: "Gäller det Norrby?",
+      postedAt: now,
+      deadlineAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  record("answer", await admin.post(`/api/v1/inbox/${comment.id}/answers`, { text: "Ja." }));
+  await sendDueInboxAnswers(hub.deps, "adversarial");
+  record("/api/v1/inbox", await admin.get("/api/v1/inbox"));
   for (const path of [
     "/api/v1/accounts",
     `/api/v1/accounts/${id}`,
@@ -172,7 +209,15 @@ beforeAll(async () => {
 
 function leaksIn(encodings: (name: string) => boolean): string {
   const leaks: string[] = [];
-  for (const secret of [SECRET, USER_SECRET, BEARER_SECRET, ENDPOINT_TOKEN, BROWSER_KEYS.p256dh, BROWSER_KEYS.auth]) {
+  for (const secret of [
+    SECRET,
+    USER_SECRET,
+    BEARER_SECRET,
+    BOT_SECRET,
+    ENDPOINT_TOKEN,
+    BROWSER_KEYS.p256dh,
+    BROWSER_KEYS.auth,
+  ]) {
     for (const [encoding, written] of Object.entries(encodingsOf(secret))) {
       if (!encodings(encoding)) continue;
       for (const { what, text } of seen) {
@@ -186,6 +231,11 @@ function leaksIn(encodings: (name: string) => boolean): string {
 
 it("the echoing platform was reached and its errors were kept", () => {
   expect(seen.find((s) => s.what === "/api/v1/deliveries")?.text).toMatch(/400|Bad request/);
+  // The inbox's calls reached it too: the cursors and the answer keep what it said.
+  const cursors = seen.filter((s) => s.what === "table inbox_cursors").map((s) => s.text);
+  expect(cursors.join("\n")).toMatch(/getChat/);
+  expect(cursors.join("\n")).toMatch(/notifications|verify_credentials/);
+  expect(seen.find((s) => s.what === "table inbox_answers")?.text).toMatch(/comments/);
 });
 
 it("the push service stand-in was reached, and the push row kept a message without the endpoint", () => {

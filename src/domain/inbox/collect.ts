@@ -16,7 +16,7 @@ import { answerDeadline, readInboxRule } from "./deadline";
 
 export type CollectDeps = Pick<Deps, "db" | "now" | "fetch" | "platforms" | "secretKey" | "log">;
 
-/** How often an account is asked for new replies. */
+/** How often an account is asked for new replies (longer where the adapter says so: X). */
 export const INBOX_POLL_MS = 60_000;
 /** A platform that refused (token, rights) is asked again after this long, not every minute. */
 const REFUSED_WAIT_MS = 60 * 60_000;
@@ -99,7 +99,7 @@ export async function collectAccountInbox(
     const rows = await storeItems(tx, account, result.items, now);
     await saveCursor(tx, account.id, {
       cursor: result.cursor ?? cursorRow?.cursor ?? null,
-      nextPollAt: new Date(now.getTime() + INBOX_POLL_MS),
+      nextPollAt: new Date(now.getTime() + pollIntervalMs(deps, account)),
       lastPolledAt: now,
       failureClass: null,
       message: null,
@@ -117,6 +117,11 @@ export async function collectAccountInbox(
     return rows.length;
   });
   return { ok: true, stored };
+}
+
+function pollIntervalMs(deps: CollectDeps, account: Account): number {
+  const seconds = deps.platforms[account.platform]?.inboxPollSeconds;
+  return seconds ? Math.max(seconds * 1000, INBOX_POLL_MS) : INBOX_POLL_MS;
 }
 
 async function saveCursor(db: DbOrTx, accountId: string, values: Omit<typeof inboxCursors.$inferInsert, "accountId">) {
