@@ -2,7 +2,7 @@
 // caused per channel (sent, failed, still on their way). One entry per channel, summed the same
 // way, so a channel joins by adding its entry to REACH_CHANNELS. Counts only: no endpoint,
 // callback or address leaves this file.
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db/client";
 import { rowsOf } from "../../db/client";
@@ -78,17 +78,8 @@ const websubReach: ReachChannel = {
 
 const webPushReach: ReachChannel = {
   channel: "web_push",
-  async subscribers(db) {
-    const rows = rowsOf<{ incident_id: string | null; n: number }>(
-      await db.execute(sql`select incident_id, count(*)::int as n from push_subscriptions group by incident_id`),
-    );
-    const counts: SubscriberCounts = { everything: 0, incidents: {} };
-    for (const row of rows) {
-      if (row.incident_id) counts.incidents[row.incident_id] = Number(row.n);
-      else counts.everything = Number(row.n);
-    }
-    return counts;
-  },
+  subscribers: (db) =>
+    countByIncident(db, sql`select incident_id, count(*)::int as n from push_subscriptions group by incident_id`),
   // A browser that turned out to be gone (404/410) counts as failed; a withdrawn update's
   // cancelled rows never went out and are not counted.
   messagesPerUpdate: (db, scope) =>
@@ -105,20 +96,12 @@ const webPushReach: ReachChannel = {
 function subscriberReach(channel: "email" | "sms"): ReachChannel {
   return {
     channel,
-    async subscribers(db) {
-      const rows = rowsOf<{ incident_id: string | null; n: number }>(
-        await db.execute(sql`
-          select incident_id, count(*)::int as n from subscribers
-          where channel = ${channel} and status = 'confirmed' group by incident_id
-        `),
-      );
-      const counts: SubscriberCounts = { everything: 0, incidents: {} };
-      for (const row of rows) {
-        if (row.incident_id) counts.incidents[row.incident_id] = Number(row.n);
-        else counts.everything = Number(row.n);
-      }
-      return counts;
-    },
+    subscribers: (db) =>
+      countByIncident(
+        db,
+        sql`select incident_id, count(*)::int as n from subscribers
+            where channel = ${channel} and status = 'confirmed' group by incident_id`,
+      ),
     // A refusal and a lost answer count as failed; a withdrawn update's cancelled rows never went out.
     messagesPerUpdate: (db, scope) =>
       countPerUpdate(
@@ -145,6 +128,17 @@ export const REACH_CHANNELS: readonly ReachChannel[] = [
   subscriberReach("email"),
   subscriberReach("sms"),
 ];
+
+/** Subscriptions per incident, from rows of (incident_id, n); a null incident means all of them. */
+async function countByIncident(db: DbOrTx, query: SQL): Promise<SubscriberCounts> {
+  const rows = rowsOf<{ incident_id: string | null; n: number }>(await db.execute(query));
+  const counts: SubscriberCounts = { everything: 0, incidents: {} };
+  for (const row of rows) {
+    if (row.incident_id) counts.incidents[row.incident_id] = Number(row.n);
+    else counts.everything = Number(row.n);
+  }
+  return counts;
+}
 
 async function countPerUpdate(
   db: DbOrTx,
