@@ -3,6 +3,7 @@
 import type { Hasher } from "./archive/hasher";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import { localisePublicChange } from "./domain/publishing/public-paths-localised";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
 import type { Log } from "./log";
 import type { Platform, PlatformAdapter } from "./platforms/types";
@@ -83,6 +84,15 @@ export function assembleDeps(parts: DepsParts): Deps {
       parts.onPublicChange?.(paths);
       // WebSub subscribers of a changed feed get the new document within seconds (websub-push.ts).
       deps.defer(pushChangedFeeds(deps, paths));
+      // The same pages in the other offered languages: read which ones after the commit, so the
+      // Swedish paths above are purged at once and only a hub offering more pays for the read.
+      deps.defer(
+        localisePublicChange(deps, paths).then((localised) => {
+          if (!localised.length) return;
+          parts.onPublicChange?.(localised);
+          return pushChangedFeeds(deps, localised);
+        }),
+      );
     },
   };
   return deps;

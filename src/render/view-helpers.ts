@@ -1,3 +1,5 @@
+import type { PublicTexts } from "./public-texts";
+
 // What templates need to show things to people: Swedish labels and Stockholm local time.
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Europe/Stockholm",
@@ -28,6 +30,28 @@ export const PLATFORM_LABEL: Record<string, string> = {
   threads: "Threads",
   telegram: "Telegram",
 };
+
+export type ViewHelpers = typeof viewHelpers;
+
+/** The helpers in a language of the public site: its labels, its dates (still Stockholm time). */
+export function createViewHelpers(texts: PublicTexts): ViewHelpers {
+  const long = new Intl.DateTimeFormat(texts.intlLocale, {
+    timeZone: "Europe/Stockholm",
+    calendar: "gregory",
+    dateStyle: "long",
+    timeStyle: "short",
+  });
+  const short = new Intl.DateTimeFormat(texts.intlLocale, { timeZone: "Europe/Stockholm", timeStyle: "short" });
+  const label = (table: Record<string, string>) => (key: string) => table[key] ?? key;
+  return {
+    ...viewHelpers,
+    when: (at) => (at ? long.format(new Date(at)) : ""),
+    time: (at) => (at ? short.format(new Date(at)) : ""),
+    kind: label(texts.kind),
+    severity: label(texts.severity),
+    status: label(texts.status),
+  };
+}
 
 export const viewHelpers = {
   /** "22 november 2026 kl. 14:05" in Stockholm time. */

@@ -11,6 +11,8 @@ import {
   hubLinkHeader,
   renderFeedDocument,
 } from "../../domain/publishing/feed-document";
+import { SWEDISH } from "../../domain/publishing/languages";
+import { requestedLanguage } from "./language";
 import { serveCached } from "./serve-cached";
 
 async function serveFeed(c: Context<AppEnv>, feed: FeedAddress) {
@@ -23,7 +25,14 @@ async function serveFeed(c: Context<AppEnv>, feed: FeedAddress) {
 }
 
 export const publicFeeds = new Hono<AppEnv>();
+// Mounted unprefixed (Swedish) and under each language's prefix (localised.ts).
+const inLanguageOf = (c: Context<AppEnv>) => {
+  const language = requestedLanguage(c);
+  return language === SWEDISH ? {} : { language };
+};
 for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
-  publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, { format }));
-  publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) => serveFeed(c, { format, slug: c.req.param("slug") }));
+  publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, { format, ...inLanguageOf(c) }));
+  publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) =>
+    serveFeed(c, { format, slug: c.req.param("slug"), ...inLanguageOf(c) }),
+  );
 }
