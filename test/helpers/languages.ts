@@ -2,16 +2,14 @@
 // translations API (another branch) write them: the organisation's offered languages, and a
 // translation with its first revision. Each bumps the public revision, as a verb would.
 import { organisations, updateTranslationRevisions, updateTranslations } from "../../src/db/schema";
+import type { Deps } from "../../src/deps";
 import { bumpPublicRevision } from "../../src/domain/publishing/organisation";
-import type { TestHub } from "./hub";
 
-export async function writeTranslation(
-  hub: Pick<TestHub, "deps" | "clock">,
-  updateId: string,
-  language: string,
-  body: string,
-): Promise<void> {
-  const now = hub.clock.now();
+/** A test hub or the e2e hub: anything with the app's Deps. */
+type WithDeps = { deps: Pick<Deps, "db" | "now" | "onPublicChange"> };
+
+export async function writeTranslation(hub: WithDeps, updateId: string, language: string, body: string): Promise<void> {
+  const now = hub.deps.now();
   const [row] = await hub.deps.db
     .insert(updateTranslations)
     .values({ updateId, language, body, createdAt: now })
@@ -23,7 +21,7 @@ export async function writeTranslation(
   hub.deps.onPublicChange([]);
 }
 
-export async function offerLanguages(hub: Pick<TestHub, "deps">, languages: string[]): Promise<void> {
+export async function offerLanguages(hub: WithDeps, languages: string[]): Promise<void> {
   await hub.deps.db.update(organisations).set({ languages });
   await bumpPublicRevision(hub.deps.db);
   hub.deps.onPublicChange([]);
