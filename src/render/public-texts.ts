@@ -74,6 +74,11 @@ export interface PublicTexts {
   /** Said where an update has no translation yet and its Swedish text is shown. */
   notTranslated: string;
 
+  /** The error page, which needs nothing from the database: heading and message per status. */
+  problem: Record<400 | 404 | 500 | 503, { heading: string; message: string }>;
+  alsoElsewhere: string;
+  officialChannelsLower: string;
+  and: string;
   notFoundTitle: string;
   incidentMissing: string;
   updateMissing: string;

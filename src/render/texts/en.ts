@@ -68,6 +68,24 @@ export const en: PublicTexts = {
   sharedIn: "Shared on",
   notTranslated: "This update has not been translated yet. Here is the Swedish text.",
 
+  problem: {
+    404: {
+      heading: "Page not found",
+      message: "The address does not exist. Check the spelling or go to the start page.",
+    },
+    400: { heading: "That did not work", message: "The request could not be handled. Go back and try again." },
+    503: {
+      heading: "Temporarily unavailable",
+      message: "The page cannot be shown right now. Try again in a little while.",
+    },
+    500: {
+      heading: "Something went wrong",
+      message: "The page cannot be shown right now because of an error on our side. Try again in a little while.",
+    },
+  },
+  alsoElsewhere: "The municipality's information is also available in",
+  officialChannelsLower: "the official channels",
+  and: "and at",
   notFoundTitle: "Page not found",
   incidentMissing: "The incident does not exist. It may have a new address.",
   updateMissing: "The update does not exist.",

@@ -68,6 +68,22 @@ export const fi: PublicTexts = {
   sharedIn: "Jaettu",
   notTranslated: "Tätä päivitystä ei ole vielä käännetty suomeksi. Alla on ruotsinkielinen teksti.",
 
+  problem: {
+    404: { heading: "Sivua ei löydy", message: "Osoitetta ei löydy. Tarkista kirjoitusasu tai siirry etusivulle." },
+    400: { heading: "Se ei onnistunut", message: "Pyyntöä ei voitu käsitellä. Palaa takaisin ja yritä uudelleen." },
+    503: {
+      heading: "Tilapäisesti poissa käytöstä",
+      message: "Sivua ei voida näyttää juuri nyt. Yritä hetken kuluttua uudelleen.",
+    },
+    500: {
+      heading: "Jokin meni vikaan",
+      message:
+        "Sivua ei voida näyttää juuri nyt meidän päässämme olevan virheen vuoksi. Yritä hetken kuluttua uudelleen.",
+    },
+  },
+  alsoElsewhere: "Kunnan tiedot löytyvät myös",
+  officialChannelsLower: "virallisista kanavista",
+  and: "ja palvelusta",
   notFoundTitle: "Sivua ei löydy",
   incidentMissing: "Tapahtumaa ei löydy. Sen osoite on ehkä muuttunut.",
   updateMissing: "Päivitystä ei löydy.",

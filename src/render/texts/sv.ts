@@ -68,6 +68,24 @@ export const sv: PublicTexts = {
   sharedIn: "Delad i",
   notTranslated: "Den här uppdateringen finns bara på svenska just nu.",
 
+  problem: {
+    404: {
+      heading: "Sidan finns inte",
+      message: "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.",
+    },
+    400: { heading: "Det gick inte", message: "Förfrågan kunde inte hanteras. Gå tillbaka och försök igen." },
+    503: {
+      heading: "Tillfälligt otillgänglig",
+      message: "Sidan kan inte visas just nu. Försök igen om en liten stund.",
+    },
+    500: {
+      heading: "Något gick fel",
+      message: "Sidan kan inte visas just nu på grund av ett fel hos oss. Försök igen om en liten stund.",
+    },
+  },
+  alsoElsewhere: "Kommunens information finns också i",
+  officialChannelsLower: "de officiella kanalerna",
+  and: "och hos",
   notFoundTitle: "Sidan finns inte",
   incidentMissing: "Händelsen finns inte. Den kan ha fått en ny adress.",
   updateMissing: "Uppdateringen finns inte.",
