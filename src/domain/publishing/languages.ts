@@ -116,7 +116,7 @@ export const LanguageTag = z.string().transform((tag, ctx) => {
     ctx.addIssue({
       code: "custom",
       message: `"${tag}" is not a valid BCP 47 language tag.`,
-      params: { language: tag },
+      params: { code: "language_invalid", language: tag },
     });
     return z.NEVER;
   }
@@ -130,7 +130,12 @@ export const OfferedLanguages = z
   .max(30)
   .superRefine((tags, ctx) => {
     if (tags[0] !== SWEDISH) {
-      ctx.addIssue({ code: "custom", path: [0], message: 'Swedish ("sv") must be the first language.' });
+      ctx.addIssue({
+        code: "custom",
+        path: [0],
+        message: 'Swedish ("sv") must be the first language.',
+        params: { code: "language_swedish_first" },
+      });
     }
     const seen = new Set<string>();
     tags.forEach((tag, i) => {
