@@ -8,6 +8,7 @@ import { must } from "../helpers/must";
 
 let hub: TestHub;
 let slug: string;
+let firstId: string;
 const BASE = "https://kris.exempel.se";
 
 beforeAll(async () => {
@@ -18,8 +19,9 @@ beforeAll(async () => {
   const first = (await a.post(`/api/v1/incidents/${incident.id}/updates`, { body: "Vattnet är avstängt." })).json;
   await a.post(`/api/v1/incidents/${incident.id}/updates`, { body: "Vattnet är tillbaka i hela centrum." });
   await offerLanguages(hub, ["sv", "en", "ar"]);
-  await writeTranslation(hub, must(first.update?.id ?? first.id, "the update id"), "en", "The water is turned off.");
-  await writeTranslation(hub, must(first.update?.id ?? first.id, "the update id"), "ar", "تم قطع المياه.");
+  firstId = must(first.id, "the update id");
+  await writeTranslation(hub, firstId, "en", "The water is turned off.");
+  await writeTranslation(hub, firstId, "ar", "تم قطع المياه.");
 });
 afterAll(() => hub.close());
 
@@ -110,6 +112,27 @@ describe("public pages per language", () => {
     expect((await get(`/ar/incidents/${slug}`, { "if-none-match": enTag })).status).toBe(200);
     const br = await get("/en/", { "accept-encoding": "br" });
     expect(br.headers.get("content-encoding")).toBe("br");
+  });
+
+  test("easy-to-read Swedish has its own tag and words; a language without words of its own gets English ones", async () => {
+    await offerLanguages(hub, ["sv", "en", "ar", "sv-x-lattlast", "pl"]);
+    try {
+      const easy = await (await get("/sv-x-lattlast/")).text();
+      expect(easy).toContain('<html lang="sv-x-lattlast">');
+      expect(easy).toContain("Det här händer nu");
+      expect(easy).toContain('lang="sv-x-lattlast" aria-current="page">Lättläst svenska</a>');
+      await writeTranslation(hub, firstId, "pl", "Woda jest zakręcona.");
+      const page = await get(`/pl/incidents/${slug}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      // The page's words are English, so it says so; each text inside says its own language.
+      expect(html).toContain('<html lang="en">');
+      expect(html).toContain('lang="pl" aria-current="page">Polski</a>');
+      expect(html).toMatch(/<div lang="pl">\s*<p>Woda jest zakręcona.<\/p>/);
+      expect(html).toMatch(/<div lang="sv">\s*<p>Vattnet är tillbaka i hela centrum.<\/p>/);
+    } finally {
+      await offerLanguages(hub, ["sv", "en", "ar"]);
+    }
   });
 
   test("with only Swedish offered, there are no alternates and no switcher", async () => {
