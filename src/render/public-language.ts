@@ -49,14 +49,17 @@ export function localisedUrl(publicUrl: string, language: string, path: string):
 
 const views = new Map<string, { lang: string; dir: TextDirection; t: PublicTexts; h: ViewHelpers }>();
 
-/** Texts and helpers per language, made once: Intl formatters are not cheap to build. */
+/**
+ * Texts and helpers per table of fixed texts, made once: Intl formatters are not cheap to build.
+ * Keyed by the table's language, so any number of tags asked for keeps a handful of entries.
+ */
 function textsOf(language: string) {
-  let view = views.get(language);
+  const { language: lang, texts } = publicTextsFor(language);
+  let view = views.get(lang);
   if (!view) {
-    const { language: lang, texts } = publicTextsFor(language);
     const h = lang === SWEDISH ? viewHelpers : createViewHelpers(texts);
     view = { lang, dir: describeLanguage(lang).direction, t: texts, h };
-    views.set(language, view);
+    views.set(lang, view);
   }
   return view;
 }
