@@ -105,6 +105,10 @@ export interface PublicTexts {
   otherWaysChannels: string;
   alertingSystems: string;
 
+  /** CAP's closing message of an incident ended without an all-clear. */
+  closedHeadline: (title: string) => string;
+  closedBody: (title: string, when: string) => string;
+
   feedTitle: (org: string) => string;
   feedDescription: (org: string) => string;
   withdrawnTitle: string;

@@ -10,6 +10,7 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 import { offerLanguages, writeTranslation } from "../helpers/languages";
+import { must } from "../helpers/must";
 
 const CAP_SCHEMA = new URL("../archive/cap12.xsd", import.meta.url).pathname;
 const XMLLINT = spawnSync("which", ["xmllint"]).status === 0 || Boolean(process.env.CI);
@@ -95,8 +96,24 @@ describe("CAP per language", () => {
     expect(index).not.toContain(`<id>${before.identifier}</id>`);
   });
 
+  test("closing without an all-clear says it is over in every language the incident was translated into", async () => {
+    hub.clock.advance(MINUTE);
+    expect((await api(hub, hub.token).post(`/api/v1/incidents/${incident.id}/close`)).status).toBe(200);
+    const closed = alertOf(await text(`/incidents/${incident.slug}/cap-closed.xml`));
+    expect(closed.info.map((i) => i.language)).toEqual(["sv-SE", "ar", "en", "sv-x-lattlast"]);
+    const en = must(
+      closed.info.find((i) => i.language === "en"),
+      "the English info",
+    );
+    expect(en.headline).toBe("Brand i industriområdet – ended");
+    expect(en.description).toMatch(
+      /^The incident Brand i industriområdet ended \d{1,2} [A-Z][a-z]+ 2026 at \d\d:\d\d\./,
+    );
+    expect(en.web).toBe(`${PUBLIC}/en/incidents/${incident.slug}`);
+  });
+
   test.skipIf(!XMLLINT)("every message of the multi-language incident validates against the CAP 1.2 schema", () =>
-    validateAll([capPath(1), capPath(2)]),
+    validateAll([capPath(1), capPath(2), `/incidents/${incident.slug}/cap-closed.xml`]),
   );
 });
 

@@ -24,9 +24,11 @@ import { stockholmTime } from "../../archive/xml";
 import type { DbOrTx } from "../../db/client";
 import { incidents, updateRevisions, updates, updateTranslationRevisions, updateTranslations } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { localisedUrl } from "../../render/public-language";
+import { localisedUrl, publicLanguageView } from "../../render/public-language";
+import { SWEDISH_TEXTS } from "../../render/public-texts";
 import { sha256Hex } from "../accounts/secrets";
 import { findIncidentBySlug, type Incident } from "./incidents";
+import { SWEDISH } from "./languages";
 import { incidentPath, incidentUrl, updatePath, updateUrl } from "./links";
 import { getOrganisation, getOrganisationProfile } from "./organisation";
 import { loadTranslations } from "./public-view";
@@ -227,14 +229,42 @@ export async function renderClosedCap(deps: CapDeps, slug: string): Promise<stri
     sentAt: incident.closedAt,
     msgType: "Update",
     notes: ["Händelsen avslutades utan ett särskilt faran över-meddelande; det här meddelandet ersätter det."],
-    headline: `${incident.title} – avslutad`,
+    headline: SWEDISH_TEXTS.closedHeadline(incident.title),
     update: {
       number: 0,
       kind: "all_clear",
-      body: `Händelsen ${incident.title} är avslutad ${stockholmTime(incident.closedAt)}. Tidigare meddelanden gäller inte längre.`,
+      body: SWEDISH_TEXTS.closedBody(incident.title, stockholmTime(incident.closedAt)),
+      translations: await closedTranslations(deps, incident, incident.closedAt),
     },
   };
   return renderCapMessage(incidentOf(incident), issue, earlier, context);
+}
+
+/**
+ * The closing message in each language the incident's updates were translated into and the hub
+ * has words for: what the incident was said in, not what is offered now, so the message stays
+ * as it was served when the organisation's languages change later.
+ */
+async function closedTranslations(deps: CapDeps, incident: Incident, closedAt: Date): Promise<CapTranslation[]> {
+  const rows = await deps.db
+    .selectDistinct({ language: updateTranslations.language })
+    .from(updateTranslations)
+    .innerJoin(updates, eq(updates.id, updateTranslations.updateId))
+    .where(and(eq(updates.incidentId, incident.id), eq(updates.state, "published")))
+    .orderBy(asc(updateTranslations.language));
+  const publicUrl = deps.config.publicUrl;
+  return rows.flatMap(({ language }) => {
+    const view = publicLanguageView(publicUrl, [SWEDISH, language], language, incidentPath(incident.slug));
+    if (view.lang !== language) return [];
+    return [
+      {
+        language,
+        headline: view.t.closedHeadline(incident.title),
+        body: view.t.closedBody(incident.title, view.h.when(closedAt)),
+        web: localisedUrl(publicUrl, language, incidentPath(incident.slug)),
+      },
+    ];
+  });
 }
 
 /**

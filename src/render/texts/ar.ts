@@ -110,6 +110,9 @@ export const ar: PublicTexts = {
     "ننشر المعلومات نفسها في القنوات الرسمية للبلدية على وسائل التواصل الاجتماعي. تسري هناك شروط كل منصة.",
   alertingSystems: "يمكن لأنظمة الإنذار والتحذير جلب الرسائل بالصيغة القياسية CAP:",
 
+  closedHeadline: (title) => `${title} – انتهى`,
+  closedBody: (title, when) => `انتهى الحدث ${title} في ${when}. لم تعد الرسائل السابقة سارية.`,
+
   feedTitle: (org) => `${org}: معلومات الأزمات`,
   feedDescription: (org) => `تحديثات من ${org} أثناء الأزمات والاضطرابات.`,
   withdrawnTitle: "مسحوب",

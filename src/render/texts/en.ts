@@ -118,6 +118,9 @@ export const en: PublicTexts = {
     "We publish the same information in the municipality's official social media channels. The terms of each platform apply there.",
   alertingSystems: "Alarm and alerting systems can fetch the messages in the standard CAP format:",
 
+  closedHeadline: (title) => `${title} – ended`,
+  closedBody: (title, when) => `The incident ${title} ended ${when}. Earlier messages no longer apply.`,
+
   feedTitle: (org) => `${org}: crisis information`,
   feedDescription: (org) => `Updates from ${org} during crises and disruptions.`,
   withdrawnTitle: "Withdrawn",

@@ -117,6 +117,9 @@ export const fi: PublicTexts = {
     "Julkaisemme samat tiedot kunnan virallisissa sosiaalisen median kanavissa. Niissä noudatetaan kunkin alustan ehtoja.",
   alertingSystems: "Hälytys- ja varoitusjärjestelmät voivat hakea viestit CAP-vakiomuodossa:",
 
+  closedHeadline: (title) => `${title} – päättynyt`,
+  closedBody: (title, when) => `Tapahtuma ${title} päättyi ${when}. Aiemmat viestit eivät ole enää voimassa.`,
+
   feedTitle: (org) => `${org}: kriisitiedotus`,
   feedDescription: (org) => `Päivityksiä (${org}) kriisien ja häiriöiden aikana.`,
   withdrawnTitle: "Peruttu",

@@ -118,6 +118,9 @@ export const sv: PublicTexts = {
     "Vi publicerar samma information i kommunens officiella kanaler i sociala medier. Där gäller respektive plattforms villkor.",
   alertingSystems: "Larm- och varningssystem kan hämta meddelandena i standardformatet CAP:",
 
+  closedHeadline: (title) => `${title} – avslutad`,
+  closedBody: (title, when) => `Händelsen ${title} är avslutad ${when}. Tidigare meddelanden gäller inte längre.`,
+
   feedTitle: (org) => `${org}: krisinformation`,
   feedDescription: (org) => `Uppdateringar från ${org} vid kriser och samhällsstörningar.`,
   withdrawnTitle: "Återkallad",
