@@ -17,8 +17,10 @@ import { publicEmbed } from "./routes/public/embed";
 import { publicExercises } from "./routes/public/exercises";
 import { publicFeeds } from "./routes/public/feeds";
 import { publicIcons } from "./routes/public/icons";
+import { LANGUAGE_PREFIX } from "./routes/public/language";
+import { publicLocalised, redirectToLanguageAddress, siteOfMissingPage } from "./routes/public/localised";
 import { publicMedia } from "./routes/public/media";
-import { notFound, publicPages } from "./routes/public/pages";
+import { notFound, publicPages, serveHome } from "./routes/public/pages";
 import { renderPublicProblem } from "./routes/public/problem";
 import { publicPush } from "./routes/public/push";
 import { publicSubscribe } from "./routes/public/subscribe";
@@ -49,7 +51,7 @@ export function createApp() {
     if (c.req.path.startsWith("/api/")) {
       return c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
     }
-    const page = await notFound(c.env.deps, "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.");
+    const page = await notFound(c.env.deps, (t) => t.addressMissing, await siteOfMissingPage(c.env.deps, c.req.path));
     return c.html(page.body, 404, {
       "cache-control": "public, max-age=10",
       "content-security-policy": await publicContentSecurityPolicy(page.body),
@@ -80,6 +82,11 @@ export function createApp() {
   app.route("/", publicEmbed);
   app.route("/", publicWebSub);
   app.route("/", publicPush);
+  // The same pages and feeds in every offered language but Swedish, under its prefix (/en/, /ar/).
+  app.use(LANGUAGE_PREFIX, redirectToLanguageAddress);
+  app.use(`${LANGUAGE_PREFIX}/*`, redirectToLanguageAddress);
+  app.get(`${LANGUAGE_PREFIX}/`, serveHome);
+  app.route(LANGUAGE_PREFIX, publicLocalised);
   return app;
 }
 

@@ -4,6 +4,7 @@ import type { Hasher } from "./archive/hasher";
 import type { MailTransport } from "./channels/mail-transport";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import { localisePublicChange } from "./domain/publishing/public-paths-localised";
 import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
 import { sendDueSubscriberMessages } from "./domain/subscribers/outbox";
@@ -93,6 +94,15 @@ export function assembleDeps(parts: DepsParts): Deps {
       deps.defer(sendDueSubscriberMessages(deps, `after-commit:${crypto.randomUUID()}`));
       // Browsers subscribed to notifications: a newly published update is fanned out and sent (push-messages.ts).
       deps.defer(sendDueWebPushes(deps, `web-push:${crypto.randomUUID()}`));
+      // The same pages in the other offered languages: read which ones after the commit, so the
+      // Swedish paths above are purged at once and only a hub offering more pays for the read.
+      deps.defer(
+        localisePublicChange(deps, paths).then((localised) => {
+          if (!localised.length) return;
+          parts.onPublicChange?.(localised);
+          return pushChangedFeeds(deps, localised);
+        }),
+      );
     },
   };
   return deps;

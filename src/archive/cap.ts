@@ -4,6 +4,7 @@
 // Update with responseType AllClear and a short expiry, and a withdrawal is a Cancel.
 import type { CapChoices, Severity, UpdateKind } from "../db/schema";
 import { findSwedishArea } from "../domain/publishing/swedish-areas";
+import { publicTextsFor } from "../render/public-texts";
 import { resolveCapValues } from "./cap-fields";
 import { escapeXml, stockholmTime } from "./xml";
 
@@ -50,6 +51,8 @@ export interface CapUpdate {
   editedAt: Date | null;
   withdrawnAt: Date | null;
   withdrawnReason: string | null;
+  /** Its texts in other languages, each its own <info> after the Swedish one. */
+  translations?: CapTranslation[];
 }
 
 export interface CapIncident {
@@ -107,6 +110,34 @@ export function startCapChain(): CapChain {
   return { referenced: [], count: 0, entries: [] };
 }
 
+/** An update's text in a language other than Swedish, with the words around it in that language. */
+export interface CapTranslation {
+  /** BCP 47 tag, as <language> carries it ("en", "ar", "sv-x-lattlast"). */
+  language: string;
+  body: string;
+  /** The headline in that language; the Swedish headline's shape when absent. */
+  headline?: string;
+  /** The update's page in that language; the Swedish permalink when absent. */
+  web?: string;
+}
+
+/** A stored translation as its <info> carries it, with the headline in its language when the hub has words for it. */
+export function capTranslationOf(
+  incident: Pick<CapIncident, "title">,
+  update: Pick<CapUpdate, "number">,
+  translation: { language: string; body: string },
+  web?: string,
+): CapTranslation {
+  const { language: written, texts } = publicTextsFor(translation.language);
+  return {
+    language: translation.language,
+    body: translation.body,
+    // Without a table of its own, the language gets the Swedish headline rather than an English one.
+    ...(written === translation.language ? { headline: `${incident.title} – ${texts.updateN(update.number)}` } : {}),
+    ...(web ? { web } : {}),
+  };
+}
+
 /** One message as issued: the export issues one per update, the website one per revision and withdrawal. */
 export interface CapIssue {
   identifier: string;
@@ -115,7 +146,14 @@ export interface CapIssue {
   /** Said in <note>, after the capped-references note when there is one. */
   notes: string[];
   /** The update the <info> describes; a Cancel has none and only points at what it cancels. */
-  update: (Pick<CapUpdate, "number" | "kind" | "body"> & { instruction?: string | null; cap?: CapChoices }) | null;
+  update:
+    | (Pick<CapUpdate, "number" | "kind" | "body"> & {
+        instruction?: string | null;
+        cap?: CapChoices;
+        /** Its texts in other languages, each its own <info> after the Swedish one. */
+        translations?: CapTranslation[];
+      })
+    | null;
   /** Instead of "<title> – uppdatering <number>". */
   headline?: string;
 }
@@ -160,25 +198,41 @@ export function renderCapMessage(
   const allClear = update?.kind === "all_clear";
   const values = resolveCapValues(incident.severity, incident.cap, update?.cap, allClear);
   const expires = capExpiresAt(incident, allClear, issue.sentAt, context.expiresHours);
+  const areas = capAreas(incident, context);
+  const infoIn = (
+    language: string,
+    headline: string,
+    body: string,
+    instruction: string | null | undefined,
+    web: string,
+  ) => [
+    "  <info>",
+    el("language", language, 2),
+    el("category", values.category, 2),
+    el("event", incident.title, 2),
+    el("responseType", values.responseType, 2),
+    el("urgency", values.urgency, 2),
+    el("severity", values.severity, 2),
+    el("certainty", values.certainty, 2),
+    el("expires", stockholmTime(expires), 2),
+    el("senderName", context.senderName, 2),
+    el("headline", headline.slice(0, 160), 2),
+    el("description", body, 2),
+    instruction ? el("instruction", instruction, 2) : null,
+    el("web", web, 2),
+    context.contact ? el("contact", context.contact, 2) : null,
+    ...areas,
+    "  </info>",
+  ];
+  const swedishHeadline = issue.headline ?? `${incident.title} – uppdatering ${update?.number ?? 0}`;
+  // One <info> per language, Swedish first (CAP §3.2.2: several blocks, each with its <language>).
+  // The instruction is written in Swedish only, so it stays in the Swedish block.
   const info = update
     ? [
-        "  <info>",
-        el("language", "sv-SE", 2),
-        el("category", values.category, 2),
-        el("event", incident.title, 2),
-        el("responseType", values.responseType, 2),
-        el("urgency", values.urgency, 2),
-        el("severity", values.severity, 2),
-        el("certainty", values.certainty, 2),
-        el("expires", stockholmTime(expires), 2),
-        el("senderName", context.senderName, 2),
-        el("headline", (issue.headline ?? `${incident.title} – uppdatering ${update.number}`).slice(0, 160), 2),
-        el("description", update.body, 2),
-        update.instruction ? el("instruction", update.instruction, 2) : null,
-        el("web", context.web, 2),
-        context.contact ? el("contact", context.contact, 2) : null,
-        ...capAreas(incident, context),
-        "  </info>",
+        ...infoIn("sv-SE", swedishHeadline, update.body, update.instruction, context.web),
+        ...(update.translations ?? []).flatMap((t) =>
+          infoIn(t.language, t.headline ?? swedishHeadline, t.body, null, t.web ?? context.web),
+        ),
       ]
     : [];
   const lines = [

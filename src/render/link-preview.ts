@@ -9,6 +9,19 @@ export interface LinkPreview {
   /** An absolute image address (an update's card, 1200×630) and its alt text, or none. */
   image?: string;
   imageAlt?: string;
+  /** og:locale (language_TERRITORY); sv_SE when absent. */
+  locale?: string;
+}
+
+/** og:locale wants language_TERRITORY: the likeliest territory of the page's language. */
+export function ogLocale(lang: string | undefined): string {
+  if (!lang || lang === "sv") return "sv_SE";
+  try {
+    const max = new Intl.Locale(lang).maximize();
+    return max.region ? `${max.language}_${max.region}` : max.language;
+  } catch {
+    return "sv_SE";
+  }
 }
 
 /** At most `max` characters, cut at a word boundary with an ellipsis when anything was cut. */

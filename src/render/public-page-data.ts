@@ -1,15 +1,27 @@
 // The data of an incident page and of an update permalink, shared by the live website and the
 // archive's copy of it, so that the archived pages are the pages the public saw.
 import type { Incident } from "../domain/publishing/incidents";
-import { incidentUrl, updateUrl } from "../domain/publishing/links";
-import type { PublicUpdate } from "../domain/publishing/public-view";
+import { incidentPath, updatePath, updateUrl } from "../domain/publishing/links";
+import type { PublicUpdate, ShownText } from "../domain/publishing/public-view";
 import type { BrandView } from "./brand";
-import { cardImageUrl, cutAtWord, type LinkPreview } from "./link-preview";
+import { cardImageUrl, cutAtWord, type LinkPreview, ogLocale } from "./link-preview";
+import { type PublicTexts, SWEDISH_TEXTS } from "./public-texts";
 
 export interface PageSite {
   orgName: string;
   publicUrl: string;
   brand: BrandView;
+  /** The site's base address in the page's language (publicUrl + "/en"); publicUrl for Swedish. */
+  site?: string;
+  /** The page's fixed texts, when not Swedish (see public-language.ts). */
+  t?: PublicTexts;
+  /** The html lang of the page. */
+  lang?: string;
+}
+
+/** The text shown for an update: its translation on a page in another language, else its Swedish body. */
+function shownBody(update: PublicUpdate & { shown?: ShownText }): string {
+  return update.shown?.body ?? update.body;
 }
 
 /** What "Läget just nu" shows: the latest update still standing, and when anything last changed. */
@@ -35,16 +47,25 @@ export function incidentPageData(
   summary: IncidentSummary,
   oldestFirst: boolean,
 ) {
-  const incidentBase = incidentUrl(site.publicUrl, incident.slug, incident.exercise);
+  // An exercise has its pages under /ovning, in Swedish only.
+  const root = incident.exercise ? site.publicUrl : (site.site ?? site.publicUrl);
+  const incidentBase = root + incidentPath(incident.slug, incident.exercise);
   const { now } = summary;
-  const nowUrl = now ? updateUrl(site.publicUrl, incident.slug, now.number, incident.exercise) : null;
-  const description = cutAtWord(now?.body ?? incident.summary ?? incident.title);
+  const nowUrl = now ? root + updatePath(incident.slug, now.number, incident.exercise) : null;
+  const description = cutAtWord(now ? shownBody(now) : (incident.summary ?? incident.title));
   const og: LinkPreview = {
     type: "article",
     title: incident.title,
     description,
     url: incidentBase,
-    ...(now && nowUrl ? { image: cardImageUrl(nowUrl), imageAlt: now.body } : {}),
+    locale: ogLocale(site.lang),
+    // The card is drawn once, from the Swedish permalink, whatever the page's language.
+    ...(now
+      ? {
+          image: cardImageUrl(updateUrl(site.publicUrl, incident.slug, now.number, incident.exercise)),
+          imageAlt: shownBody(now),
+        }
+      : {}),
   };
   return {
     ...site,
@@ -67,18 +88,22 @@ export function incidentPageData(
 }
 
 export function updatePageData(site: PageSite, incident: Incident, update: PublicUpdate) {
-  const incidentBase = incidentUrl(site.publicUrl, incident.slug, incident.exercise);
-  const canonical = updateUrl(site.publicUrl, incident.slug, update.number, incident.exercise);
-  const title = `${incident.title}: uppdatering ${update.number}`;
+  const root = incident.exercise ? site.publicUrl : (site.site ?? site.publicUrl);
+  const incidentBase = root + incidentPath(incident.slug, incident.exercise);
+  const canonical = root + updatePath(incident.slug, update.number, incident.exercise);
+  const t = site.t ?? SWEDISH_TEXTS;
+  const title = t.updatePageTitle(incident.title, update.number);
   const description = update.withdrawnAt
-    ? cutAtWord(`Uppdateringen har dragits tillbaka. Skäl: ${update.withdrawnReason ?? ""}`)
-    : cutAtWord(update.body);
+    ? cutAtWord(`${t.withdrawnSummary} ${t.reason}: ${update.withdrawnReason ?? ""}`)
+    : cutAtWord(shownBody(update));
+  const card = cardImageUrl(updateUrl(site.publicUrl, incident.slug, update.number, incident.exercise));
   const og: LinkPreview = {
     type: "article",
     title,
     description,
     url: canonical,
-    ...(update.withdrawnAt ? {} : { image: cardImageUrl(canonical), imageAlt: update.body }),
+    locale: ogLocale(site.lang),
+    ...(update.withdrawnAt ? {} : { image: card, imageAlt: shownBody(update) }),
   };
   return {
     ...site,

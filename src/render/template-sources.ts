@@ -5,6 +5,7 @@ import pushOptinPartial from "../../templates/partials/push-optin.eta";
 import updatePartial from "../../templates/partials/update.eta";
 import channels from "../../templates/public/channels.eta";
 import exercises from "../../templates/public/exercises.eta";
+import feedsExplained from "../../templates/public/feeds-explained.eta";
 import home from "../../templates/public/home.eta";
 import incident from "../../templates/public/incident.eta";
 import notFound from "../../templates/public/not-found.eta";
@@ -67,6 +68,7 @@ export const templateSources: Record<string, string> = {
   "public/problem": problem,
   "public/channels": channels,
   "public/subscribe": subscribe,
+  "public/feeds-explained": feedsExplained,
   "public/subscription-step": subscriptionStep,
   "partials/push-optin": pushOptinPartial,
   "partials/update": updatePartial,

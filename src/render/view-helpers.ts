@@ -1,6 +1,7 @@
 // What templates need to show things to people: Swedish labels and Stockholm local time.
 import type { DeliveryStatus } from "../db/schema";
 import { languageSwedishName } from "../domain/publishing/languages";
+import type { PublicTexts } from "./public-texts";
 
 const dateTime = new Intl.DateTimeFormat("sv-SE", {
   timeZone: "Europe/Stockholm",
@@ -47,6 +48,27 @@ export const DELIVERY_KIND_LABEL: Record<"publish" | "edit" | "retract" | "farew
   retract: "Tillbakadragning",
   farewell: "Avskedsinlägg",
 };
+export type ViewHelpers = typeof viewHelpers;
+
+/** The helpers in a language of the public site: its labels, its dates (still Stockholm time). */
+export function createViewHelpers(texts: PublicTexts): ViewHelpers {
+  const long = new Intl.DateTimeFormat(texts.intlLocale, {
+    timeZone: "Europe/Stockholm",
+    calendar: "gregory",
+    dateStyle: "long",
+    timeStyle: "short",
+  });
+  const short = new Intl.DateTimeFormat(texts.intlLocale, { timeZone: "Europe/Stockholm", timeStyle: "short" });
+  const label = (table: Record<string, string>) => (key: string) => table[key] ?? key;
+  return {
+    ...viewHelpers,
+    when: (at) => (at ? long.format(new Date(at)) : ""),
+    time: (at) => (at ? short.format(new Date(at)) : ""),
+    kind: label(texts.kind),
+    severity: label(texts.severity),
+    status: label(texts.status),
+  };
+}
 
 export const viewHelpers = {
   /** "22 november 2026 kl. 14:05" in Stockholm time. */

@@ -51,6 +51,14 @@ async function expectOutageAnswers(hub: TestHub, deps: Deps, pages: Map<string, 
   expect(uncached.text).toContain('lang="sv"');
   expect(uncached.text).toContain("Tillfälligt otillgänglig");
   expect(Number(uncached.headers.get("retry-after"))).toBeGreaterThan(0);
+  // Under a language's prefix the 503 speaks that language, without asking the database which are offered.
+  const english = await visitor.get("/en/incidents/aldrig-visad");
+  expect(english.status).toBe(503);
+  expect(english.text).toContain('<html lang="en">');
+  expect(english.text).toContain("Temporarily unavailable");
+  const arabic = await visitor.get("/ar/");
+  expect(arabic.status).toBe(503);
+  expect(arabic.text).toContain('<html lang="ar" dir="rtl">');
 
   const client = await api({ app: hub.app, deps }, hub.token).get("/api/v1/incidents");
   expect(client.status).toBe(503);

@@ -5,27 +5,33 @@
 // Closing an incident without an all-clear issues a final Update saying the event is over
 // (responseType AllClear, urgency Past): CAP keeps Cancel for messages sent in error, and the
 // incident's messages were not in error, it ended.
-import { and, asc, desc, eq, gt, gte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import {
   type CapChain,
   type CapContext,
   type CapIncident,
   type CapIssue,
   type CapMessage,
+  type CapTranslation,
   capExpiresAt,
   capSender,
+  capTranslationOf,
   rememberMessage,
   renderCapMessage,
   startCapChain,
 } from "../../archive/cap";
 import { stockholmTime } from "../../archive/xml";
 import type { DbOrTx } from "../../db/client";
-import { incidents, updateRevisions, updates } from "../../db/schema";
+import { incidents, updateRevisions, updates, updateTranslationRevisions, updateTranslations } from "../../db/schema";
 import type { Deps } from "../../deps";
+import { localisedUrl, publicLanguageView } from "../../render/public-language";
+import { SWEDISH_TEXTS } from "../../render/public-texts";
 import { sha256Hex } from "../accounts/secrets";
 import { findIncidentBySlug, type Incident } from "./incidents";
+import { SWEDISH } from "./languages";
 import { incidentPath, incidentUrl, updatePath, updateUrl } from "./links";
 import { getOrganisation, getOrganisationProfile } from "./organisation";
+import { loadTranslations } from "./public-view";
 import type { Update } from "./updates";
 
 type CapDeps = Pick<Deps, "db" | "now" | "config">;
@@ -48,9 +54,9 @@ export function capClosedPath(slug: string, exercise = false): string {
   return `${incidentPath(slug, exercise)}/cap-closed.xml`;
 }
 
-/** One message as issued: on publishing, on a later edit, or on withdrawal. */
+/** One message as issued: on publishing, on a later edit or translation, or on withdrawal. */
 interface Issued {
-  kind: "publish" | "edit" | "cancel";
+  kind: "publish" | "edit" | "translation" | "cancel";
   update: Update;
   revision: number;
   message: CapMessage;
@@ -72,11 +78,17 @@ export interface CurrentCap {
 export async function currentCapOf(
   update: Pick<Update, "id" | "publishedAt" | "createdAt" | "editedAt" | "withdrawnAt">,
   revisionId: string | null,
+  /** The latest translation revision, when one was written after publishing (see loadIssued). */
+  translation: { id: string; at: Date } | null = null,
 ): Promise<CurrentCap> {
   if (update.withdrawnAt) {
     return { kind: "cancel", identifier: await cancelIdentifier(update.id), sentAt: update.withdrawnAt };
   }
   const publishedAt = update.publishedAt ?? update.createdAt;
+  const edited = update.editedAt && update.editedAt > publishedAt && revisionId ? update.editedAt : null;
+  if (translation && translation.at > publishedAt && (!edited || translation.at >= edited)) {
+    return { kind: "message", identifier: `urn:uuid:${translation.id}`, sentAt: translation.at };
+  }
   if (update.editedAt && update.editedAt > publishedAt && revisionId) {
     return { kind: "message", identifier: `urn:uuid:${revisionId}`, sentAt: update.editedAt };
   }
@@ -113,6 +125,18 @@ async function loadIssued(db: DbOrTx, incident: Incident, sender: string): Promi
     .from(updateRevisions)
     .innerJoin(updates, eq(updates.id, updateRevisions.updateId))
     .where(and(published, gt(updateRevisions.revision, 1), gt(updateRevisions.createdAt, updates.publishedAt)));
+  // A translation added or changed after publishing is news to alerting systems, as an edit is.
+  const translated = await db
+    .select({
+      updateId: updateTranslations.updateId,
+      id: updateTranslationRevisions.id,
+      revision: updateTranslationRevisions.revision,
+      at: updateTranslationRevisions.createdAt,
+    })
+    .from(updateTranslationRevisions)
+    .innerJoin(updateTranslations, eq(updateTranslations.id, updateTranslationRevisions.translationId))
+    .innerJoin(updates, eq(updates.id, updateTranslations.updateId))
+    .where(and(published, gt(updateTranslationRevisions.createdAt, updates.publishedAt)));
   const byId = new Map(rows.map((u) => [u.id, u]));
   const message = (identifier: string, at: Date): CapMessage => ({ identifier, sender, sent: stockholmTime(at) });
   const issued: Issued[] = [];
@@ -131,7 +155,20 @@ async function loadIssued(db: DbOrTx, incident: Incident, sender: string): Promi
       issued.push({ kind: "edit", update, revision: edit.revision, at, message: message(`urn:uuid:${edit.id}`, at) });
     }
   }
-  const order = { publish: 0, edit: 1, cancel: 2 };
+  for (const t of translated) {
+    const update = byId.get(t.updateId);
+    // A withdrawn update's Cancel is its last word.
+    if (!update || (update.withdrawnAt && t.at >= update.withdrawnAt)) continue;
+    const at = t.at;
+    issued.push({
+      kind: "translation",
+      update,
+      revision: t.revision,
+      at,
+      message: message(`urn:uuid:${t.id}`, at),
+    });
+  }
+  const order = { publish: 0, edit: 1, translation: 2, cancel: 3 };
   return issued.sort(
     (a, b) =>
       a.at.getTime() - b.at.getTime() ||
@@ -197,14 +234,42 @@ export async function renderClosedCap(deps: CapDeps, slug: string, exercise = fa
     sentAt: incident.closedAt,
     msgType: "Update",
     notes: ["Händelsen avslutades utan ett särskilt faran över-meddelande; det här meddelandet ersätter det."],
-    headline: `${incident.title} – avslutad`,
+    headline: SWEDISH_TEXTS.closedHeadline(incident.title),
     update: {
       number: 0,
       kind: "all_clear",
-      body: `Händelsen ${incident.title} är avslutad ${stockholmTime(incident.closedAt)}. Tidigare meddelanden gäller inte längre.`,
+      body: SWEDISH_TEXTS.closedBody(incident.title, stockholmTime(incident.closedAt)),
+      translations: await closedTranslations(deps, incident, incident.closedAt),
     },
   };
   return renderCapMessage(incidentOf(incident), issue, earlier, context);
+}
+
+/**
+ * The closing message in each language the incident's updates were translated into and the hub
+ * has words for: what the incident was said in, not what is offered now, so the message stays
+ * as it was served when the organisation's languages change later.
+ */
+async function closedTranslations(deps: CapDeps, incident: Incident, closedAt: Date): Promise<CapTranslation[]> {
+  const rows = await deps.db
+    .selectDistinct({ language: updateTranslations.language })
+    .from(updateTranslations)
+    .innerJoin(updates, eq(updates.id, updateTranslations.updateId))
+    .where(and(eq(updates.incidentId, incident.id), eq(updates.state, "published")))
+    .orderBy(asc(updateTranslations.language));
+  const publicUrl = deps.config.publicUrl;
+  return rows.flatMap(({ language }) => {
+    const view = publicLanguageView(publicUrl, [SWEDISH, language], language, incidentPath(incident.slug));
+    if (view.lang !== language) return [];
+    return [
+      {
+        language,
+        headline: view.t.closedHeadline(incident.title),
+        body: view.t.closedBody(incident.title, view.h.when(closedAt)),
+        web: localisedUrl(publicUrl, language, incidentPath(incident.slug)),
+      },
+    ];
+  });
 }
 
 /**
@@ -261,10 +326,33 @@ export async function renderCurrentCap(
             `Ändrad text för uppdatering ${number} (version ${current.revision}), ersätter tidigare meddelanden om ` +
               `samma uppdatering. Skäl: ${update.editReason ?? ""}`,
           ]
-        : [],
-    update,
+        : current.kind === "translation"
+          ? [
+              `Ny eller ändrad översättning av uppdatering ${number}, ersätter tidigare meddelanden om samma ` +
+                "uppdatering. Den svenska texten är oförändrad.",
+            ]
+          : [],
+    update: { ...update, translations: await capTranslationsOf(deps, incident, update) },
   };
   return renderCapMessage(incidentOf(incident), issue, earlier, context);
+}
+
+/** The update's translations as <info> blocks: its text, a headline in its language, its page. */
+async function capTranslationsOf(deps: CapDeps, incident: Incident, update: Update): Promise<CapTranslation[]> {
+  const translations = (await loadTranslations(deps.db, [update.id])).get(update.id) ?? [];
+  if (!translations.length) return [];
+  const offered = (await getOrganisation(deps.db)).languages ?? [];
+  const publicUrl = deps.config.publicUrl;
+  return translations.map((translation) =>
+    capTranslationOf(
+      incident,
+      update,
+      translation,
+      offered.includes(translation.language)
+        ? localisedUrl(publicUrl, translation.language, updatePath(incident.slug, update.number))
+        : updateUrl(publicUrl, incident.slug, update.number),
+    ),
+  );
 }
 
 export interface CapIndexEntry {
@@ -304,12 +392,16 @@ export async function loadCapIndex(
     )
     .limit(INDEX_MAX_ENTRIES);
   const org = await getOrganisation(deps.db);
+  const latestTranslations = await latestTranslationRevisions(
+    deps.db,
+    rows.map((r) => r.update.id),
+  );
   const publicUrl = deps.config.publicUrl;
   const now = deps.now();
   const hours = deps.config.capExpiresHours;
   const entries: CapIndexEntry[] = [];
   for (const row of rows) {
-    const current = await currentCapOf(row.update, row.revisionId);
+    const current = await currentCapOf(row.update, row.revisionId, latestTranslations.get(row.update.id) ?? null);
     // A Cancel carries no <info>; it stays listed as long as what it cancels would have.
     const expires = capExpiresAt(row.incident, row.update.kind === "all_clear", current.sentAt, hours);
     if (expires <= now) continue;
@@ -327,6 +419,24 @@ export async function loadCapIndex(
   entries.push(...(await closingEntries(deps, now)));
   entries.sort((a, b) => b.current.sentAt.getTime() - a.current.sentAt.getTime());
   return { orgName: org.name, fallback: org.createdAt, entries: entries.slice(0, INDEX_MAX_ENTRIES) };
+}
+
+/** Per update, its most recent translation revision (any language). */
+async function latestTranslationRevisions(db: DbOrTx, updateIds: string[]) {
+  const latest = new Map<string, { id: string; at: Date }>();
+  if (!updateIds.length) return latest;
+  const rows = await db
+    .select({
+      updateId: updateTranslations.updateId,
+      id: updateTranslationRevisions.id,
+      at: updateTranslationRevisions.createdAt,
+    })
+    .from(updateTranslationRevisions)
+    .innerJoin(updateTranslations, eq(updateTranslations.id, updateTranslationRevisions.translationId))
+    .where(inArray(updateTranslations.updateId, updateIds))
+    .orderBy(asc(updateTranslationRevisions.createdAt));
+  for (const r of rows) latest.set(r.updateId, { id: r.id, at: r.at });
+  return latest;
 }
 
 /** The closing messages still in force: they expire like an all-clear, so only recent closings. */

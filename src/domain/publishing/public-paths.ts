@@ -1,6 +1,7 @@
 // The public pages and feeds a change makes stale. Runtimes with a shared edge cache (Workers)
 // purge exactly these through Deps.onPublicChange, so this list must follow the public routes:
 // a page missing here is served stale until its max-age runs out.
+import { SWEDISH } from "./languages";
 import { EXERCISE_BASE, incidentPath, updatePath } from "./links";
 import { capCancelPath, capClosedPath, capMessagePath } from "./public-cap";
 
@@ -15,6 +16,7 @@ export const CHANNEL_PATHS: readonly string[] = ["/channels", "/channels.json"];
 /** Everything that shows the organisation's profile site-wide (a profile or logo change). */
 export const SITE_WIDE_PATHS: readonly string[] = [
   "/",
+  "/prenumerera",
   ...FEEDS.map((feed) => `/${feed}`),
   "/cap.atom",
   ...EMBED_PATHS,
@@ -49,4 +51,18 @@ export function changedPublicPaths(slug: string, updateNumbers: number[] = [], e
       capCancelPath(slug, number, exercise),
     ]),
   ];
+}
+
+/** The public paths that exist under each offered language's prefix (routes/public/localised.ts). */
+const LOCALISED =
+  /^\/(?:|feed\.(?:atom|rss|json)|channels|prenumerera|incidents\/[^/]+(?:\/updates\/\d+|\/feed\.(?:atom|rss|json))?)$/;
+
+/**
+ * The same changed paths under the prefix of each offered language but Swedish ("/" -> "/en/",
+ * "/incidents/x" -> "/en/incidents/x"); CAP, cards, icons and JSON data have no such copies.
+ */
+export function localisedPublicPaths(paths: readonly string[], languages: readonly string[]): string[] {
+  const others = languages.filter((language) => language !== SWEDISH);
+  const localisable = paths.filter((path) => LOCALISED.test(path));
+  return others.flatMap((language) => localisable.map((path) => `/${language}${path}`));
 }

@@ -2,8 +2,9 @@
 // ones as a dated notice without their text, and links to the social copies.
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
-import { accounts, deliveries, incidents, updates } from "../../db/schema";
+import { accounts, deliveries, incidents, updates, updateTranslations } from "../../db/schema";
 import type { Incident } from "./incidents";
+import { SWEDISH } from "./languages";
 import type { Update } from "./updates";
 
 export interface SocialCopy {
@@ -131,4 +132,64 @@ export async function loadFeedEntries(
     .orderBy(desc(updates.publishedAt), desc(updates.number))
     .limit(options.limit ?? 50);
   return rows as FeedEntry[];
+}
+
+/** The text of an update as a page in one language shows it. */
+export interface ShownText {
+  body: string;
+  /** The language of `body`: the page's, or Swedish where there is no translation yet. */
+  language: string;
+  /** True when the page's language has no translation yet and the Swedish text stands in. */
+  missing: boolean;
+}
+
+/** Each update with the text to show in `language`: its translation, else its Swedish body. */
+export async function inLanguage<T extends Update>(
+  db: DbOrTx,
+  rows: readonly T[],
+  language: string,
+): Promise<(T & { shown: ShownText })[]> {
+  const swedish = (u: T) => ({ ...u, shown: { body: u.body, language: SWEDISH, missing: language !== SWEDISH } });
+  if (language === SWEDISH || !rows.length) return rows.map(swedish);
+  const translated = await db
+    .select({ updateId: updateTranslations.updateId, body: updateTranslations.body })
+    .from(updateTranslations)
+    .where(
+      and(
+        inArray(
+          updateTranslations.updateId,
+          rows.map((u) => u.id),
+        ),
+        eq(updateTranslations.language, language),
+      ),
+    );
+  const bodies = new Map(translated.map((t) => [t.updateId, t.body]));
+  return rows.map((u) => {
+    const body = bodies.get(u.id);
+    return body === undefined ? swedish(u) : { ...u, shown: { body, language, missing: false } };
+  });
+}
+
+/** Every translation of the given updates, by update id (for feeds and CAP, which carry several). */
+export async function loadTranslations(
+  db: DbOrTx,
+  updateIds: readonly string[],
+): Promise<Map<string, { language: string; body: string }[]>> {
+  const map = new Map<string, { language: string; body: string }[]>();
+  if (!updateIds.length) return map;
+  const rows = await db
+    .select({
+      updateId: updateTranslations.updateId,
+      language: updateTranslations.language,
+      body: updateTranslations.body,
+    })
+    .from(updateTranslations)
+    .where(inArray(updateTranslations.updateId, [...updateIds]))
+    .orderBy(asc(updateTranslations.language));
+  for (const r of rows) {
+    const list = map.get(r.updateId) ?? [];
+    list.push({ language: r.language, body: r.body });
+    map.set(r.updateId, list);
+  }
+  return map;
 }

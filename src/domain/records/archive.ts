@@ -6,7 +6,14 @@ import { z } from "zod";
 import type { PayloadFile, WrittenFile } from "../../archive/bag";
 import { canonicalJson } from "../../archive/canonical-json";
 import { canonicalRecordWriter } from "../../archive/canonical-record";
-import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../../archive/cap";
+import {
+  capMessageOf,
+  capSender,
+  capTranslationOf,
+  rememberMessage,
+  renderCapAlert,
+  startCapChain,
+} from "../../archive/cap";
 import { csvLines, TEXT_CHUNK } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
 import { renderMets } from "../../archive/mets";
@@ -23,7 +30,7 @@ import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { incidentUrl, updateUrl } from "../publishing/links";
 import { getOrganisation, getOrganisationProfile } from "../publishing/organisation";
-import { withSocialCopies } from "../publishing/public-view";
+import { loadTranslations, withSocialCopies } from "../publishing/public-view";
 import { stockholmDay } from "../publishing/slug";
 import {
   type ExportScope,
@@ -199,10 +206,15 @@ async function* producePayload(
   for (const incident of scope.incidents) {
     const earlier = startCapChain();
     for await (const page of updatePages(deps.db, incident, PUBLISHED)) {
+      const translations = await loadTranslations(
+        deps.db,
+        page.map((u) => u.id),
+      );
       for (const update of page) {
+        const translated = (translations.get(update.id) ?? []).map((t) => capTranslationOf(incident, update, t));
         yield {
           path: `representations/cap/data/${incident.slug}/update-${String(update.number).padStart(4, "0")}.xml`,
-          content: renderCapAlert(incident, update, earlier, {
+          content: renderCapAlert(incident, { ...update, translations: translated }, earlier, {
             sender,
             senderName: orgName,
             web: updateUrl(scope.publicUrl, incident.slug, update.number, incident.exercise),

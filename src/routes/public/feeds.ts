@@ -11,7 +11,9 @@ import {
   hubLinkHeader,
   renderFeedDocument,
 } from "../../domain/publishing/feed-document";
+import { SWEDISH } from "../../domain/publishing/languages";
 import { EXERCISE_BASE } from "../../domain/publishing/links";
+import { requestedLanguage } from "./language";
 import { serveCached } from "./serve-cached";
 
 async function serveFeed(c: Context<AppEnv>, feed: FeedAddress) {
@@ -24,12 +26,23 @@ async function serveFeed(c: Context<AppEnv>, feed: FeedAddress) {
 }
 
 export const publicFeeds = new Hono<AppEnv>();
+// Mounted unprefixed (Swedish) and under each language's prefix (localised.ts).
+const inLanguageOf = (c: Context<AppEnv>) => {
+  const language = requestedLanguage(c);
+  return language === SWEDISH ? {} : { language };
+};
 for (const format of Object.keys(FEED_FORMATS) as FeedFormat[]) {
-  publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, { format }));
-  publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) => serveFeed(c, { format, slug: c.req.param("slug") }));
-  // The exercises' own feeds: never the main ones, and without a WebSub hub.
-  publicFeeds.get(`${EXERCISE_BASE}/feed.${format}`, (c) => serveFeed(c, { format, exercise: true }));
+  publicFeeds.get(`/feed.${format}`, (c) => serveFeed(c, { format, ...inLanguageOf(c) }));
+  publicFeeds.get(`/incidents/:slug/feed.${format}`, (c) =>
+    serveFeed(c, { format, slug: c.req.param("slug"), ...inLanguageOf(c) }),
+  );
+  // The exercises' own feeds: never the main ones, without a WebSub hub, and in Swedish only.
+  publicFeeds.get(`${EXERCISE_BASE}/feed.${format}`, (c) =>
+    requestedLanguage(c) === SWEDISH ? serveFeed(c, { format, exercise: true }) : c.notFound(),
+  );
   publicFeeds.get(`${EXERCISE_BASE}/:slug/feed.${format}`, (c) =>
-    serveFeed(c, { format, slug: c.req.param("slug"), exercise: true }),
+    requestedLanguage(c) === SWEDISH
+      ? serveFeed(c, { format, slug: c.req.param("slug"), exercise: true })
+      : c.notFound(),
   );
 }

@@ -1,58 +1,95 @@
-// The public website: home, a page per incident, a permalink per update. Every page wears the
-// organisation's profile and carries link-preview tags.
-import type { Context } from "hono";
-import { Hono } from "hono";
+// The public website: home, a page per incident, a permalink per update, in Swedish at the
+// unprefixed addresses and in each offered language under its prefix (/en/, /ar/). Every page
+// wears the organisation's profile and carries link-preview tags and hreflang alternates.
+import { type Context, Hono } from "hono";
 import type { AppEnv, Deps } from "../../deps";
-import { getOrganisationProfile } from "../../domain/publishing/organisation";
-import { loadHomePage, loadIncidentPage } from "../../domain/publishing/public-view";
-import { toBrandView } from "../../render/brand";
-import type { LinkPreview } from "../../render/link-preview";
+import { incidentPath, updatePath } from "../../domain/publishing/links";
+import { inLanguage, loadHomePage, loadIncidentPage } from "../../domain/publishing/public-view";
+import { type LinkPreview, ogLocale } from "../../render/link-preview";
 import { incidentPageData, summariseIncident, updatePageData } from "../../render/public-page-data";
+import type { PublicTexts } from "../../render/public-texts";
+import { type PublicSite, publicSite, requestedLanguage } from "./language";
 import { type Rendered, serveCached } from "./serve-cached";
 
 const HTML = "text/html; charset=utf-8";
 /** ?ordning=aldst reads an incident's updates in the order they were published. */
 const OLDEST_FIRST = "aldst";
 
-export async function pageData(deps: Deps) {
-  const profile = await getOrganisationProfile(deps.db);
-  return {
-    orgName: profile.name,
-    publicUrl: deps.config.publicUrl,
-    brand: toBrandView(profile, deps.config.publicUrl),
-  };
+/** The Swedish site data at "/" (kept for pages that speak only Swedish). */
+export async function pageData(deps: Deps): Promise<PublicSite> {
+  return (await publicSite(deps, "sv", "/")) as PublicSite;
 }
 
-export async function notFound(deps: Deps, message: string): Promise<Rendered> {
+/**
+ * A 404 page in the site's language (Swedish when none is given). `message` picks one of the
+ * language's texts, or is said as it is.
+ */
+export async function notFound(
+  deps: Deps,
+  message: string | ((t: PublicTexts) => string),
+  site?: PublicSite,
+): Promise<Rendered> {
+  const shown = site ?? (await pageData(deps));
   const body = deps.render.render("public/not-found", {
-    ...(await pageData(deps)),
-    title: "Sidan finns inte",
-    message,
+    ...shown,
+    // A missing page has no versions in other languages to point at.
+    alternates: [],
+    title: shown.t.notFoundTitle,
+    message: typeof message === "string" ? message : message(shown.t),
   });
   return { status: 404, body };
 }
 
-export const publicPages = new Hono<AppEnv>()
-  .get("/", (c) =>
-    serveCached(c, HTML, async () => {
-      const { deps } = c.env;
-      const home = await loadHomePage(deps.db, deps.now());
-      const base = await pageData(deps);
-      const description = `Aktuell krisinformation från ${base.orgName}: pågående händelser och de senaste uppdateringarna.`;
-      const og: LinkPreview = {
-        type: "website",
-        title: `Krisinformation från ${base.orgName}`,
+/** The home page: "/" in Swedish, "/en/" (with its slash) in another language. */
+export const serveHome = (c: Context<AppEnv>) =>
+  serveCached(c, HTML, async () => {
+    const { deps } = c.env;
+    const base = await publicSite(deps, requestedLanguage(c), "/");
+    if (!base) return notFound(deps, (t) => t.addressMissing);
+    const home = await loadHomePage(deps.db, deps.now());
+    const latest = await inLanguage(
+      deps.db,
+      [...home.active, ...home.resolved].flatMap((r) => (r.latest ? [r.latest] : [])),
+      base.language,
+    );
+    const shown = new Map(latest.map((u) => [u.id, u]));
+    const withShown = (rows: typeof home.active) =>
+      rows.map((r) => ({ ...r, latest: r.latest ? (shown.get(r.latest.id) ?? null) : null }));
+    const { t } = base;
+    const description = t.homeDescription(base.orgName);
+    const og: LinkPreview = {
+      type: "website",
+      title: t.homeHeading(base.orgName),
+      description,
+      url: `${base.site}/`,
+      locale: ogLocale(base.lang),
+    };
+    return {
+      status: 200,
+      body: deps.render.render("public/home", {
+        ...base,
+        active: withShown(home.active),
+        resolved: withShown(home.resolved),
+        title: t.homeTitle,
         description,
-        url: `${base.publicUrl}/`,
-      };
-      return {
-        status: 200,
-        body: deps.render.render("public/home", { ...base, ...home, title: "Aktuella händelser", description, og }),
-      };
-    }),
-  )
+        og,
+      }),
+    };
+  });
+
+export const publicPages = new Hono<AppEnv>()
+  .get("/", serveHome)
   .get("/incidents/:slug", (c) => serveIncidentPage(c, false))
   .get("/incidents/:slug/updates/:number", (c) => serveUpdatePage(c, false));
+
+/**
+ * The site data for a page: an exercise's pages (under /ovning) are in Swedish only, so they
+ * point at no other language.
+ */
+async function siteFor(c: Context<AppEnv>, path: string, exercise: boolean): Promise<PublicSite | null> {
+  const base = await publicSite(c.env.deps, exercise ? "sv" : requestedLanguage(c), path);
+  return base && exercise ? { ...base, alternates: [], languages: [] } : base;
+}
 
 /** An incident's page; `exercise` says which kind the address is for (an exercise's is under /ovning). */
 export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
@@ -62,15 +99,18 @@ export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
     HTML,
     async () => {
       const { deps } = c.env;
-      const page = await loadIncidentPage(deps.db, c.req.param("slug") ?? "", exercise);
-      if (!page) return notFound(deps, "Händelsen finns inte. Den kan ha fått en ny adress.");
-      const base = await pageData(deps);
-      const updates = oldestFirst ? page.updates : [...page.updates].reverse();
+      const slug = c.req.param("slug") ?? "";
+      const base = await siteFor(c, incidentPath(slug, exercise), exercise);
+      if (!base) return notFound(deps, (t) => t.addressMissing);
+      const page = await loadIncidentPage(deps.db, slug, exercise);
+      if (!page) return notFound(deps, (t) => t.incidentMissing, base);
+      const shown = await inLanguage(deps.db, page.updates, base.language);
+      const updates = oldestFirst ? shown : [...shown].reverse();
       return {
         status: 200,
         body: deps.render.render(
           "public/incident",
-          incidentPageData(base, page.incident, updates, summariseIncident(page.incident, page.updates), oldestFirst),
+          incidentPageData(base, page.incident, updates, summariseIncident(page.incident, shown), oldestFirst),
         ),
       };
     },
@@ -82,11 +122,14 @@ export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
 export function serveUpdatePage(c: Context<AppEnv>, exercise: boolean) {
   return serveCached(c, HTML, async () => {
     const { deps } = c.env;
-    const page = await loadIncidentPage(deps.db, c.req.param("slug") ?? "", exercise);
+    const slug = c.req.param("slug") ?? "";
     const number = Number(c.req.param("number"));
+    const base = await siteFor(c, updatePath(slug, number, exercise), exercise);
+    if (!base) return notFound(deps, (t) => t.addressMissing);
+    const page = await loadIncidentPage(deps.db, slug, exercise);
     const update = page?.updates.find((u) => u.number === number);
-    if (!page || !update) return notFound(deps, "Uppdateringen finns inte.");
-    const base = await pageData(deps);
-    return { status: 200, body: deps.render.render("public/update", updatePageData(base, page.incident, update)) };
+    if (!page || !update) return notFound(deps, (t) => t.updateMissing, base);
+    const [shown] = await inLanguage(deps.db, [update], base.language);
+    return { status: 200, body: deps.render.render("public/update", updatePageData(base, page.incident, shown)) };
   });
 }

@@ -1,30 +1,27 @@
-// Errors outside the API and the staff pages: a page in Swedish, never a JSON body, and one that
+// Errors outside the API and the staff pages: a page in Swedish (or the address's language), never a JSON body, and one that
 // needs nothing from the database, since "the database does not answer" is the usual reason.
 import type { Context } from "hono";
 import type { AppEnv } from "../../deps";
+import { SWEDISH } from "../../domain/publishing/languages";
 import { ServiceUnavailableError } from "../../errors";
 import { fallbackBrandView } from "../../render/brand";
-
-const TEXT: Record<number, { heading: string; message: string }> = {
-  404: {
-    heading: "Sidan finns inte",
-    message: "Adressen finns inte. Kontrollera stavningen eller gå till startsidan.",
-  },
-  400: { heading: "Det gick inte", message: "Förfrågan kunde inte hanteras. Gå tillbaka och försök igen." },
-  503: {
-    heading: "Tillfälligt otillgänglig",
-    message: "Sidan kan inte visas just nu. Försök igen om en liten stund.",
-  },
-  500: {
-    heading: "Något gick fel",
-    message: "Sidan kan inte visas just nu på grund av ett fel hos oss. Försök igen om en liten stund.",
-  },
-};
+import { publicLanguageView } from "../../render/public-language";
+import { languageOfPath } from "./language";
 
 export function renderPublicProblem(c: Context<AppEnv>, error: unknown, status: number): Response {
   const { deps } = c.env;
-  const text = TEXT[status] ?? (status < 500 ? TEXT[400] : TEXT[500]);
+  // In the language the address asks for, if the hub has words for it: whether the organisation
+  // offers it is in the database, which may be what failed.
+  const view = publicLanguageView(deps.config.publicUrl, [SWEDISH], languageOfPath(c.req.path) ?? SWEDISH, "/");
+  const problems = view.t.problem;
+  const text =
+    status === 400 || status === 404 || status === 500 || status === 503
+      ? problems[status]
+      : status < 500
+        ? problems[400]
+        : problems[500];
   const body = deps.render.render("public/problem", {
+    ...view,
     ...text,
     title: text.heading,
     orgName: deps.config.orgName,

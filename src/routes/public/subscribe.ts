@@ -5,12 +5,14 @@
 // keeps a forged sign-up from ever reaching anyone with more than a confirmation.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../deps";
+import { SWEDISH } from "../../domain/publishing/languages";
 import { confirmByCode, confirmByLink } from "../../domain/subscribers/confirmation";
 import { signUpSubscriber } from "../../domain/subscribers/sign-up";
 import { unsubscribeByToken } from "../../domain/subscribers/unsubscribe";
 import { AppError } from "../../errors";
 import { publicContentSecurityPolicy } from "../../render/content-security-policy";
 import { limitRequestRate } from "../rate-limit";
+import { publicSite, requestedLanguage } from "./language";
 import { notFound, pageData } from "./pages";
 import { serveCached } from "./serve-cached";
 import { type SubscribeForm, subscribePageData } from "./subscribe-page";
@@ -20,10 +22,26 @@ const HTML = "text/html; charset=utf-8";
 export const publicSubscribe = new Hono<AppEnv>();
 
 publicSubscribe.get("/prenumerera", (c) =>
-  serveCached(c, HTML, async () => ({
-    status: 200,
-    body: c.env.deps.render.render("public/subscribe", await subscribePageData(c.env.deps)),
-  })),
+  serveCached(c, HTML, async () => {
+    const { deps } = c.env;
+    const language = requestedLanguage(c);
+    if (language === SWEDISH) {
+      return { status: 200, body: deps.render.render("public/subscribe", await subscribePageData(deps)) };
+    }
+    // In the other languages: the feeds, explained in that language. Sign-up by email, SMS and
+    // notifications is in Swedish (/prenumerera), which the page links to.
+    const base = await publicSite(deps, language, "/prenumerera");
+    if (!base) return notFound(deps, (t) => t.addressMissing);
+    return {
+      status: 200,
+      body: deps.render.render("public/feeds-explained", {
+        ...base,
+        title: base.t.subscribeTitle,
+        description: base.t.subscribeDescription(base.orgName),
+        canonical: `${base.site}/prenumerera`,
+      }),
+    };
+  }),
 );
 
 publicSubscribe.get("/incidents/:slug/prenumerera", (c) =>
