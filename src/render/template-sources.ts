@@ -26,6 +26,7 @@ import staffDepartments from "../../templates/staff/departments.eta";
 import staffError from "../../templates/staff/error.eta";
 import staffErrorSummary from "../../templates/staff/error-summary.eta";
 import staffFieldError from "../../templates/staff/field-error.eta";
+import staffInbox from "../../templates/staff/inbox.eta";
 import staffIncident from "../../templates/staff/incident.eta";
 import staffIncidentClose from "../../templates/staff/incident-close.eta";
 import staffIncidentEdit from "../../templates/staff/incident-edit.eta";
@@ -85,6 +86,7 @@ export const templateSources: Record<string, string> = {
   "staff/compliance": staffCompliance,
   "staff/compose": staffCompose,
   "staff/dashboard": staffDashboard,
+  "staff/inbox": staffInbox,
   "staff/incident": staffIncident,
   "staff/incident-close": staffIncidentClose,
   "staff/incident-new": staffIncidentNew,
