@@ -29,7 +29,10 @@ export const en: Record<ErrorCode, ErrorText> = {
   editor_department_required: "An editor needs at least one department.",
   account_unknown: "The account does not exist.",
   incident_unknown: "The incident does not exist.",
-  area_code_unknown: "One of the area codes does not exist. Choose counties and municipalities from the list.",
+  area_code_unknown: (p) =>
+    p.areaCode
+      ? `The area code ${p.areaCode} does not exist. Choose counties and municipalities from the list.`
+      : "One of the area codes does not exist. Choose counties and municipalities from the list.",
   polygon_not_closed: "The polygon is not closed: its last point must be its first.",
   language_invalid: (p) =>
     `${p.language ? `"${p.language}"` : "The language"} is not a valid BCP 47 language tag (e.g. en, ar or sv-x-lattlast).`,

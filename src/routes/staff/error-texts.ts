@@ -48,7 +48,10 @@ const sv: Record<ErrorCode, ErrorText> = {
   editor_department_required: "En redaktör ska ha minst en verksamhet. Välj bland verksamheterna i listan.",
   account_unknown: "Kontot finns inte. Välj ett konto i listan.",
   incident_unknown: "Händelsen finns inte. Välj en händelse i listan.",
-  area_code_unknown: "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
+  area_code_unknown: (p) =>
+    p.areaCode
+      ? `Områdeskoden ${p.areaCode} finns inte. Välj län och kommuner i listan.`
+      : "En av områdeskoderna finns inte. Välj län och kommuner i listan.",
   polygon_not_closed: "Polygonen är inte sluten: den sista punkten ska vara samma som den första.",
   language_invalid: (p) =>
     `${p.language ? `”${p.language}”` : "Språkkoden"} är ingen giltig språkkod (BCP 47), till exempel en, ar eller sv-x-lattlast.`,
