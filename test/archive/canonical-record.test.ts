@@ -60,6 +60,9 @@ describe("register records", () => {
         revision: {},
         removal: { reason: "spam" },
         borrowing: {},
+        item: { text: "Gäller det Norrby?" },
+        answer: { text: "Ja." },
+        handle: "@exempelkommun",
       };
       const write = canonicalRecordWriter(register.columns);
       expect(write(row), register.name).toBe(canonicalJson(recordOf(register, row)));
