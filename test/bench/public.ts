@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { api, startTestHub } from "../helpers/hub";
+import { prepareProcessesRun } from "./public-processes";
 
 const UPDATES = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -137,3 +138,24 @@ console.log(`  hub, 304 to If-None-Match (br)              ${rate(notModified)}`
 hubServer.close();
 bareServer.close();
 await hub.close();
+
+// Both cores: KRISKANAL_PROCESSES=2 against 1, each the real `npm start` on PostgreSQL.
+if (!process.env.TEST_DATABASE_URL) {
+  console.log("  KRISKANAL_PROCESSES=2 against 1: skipped, it needs PostgreSQL (set TEST_DATABASE_URL)");
+} else {
+  const run = await prepareProcessesRun(process.env.TEST_DATABASE_URL, UPDATES);
+  try {
+    const one = await run.start(1);
+    const two = await run.start(2);
+    const headers = { "accept-encoding": "br" };
+    const { baseline, measured } = await compare(`${one.url}${run.path}`, `${two.url}${run.path}`, headers);
+    console.log(`  npm start on PostgreSQL, Accept-Encoding: br (median of ${ROUNDS}):`);
+    console.log(`    KRISKANAL_PROCESSES=1                     ${rate(baseline)}`);
+    console.log(`    KRISKANAL_PROCESSES=2                     ${rate(measured)}`);
+    console.log(
+      `    ratio 2 / 1                               ${(measured.perSecond / baseline.perSecond).toFixed(2)}x`,
+    );
+  } finally {
+    await run.close();
+  }
+}
