@@ -19,6 +19,7 @@ import {
 import type { Incident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
 import { ACCOUNT_RECORD_COLUMNS, SNAPSHOT_SUMMARY_COLUMNS } from "./account-record";
+import { batchText, type SqlColumn } from "./register-sql";
 import { REMOVAL_REASON_TEXT, type RemovalReason } from "./removals";
 
 export const PAGE_SIZE = 500;
@@ -38,6 +39,19 @@ export interface Register<T = unknown> {
   name: string;
   columns: CsvColumn<T>[];
   rows(db: DbOrTx, scope: ExportScope): AsyncIterable<T[]>;
+  /**
+   * For a register too large to read as rows: the same records and lines written by the database
+   * (register-sql.ts). `batches` yields each batch's lines as one text, joined by `separator`.
+   */
+  inDatabase?: {
+    columns(slug: string | null): SqlColumn[];
+    batches(
+      db: DbOrTx,
+      scope: ExportScope,
+      line: (slug: string | null) => SQL,
+      separator: string,
+    ): AsyncIterable<string>;
+  };
 }
 
 /** The JSON record of a row: the same fields as its CSV line, values unflattened. */
@@ -295,6 +309,71 @@ const deliveriesRegister: Register<DeliveryRow> = {
         .orderBy(asc(deliveries.seq))
         .limit(PAGE_SIZE),
     );
+  },
+};
+
+/** Updates per batch when the database writes the deliveries: about 4 MB of JSON text at 20 accounts. */
+const DELIVERY_TEXT_BATCH = 250;
+const DELIVERY_FROM = sql`from ${deliveries} inner join ${accounts} on ${accounts.id} = ${deliveries.accountId} left join ${updates} on ${updates.id} = ${deliveries.updateId}`;
+
+deliveriesRegister.inDatabase = {
+  // The same columns as deliveriesRegister.columns, in the same order.
+  columns: (slug) => [
+    { header: "delivery_id", kind: "uuid", value: sql`${deliveries.id}` },
+    { header: "seq", kind: "number", value: sql`${deliveries.seq}` },
+    // A farewell has no incident: its record has no incident_slug at all, as in deliveriesRegister.
+    { header: "incident_slug", kind: "text", value: sql`${slug}::text`, absent: slug === null },
+    { header: "update_id", kind: "uuid", value: sql`${deliveries.updateId}` },
+    { header: "update_number", kind: "number", value: sql`${updates.number}` },
+    { header: "account_id", kind: "uuid", value: sql`${deliveries.accountId}` },
+    { header: "platform", kind: "text", value: sql`${accounts.platform}` },
+    { header: "handle", kind: "text", value: sql`${accounts.handle}` },
+    { header: "kind", kind: "text", value: sql`${deliveries.kind}` },
+    { header: "status", kind: "text", value: sql`${deliveries.status}` },
+    { header: "attempts", kind: "number", value: sql`${deliveries.attempts}` },
+    { header: "borrowed", kind: "boolean", value: sql`${deliveries.borrowed}` },
+    { header: "remote_id", kind: "text", value: sql`${deliveries.remoteId}` },
+    { header: "remote_url", kind: "text", value: sql`${deliveries.remoteUrl}` },
+    { header: "sent_text", kind: "text", value: sql`${deliveries.sentText}` },
+    { header: "failure_class", kind: "text", value: sql`${deliveries.failureClass}` },
+    { header: "message", kind: "text", value: sql`${deliveries.message}` },
+    { header: "created_at", kind: "timestamp", value: sql`${deliveries.createdAt}` },
+    { header: "published_at", kind: "timestamp", value: sql`${deliveries.publishedAt}` },
+    { header: "updated_at", kind: "timestamp", value: sql`${deliveries.updatedAt}` },
+  ],
+  async *batches(db, scope, line, separator) {
+    // The order of deliveriesRegister.rows: by update number and seq, then farewells by seq.
+    for (const incident of scope.incidents) {
+      for await (const page of updateIdPages(db, incident, DELIVERY_TEXT_BATCH)) {
+        const ids = sql.join(
+          page.map((u) => sql`${u.id}::uuid`),
+          sql`, `,
+        );
+        const where = sql`${DELIVERY_FROM} where ${deliveries.updateId} in (${ids})`;
+        yield await batchText(db, line(incident.slug), separator, where, sql`${updates.number}, ${deliveries.seq}`);
+      }
+    }
+    if (!scope.period) return;
+    const farewells = keysetPages<{ seq: number }>(PAGE_SIZE, (last) =>
+      db
+        .select({ seq: deliveries.seq })
+        .from(deliveries)
+        .where(
+          and(
+            isNull(deliveries.updateId),
+            within(deliveries.createdAt, scope.period),
+            last ? gt(deliveries.seq, last.seq) : undefined,
+          ),
+        )
+        .orderBy(asc(deliveries.seq))
+        .limit(PAGE_SIZE),
+    );
+    for await (const page of farewells) {
+      const first = page[0].seq;
+      const last = page[page.length - 1].seq;
+      const where = sql`${DELIVERY_FROM} where ${deliveries.updateId} is null and ${deliveries.seq} between ${first} and ${last} and ${within(deliveries.createdAt, scope.period)}`;
+      yield await batchText(db, line(null), separator, where, sql`${deliveries.seq}`);
+    }
   },
 };
 

@@ -7,7 +7,7 @@ import type { PayloadFile, WrittenFile } from "../../archive/bag";
 import { canonicalJson } from "../../archive/canonical-json";
 import { canonicalRecordWriter } from "../../archive/canonical-record";
 import { capMessageOf, capSender, rememberMessage, renderCapAlert, startCapChain } from "../../archive/cap";
-import { csvLines, TEXT_CHUNK } from "../../archive/csv";
+import { csvLines, csvRow, TEXT_CHUNK } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
 import { renderMets } from "../../archive/mets";
 import { renderPremis } from "../../archive/premis";
@@ -36,6 +36,7 @@ import {
 } from "./archive-registers";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
+import { csvLineSql, jsonRecordSql } from "./register-sql";
 
 type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;
 
@@ -167,7 +168,9 @@ async function* producePayload(
   for (const register of REGISTERS) {
     yield {
       path: `representations/csv/data/${register.name}.csv`,
-      content: csvLines(register.columns, register.rows(deps.db, scope)),
+      content: register.inDatabase
+        ? csvFromDatabase(deps, register, scope)
+        : csvLines(register.columns, register.rows(deps.db, scope)),
     };
   }
   if (scope.period) {
@@ -319,6 +322,23 @@ function imagePages(deps: ExportDeps, incident: Incident) {
 
 /** A JSON array of canonical records, streamed; the whole file is itself canonical JSON. */
 async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const inDatabase = register.inDatabase;
+  if (inDatabase) {
+    let first = true;
+    yield "[";
+    for await (const text of inDatabase.batches(
+      deps.db,
+      scope,
+      (slug) => jsonRecordSql(inDatabase.columns(slug)),
+      ",",
+    )) {
+      if (!text) continue;
+      yield first ? text : `,${text}`;
+      first = false;
+    }
+    yield "]";
+    return;
+  }
   const record = canonicalRecordWriter(register.columns);
   let chunk = "[";
   let first = true;
@@ -333,6 +353,15 @@ async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportSco
     }
   }
   yield `${chunk}]`;
+}
+
+/** The CSV register written by the database: the header row as csvLines writes it, then each batch. */
+async function* csvFromDatabase(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const inDatabase = register.inDatabase as NonNullable<Register["inDatabase"]>;
+  yield csvRow(register.columns.map((c) => c.header));
+  for await (const text of inDatabase.batches(deps.db, scope, (slug) => csvLineSql(inDatabase.columns(slug)), "")) {
+    if (text) yield text;
+  }
 }
 
 const PACKAGE_README = `Om paketet
