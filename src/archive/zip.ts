@@ -120,7 +120,7 @@ function centralHeader(entry: Entry): Uint8Array {
     const at = 46 + entry.name.length;
     view.setUint16(at, 0x0001, true);
     view.setUint16(at + 2, extraLength - 4, true);
-    wide.forEach((value, i) => view.setBigUint64(at + 4 + 8 * i, value, true));
+    for (const [i, value] of wide.entries()) view.setBigUint64(at + 4 + 8 * i, value, true);
   }
   return bytes;
 }
