@@ -19,7 +19,7 @@ import {
 import type { Incident } from "../publishing/incidents";
 import { updateUrl } from "../publishing/links";
 import { ACCOUNT_RECORD_COLUMNS, SNAPSHOT_SUMMARY_COLUMNS } from "./account-record";
-import { batchText, type SqlColumn } from "./register-sql";
+import { batchLines, type SqlColumn } from "./register-sql";
 import { REMOVAL_REASON_TEXT, type RemovalReason } from "./removals";
 
 export const PAGE_SIZE = 500;
@@ -41,16 +41,11 @@ export interface Register<T = unknown> {
   rows(db: DbOrTx, scope: ExportScope): AsyncIterable<T[]>;
   /**
    * For a register too large to read as rows: the same records and lines written by the database
-   * (register-sql.ts). `batches` yields each batch's lines as one text, joined by `separator`.
+   * (register-sql.ts). `batches` yields the lines of each batch, in the order of `rows`.
    */
   inDatabase?: {
     columns(slug: string | null): SqlColumn[];
-    batches(
-      db: DbOrTx,
-      scope: ExportScope,
-      line: (slug: string | null) => SQL,
-      separator: string,
-    ): AsyncIterable<string>;
+    batches(db: DbOrTx, scope: ExportScope, line: (slug: string | null) => SQL): AsyncIterable<string[]>;
   };
 }
 
@@ -312,7 +307,7 @@ const deliveriesRegister: Register<DeliveryRow> = {
   },
 };
 
-/** Updates per batch when the database writes the deliveries: about 4 MB of JSON text at 20 accounts. */
+/** Updates per batch when the database writes the deliveries: 5,000 lines (about 4 MB) at 20 accounts. */
 const DELIVERY_TEXT_BATCH = 250;
 const DELIVERY_FROM = sql`from ${deliveries} inner join ${accounts} on ${accounts.id} = ${deliveries.accountId} left join ${updates} on ${updates.id} = ${deliveries.updateId}`;
 
@@ -341,7 +336,7 @@ deliveriesRegister.inDatabase = {
     { header: "published_at", kind: "timestamp", value: sql`${deliveries.publishedAt}` },
     { header: "updated_at", kind: "timestamp", value: sql`${deliveries.updatedAt}` },
   ],
-  async *batches(db, scope, line, separator) {
+  async *batches(db, scope, line) {
     // The order of deliveriesRegister.rows: by update number and seq, then farewells by seq.
     for (const incident of scope.incidents) {
       for await (const page of updateIdPages(db, incident, DELIVERY_TEXT_BATCH)) {
@@ -350,7 +345,7 @@ deliveriesRegister.inDatabase = {
           sql`, `,
         );
         const where = sql`${DELIVERY_FROM} where ${deliveries.updateId} in (${ids})`;
-        yield await batchText(db, line(incident.slug), separator, where, sql`${updates.number}, ${deliveries.seq}`);
+        yield await batchLines(db, line(incident.slug), where, sql`${updates.number}, ${deliveries.seq}`);
       }
     }
     if (!scope.period) return;
@@ -372,7 +367,7 @@ deliveriesRegister.inDatabase = {
       const first = page[0].seq;
       const last = page[page.length - 1].seq;
       const where = sql`${DELIVERY_FROM} where ${deliveries.updateId} is null and ${deliveries.seq} between ${first} and ${last} and ${within(deliveries.createdAt, scope.period)}`;
-      yield await batchText(db, line(null), separator, where, sql`${deliveries.seq}`);
+      yield await batchLines(db, line(null), where, sql`${deliveries.seq}`);
     }
   },
 };

@@ -324,19 +324,12 @@ function imagePages(deps: ExportDeps, incident: Incident) {
 async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
   const inDatabase = register.inDatabase;
   if (inDatabase) {
-    let first = true;
-    yield "[";
-    for await (const text of inDatabase.batches(
-      deps.db,
-      scope,
-      (slug) => jsonRecordSql(inDatabase.columns(slug)),
+    yield* joinLines(
+      inDatabase.batches(deps.db, scope, (slug) => jsonRecordSql(inDatabase.columns(slug))),
+      "[",
       ",",
-    )) {
-      if (!text) continue;
-      yield first ? text : `,${text}`;
-      first = false;
-    }
-    yield "]";
+      "]",
+    );
     return;
   }
   const record = canonicalRecordWriter(register.columns);
@@ -356,12 +349,37 @@ async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportSco
 }
 
 /** The CSV register written by the database: the header row as csvLines writes it, then each batch. */
-async function* csvFromDatabase(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+function csvFromDatabase(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
   const inDatabase = register.inDatabase as NonNullable<Register["inDatabase"]>;
-  yield csvRow(register.columns.map((c) => c.header));
-  for await (const text of inDatabase.batches(deps.db, scope, (slug) => csvLineSql(inDatabase.columns(slug)), "")) {
-    if (text) yield text;
+  const header = csvRow(register.columns.map((c) => c.header));
+  return joinLines(
+    inDatabase.batches(deps.db, scope, (slug) => csvLineSql(inDatabase.columns(slug))),
+    header,
+    "",
+    "",
+  );
+}
+
+/** Lines joined by `separator` between `open` and `close`, handed on in texts of about TEXT_CHUNK. */
+async function* joinLines(
+  batches: AsyncIterable<string[]>,
+  open: string,
+  separator: string,
+  close: string,
+): AsyncGenerator<string> {
+  let chunk = open;
+  let first = true;
+  for await (const lines of batches) {
+    for (const line of lines) {
+      chunk += first ? line : separator + line;
+      first = false;
+      if (chunk.length >= TEXT_CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
+    }
   }
+  yield chunk + close;
 }
 
 const PACKAGE_README = `Om paketet

@@ -76,12 +76,12 @@ export function csvLineSql(columns: SqlColumn[]): SQL {
 }
 
 /**
- * One batch of rows as one text: `line` per row in `orderBy` order, joined by `separator`.
- * `from` is the FROM … WHERE of the query; an empty batch is the empty string.
+ * One batch of rows as their lines, in `orderBy` order; `from` is the FROM … WHERE of the query.
+ * A row per line, not one text per batch: postgres.js gathers a message larger than its read
+ * buffer by concatenating as it arrives, so a batch as one multi-megabyte value cost more memory
+ * than the rows it held.
  */
-export async function batchText(db: DbOrTx, line: SQL, separator: string, from: SQL, orderBy: SQL): Promise<string> {
-  const [row] = rowsOf<{ text: string | null }>(
-    await db.execute(sql`select string_agg(${line}, ${separator} order by ${orderBy}) as text ${from}`),
-  );
-  return row?.text ?? "";
+export async function batchLines(db: DbOrTx, line: SQL, from: SQL, orderBy: SQL): Promise<string[]> {
+  const rows = rowsOf<{ line: string }>(await db.execute(sql`select ${line} as line ${from} order by ${orderBy}`));
+  return rows.map((row) => row.line);
 }

@@ -93,10 +93,10 @@ async function javascriptJson() {
 async function databaseJson() {
   const inDatabase = register.inDatabase;
   if (!inDatabase) throw new Error("the deliveries register is not written by the database");
-  const texts: string[] = [];
-  for await (const text of inDatabase.batches(hub.deps.db, scope, (s) => jsonRecordSql(inDatabase.columns(s)), ","))
-    if (text) texts.push(text);
-  return `[${texts.join(",")}]`;
+  const lines: string[] = [];
+  for await (const batch of inDatabase.batches(hub.deps.db, scope, (s) => jsonRecordSql(inDatabase.columns(s))))
+    lines.push(...batch);
+  return `[${lines.join(",")}]`;
 }
 
 async function join(chunks: AsyncIterable<string>) {
@@ -116,7 +116,9 @@ test("the database writes the same CSV lines as JavaScript", async () => {
   if (!inDatabase) throw new Error("the deliveries register is not written by the database");
   const expected = await join(csvLines(register.columns, register.rows(hub.deps.db, scope)));
   const header = csvRow(register.columns.map((c) => c.header));
-  const body = await join(inDatabase.batches(hub.deps.db, scope, (s) => csvLineSql(inDatabase.columns(s)), ""));
+  let body = "";
+  for await (const batch of inDatabase.batches(hub.deps.db, scope, (s) => csvLineSql(inDatabase.columns(s))))
+    body += batch.join("");
   expect(header + body).toBe(expected);
 });
 
