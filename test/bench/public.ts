@@ -69,6 +69,16 @@ bare.get("/plain", (c) => c.body(new Uint8Array(plain.body), 200, { "content-typ
 bare.get("/br", (c) =>
   c.body(new Uint8Array(br.body), 200, { "content-type": "text/html; charset=utf-8", "content-encoding": "br" }),
 );
+// A second baseline: the same bytes with the headers the hub sends (ETag, Cache-Control, CSP,
+// Vary, ...), which cost Node's HTTP writer a share of a small response's time in their own right.
+const hubHeaders = (fetched: Fetched) =>
+  Object.fromEntries(
+    Object.entries(fetched.headers)
+      .filter(([name]) => !["date", "connection", "keep-alive", "content-length", "transfer-encoding"].includes(name))
+      .map(([name, value]) => [name, String(value)]),
+  );
+bare.get("/plain-headers", (c) => c.body(new Uint8Array(plain.body), 200, hubHeaders(plain)));
+bare.get("/br-headers", (c) => c.body(new Uint8Array(br.body), 200, hubHeaders(br)));
 const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" });
 await new Promise((resolve) => bareServer.once("listening", resolve));
 const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
@@ -109,6 +119,13 @@ console.log(
 const pairs: [string, string, string, Record<string, string>][] = [
   ["plain", `${bareBase}/plain`, hubUrl, {}],
   ["Accept-Encoding: br", `${bareBase}/br`, hubUrl, { "accept-encoding": "br" }],
+  ["plain, baseline sending the hub's headers too", `${bareBase}/plain-headers`, hubUrl, {}],
+  [
+    "Accept-Encoding: br, baseline sending the hub's headers too",
+    `${bareBase}/br-headers`,
+    hubUrl,
+    { "accept-encoding": "br" },
+  ],
 ];
 /** Alternates baseline and hub ROUNDS times, after a warm-up of each (JIT, connection pools). */
 async function compare(bareUrl: string, url: string, headers: Record<string, string>) {
