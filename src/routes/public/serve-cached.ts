@@ -208,9 +208,14 @@ function readRevisionOnce(deps: Pick<Deps, "db" | "now" | "publicCache">): Promi
   return read;
 }
 
-/** Refreshes the revision without anyone waiting; a failure leaves it to expire (then the outage path answers). */
+/**
+ * Refreshes the revision without anyone waiting; a failure leaves it to expire (then the outage
+ * path answers). Deferred, so on Workers the invocation keeps its database client until it is done.
+ */
 function refreshRevision(deps: Deps): void {
-  readRevisionOnce(deps).catch((error) =>
-    deps.log.warn("the public revision could not be read", { error: String(error) }),
+  deps.defer(
+    readRevisionOnce(deps).catch((error) =>
+      deps.log.warn("the public revision could not be read", { error: String(error) }),
+    ),
   );
 }
