@@ -31,6 +31,7 @@ import {
   PAGE_SIZE,
   REGISTERS,
   type Register,
+  readAhead,
   snapshotPages,
   updatePages,
 } from "./archive-registers";
@@ -291,7 +292,7 @@ const PUBLISHED = eq(updates.state, "published");
 const MEDIA_EXTENSION: Record<string, string> = { "image/jpeg": ".jpg", "image/png": ".png" };
 
 async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
-  for await (const page of updatePages(deps.db, incident, PUBLISHED)) yield withSocialCopies(deps.db, page);
+  yield* readAhead(updatePages(deps.db, incident, PUBLISHED), (page) => withSocialCopies(deps.db, page));
 }
 
 /** Images and snapshots are fetched a few at a time: each may be megabytes. */
