@@ -1,5 +1,6 @@
 // The one seam: everything a handler or domain function uses comes through Deps, so Node,
 // Workers and tests wire the same app differently and nothing is mocked at module level.
+import type { Crc32 } from "./archive/crc32";
 import type { Hasher } from "./archive/hasher";
 import type { MailTransport } from "./channels/mail-transport";
 import type { Config } from "./config";
@@ -34,6 +35,8 @@ export interface Deps {
   imaging: Imaging;
   /** SHA-256 for archive exports (node:crypto on Node; @noble/hashes where none is given). */
   hasher?: Hasher;
+  /** The archive zip's CRC-32 (zlib's on Node; JavaScript where none is given). */
+  crc32?: Crc32;
   /**
    * Tells the delivery machinery that deliveries are due (wake the loop, or enqueue on Workers).
    * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
@@ -61,6 +64,7 @@ export interface DepsParts {
   compressor?: Compressor;
   imaging: Imaging;
   hasher?: Hasher;
+  crc32?: Crc32;
   log: Log;
   now?: () => Date;
   fetch?: typeof fetch;

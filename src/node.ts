@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
+import { createNodeCrc32 } from "./archive/crc32-node";
 import { createNodeHasher } from "./archive/hasher-node";
 import { BACKGROUND_ENV, countProcesses, runPrimary } from "./cluster-node";
 import { type Config, parseConfig } from "./config";
@@ -114,6 +115,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
     hasher: createNodeHasher(),
+    crc32: createNodeCrc32(),
     imaging: createNodeImaging(),
     signalDeliveries: () => loop?.wake(),
     ...(mail ? { mail } : {}),

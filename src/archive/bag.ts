@@ -2,9 +2,10 @@
 // while it passes through, so the manifests (written last; order inside a zip is free) never
 // need the payload again and the archive is never held in memory.
 
-import { makeZip } from "client-zip";
 import { coalesceChunks } from "./coalesce";
+import { type Crc32, javascriptCrc32 } from "./crc32";
 import { type Hasher, nobleHasher } from "./hasher";
+import { type ZipFile, zipPieces } from "./zip";
 
 export type Chunk = string | Uint8Array;
 
@@ -44,8 +45,9 @@ export function streamBag(
   now: Date,
   producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
   hasher: Hasher = nobleHasher,
+  crc32: Crc32 = javascriptCrc32,
 ): ReadableStream<Uint8Array> {
-  return coalesceChunks(makeZip(bagFiles(info, now, producePayload, hasher), { buffersAreUTF8: true }));
+  return coalesceChunks(zipPieces(bagFiles(info, now, producePayload, hasher), crc32));
 }
 
 async function* bagFiles(
@@ -53,7 +55,7 @@ async function* bagFiles(
   now: Date,
   producePayload: (written: readonly WrittenFile[]) => AsyncIterable<PayloadFile>,
   hasher: Hasher,
-) {
+): AsyncGenerator<ZipFile> {
   const written: WrittenFile[] = [];
   const seen = new Set<string>();
   let open = 0;
@@ -92,7 +94,7 @@ async function* bagFiles(
     })
     .join("");
   for (const [name, text] of [...tagFiles, ["tagmanifest-sha256.txt", tagManifest]]) {
-    yield { name: `${info.name}/${name}`, input: text, lastModified: now };
+    yield { name: `${info.name}/${name}`, input: once(encoder.encode(text)), lastModified: now };
   }
 }
 
@@ -113,6 +115,10 @@ function bagInfoText(info: BagInfo, now: Date, written: WrittenFile[]): string {
 /** RFC 8493 2.1.3: CR, LF and % (only those) are percent-encoded in manifest paths. */
 function encodePath(path: string): string {
   return path.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
 
 async function* chunksOf(content: PayloadFile["content"]): AsyncGenerator<Chunk> {

@@ -1,11 +1,11 @@
-// client-zip hands out every local header, file name and data descriptor as a chunk of its own:
-// a bag of 10,000 small files is 40,000 chunks of a few dozen bytes, each a promise and a socket
-// write for the reader. Joined into chunks of at least CHUNK_BYTES, the reader's work follows the
+// The zip writer hands out every local header and data descriptor as a piece of its own: a bag of
+// 10,000 small files is 30,000 pieces of a few dozen bytes, each a promise and a socket write for
+// the reader. Joined into chunks of at least CHUNK_BYTES, the reader's work follows the
 // bytes, not the files. Still a pull stream: nothing is read from the zip before the reader asks.
 export const CHUNK_BYTES = 64 * 1024;
 
-export function coalesceChunks(source: ReadableStream<Uint8Array>, size = CHUNK_BYTES): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+export function coalesceChunks(source: AsyncIterable<Uint8Array>, size = CHUNK_BYTES): ReadableStream<Uint8Array> {
+  const reader = source[Symbol.asyncIterator]();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const joined = () => {
@@ -23,7 +23,7 @@ export function coalesceChunks(source: ReadableStream<Uint8Array>, size = CHUNK_
     {
       async pull(controller) {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await reader.next();
           if (done) {
             if (pendingBytes) controller.enqueue(joined());
             controller.close();
@@ -42,7 +42,9 @@ export function coalesceChunks(source: ReadableStream<Uint8Array>, size = CHUNK_
           }
         }
       },
-      cancel: (reason) => reader.cancel(reason),
+      cancel: async (reason) => {
+        await reader.return?.(reason);
+      },
     },
     { highWaterMark: 0 },
   );

@@ -168,6 +168,13 @@ export interface Recorder {
  * busy while the rest wait to be read. When every expected outcome is in, nobody is waited for.
  */
 export const RECORD_BATCH_WINDOW_MS = 15;
+/**
+ * While answers keep coming (each window brought more, and sends are still out), the batch waits
+ * another window, up to this many: a fan-out's answers arrive over a couple of hundred milliseconds
+ * on a busy machine, and a first batch written while the rest are still being read took as long as
+ * reading them, with the batch of the rest only after it (bench:fanout's trace).
+ */
+export const RECORD_BATCH_MAX_WINDOWS = 12;
 
 export function createRecorder(
   deps: RecordDeps,
@@ -190,8 +197,15 @@ export function createRecorder(
     }).finally(() => {
       closeWindow = null;
     });
+  const gather = async () => {
+    for (let windows = 1; ; windows++) {
+      const before = queue.length;
+      await waitWindow();
+      if (outstanding === 0 || queue.length === before || windows >= RECORD_BATCH_MAX_WINDOWS) return;
+    }
+  };
   const flush = async () => {
-    if (windowMs > 0 && outstanding !== 0) await waitWindow();
+    if (windowMs > 0 && outstanding !== 0) await gather();
     while (queue.length) {
       const batch = queue;
       queue = [];

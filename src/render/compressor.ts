@@ -26,6 +26,19 @@ export function chooseEncoding(
   offered: readonly ContentEncoding[],
 ): ContentEncoding | undefined {
   if (!acceptEncoding || offered.length === 0) return undefined;
+  // Browsers send a handful of distinct headers, and this runs for every public request.
+  const key = `${offered.join(",")}|${acceptEncoding}`;
+  if (choices.has(key)) return choices.get(key);
+  if (choices.size >= MAX_REMEMBERED_CHOICES) choices.clear();
+  const choice = parseAndChoose(acceptEncoding, offered);
+  choices.set(key, choice);
+  return choice;
+}
+
+const MAX_REMEMBERED_CHOICES = 256;
+const choices = new Map<string, ContentEncoding | undefined>();
+
+function parseAndChoose(acceptEncoding: string, offered: readonly ContentEncoding[]): ContentEncoding | undefined {
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(",")) {
     const [name, ...params] = part.trim().toLowerCase().split(";");

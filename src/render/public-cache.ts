@@ -26,6 +26,8 @@ export interface PublicCache {
   clear(): void;
   /** The public revision read within the last REVISION_MAX_AGE_MS, if any. */
   knownRevision(nowMs: number): number | undefined;
+  /** True when the known revision is old enough (REVISION_REFRESH_MS) to be read again in the background. */
+  revisionDue(nowMs: number): boolean;
   /** Call before reading the revision; pass the result to rememberRevision. */
   revisionEpoch(): number;
   /** Keeps a revision read from the database, unless a change was announced since `epoch`. */
@@ -42,15 +44,28 @@ export interface PublicCache {
  */
 export const REVISION_MAX_AGE_MS = 1000;
 
+/**
+ * After this long a request still answers from the known revision but starts one read of it in
+ * the background (shared by every request meanwhile), so under steady traffic the revision is
+ * refreshed before it expires and no request waits for the database: at most one read per this
+ * many milliseconds per process, and another process's change shows within REVISION_MAX_AGE_MS.
+ */
+export const REVISION_REFRESH_MS = REVISION_MAX_AGE_MS / 2;
+
 export function createPublicCache(maxEntries = 1000): PublicCache {
   const entries = new Map<string, CachedResponse>();
   let known: { revision: number; atMs: number } | null = null;
   let epoch = 0;
+  // Recency is refreshed once per stored rendering, not on every hit: a Map delete and set per
+  // request was a measurable share of serving a cached page, and eviction stays close to LRU.
+  let generation = 0;
+  const touched = new WeakMap<CachedResponse, number>();
   return {
     knownRevision(nowMs) {
       if (!known || nowMs - known.atMs >= REVISION_MAX_AGE_MS || nowMs < known.atMs) return undefined;
       return known.revision;
     },
+    revisionDue: (nowMs) => !known || nowMs - known.atMs >= REVISION_REFRESH_MS || nowMs < known.atMs,
     revisionEpoch: () => epoch,
     rememberRevision(revision, nowMs, readEpoch) {
       // A change announced while the read was in flight may not be in what it returned.
@@ -64,12 +79,16 @@ export function createPublicCache(maxEntries = 1000): PublicCache {
       const hit = entries.get(key);
       if (!hit || hit.revision !== revision) return undefined;
       // Refresh recency: Map keeps insertion order, so the oldest key is evicted first.
-      entries.delete(key);
-      entries.set(key, hit);
+      if (touched.get(hit) !== generation) {
+        touched.set(hit, generation);
+        entries.delete(key);
+        entries.set(key, hit);
+      }
       return hit;
     },
     last: (key) => entries.get(key),
     set(key, value) {
+      generation++;
       entries.delete(key);
       entries.set(key, value);
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);

@@ -90,6 +90,11 @@ export const viewHelpers = {
   languageInSwedish: (tag: string) => languageSwedishName(tag),
   /** Paragraphs from plain text; the template escapes each one. */
   paragraphs(text: string): string[] {
+    // Most updates are one paragraph: an export renders thousands of them, twice.
+    if (!text.includes("\n")) {
+      const only = text.trim();
+      return only ? [only] : [];
+    }
     return text
       .split(/\n\s*\n/)
       .map((p) => p.trim())

@@ -6,8 +6,13 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../deps";
 
 export const limitBodySize = createMiddleware<AppEnv>((c, next) =>
-  bodyLimit({ maxSize: maxBytesFor(c), onError: refuseTooLarge })(c, next),
+  // A GET or HEAD has no body to limit (the Fetch API refuses one). Asking for it anyway is not
+  // free: on Node, reading `c.req.raw.body` makes @hono/node-server build a full Request with
+  // an AbortController for every request, which was half the cost of serving a cached page.
+  BODILESS.has(c.req.method) ? next() : bodyLimit({ maxSize: maxBytesFor(c), onError: refuseTooLarge })(c, next),
 );
+
+const BODILESS = new Set(["GET", "HEAD"]);
 
 /** Routes that take an image may read up to maxUploadBytes; every other body stays small. */
 const UPLOAD_ROUTES = [/^\/api\/v1\/media$/, /^\/staff\/incidents\/[^/]+\/(updates|preview)$/];

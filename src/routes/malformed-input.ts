@@ -10,11 +10,17 @@ import { unstorableFormFields } from "./unstorable-text";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Only a segment with an escape or a character outside printable ASCII can hold a NUL or a surrogate. */
+const MAYBE_UNSTORABLE = /[^\x20-\x7e]|%/;
+
 /** Path parameters named id or …Id hold UUIDs everywhere in the hub. */
 const isIdName = (name: string) => name === "id" || name.endsWith("Id");
 
 export const refuseMalformedInput = createMiddleware<AppEnv>(async (c, next) => {
-  const fields = [...malformedIds(respondingRoute(c), c.req.path), ...unstorableFormFields(c.req.queries())];
+  // Every public request passes here, so the common case (no query, no id in the route, no
+  // percent-escape in the path) costs a lookup and a few string checks, not a parse.
+  const query = c.req.url.includes("?") ? unstorableFormFields(c.req.queries()) : [];
+  const fields = [...malformedIds(respondingRoute(c), c.req.path), ...query];
   if (!fields.length) return next();
   const error = new InvalidInputError("invalid_input", `Invalid input: ${fields.map((f) => f.field).join(", ")}.`, {
     fields,
@@ -28,18 +34,41 @@ function respondingRoute(c: Parameters<typeof matchedRoutes>[0]): string | null 
   return matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? null;
 }
 
+interface RouteParam {
+  index: number;
+  name: string;
+  isId: boolean;
+}
+
+/** The parameters of each route pattern, worked out once: routes are few, requests many. */
+const paramsByRoute = new Map<string, RouteParam[]>();
+
+function paramsOf(route: string): RouteParam[] {
+  let params = paramsByRoute.get(route);
+  if (!params) {
+    params = [];
+    for (const [index, part] of route.split("/").entries()) {
+      if (!part.startsWith(":")) continue;
+      const name = part.slice(1).replace(/\{.*$/, "").replace(/\?$/, "");
+      params.push({ index, name, isId: isIdName(name) });
+    }
+    paramsByRoute.set(route, params);
+  }
+  return params;
+}
+
 function malformedIds(route: string | null, path: string): FieldError[] {
   if (!route) return [];
-  const pattern = route.split("/");
+  const params = paramsOf(route);
+  if (!params.length) return [];
   const segments = path.split("/");
   const fields: FieldError[] = [];
-  pattern.forEach((part, i) => {
-    if (!part.startsWith(":")) return;
-    const name = part.slice(1).replace(/\{.*$/, "").replace(/\?$/, "");
-    const value = safeDecode(segments[i] ?? "");
-    if (isIdName(name) && !UUID.test(value)) fields.push({ field: name, message: "Expected a UUID." });
-    else fields.push(...unstorableFormFields({ [name]: value }));
-  });
+  for (const { index, name, isId } of params) {
+    const raw = segments[index] ?? "";
+    if (isId) {
+      if (!UUID.test(safeDecode(raw))) fields.push({ field: name, message: "Expected a UUID." });
+    } else if (MAYBE_UNSTORABLE.test(raw)) fields.push(...unstorableFormFields({ [name]: safeDecode(raw) }));
+  }
   return fields;
 }
 

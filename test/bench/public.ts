@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { api, startTestHub } from "../helpers/hub";
+import { prepareProcessesRun } from "./public-processes";
 
 const UPDATES = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -68,6 +69,22 @@ bare.get("/plain", (c) => c.body(new Uint8Array(plain.body), 200, { "content-typ
 bare.get("/br", (c) =>
   c.body(new Uint8Array(br.body), 200, { "content-type": "text/html; charset=utf-8", "content-encoding": "br" }),
 );
+// A second baseline: the same bytes with the headers the hub sends (ETag, Cache-Control, CSP,
+// Vary, ...), which cost Node's HTTP writer a share of a small response's time in their own right.
+const hubHeaders = (fetched: Fetched) =>
+  Object.fromEntries(
+    Object.entries(fetched.headers)
+      .filter(([name]) => !["date", "connection", "keep-alive", "content-length", "transfer-encoding"].includes(name))
+      .map(([name, value]) => [name, String(value)]),
+  );
+// Answered as the hub answers (a Response with a plain header object, which @hono/node-server
+// writes without building a Headers object; c.body with headers would take the slower path).
+const plainHeaders = hubHeaders(plain);
+const brHeaders = hubHeaders(br);
+const plainBytes = new Uint8Array(plain.body);
+const brBytes = new Uint8Array(br.body);
+bare.get("/plain-headers", () => new Response(plainBytes, { status: 200, headers: { ...plainHeaders } }));
+bare.get("/br-headers", () => new Response(brBytes, { status: 200, headers: { ...brHeaders } }));
 const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" });
 await new Promise((resolve) => bareServer.once("listening", resolve));
 const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
@@ -108,6 +125,13 @@ console.log(
 const pairs: [string, string, string, Record<string, string>][] = [
   ["plain", `${bareBase}/plain`, hubUrl, {}],
   ["Accept-Encoding: br", `${bareBase}/br`, hubUrl, { "accept-encoding": "br" }],
+  ["plain, baseline sending the hub's headers too", `${bareBase}/plain-headers`, hubUrl, {}],
+  [
+    "Accept-Encoding: br, baseline sending the hub's headers too",
+    `${bareBase}/br-headers`,
+    hubUrl,
+    { "accept-encoding": "br" },
+  ],
 ];
 /** Alternates baseline and hub ROUNDS times, after a warm-up of each (JIT, connection pools). */
 async function compare(bareUrl: string, url: string, headers: Record<string, string>) {
@@ -137,3 +161,24 @@ console.log(`  hub, 304 to If-None-Match (br)              ${rate(notModified)}`
 hubServer.close();
 bareServer.close();
 await hub.close();
+
+// Both cores: KRISKANAL_PROCESSES=2 against 1, each the real `npm start` on PostgreSQL.
+if (!process.env.TEST_DATABASE_URL) {
+  console.log("  KRISKANAL_PROCESSES=2 against 1: skipped, it needs PostgreSQL (set TEST_DATABASE_URL)");
+} else {
+  const run = await prepareProcessesRun(process.env.TEST_DATABASE_URL, UPDATES);
+  try {
+    const one = await run.start(1);
+    const two = await run.start(2);
+    const headers = { "accept-encoding": "br" };
+    const { baseline, measured } = await compare(`${one.url}${run.path}`, `${two.url}${run.path}`, headers);
+    console.log(`  npm start on PostgreSQL, Accept-Encoding: br (median of ${ROUNDS}):`);
+    console.log(`    KRISKANAL_PROCESSES=1                     ${rate(baseline)}`);
+    console.log(`    KRISKANAL_PROCESSES=2                     ${rate(measured)}`);
+    console.log(
+      `    ratio 2 / 1                               ${(measured.perSecond / baseline.perSecond).toFixed(2)}x`,
+    );
+  } finally {
+    await run.close();
+  }
+}

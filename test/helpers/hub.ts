@@ -2,6 +2,7 @@
 // clock and no HTTP server: routes are called in-process with app.request(path, init, { deps }).
 import { eq } from "drizzle-orm";
 import { createApp } from "../../src/app";
+import { createNodeCrc32 } from "../../src/archive/crc32-node";
 import { createNodeHasher } from "../../src/archive/hasher-node";
 import { parseConfig } from "../../src/config";
 import { people } from "../../src/db/schema";
@@ -73,6 +74,7 @@ export async function startTestHub(
     publicCache: createPublicCache(),
     compressor: createNodeCompressor(),
     hasher: createNodeHasher(),
+    crc32: createNodeCrc32(),
     imaging,
     now: clock.now,
     defer: (work) => {

@@ -93,9 +93,18 @@ export function credentialHider(credential: Record<string, unknown>): (text: str
   // Longest first, so a form is not half-blanked by a shorter one it contains.
   const ordered = [...forms].filter((form) => form.length >= 6).sort((a, b) => b.length - a.length);
   if (!ordered.length) return (text) => text;
-  const any = new RegExp(ordered.map(patternOf).join("|"));
+  // Most texts hold no "%", and then no percent-encoded form can be in them: a substring search
+  // per plain form decides. The regex over every form (escapes in either hex case) is compiled
+  // only for a text with a "%" in it; a gateway call hides dozens of texts, rarely one of those.
+  const plain = ordered.filter((form) => !form.includes("%"));
+  let any: RegExp | null = null;
+  const holdsAForm = (text: string) => {
+    if (!text.includes("%")) return plain.some((form) => text.includes(form));
+    any ??= new RegExp(ordered.map(patternOf).join("|"));
+    return any.test(text);
+  };
   return (text) => {
-    if (!any.test(text)) return text;
+    if (text.length < 6 || !holdsAForm(text)) return text;
     let out = text;
     for (const form of ordered) out = replaceAllCaseOfHex(out, form);
     return out;

@@ -14,7 +14,7 @@ import {
   renderCapAlert,
   startCapChain,
 } from "../../archive/cap";
-import { csvLines, TEXT_CHUNK } from "../../archive/csv";
+import { csvLines, csvRow, TEXT_CHUNK } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
 import { renderMets } from "../../archive/mets";
 import { renderPremis } from "../../archive/premis";
@@ -39,12 +39,14 @@ import {
   PAGE_SIZE,
   REGISTERS,
   type Register,
+  readAhead,
   snapshotPages,
   updatePages,
 } from "./archive-registers";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
 import { buildIncidentReport } from "./incident-report";
+import { csvLineSql, jsonRecordSql } from "./register-sql";
 
 type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;
 
@@ -181,7 +183,9 @@ async function* producePayload(
   for (const register of REGISTERS) {
     yield {
       path: `representations/csv/data/${register.name}.csv`,
-      content: csvLines(register.columns, register.rows(deps.db, scope)),
+      content: register.inDatabase
+        ? csvFromDatabase(deps, register, scope)
+        : csvLines(register.columns, register.rows(deps.db, scope)),
     };
   }
   if (scope.period) {
@@ -317,7 +321,7 @@ const PUBLISHED = eq(updates.state, "published");
 const MEDIA_EXTENSION: Record<string, string> = { "image/jpeg": ".jpg", "image/png": ".png" };
 
 async function* publicUpdatePages(deps: ExportDeps, incident: Incident) {
-  for await (const page of updatePages(deps.db, incident, PUBLISHED)) yield withSocialCopies(deps.db, page);
+  yield* readAhead(updatePages(deps.db, incident, PUBLISHED), (page) => withSocialCopies(deps.db, page));
 }
 
 /** Images and snapshots are fetched a few at a time: each may be megabytes. */
@@ -348,6 +352,16 @@ function imagePages(deps: ExportDeps, incident: Incident) {
 
 /** A JSON array of canonical records, streamed; the whole file is itself canonical JSON. */
 async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const inDatabase = register.inDatabase;
+  if (inDatabase) {
+    yield* joinLines(
+      inDatabase.batches(deps.db, scope, (slug) => jsonRecordSql(inDatabase.columns(slug))),
+      "[",
+      ",",
+      "]",
+    );
+    return;
+  }
   const record = canonicalRecordWriter(register.columns);
   let chunk = "[";
   let first = true;
@@ -362,6 +376,40 @@ async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportSco
     }
   }
   yield `${chunk}]`;
+}
+
+/** The CSV register written by the database: the header row as csvLines writes it, then each batch. */
+function csvFromDatabase(deps: ExportDeps, register: Register, scope: ExportScope): AsyncGenerator<string> {
+  const inDatabase = register.inDatabase as NonNullable<Register["inDatabase"]>;
+  const header = csvRow(register.columns.map((c) => c.header));
+  return joinLines(
+    inDatabase.batches(deps.db, scope, (slug) => csvLineSql(inDatabase.columns(slug))),
+    header,
+    "",
+    "",
+  );
+}
+
+/** Lines joined by `separator` between `open` and `close`, handed on in texts of about TEXT_CHUNK. */
+async function* joinLines(
+  batches: AsyncIterable<string[]>,
+  open: string,
+  separator: string,
+  close: string,
+): AsyncGenerator<string> {
+  let chunk = open;
+  let first = true;
+  for await (const lines of batches) {
+    for (const line of lines) {
+      chunk += first ? line : separator + line;
+      first = false;
+      if (chunk.length >= TEXT_CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+  }
+  yield chunk + close;
 }
 
 const PACKAGE_README = `Om paketet

@@ -2,11 +2,10 @@
 // memory stays flat. Authorisation and input errors are raised before the first byte.
 import { Hono } from "hono";
 import { streamBag } from "../../archive/bag";
-import type { Hasher } from "../../archive/hasher";
-import type { AppEnv } from "../../deps";
+import type { AppEnv, Deps } from "../../deps";
 import { type ArchiveExport, exportIncident, exportPeriod } from "../../domain/records/archive";
 
-export function zipResponse(archive: ArchiveExport, hasher?: Hasher): Response {
+export function zipResponse(archive: ArchiveExport, deps: Pick<Deps, "hasher" | "crc32">): Response {
   const body = streamBag(
     {
       name: archive.name,
@@ -17,7 +16,8 @@ export function zipResponse(archive: ArchiveExport, hasher?: Hasher): Response {
     },
     archive.createdAt,
     archive.payload,
-    hasher,
+    deps.hasher,
+    deps.crc32,
   );
   return new Response(body, {
     headers: {
@@ -31,8 +31,6 @@ export function zipResponse(archive: ArchiveExport, hasher?: Hasher): Response {
 
 export const exportRoutes = new Hono<AppEnv>()
   .get("/incidents/:id/export", async (c) =>
-    zipResponse(await exportIncident(c.env.deps, c.get("actor"), c.req.param("id")), c.env.deps.hasher),
+    zipResponse(await exportIncident(c.env.deps, c.get("actor"), c.req.param("id")), c.env.deps),
   )
-  .get("/export", async (c) =>
-    zipResponse(await exportPeriod(c.env.deps, c.get("actor"), c.req.query()), c.env.deps.hasher),
-  );
+  .get("/export", async (c) => zipResponse(await exportPeriod(c.env.deps, c.get("actor"), c.req.query()), c.env.deps));

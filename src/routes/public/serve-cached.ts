@@ -35,9 +35,13 @@ export async function serveCached(
   const key = variant ? `${c.req.path}?${variant}` : c.req.path;
   // The spike's path: the revision was read moments ago and this page is rendered for it, so
   // answer from memory without a promise, a timer or a database round trip.
-  const known = deps.publicCache.knownRevision(deps.now().getTime());
+  const nowMs = deps.now().getTime();
+  const known = deps.publicCache.knownRevision(nowMs);
   const ready = known === undefined ? undefined : deps.publicCache.get(key, known);
-  if (ready) return respond(c, ready, false);
+  if (ready) {
+    if (deps.publicCache.revisionDue(nowMs)) refreshRevision(deps);
+    return respond(c, ready, false);
+  }
   const last = deps.publicCache.last(key);
   let hit: CachedResponse;
   let stale = false;
@@ -174,11 +178,44 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 
 /** The public revision, from memory when it was read moments ago (see REVISION_MAX_AGE_MS). */
 async function currentRevision(deps: Pick<Deps, "db" | "now" | "publicCache">): Promise<number> {
-  const nowMs = deps.now().getTime();
-  const known = deps.publicCache.knownRevision(nowMs);
-  if (known !== undefined) return known;
-  const epoch = deps.publicCache.revisionEpoch();
-  const revision = await readPublicRevision(deps.db);
-  deps.publicCache.rememberRevision(revision, nowMs, epoch);
-  return revision;
+  const known = deps.publicCache.knownRevision(deps.now().getTime());
+  return known ?? readRevisionOnce(deps);
+}
+
+/**
+ * Reads in flight, per cache: requests arriving meanwhile share one database round trip. Only
+ * a read started after this process's last change is shared, so a page asked for right after a
+ * publish never gets the revision from before it.
+ */
+const revisionReads = new WeakMap<object, { epoch: number; read: Promise<number> }>();
+
+function readRevisionOnce(deps: Pick<Deps, "db" | "now" | "publicCache">): Promise<number> {
+  const cache = deps.publicCache;
+  const epoch = cache.revisionEpoch();
+  const pending = revisionReads.get(cache);
+  if (pending?.epoch === epoch) return pending.read;
+  const startedMs = deps.now().getTime();
+  const read = readPublicRevision(deps.db)
+    .then((revision) => {
+      // Dated from when the read started: what it returns may be that old, not younger.
+      cache.rememberRevision(revision, startedMs, epoch);
+      return revision;
+    })
+    .finally(() => {
+      if (revisionReads.get(cache)?.read === read) revisionReads.delete(cache);
+    });
+  revisionReads.set(cache, { epoch, read });
+  return read;
+}
+
+/**
+ * Refreshes the revision without anyone waiting; a failure leaves it to expire (then the outage
+ * path answers). Deferred, so on Workers the invocation keeps its database client until it is done.
+ */
+function refreshRevision(deps: Deps): void {
+  deps.defer(
+    readRevisionOnce(deps).catch((error) =>
+      deps.log.warn("the public revision could not be read", { error: String(error) }),
+    ),
+  );
 }

@@ -54,7 +54,7 @@ export const recordPages = new Hono<AppEnv>()
         from: stockholmDayStart(values.from).toISOString(),
         to: stockholmDayEnd(values.to).toISOString(),
       });
-      return zipResponse(archive, deps.hasher);
+      return zipResponse(archive, deps);
     } catch (error) {
       const errors = toSwedishErrors(error, PERIOD_MESSAGES, "from");
       if (!errors) throw error;
