@@ -22,6 +22,8 @@ let hub: TestHub;
 let admin: Actor;
 const purged: string[][] = [];
 const deferred: Promise<unknown>[] = [];
+/** Every piece of deferred work, awaited before the database closes (a sweep may still be running). */
+const everything: Promise<unknown>[] = [];
 const webhookCalls: string[] = [];
 let accountIds: string[];
 
@@ -35,6 +37,7 @@ beforeAll(async () => {
     },
     defer: (work: Promise<unknown>) => {
       deferred.push(work);
+      everything.push(work.catch(() => {}));
     },
     fetch: async (input: RequestInfo | URL) => {
       webhookCalls.push(String(input));
@@ -44,7 +47,10 @@ beforeAll(async () => {
   admin = (await loadActor(hub.deps.db, hub.adminId, "token")) as Actor;
   accountIds = [(await addAccount(hub, { departmentId: null })).id, (await addAccount(hub, { departmentId: null })).id];
 });
-afterAll(() => hub.close());
+afterAll(async () => {
+  await Promise.all(everything);
+  await hub.close();
+});
 beforeEach(() => {
   hub.signalled.length = 0;
   purged.length = 0;

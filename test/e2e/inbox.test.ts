@@ -46,7 +46,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the inbox in Chromium", () => {
 
     const { page } = browser;
     await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
-    await page.goto(`${hub.url}/staff/inbox`);
+    // This incident's items only: the demo's own posts (its translated update, its exercise) get replies too.
+    const inbox = `${hub.url}/staff/inbox?incidentId=${incident.json.id}`;
+    await page.goto(inbox);
     const questions = page.locator("article.inbox-item", { hasText: "Gäller det här Norrby också?" });
     // One per platform: every stand-in's public asked.
     expect(await questions.count()).toBe(8);
@@ -65,7 +67,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the inbox in Chromium", () => {
     await expect
       .poll(
         async () => {
-          await page.goto(`${hub.url}/staff/inbox`);
+          await page.goto(inbox);
           return page.locator("article.inbox-item li", { hasText: "Nej, bara Storgatan 1–15." }).textContent();
         },
         { timeout: 30_000, interval: 500 },
