@@ -233,7 +233,9 @@ export function createBlueskyAdapter(): PlatformAdapter {
     }
     if (files.thumb && embed.external) {
       const blob = await uploadBlob(ctx, session, files.thumb);
-      if (!blob.ok) return blob;
+      // The card's picture is decoration: when its upload fails the post goes without it, as
+      // every request more an attempt needs is one more chance for a bad day to delay the update.
+      if (!blob.ok) return { ok: true, data: embed };
       return { ok: true, data: { ...embed, external: { ...embed.external, thumb: blob.data } } };
     }
     return { ok: true, data: embed };

@@ -92,3 +92,18 @@ test("an update without an image gives Bluesky's link card the crisis card as it
     link: expect.stringContaining("/updates/2"),
   });
 });
+
+test("a link card picture Bluesky will not take is left out: the update goes without it, at once", async () => {
+  hubReachable = true;
+  hub.sandbox.control("bluesky").failNext({ status: 503, match: "uploadBlob" });
+  const updateId = await hub.post("Kokningsrådet gäller fortfarande på Storgatan.");
+  await hub.drain(PATIENT);
+  const rows = await hub.byPlatform(updateId);
+  expect(rows.bluesky.status, rows.bluesky.message ?? "").toBe("published");
+  expect(rows.bluesky.attempts).toBe(1);
+  const [post] = hub.sandbox.state("bluesky").posts.slice(-1);
+  const embed = (post.data.record as { embed: { $type: string; external: { uri: string; thumb?: unknown } } }).embed;
+  expect(embed.$type).toBe("app.bsky.embed.external");
+  expect(embed.external.uri).toContain("/updates/3");
+  expect(embed.external.thumb).toBeUndefined();
+});
