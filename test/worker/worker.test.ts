@@ -205,4 +205,53 @@ describe("Kriskanal in workerd", () => {
     expect(posts).toHaveLength(1);
     expect(delivery.remoteId).toBe(posts[0].id);
   }, 90_000);
+
+  test("the public pages in another offered language, with lang, dir and the translation", async () => {
+    const offered = await h.api("PATCH", "/organisation", { languages: ["sv", "en", "ar"] });
+    expect(offered.status, JSON.stringify(offered.json)).toBe(200);
+    const posted = await publish("Vattnet är tillbaka i centrum.");
+    expect(posted.status).toBe(201);
+    const translated = await h.api("PUT", `/updates/${posted.json.id}/translations/en`, {
+      body: "The water is back in the town centre.",
+    });
+    expect(translated.status, JSON.stringify(translated.json)).toBe(201);
+    const english = await h.get(`/en/incidents/${incident.slug}`);
+    expect(english.status).toBe(200);
+    const page = await english.text();
+    expect(page).toMatch(/<html lang="en"/);
+    expect(page).toContain("The water is back in the town centre.");
+    expect(page).toContain('hreflang="ar"');
+    const arabic = await h.get(`/ar/incidents/${incident.slug}`);
+    expect(arabic.status).toBe(200);
+    // No Arabic text yet: the Swedish one, marked as Swedish, on a right-to-left page.
+    const rtl = await arabic.text();
+    expect(rtl).toMatch(/<html lang="ar" dir="rtl"/);
+    expect(rtl).toContain("Vattnet är tillbaka i centrum.");
+    const feed = await h.get("/en/feed.atom");
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('xml:lang="en"');
+  });
+
+  test("the cron collects the public's replies into the inbox", async () => {
+    const posted = await publish("Frågor om vattnet besvaras här.");
+    expect(posted.status).toBe(201);
+    const accounts = (await h.api("GET", "/accounts")).json.accounts as { id: string; platform: string }[];
+    const telegramId = must(accounts.find((a) => a.platform === "telegram"), "the Telegram account").id;
+    const delivery = await waitFor("the post on Telegram", async () => {
+      const res = await h.api("GET", `/updates/${posted.json.id}/deliveries`);
+      const d = res.json.deliveries.find((x: { accountId: string }) => x.accountId === telegramId);
+      return d?.status === "published" ? d : undefined;
+    });
+    h.sandbox.reply("telegram", { postId: delivery.remoteId, text: "Gäller det Norra staden också?", author: "anna" });
+    await h.database.db.execute(sql`update inbox_cursors set next_poll_at = '1970-01-01T00:00:00Z'`);
+    const swept = await h.worker.triggerCron(SWEEP_CRON);
+    expect(swept.status).toBe(200);
+    const inbox = await waitFor("the reply in the inbox", async () => {
+      const res = await h.api("GET", "/inbox");
+      const item = res.json.items?.find((i: { text: string }) => i.text.includes("Norra staden"));
+      if (!item) await h.worker.triggerCron(SWEEP_CRON);
+      return item;
+    });
+    expect(inbox).toMatchObject({ platform: "telegram", incident: { id: incident.id } });
+  }, 90_000);
 });
