@@ -236,7 +236,10 @@ describe("Kriskanal in workerd", () => {
     const posted = await publish("Frågor om vattnet besvaras här.");
     expect(posted.status).toBe(201);
     const accounts = (await h.api("GET", "/accounts")).json.accounts as { id: string; platform: string }[];
-    const telegramId = must(accounts.find((a) => a.platform === "telegram"), "the Telegram account").id;
+    const telegramId = must(
+      accounts.find((a) => a.platform === "telegram"),
+      "the Telegram account",
+    ).id;
     const delivery = await waitFor("the post on Telegram", async () => {
       const res = await h.api("GET", `/updates/${posted.json.id}/deliveries`);
       const d = res.json.deliveries.find((x: { accountId: string }) => x.accountId === telegramId);
