@@ -30,17 +30,7 @@ export async function confirmByLink(deps: ConfirmDeps, token: string): Promise<C
   if (!parsed.success) return "unknown";
   const hash = await digestToken(parsed.data);
   return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(subscribers)
-      .where(
-        and(
-          eq(subscribers.confirmHash, hash),
-          eq(subscribers.channel, "email"),
-          gt(subscribers.confirmExpiresAt, deps.now()),
-        ),
-      )
-      .for("update");
+    const row = await lockPendingSignUp(tx, hash, "email", deps.now());
     if (!row) return "unknown";
     await activate(tx, row, deps.now());
     return "confirmed";
@@ -60,17 +50,7 @@ export async function confirmByCode(deps: ConfirmDeps, raw: { ticket?: string; c
   const hash = await digestToken(ticket.data);
   const codeHash = await digestToken(`${ticket.data}:${code.data}`);
   return deps.db.transaction(async (tx): Promise<ConfirmationOutcome> => {
-    const [row] = await tx
-      .select()
-      .from(subscribers)
-      .where(
-        and(
-          eq(subscribers.confirmHash, hash),
-          eq(subscribers.channel, "sms"),
-          gt(subscribers.confirmExpiresAt, deps.now()),
-        ),
-      )
-      .for("update");
+    const row = await lockPendingSignUp(tx, hash, "sms", deps.now());
     // A ticket with nothing behind it (a throttled or repeated sign-up) reads as a wrong code.
     if (!row) return "wrong_code";
     if (row.confirmCodeHash !== codeHash) {
@@ -85,6 +65,18 @@ export async function confirmByCode(deps: ConfirmDeps, raw: { ticket?: string; c
     await activate(tx, row, deps.now());
     return "confirmed";
   });
+}
+
+/** The pending sign-up a ticket belongs to, while it is valid, locked for the confirmation. */
+async function lockPendingSignUp(tx: DbOrTx, hash: string, channel: "email" | "sms", now: Date) {
+  const [row] = await tx
+    .select()
+    .from(subscribers)
+    .where(
+      and(eq(subscribers.confirmHash, hash), eq(subscribers.channel, channel), gt(subscribers.confirmExpiresAt, now)),
+    )
+    .for("update");
+  return row;
 }
 
 async function activate(tx: DbOrTx, row: typeof subscribers.$inferSelect, now: Date) {
