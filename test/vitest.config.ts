@@ -6,7 +6,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/worker/**", "node_modules/**"],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Browser tests start a hub and Chromium in one hook; on a loaded 2-core machine that has taken over a minute.
+    hookTimeout: 120_000,
     pool: "forks",
     fileParallelism: true,
     maxWorkers: 2,

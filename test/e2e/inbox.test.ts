@@ -1,9 +1,9 @@
 // The shared inbox in headless Chromium against the demo hub: a published update gets the demo
 // public's replies on every stand-in, collection brings them into /staff/inbox, and a
 // communicator answers one from the page. Every state of the page on the way is axe-clean.
-import { sql } from "drizzle-orm";
+import { and, countDistinct, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DEMO_PUBLIC_REPLIES } from "../../src/demo";
+import { inboxItems } from "../../src/db/schema";
 import { collectDueInboxes } from "../../src/domain/inbox/collect";
 import { PLATFORMS } from "../../src/platforms/types";
 import { axeViolations, type Browser, HAVE_CHROMIUM, launchBrowser, signIn } from "./browser";
@@ -11,11 +11,6 @@ import { DEMO_EMAIL, DEMO_PASSWORD, type E2eHub, startE2eHub } from "./start-hub
 
 let hub: E2eHub;
 let browser: Browser;
-
-async function sandboxComments(base: string, platform: string): Promise<number> {
-  const res = await fetch(`${base}/_control/${platform}/state`);
-  return ((await res.json()) as { comments: unknown[] }).comments.length;
-}
 
 describe.skipIf(!HAVE_CHROMIUM)("the inbox in Chromium", () => {
   beforeAll(async () => {
@@ -36,13 +31,20 @@ describe.skipIf(!HAVE_CHROMIUM)("the inbox in Chromium", () => {
       body: "Vattnet är avstängt på Storgatan 1–15 efter en läcka. Tankbil står vid Stortorget.",
     });
     expect(update.status).toBe(201);
-    // The dispatcher publishes; the demo's public answers each new post at the next inbox sweep.
-    const sandbox = await hub.sandboxUrl();
-    const fewest = async () => Math.min(...(await Promise.all(PLATFORMS.map((p) => sandboxComments(sandbox, p)))));
-    await expect.poll(fewest, { timeout: 90_000, interval: 500 }).toBeGreaterThanOrEqual(DEMO_PUBLIC_REPLIES.length);
-    // Collection is due a minute after the first empty look; asking now rather than waiting.
-    await hub.deps.db.execute(sql`update inbox_cursors set next_poll_at = '1970-01-01T00:00:00Z'`);
-    await collectDueInboxes(hub.deps);
+    // The dispatcher publishes; the demo's public answers each new post at the next inbox sweep, and
+    // collection brings the answers in. The demo's own posts (its translated update, its exercise)
+    // get replies too, so what is awaited is this incident's question from every platform. Collection
+    // is due a minute after the first empty look; asking now rather than waiting.
+    const collected = async () => {
+      await hub.deps.db.execute(sql`update inbox_cursors set next_poll_at = '1970-01-01T00:00:00Z'`);
+      await collectDueInboxes(hub.deps);
+      const [row] = await hub.deps.db
+        .select({ n: countDistinct(inboxItems.platform) })
+        .from(inboxItems)
+        .where(and(eq(inboxItems.incidentId, incident.json.id), like(inboxItems.text, "%Norrby%")));
+      return row?.n ?? 0;
+    };
+    await expect.poll(collected, { timeout: 120_000, interval: 1_000 }).toBe(PLATFORMS.length);
 
     const { page } = browser;
     await signIn(page, hub.url, DEMO_EMAIL, DEMO_PASSWORD);
@@ -80,5 +82,5 @@ describe.skipIf(!HAVE_CHROMIUM)("the inbox in Chromium", () => {
     await page.waitForURL(/needsAnswer=true/);
     expect(await page.locator("article.inbox-item").count()).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });

@@ -2,7 +2,7 @@
 // interval, the Workers cron). Per account: where the last look stopped (a cursor), when to look
 // again, and a 429's wait honoured. Items are keyed by (account, remote id), so a page read twice,
 // a restart or two processes at once never store a reply twice.
-import { and, desc, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client";
 import { accounts, deliveries, inboxAnswers, inboxCursors, inboxItems, incidents, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -44,6 +44,9 @@ export async function collectDueInboxes(deps: CollectDeps): Promise<CollectRepor
         or(sql`${inboxCursors.nextPollAt} is null`, lte(inboxCursors.nextPollAt, now)),
       ),
     )
+    // The longest-waiting first (never asked, then most overdue), so a sweep cut off by the limit
+    // leaves the ones it reaches first next time.
+    .orderBy(sql`${inboxCursors.nextPollAt} asc nulls first`, asc(accounts.createdAt))
     .limit(ACCOUNTS_PER_SWEEP);
   const report: CollectReport = { accounts: 0, collected: 0, failed: 0 };
   for (const { account } of candidates) {
