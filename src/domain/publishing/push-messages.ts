@@ -8,9 +8,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { composePushNotice, type PushOutcome, type PushTarget, sendPushNotice } from "../../channels/web-push";
 import type { VapidKeyPair } from "../../channels/web-push-crypto";
 import { rowsOf } from "../../db/client";
+import { claimDue, release, retryLater } from "../../db/outbox";
 import { incidents, pushMessages, pushSubscriptions, updates, updateTranslations } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
 import { openJson } from "../accounts/secrets";
 import { updateUrl } from "./links";
 import { getVapidKeys, vapidSubject } from "./web-push-keys";
@@ -46,35 +46,17 @@ export async function fanOutPublishedUpdates(deps: Pick<Deps, "db" | "now">): Pr
   return rowsOf(result).length;
 }
 
-interface Claimed {
-  id: string;
-  attempts: number;
-  subscription_id: string | null;
-  update_id: string;
-}
+type Claimed = typeof pushMessages.$inferSelect;
 
-async function claimDueMessages(deps: Pick<Deps, "db" | "now">, owner: string): Promise<Claimed[]> {
-  const at = deps.now();
-  const now = at.toISOString();
-  const until = new Date(at.getTime() + LEASE_MS).toISOString();
-  return rowsOf<Claimed>(
-    await deps.db.execute(sql`
-      with due as (
-        select m.id from push_messages m
-        where (m.status = 'pending' and m.next_attempt_at <= ${now}::timestamptz)
-           or (m.status = 'sending' and m.lease_until <= ${now}::timestamptz)
-        order by m.next_attempt_at
-        limit ${CLAIM_LIMIT}
-        for update of m skip locked
-      )
-      update push_messages m
-      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
-          attempts = m.attempts + 1, updated_at = ${now}::timestamptz
-      from due
-      where m.id = due.id
-      returning m.id, m.attempts, m.subscription_id, m.update_id
-    `),
-  );
+function claimDueMessages(deps: Pick<Deps, "db" | "now">, owner: string): Promise<Claimed[]> {
+  return claimDue(deps.db, pushMessages, {
+    owner,
+    now: deps.now(),
+    leaseMs: LEASE_MS,
+    limit: CLAIM_LIMIT,
+    // A notification shown twice after a crash is a small harm; one never shown is a larger one.
+    expiredLeases: "claim",
+  });
 }
 
 export interface PushRound {
@@ -111,10 +93,10 @@ async function sendOne(
   row: Claimed,
   round: PushRound,
 ): Promise<void> {
-  const prepared = row.subscription_id ? await prepareMessage(deps, row.subscription_id, row.update_id) : null;
+  const prepared = row.subscriptionId ? await prepareMessage(deps, row.subscriptionId, row.updateId) : null;
   if (!prepared) {
     // Unsubscribed, or the update was withdrawn, before this row's turn came.
-    await settle(deps, row.id, "cancelled", null, null);
+    await release(deps.db, pushMessages, row.id, deps.now(), "cancelled", { message: null });
     return;
   }
   const outcome: PushOutcome = await sendPushNotice(
@@ -130,19 +112,25 @@ async function sendOne(
   );
   if (outcome.ok) {
     round.sent++;
-    await settle(deps, row.id, "sent", null, null);
-  } else if (outcome.class === "gone") {
+    await release(deps.db, pushMessages, row.id, deps.now(), "sent", { message: null });
+    return;
+  }
+  if (outcome.class === "gone") {
     round.gone++;
     // The browser is gone for good: forget it (its other rows lose the link, keep their counts).
     await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, prepared.subscriptionId));
-    await settle(deps, row.id, "gone", null, outcome.message);
+    await release(deps.db, pushMessages, row.id, deps.now(), "gone", { message: outcome.message });
     deps.log.info("a push subscription is gone and was removed", { pushMessage: row.id });
-  } else if (outcome.class === "invalid" || row.attempts >= MAX_ATTEMPTS) {
+    return;
+  }
+  const values = { message: outcome.message };
+  const after =
+    outcome.class === "invalid"
+      ? await release(deps.db, pushMessages, row.id, deps.now(), "failed", values)
+      : await retryLater(deps.db, pushMessages, row, deps.now(), values, outcome.retryAfter);
+  if (after?.status === "failed") {
     round.failed++;
-    await settle(deps, row.id, "failed", null, outcome.message);
     deps.log.warn("a push notification failed", { pushMessage: row.id, message: outcome.message });
-  } else {
-    await settle(deps, row.id, "pending", nextAttemptAt(deps.now(), row.attempts, outcome.retryAfter), outcome.message);
   }
 }
 
@@ -170,24 +158,4 @@ async function prepareMessage(deps: WebPushDeps, subscriptionId: string, updateI
     language: translation ? sub.language : "sv",
   });
   return { subscriptionId: sub.id, target, notice, severity: found.incident.severity };
-}
-
-async function settle(
-  deps: Pick<Deps, "db" | "now">,
-  id: string,
-  status: "pending" | "sent" | "failed" | "gone" | "cancelled",
-  next: Date | null,
-  message: string | null,
-) {
-  await deps.db
-    .update(pushMessages)
-    .set({
-      status,
-      leaseOwner: null,
-      leaseUntil: null,
-      message,
-      ...(next ? { nextAttemptAt: next } : {}),
-      updatedAt: deps.now(),
-    })
-    .where(eq(pushMessages.id, id));
 }
