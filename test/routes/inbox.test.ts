@@ -83,7 +83,11 @@ describe.each(PLATFORMS)("%s", (platform) => {
     expect(after.answers[0].remoteUrl).toMatch(/^https?:\/\//);
     const standard = await admin.get(`/api/v1/incidents/${hub.incident.id}/standard-answers`);
     expect(standard.json.standardAnswers.map((s: { text: string }) => s.text)).toContain("Ja, Norrby omfattas.");
-    const audits = await hub.deps.db.select().from(auditLog).where(eq(auditLog.entityId, answered.json.id));
+    const audits = await hub.deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, answered.json.id))
+      .orderBy(auditLog.id);
     expect(audits.map((a) => a.action)).toEqual(["inbox.answer_queued", "inbox.answer_published"]);
   });
 
