@@ -3,6 +3,9 @@
 // lease, so senders in several processes never take the same row; each claim counts an attempt;
 // a failed attempt is tried again after the dispatcher's backoff until MAX_ATTEMPTS. What differs
 // between them is a parameter: the batch, the lease, a filter, and what a run-out lease means.
+// A sender claims no more than it can send before the lease runs out (the lease is not renewed),
+// and writes an attempt's outcome only while the lease is still its own: once it ran out, the row
+// may be another sender's, or settled, and that owner's word is the one that stands.
 import { and, eq, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { MAX_ATTEMPTS, nextAttemptAt } from "../dispatcher/backoff";
@@ -91,11 +94,22 @@ export async function settleExpiredLeases<T extends OutboxTable>(
     .where(leaseRanOut(t, now));
 }
 
-/** Ends an attempt: the row leaves "sending" with `status` and `values`, and its lease is given up. */
+/** A claimed row as its sender knows it: which row, and the lease owner it was claimed as. */
+export interface HeldLease {
+  id: string;
+  owner: string;
+}
+
+/**
+ * Ends an attempt: the row leaves "sending" with `status` and `values`, and its lease is given up;
+ * the row as written. Only while `lease` still holds the row: a sender whose lease ran out and was
+ * taken (claimed again, or settled by settleExpiredLeases) gets undefined and writes nothing, so
+ * the outcome of the one attempt that still holds the row (or the settlement) stands.
+ */
 export async function release<T extends OutboxTable>(
   db: DbOrTx,
   table: T,
-  id: string,
+  lease: HeldLease,
   now: Date,
   status: OutboxRow<T>["status"],
   values?: OutboxValues<T>,
@@ -104,7 +118,7 @@ export async function release<T extends OutboxTable>(
   const [row] = await db
     .update(t)
     .set({ ...loose(values), status, leaseOwner: null, leaseUntil: null, updatedAt: now })
-    .where(eq(t.id, id))
+    .where(and(eq(t.id, lease.id), eq(t.leaseOwner, lease.owner), eq(t.status, "sending")))
     .returning();
   return row as OutboxRow<T> | undefined;
 }
@@ -112,18 +126,19 @@ export async function release<T extends OutboxTable>(
 /**
  * A retryable failure of the claimed row's attempt number `attempts`: pending again after the
  * dispatcher's backoff (the recipient's Retry-After wins), or failed once MAX_ATTEMPTS were made.
+ * Like release, only while the lease still holds the row (undefined otherwise).
  */
 export async function retryLater<T extends OutboxTable>(
   db: DbOrTx,
   table: T,
-  claimed: { id: string; attempts: number },
+  claimed: HeldLease & { attempts: number },
   now: Date,
   values: OutboxValues<T>,
   retryAfterSeconds?: number,
 ): Promise<OutboxRow<T> | undefined> {
-  if (claimed.attempts >= MAX_ATTEMPTS) return release(db, table, claimed.id, now, "failed", values);
+  if (claimed.attempts >= MAX_ATTEMPTS) return release(db, table, claimed, now, "failed", values);
   const next = nextAttemptAt(now, claimed.attempts, retryAfterSeconds);
-  return release(db, table, claimed.id, now, "pending", { ...loose(values), nextAttemptAt: next } as OutboxValues<T>);
+  return release(db, table, claimed, now, "pending", { ...loose(values), nextAttemptAt: next } as OutboxValues<T>);
 }
 
 /** One table's values seen as the union's: each caller's values were checked against its own table. */

@@ -157,7 +157,7 @@ describe("ending an attempt", () => {
   test("release gives up the lease with the outbox's own values and keeps the due time", async () => {
     const [id] = await queue([0]);
     await claim(database.db, "a", T0);
-    const after = await release(database.db, websubPushes, id, at(2), "delivered", { message: null });
+    const after = await release(database.db, websubPushes, { id, owner: "a" }, at(2), "delivered", { message: null });
     expect(after).toMatchObject({ status: "delivered", leaseOwner: null, leaseUntil: null, nextAttemptAt: T0 });
     expect(after?.updatedAt).toEqual(at(2));
     expect(await claim(database.db, "b", at(3600))).toEqual([]);
@@ -166,7 +166,9 @@ describe("ending an attempt", () => {
   test("a retry waits the dispatcher's backoff, or the recipient's Retry-After, and the last attempt fails", async () => {
     const [id] = await queue([0]);
     const [first] = await claim(database.db, "a", T0);
-    const retried = await retryLater(database.db, websubPushes, first, at(5), { message: "HTTP 503" });
+    const retried = await retryLater(database.db, websubPushes, { ...first, owner: "a" }, at(5), {
+      message: "HTTP 503",
+    });
     expect(retried).toMatchObject({ status: "pending", attempts: 1, message: "HTTP 503", leaseOwner: null });
     const wait = (retried?.nextAttemptAt.getTime() ?? 0) - at(5).getTime();
     // Attempt 1 failed: a step of a second, jittered within [1 s, 2 s).
@@ -176,7 +178,14 @@ describe("ending an attempt", () => {
 
     const [second] = await claim(database.db, "a", at(10));
     expect(second.attempts).toBe(2);
-    const told = await retryLater(database.db, websubPushes, second, at(10), { message: "HTTP 429" }, 120);
+    const told = await retryLater(
+      database.db,
+      websubPushes,
+      { ...second, owner: "a" },
+      at(10),
+      { message: "HTTP 429" },
+      120,
+    );
     const toldWait = (told?.nextAttemptAt.getTime() ?? 0) - at(10).getTime();
     expect(toldWait).toBeGreaterThanOrEqual(120_000);
     expect(toldWait).toBeLessThan(121_000);
@@ -187,9 +196,41 @@ describe("ending an attempt", () => {
       .where(eq(websubPushes.id, id));
     const [last] = await claim(database.db, "a", at(200));
     expect(last.attempts).toBe(MAX_ATTEMPTS);
-    const gaveUp = await retryLater(database.db, websubPushes, last, at(201), { message: "HTTP 503" });
+    const gaveUp = await retryLater(database.db, websubPushes, { ...last, owner: "a" }, at(201), {
+      message: "HTTP 503",
+    });
     expect(gaveUp).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, leaseOwner: null, leaseUntil: null });
     expect(gaveUp?.nextAttemptAt).toEqual(told?.nextAttemptAt);
     expect(await claim(database.db, "b", at(86_400))).toEqual([]);
+  });
+
+  test("a sender whose lease was taken over ends nothing: the new holder's row, or the settlement, stands", async () => {
+    const [taken, settled] = await queue([0, 0]);
+    await claim(database.db, "a", T0, 2);
+    // a hangs past its lease; b takes one row again, the other is settled (as inbox answers are).
+    await claimDue(database.db, websubPushes, {
+      owner: "b",
+      now: at(30),
+      leaseMs: LEASE_MS,
+      limit: 1,
+      expiredLeases: "claim",
+      where: eq(websubPushes.id, taken),
+    });
+    await settleExpiredLeases(database.db, websubPushes, at(30), "failed", { message: "may have landed" });
+    const before = { taken: await rowOf(taken), settled: await rowOf(settled) };
+    expect(before.taken).toMatchObject({ status: "sending", leaseOwner: "b", attempts: 2 });
+    expect(before.settled).toMatchObject({ status: "failed", leaseOwner: null });
+
+    for (const id of [taken, settled]) {
+      const held = { id, owner: "a", attempts: 1 };
+      expect(await release(database.db, websubPushes, held, at(35), "delivered", { message: null })).toBeUndefined();
+      expect(await retryLater(database.db, websubPushes, held, at(35), { message: "HTTP 503" })).toBeUndefined();
+      expect(await release(database.db, websubPushes, held, at(35), "failed", { message: "x" })).toBeUndefined();
+    }
+    expect(await rowOf(taken)).toEqual(before.taken);
+    expect(await rowOf(settled)).toEqual(before.settled);
+    // The holder still ends its own attempt.
+    const byB = await release(database.db, websubPushes, { id: taken, owner: "b" }, at(36), "delivered");
+    expect(byB).toMatchObject({ id: taken, status: "delivered", leaseOwner: null });
   });
 });

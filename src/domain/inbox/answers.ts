@@ -2,9 +2,9 @@
 // through an outbox row like a delivery (lease, retries with the dispatcher's backoff, an
 // idempotency key). An answer whose fate is unknown (the request may have landed) is never sent
 // again by itself: it is shown as failed with what to check, so nothing is posted twice.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { claimDue, release, retryLater, settleExpiredLeases } from "../../db/outbox";
+import { claimDue, type HeldLease, release, retryLater, settleExpiredLeases } from "../../db/outbox";
 import { accounts, inboxAnswers, inboxItems, standardAnswers } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { ConflictError, UnprocessableError } from "../../errors";
@@ -16,11 +16,13 @@ import { SYSTEM_ACTOR } from "../people/actor";
 import { requireIncident } from "../publishing/incidents";
 import { refusePersonalIdentityNumbers } from "../publishing/personnummer";
 import { recordAudit } from "../records/audit";
-import { audit, type InboxAnswer, refuseRemoved, requireInboxItem } from "./items";
+import { audit, refuseRemoved, requireInboxItem } from "./items";
 
 export type AnswerDeps = Pick<Deps, "db" | "now" | "fetch" | "platforms" | "secretKey" | "log" | "defer">;
 
+/** An answer is two to four requests of at most 10 s each (Bluesky: session, thread, post, a renewed session). */
 const ANSWER_LEASE_MS = 60_000;
+/** Answers one pass sends at most; the rest waits for the next pass. */
 const SEND_LIMIT = 25;
 export const UNCONFIRMED_ANSWER_MESSAGE =
   "Svaret kan ha kommit fram. Titta i tråden på plattformen innan du svarar igen, så att svaret inte hamnar där två gånger.";
@@ -145,37 +147,50 @@ export async function sendDueInboxAnswers(
   owner: string,
 ): Promise<{ sent: number; failed: number }> {
   const now = deps.now();
-  // A row whose lease ran out was being sent when its sender died: it may have landed, so it is
-  // settled as unconfirmed rather than sent again.
+  // A row whose lease ran out was being sent when its sender died or stalled: it may have landed,
+  // so it is settled as unconfirmed rather than sent again.
   await settleExpiredLeases(deps.db, inboxAnswers, now, "failed", {
     failureClass: "unconfirmed",
     message: UNCONFIRMED_ANSWER_MESSAGE,
   });
-  const claimed = await claimDue(deps.db, inboxAnswers, {
-    owner,
-    now,
-    leaseMs: ANSWER_LEASE_MS,
-    limit: SEND_LIMIT,
-    // A reply in a public thread posted twice cannot be taken back quietly: a person looks first.
-    expiredLeases: "leave",
-  });
   let sent = 0;
   let failed = 0;
-  for (const claim of claimed) {
-    const outcome = await sendAnswer(deps, claim);
+  for (let i = 0; i < SEND_LIMIT; i++) {
+    // One answer at a time, claimed just before it is sent, so that its lease is all its own. In a
+    // batch claimed at once, answers waiting behind a slow platform would see their leases run out,
+    // be settled as unconfirmed by another pass (above), and then be posted by this one all the same.
+    const [claim] = await claimDue(deps.db, inboxAnswers, {
+      owner,
+      now: deps.now(),
+      leaseMs: ANSWER_LEASE_MS,
+      limit: 1,
+      // A reply in a public thread posted twice cannot be taken back quietly: a person looks first.
+      expiredLeases: "leave",
+    });
+    if (!claim) break;
+    const outcome = await sendAnswer(deps, { id: claim.id, owner, attempts: claim.attempts });
     if (outcome === "published") sent++;
     if (outcome === "failed") failed++;
   }
   return { sent, failed };
 }
 
-async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: InboxAnswer) {
+async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: HeldLease & { attempts: number }) {
   const [row] = await deps.db
     .select({ answer: inboxAnswers, item: inboxItems, account: accounts })
     .from(inboxAnswers)
     .innerJoin(inboxItems, eq(inboxItems.id, inboxAnswers.itemId))
     .innerJoin(accounts, eq(accounts.id, inboxAnswers.accountId))
-    .where(eq(inboxAnswers.id, claim.id));
+    // Read under the lease it was claimed with, still running: never sent once another pass settled it.
+    .where(
+      and(
+        eq(inboxAnswers.id, claim.id),
+        eq(inboxAnswers.leaseOwner, claim.owner),
+        eq(inboxAnswers.status, "sending"),
+        gt(inboxAnswers.leaseUntil, deps.now()),
+      ),
+    );
+  if (!row) return lostLease(deps, claim.id);
   const { answer, item, account } = row;
   const called = await callAdapter(deps, account, (adapter, ctx): Promise<PublishResult> => {
     const answerReply = adapter.answerReply?.bind(adapter);
@@ -193,13 +208,14 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: InboxAnswer) {
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     if (result.ok) {
-      const after = await release(tx, inboxAnswers, answer.id, now, "published", {
+      const after = await release(tx, inboxAnswers, claim, now, "published", {
         remoteId: result.remoteId,
         remoteUrl: result.remoteUrl,
         failureClass: null,
         message: null,
         publishedAt: now,
       });
+      if (!after) return lostLease(deps, answer.id);
       const [itemAfter] = await tx
         .update(inboxItems)
         .set({ state: item.state === "removed" ? "removed" : "answered", updatedAt: now })
@@ -223,7 +239,8 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: InboxAnswer) {
     const after =
       result.class === "retry"
         ? await retryLater(tx, inboxAnswers, claim, now, values, result.retryAfterSeconds)
-        : await release(tx, inboxAnswers, answer.id, now, "failed", values);
+        : await release(tx, inboxAnswers, claim, now, "failed", values);
+    if (!after) return lostLease(deps, answer.id);
     const again = after?.status === "pending";
     await recordAudit(tx, SYSTEM_ACTOR, now, {
       action: again ? "inbox.answer_retry" : "inbox.answer_failed",
@@ -235,4 +252,13 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: InboxAnswer) {
     });
     return again ? ("retry" as const) : ("failed" as const);
   });
+}
+
+/**
+ * The lease ran out during the call and another pass settled the answer as unconfirmed: that is
+ * what the row says (a person checks the thread), and this sender adds nothing to it.
+ */
+function lostLease(deps: Pick<AnswerDeps, "log">, id: string) {
+  deps.log.warn("an inbox answer outlived its lease; its outcome is not recorded", { inboxAnswer: id });
+  return "lost" as const;
 }

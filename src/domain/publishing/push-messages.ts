@@ -79,7 +79,7 @@ export async function sendDueWebPushes(deps: WebPushDeps, owner: string): Promis
     if (!claimed.length) break;
     const queue = [...claimed];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await sendOne(deps, keys, next, round);
+      for (let next = queue.shift(); next; next = queue.shift()) await sendOne(deps, keys, next, owner, round);
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, claimed.length) }, worker));
     if (claimed.length < CLAIM_LIMIT) break;
@@ -91,12 +91,14 @@ async function sendOne(
   deps: WebPushDeps,
   keys: () => Promise<VapidKeyPair>,
   row: Claimed,
+  owner: string,
   round: PushRound,
 ): Promise<void> {
+  const held = { id: row.id, owner, attempts: row.attempts };
   const prepared = row.subscriptionId ? await prepareMessage(deps, row.subscriptionId, row.updateId) : null;
   if (!prepared) {
     // Unsubscribed, or the update was withdrawn, before this row's turn came.
-    await release(deps.db, pushMessages, row.id, deps.now(), "cancelled", { message: null });
+    ended(deps, await release(deps.db, pushMessages, held, deps.now(), "cancelled", { message: null }), row.id);
     return;
   }
   const outcome: PushOutcome = await sendPushNotice(
@@ -111,27 +113,34 @@ async function sendOne(
     prepared.severity,
   );
   if (outcome.ok) {
-    round.sent++;
-    await release(deps.db, pushMessages, row.id, deps.now(), "sent", { message: null });
+    if (ended(deps, await release(deps.db, pushMessages, held, deps.now(), "sent", { message: null }), row.id))
+      round.sent++;
     return;
   }
   if (outcome.class === "gone") {
-    round.gone++;
-    // The browser is gone for good: forget it (its other rows lose the link, keep their counts).
+    // The browser is gone for good, whoever holds the row now: forget it (its other rows lose the
+    // link, keep their counts).
     await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, prepared.subscriptionId));
-    await release(deps.db, pushMessages, row.id, deps.now(), "gone", { message: outcome.message });
     deps.log.info("a push subscription is gone and was removed", { pushMessage: row.id });
+    const after = await release(deps.db, pushMessages, held, deps.now(), "gone", { message: outcome.message });
+    if (ended(deps, after, row.id)) round.gone++;
     return;
   }
   const values = { message: outcome.message };
   const after =
     outcome.class === "invalid"
-      ? await release(deps.db, pushMessages, row.id, deps.now(), "failed", values)
-      : await retryLater(deps.db, pushMessages, row, deps.now(), values, outcome.retryAfter);
-  if (after?.status === "failed") {
+      ? await release(deps.db, pushMessages, held, deps.now(), "failed", values)
+      : await retryLater(deps.db, pushMessages, held, deps.now(), values, outcome.retryAfter);
+  if (ended(deps, after, row.id) && after?.status === "failed") {
     round.failed++;
     deps.log.warn("a push notification failed", { pushMessage: row.id, message: outcome.message });
   }
+}
+
+/** Whether the attempt's outcome was written; a sender whose lease was taken over says so and writes nothing. */
+function ended(deps: Pick<WebPushDeps, "log">, after: unknown, id: string): boolean {
+  if (!after) deps.log.warn("a web push outlived its lease; its outcome is not recorded", { pushMessage: id });
+  return Boolean(after);
 }
 
 async function prepareMessage(deps: WebPushDeps, subscriptionId: string, updateId: string) {

@@ -13,8 +13,9 @@ import { FEED_FORMATS, feedOfPath, feedOfTopic, hubLinkHeader, renderFeedDocumen
 
 export type WebSubDeps = Pick<Deps, "db" | "now" | "fetch" | "log" | "secretKey" | "config">;
 
-const PUSH_TIMEOUT_MS = 10_000;
-const PUSH_LEASE_MS = 30_000;
+export const PUSH_TIMEOUT_MS = 10_000;
+export const PUSH_LEASE_MS = 30_000;
+/** Pushes one pass sends at most; the rest waits for the next pass. */
 const SEND_LIMIT = 50;
 
 /** Queues a push for every live subscription of the feeds among `paths`; returns how many. */
@@ -58,21 +59,27 @@ async function updateOfPaths(deps: Pick<Deps, "db">, paths: readonly string[]): 
   return null;
 }
 
-function claimDuePushes(deps: Pick<Deps, "db">, owner: string, now: Date) {
+/**
+ * One push at a time, claimed just before it is sent: its whole lease (30 s) is left for one
+ * render and one request of at most PUSH_TIMEOUT_MS. A batch claimed at once would not be: behind
+ * callbacks that hang until the timeout, the last rows' leases run out while they wait, another
+ * sender takes them, and both push them. (Renewing a batch's leases before each push would work
+ * too, at the same cost of one statement a push, but would keep rows waiting behind a slow one.)
+ */
+function claimNextPush(deps: Pick<Deps, "db">, owner: string, now: Date) {
   return claimDue(deps.db, websubPushes, {
     owner,
     now,
     leaseMs: PUSH_LEASE_MS,
-    limit: SEND_LIMIT,
-    // A feed document is the whole feed, so a second copy after a crash does no harm. (Pushes go
-    // one at a time: a batch of callers that all time out outlasts the lease, and its last rows
-    // may be taken and pushed again by another sender.)
+    limit: 1,
+    // A feed document is the whole feed, so a second copy after a crash does no harm.
     expiredLeases: "claim",
   });
 }
 
 interface Push {
   id: string;
+  owner: string;
   attempts: number;
   topic: string;
   callback: string;
@@ -81,21 +88,25 @@ interface Push {
 
 /** Sends what is due: new pushes, retries whose time has come, and rows whose lease ran out. */
 export async function sendDueWebSubPushes(deps: WebSubDeps, owner: string): Promise<{ sent: number; failed: number }> {
-  const at = deps.now();
   // An expired lease ends the subscription (§5.1); its waiting pushes go with it.
-  await deps.db.delete(websubSubscriptions).where(lte(websubSubscriptions.expiresAt, at));
-  const claimed = await claimDuePushes(deps, owner, at);
+  await deps.db.delete(websubSubscriptions).where(lte(websubSubscriptions.expiresAt, deps.now()));
   let sent = 0;
   let failed = 0;
-  for (const push of await withSubscriptions(deps, claimed)) {
-    const outcome = await sendPush(deps, push);
-    const later = deps.now();
-    if (outcome.ok) {
-      sent++;
-      await release(deps.db, websubPushes, push.id, later, "delivered", { message: null });
-    } else {
-      const after = await retryLater(deps.db, websubPushes, push, later, { message: outcome.message ?? null });
-      if (after?.status === "failed") failed++;
+  for (let i = 0; i < SEND_LIMIT; i++) {
+    const claimed = await claimNextPush(deps, owner, deps.now());
+    if (!claimed.length) break;
+    for (const push of await withSubscriptions(deps, owner, claimed)) {
+      const outcome = await sendPush(deps, push);
+      const later = deps.now();
+      const after = outcome.ok
+        ? await release(deps.db, websubPushes, push, later, "delivered", { message: null })
+        : await retryLater(deps.db, websubPushes, push, later, { message: outcome.message ?? null });
+      if (!after) {
+        deps.log.warn("a WebSub push outlived its lease; its outcome is not recorded", { websubPush: push.id });
+        continue;
+      }
+      if (after.status === "delivered") sent++;
+      if (after.status === "failed") failed++;
     }
   }
   return { sent, failed };
@@ -104,6 +115,7 @@ export async function sendDueWebSubPushes(deps: WebSubDeps, owner: string): Prom
 /** The callback, topic and secret of each claimed push (a push whose subscription just went is gone with it). */
 async function withSubscriptions(
   deps: Pick<Deps, "db">,
+  owner: string,
   claimed: { id: string; attempts: number; subscriptionId: string }[],
 ): Promise<Push[]> {
   if (!claimed.length) return [];
@@ -124,7 +136,7 @@ async function withSubscriptions(
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   return claimed.flatMap((push) => {
     const subscription = byId.get(push.subscriptionId);
-    return subscription ? [{ ...subscription, id: push.id, attempts: push.attempts }] : [];
+    return subscription ? [{ ...subscription, id: push.id, owner, attempts: push.attempts }] : [];
   });
 }
 

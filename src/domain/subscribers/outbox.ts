@@ -45,6 +45,8 @@ export async function queueSubscriberMessages(
 
 interface ClaimedMessage {
   id: string;
+  /** The lease owner it was claimed as. */
+  owner: string;
   attempts: number;
   channel: SubscriberChannelKind;
   subscriber_id: string;
@@ -86,7 +88,7 @@ export async function sendDueSubscriberMessages(deps: OutboxDeps, owner: string)
         const outcome = await sendOne(deps, org.name, message);
         if (outcome === "sent") report.sent++;
         else if (outcome === "failed") report.failed++;
-        else report.waiting++;
+        else if (outcome === "waiting") report.waiting++;
       });
       if (claimed.length < BATCH) break;
     }
@@ -123,7 +125,7 @@ async function claimDueMessages(
     where: and(eq(subscriberMessages.channel, channel), isNotNull(subscriberMessages.subscriberId)),
   });
   if (!claimed.length) return [];
-  const found = rowsOf<Omit<ClaimedMessage, "attempts" | "channel" | "subscriber_id" | "update_id">>(
+  const found = rowsOf<Omit<ClaimedMessage, "owner" | "attempts" | "channel" | "subscriber_id" | "update_id">>(
     await deps.db.execute(sql`
       select m.id, s.address_sealed, s.language, u.number, u.kind, u.body, u.published_at, u.withdrawn_at,
         i.slug, i.title,
@@ -143,10 +145,12 @@ async function claimDueMessages(
   for (const m of claimed) {
     const details = byId.get(m.id);
     // Erased between the claim and this read: never sent, as the sweep would have it.
-    if (!details || !m.subscriberId) await release(deps.db, subscriberMessages, m.id, deps.now(), "cancelled");
+    if (!details || !m.subscriberId)
+      await release(deps.db, subscriberMessages, { id: m.id, owner }, deps.now(), "cancelled");
     else
       messages.push({
         ...details,
+        owner,
         attempts: m.attempts,
         channel: m.channel,
         subscriber_id: m.subscriberId,
@@ -156,11 +160,12 @@ async function claimDueMessages(
   return messages;
 }
 
-type Outcome = "sent" | "failed" | "waiting";
+type Outcome = "sent" | "failed" | "waiting" | "lost";
 
 async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessage): Promise<Outcome> {
   if (message.withdrawn_at) {
-    await settle(deps, message.id, "cancelled", null, "Uppdateringen drogs tillbaka innan den skickades.");
+    const text = "Uppdateringen drogs tillbaka innan den skickades.";
+    if (!(await settle(deps, message, "cancelled", null, text))) return lostLease(deps, message);
     return "failed";
   }
   const { address, unsubscribeToken } = await openAddress(deps.secretKey, message.address_sealed);
@@ -187,27 +192,30 @@ async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessag
   }
   const later = deps.now();
   if (result.ok) {
+    if (!(await settle(deps, message, "sent", null, null, later))) return lostLease(deps, message);
     await deps.db.execute(sql`
       update subscribers set last_sent_at = ${later.toISOString()}::timestamptz, hard_failures = 0
       where id = ${message.subscriber_id}::uuid
     `);
-    await settle(deps, message.id, "sent", null, null, later);
     return "sent";
   }
   const text = hideAddressIn(result.message, address).slice(0, 500);
   deps.log.warn("a subscriber message failed", { channel: message.channel, class: result.class, message: text });
   if (result.class === "refused") {
-    await settle(deps, message.id, "refused", result.class, text);
+    // Counted once: a sender that lost the row leaves the count to the one that holds it.
+    if (!(await settle(deps, message, "refused", result.class, text))) return lostLease(deps, message);
     await countRefusal(deps, message.subscriber_id, message.channel);
     return "failed";
   }
   if (result.class === "invalid" || result.class === "unconfirmed") {
-    await settle(deps, message.id, result.class === "invalid" ? "failed" : "unconfirmed", result.class, text);
+    const status = result.class === "invalid" ? "failed" : "unconfirmed";
+    if (!(await settle(deps, message, status, result.class, text))) return lostLease(deps, message);
     return "failed";
   }
   const values = { failureClass: result.class, message: text, sentAt: null };
   const after = await retryLater(deps.db, subscriberMessages, message, later, values, result.retryAfterSeconds);
-  return after?.status === "failed" ? "failed" : "waiting";
+  if (!after) return lostLease(deps, message);
+  return after.status === "failed" ? "failed" : "waiting";
 }
 
 /** A refusal counts against the subscriber; enough in a row end the subscription (and erase the address). */
@@ -223,17 +231,25 @@ async function countRefusal(deps: OutboxDeps, subscriberId: string, channel: Sub
   }
 }
 
-/** Ends the attempt; `sentAt` is written every time, so a row that was not sent keeps none. */
+/** Ends the attempt (undefined when the lease was lost); `sentAt` is written every time, so a row that was not sent keeps none. */
 function settle(
   deps: OutboxDeps,
-  id: string,
+  claimed: ClaimedMessage,
   status: "sent" | "failed" | "refused" | "unconfirmed" | "cancelled",
   failureClass: string | null,
   message: string | null,
   sentAt?: Date,
 ) {
   const values = { failureClass, message, sentAt: sentAt ?? null };
-  return release(deps.db, subscriberMessages, id, deps.now(), status, values);
+  return release(deps.db, subscriberMessages, claimed, deps.now(), status, values);
+}
+
+/** The row was taken from this sender (its lease ran out, or the subscriber was erased): its outcome is not ours to write. */
+function lostLease(deps: OutboxDeps, message: ClaimedMessage): Outcome {
+  deps.log.warn("a subscriber message outlived its lease; its outcome is not recorded", {
+    subscriberMessage: message.id,
+  });
+  return "lost";
 }
 
 async function eachInParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
