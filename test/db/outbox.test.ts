@@ -1,7 +1,8 @@
 // The claimer the outboxes beside deliveries share (src/db/outbox.ts), on websub_pushes, the
 // outbox with the fewest foreign keys: the same statements serve every table. Two senders never
 // take the same row, a row whose lease ran out comes back (or is settled, where it must not be
-// sent again), nothing is taken before its time, and every failed attempt waits the backoff.
+// sent again), nothing is taken before its time, every failed attempt waits the backoff, and a
+// sender whose lease was taken over or settled ends nothing.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type OpenDatabase, openPostgres } from "../../src/db/open-node";
