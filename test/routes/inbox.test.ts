@@ -83,7 +83,11 @@ describe.each(PLATFORMS)("%s", (platform) => {
     expect(after.answers[0].remoteUrl).toMatch(/^https?:\/\//);
     const standard = await admin.get(`/api/v1/incidents/${hub.incident.id}/standard-answers`);
     expect(standard.json.standardAnswers.map((s: { text: string }) => s.text)).toContain("Ja, Norrby omfattas.");
-    const audits = await hub.deps.db.select().from(auditLog).where(eq(auditLog.entityId, answered.json.id));
+    const audits = await hub.deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, answered.json.id))
+      .orderBy(auditLog.id);
     expect(audits.map((a) => a.action)).toEqual(["inbox.answer_queued", "inbox.answer_published"]);
   });
 
@@ -258,4 +262,63 @@ test("the archive export's registers carry the items with their authors' handles
   for await (const page of inboxAnswersRegister.rows(hub.deps.db, scope)) answers.push(...page);
   expect(answers.map((r) => recordOf(inboxAnswersRegister, r).text)).toContain("Ja, Norrby omfattas.");
   expect(JSON.stringify(records)).not.toContain("sandbox-mastodon-token");
+});
+
+test("an answer whose lease ran out behind a slow platform is never posted by its first sender afterwards", async () => {
+  hub.sandbox.reply("mastodon", { text: "Finns det dricksvatten i Norrby?", author: "erik" });
+  hub.sandbox.reply("mastodon", { text: "Finns det dricksvatten i Söderby?", author: "frida" });
+  await collect();
+  const items = [await itemOf("mastodon", "i Norrby?"), await itemOf("mastodon", "i Söderby?")];
+  const now = hub.clock.now();
+  const queued = await hub.deps.db
+    .insert(inboxAnswers)
+    .values(
+      items.map((item, i) => ({
+        itemId: item.id,
+        accountId: hub.accountIds.mastodon,
+        text: `Vattentanken står vid skolan (${i}).`,
+        nextAttemptAt: now,
+        answeredByName: "Test",
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
+    .returning();
+  const postsOf = (text: string) => hub.sandbox.state("mastodon").posts.filter((p) => p.text.includes(text)).length;
+  const real = hub.deps.platforms.mastodon as NonNullable<(typeof hub.deps.platforms)["mastodon"]>;
+  const answerReply = real.answerReply?.bind(real) as NonNullable<typeof real.answerReply>;
+  /** Answers the sweep settled as unconfirmed, with how often each was posted by then. */
+  let settled: Map<string, number> | undefined;
+  hub.deps.platforms.mastodon = Object.assign(Object.create(real), {
+    async answerReply(...args: Parameters<typeof answerReply>) {
+      const result = await answerReply(...args);
+      if (!settled) {
+        // The reply landed, but the platform answers late: the lease runs out, and another pass runs.
+        settled = new Map();
+        hub.clock.advance(60_001);
+        await sendDueInboxAnswers(hub.deps, "other");
+        for (const row of await hub.deps.db.select().from(inboxAnswers)) {
+          const ours = queued.some((q) => q.id === row.id);
+          if (ours && row.failureClass === "unconfirmed") settled.set(row.text, postsOf(row.text));
+        }
+      }
+      return result;
+    },
+  });
+  try {
+    await sendDueInboxAnswers(hub.deps, "first");
+  } finally {
+    hub.deps.platforms.mastodon = real;
+  }
+  // Nothing the sweep settled was posted after it, and only the answer in flight was settled.
+  for (const [text, posted] of settled ?? []) expect(postsOf(text), text).toBe(posted);
+  expect(settled?.size).toBe(1);
+  for (const answer of queued) expect(postsOf(answer.text), answer.text).toBe(1);
+  // The first sender's late outcome does not overwrite the settlement, nor add to the audit trail.
+  const [stalled] = queued.filter((q) => settled?.has(q.text));
+  const [row] = await hub.deps.db.select().from(inboxAnswers).where(eq(inboxAnswers.id, stalled.id));
+  expect(row).toMatchObject({ status: "failed", failureClass: "unconfirmed", leaseOwner: null });
+  const audits = await hub.deps.db.select().from(auditLog).where(eq(auditLog.entityId, stalled.id));
+  expect(audits.map((a) => a.action)).toEqual([]);
+  expect(hub.logLines.join("\n")).toContain("an inbox answer outlived its lease");
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { websubPushes, websubSubscriptions } from "../../src/db/schema";
-import { queueWebSubPushes, sendDueWebSubPushes } from "../../src/domain/publishing/websub-push";
+import { PUSH_TIMEOUT_MS, queueWebSubPushes, sendDueWebSubPushes } from "../../src/domain/publishing/websub-push";
 import { api, startTestHub, type TestHub } from "../helpers/hub";
 
 const TOPIC = "https://kris.exempel.se/feed.atom";
@@ -232,5 +232,46 @@ describe("the WebSub hub", () => {
     expect(await queueWebSubPushes(hub.deps, ["/feed.atom", "/feed.rss"])).toBe(0);
     await sendDueWebSubPushes(hub.deps, "test");
     expect(await subscriptions()).toEqual([]);
+  });
+});
+
+describe("pushes behind slow callbacks", () => {
+  test("no push is sent without a lease that outlasts its timeout, and none twice", async () => {
+    const now = hub.clock.now();
+    const callbacks = Array.from({ length: 5 }, (_, i) => `${callback}&reader=${i}`);
+    await hub.deps.db.insert(websubSubscriptions).values(
+      callbacks.map((c) => ({
+        topic: TOPIC,
+        callback: c,
+        leaseSeconds: 86_400,
+        expiresAt: new Date(now.getTime() + 86_400_000),
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    expect(await queueWebSubPushes(hub.deps, ["/feed.atom"])).toBe(5);
+    received.length = 0;
+    const shortLeases: string[] = [];
+    let quick: { sent: number; failed: number } | undefined;
+    // Every callback the slow sender calls answers just before the timeout; meanwhile another
+    // sender runs, as another process's pass would.
+    const slowFetch: typeof fetch = async (input, init) => {
+      const at = hub.clock.now().getTime();
+      const held = await hub.deps.db.select().from(websubPushes).where(eq(websubPushes.leaseOwner, "slow"));
+      for (const row of held) {
+        if ((row.leaseUntil?.getTime() ?? 0) - at < PUSH_TIMEOUT_MS) shortLeases.push(row.id);
+      }
+      hub.clock.advance(PUSH_TIMEOUT_MS - 1);
+      const other = await sendDueWebSubPushes(hub.deps, "quick");
+      quick = { sent: (quick?.sent ?? 0) + other.sent, failed: (quick?.failed ?? 0) + other.failed };
+      return hub.deps.fetch(input, init);
+    };
+    const slow = await sendDueWebSubPushes({ ...hub.deps, fetch: slowFetch }, "slow");
+    expect(shortLeases).toEqual([]);
+    const pushed = pushesReceived().map((p) => p.query.get("reader"));
+    expect(pushed.sort()).toEqual(["0", "1", "2", "3", "4"]);
+    expect(slow.sent + (quick?.sent ?? 0)).toBe(5);
+    const rows = await hub.deps.db.select().from(websubPushes).where(eq(websubPushes.status, "delivered"));
+    expect(rows.filter((r) => r.attempts === 1)).toHaveLength(5);
   });
 });

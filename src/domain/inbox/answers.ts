@@ -2,12 +2,11 @@
 // through an outbox row like a delivery (lease, retries with the dispatcher's backoff, an
 // idempotency key). An answer whose fate is unknown (the request may have landed) is never sent
 // again by itself: it is shown as failed with what to check, so nothing is posted twice.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { rowsOf } from "../../db/client";
+import { claimDue, type HeldLease, release, retryLater, settleExpiredLeases } from "../../db/outbox";
 import { accounts, inboxAnswers, inboxItems, standardAnswers } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
 import { ConflictError, UnprocessableError } from "../../errors";
 import type { PublishResult } from "../../platforms/types";
 import { callAdapter } from "../accounts/gateway";
@@ -21,7 +20,9 @@ import { audit, refuseRemoved, requireInboxItem } from "./items";
 
 export type AnswerDeps = Pick<Deps, "db" | "now" | "fetch" | "platforms" | "secretKey" | "log" | "defer">;
 
+/** An answer is two to four requests of at most 10 s each (Bluesky: session, thread, post, a renewed session). */
 const ANSWER_LEASE_MS = 60_000;
+/** Answers one pass sends at most; the rest waits for the next pass. */
 const SEND_LIMIT = 25;
 export const UNCONFIRMED_ANSWER_MESSAGE =
   "Svaret kan ha kommit fram. Titta i tråden på plattformen innan du svarar igen, så att svaret inte hamnar där två gånger.";
@@ -140,59 +141,56 @@ export async function listStandardAnswers(deps: Pick<Deps, "db">, actor: Actor, 
     .orderBy(standardAnswers.createdAt);
 }
 
-interface ClaimedAnswer {
-  id: string;
-  attempts: number;
-}
-
-/** Sends answers that are due: new ones, retries whose time has come, rows whose lease ran out. */
+/** Sends answers that are due: new ones, and retries whose time has come. */
 export async function sendDueInboxAnswers(
   deps: Omit<AnswerDeps, "defer">,
   owner: string,
 ): Promise<{ sent: number; failed: number }> {
-  const at = deps.now();
-  const now = at.toISOString();
-  const until = new Date(at.getTime() + ANSWER_LEASE_MS).toISOString();
-  // A row whose lease ran out was being sent when its sender died: it may have landed, so it is
-  // settled as unconfirmed rather than sent again.
-  await deps.db.execute(sql`
-    update inbox_answers set status = 'failed', failure_class = 'unconfirmed', lease_owner = null,
-      lease_until = null, message = ${UNCONFIRMED_ANSWER_MESSAGE}, updated_at = ${now}::timestamptz
-    where status = 'sending' and lease_until <= ${now}::timestamptz
-  `);
-  const claimed = rowsOf<ClaimedAnswer>(
-    await deps.db.execute(sql`
-      with due as (
-        select id from inbox_answers
-        where status = 'pending' and next_attempt_at <= ${now}::timestamptz
-        order by next_attempt_at
-        limit ${SEND_LIMIT}
-        for update skip locked
-      )
-      update inbox_answers a
-      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
-          attempts = a.attempts + 1, updated_at = ${now}::timestamptz
-      from due where a.id = due.id
-      returning a.id, a.attempts
-    `),
-  );
+  const now = deps.now();
+  // A row whose lease ran out was being sent when its sender died or stalled: it may have landed,
+  // so it is settled as unconfirmed rather than sent again.
+  await settleExpiredLeases(deps.db, inboxAnswers, now, "failed", {
+    failureClass: "unconfirmed",
+    message: UNCONFIRMED_ANSWER_MESSAGE,
+  });
   let sent = 0;
   let failed = 0;
-  for (const claim of claimed) {
-    const outcome = await sendAnswer(deps, claim);
+  for (let i = 0; i < SEND_LIMIT; i++) {
+    // One answer at a time, claimed just before it is sent, so that its lease is all its own. In a
+    // batch claimed at once, answers waiting behind a slow platform would see their leases run out,
+    // be settled as unconfirmed by another pass (above), and then be posted by this one all the same.
+    const [claim] = await claimDue(deps.db, inboxAnswers, {
+      owner,
+      now: deps.now(),
+      leaseMs: ANSWER_LEASE_MS,
+      limit: 1,
+      // A reply in a public thread posted twice cannot be taken back quietly: a person looks first.
+      expiredLeases: "leave",
+    });
+    if (!claim) break;
+    const outcome = await sendAnswer(deps, { id: claim.id, owner, attempts: claim.attempts });
     if (outcome === "published") sent++;
     if (outcome === "failed") failed++;
   }
   return { sent, failed };
 }
 
-async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: ClaimedAnswer) {
+async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: HeldLease & { attempts: number }) {
   const [row] = await deps.db
     .select({ answer: inboxAnswers, item: inboxItems, account: accounts })
     .from(inboxAnswers)
     .innerJoin(inboxItems, eq(inboxItems.id, inboxAnswers.itemId))
     .innerJoin(accounts, eq(accounts.id, inboxAnswers.accountId))
-    .where(eq(inboxAnswers.id, claim.id));
+    // Read under the lease it was claimed with, still running: never sent once another pass settled it.
+    .where(
+      and(
+        eq(inboxAnswers.id, claim.id),
+        eq(inboxAnswers.leaseOwner, claim.owner),
+        eq(inboxAnswers.status, "sending"),
+        gt(inboxAnswers.leaseUntil, deps.now()),
+      ),
+    );
+  if (!row) return lostLease(deps, claim.id);
   const { answer, item, account } = row;
   const called = await callAdapter(deps, account, (adapter, ctx): Promise<PublishResult> => {
     const answerReply = adapter.answerReply?.bind(adapter);
@@ -210,21 +208,14 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: ClaimedAnswer)
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     if (result.ok) {
-      const [after] = await tx
-        .update(inboxAnswers)
-        .set({
-          status: "published",
-          remoteId: result.remoteId,
-          remoteUrl: result.remoteUrl,
-          failureClass: null,
-          message: null,
-          leaseOwner: null,
-          leaseUntil: null,
-          publishedAt: now,
-          updatedAt: now,
-        })
-        .where(eq(inboxAnswers.id, answer.id))
-        .returning();
+      const after = await release(tx, inboxAnswers, claim, now, "published", {
+        remoteId: result.remoteId,
+        remoteUrl: result.remoteUrl,
+        failureClass: null,
+        message: null,
+        publishedAt: now,
+      });
+      if (!after) return lostLease(deps, answer.id);
       const [itemAfter] = await tx
         .update(inboxItems)
         .set({ state: item.state === "removed" ? "removed" : "answered", updatedAt: now })
@@ -241,22 +232,16 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: ClaimedAnswer)
       await audit(tx, SYSTEM_ACTOR, now, "inbox.answered", item, { state: itemAfter.state });
       return "published" as const;
     }
-    const again = result.class === "retry" && claim.attempts < MAX_ATTEMPTS;
     const message =
       result.class === "unconfirmed" ? `${result.message}. ${UNCONFIRMED_ANSWER_MESSAGE}` : result.message;
-    const [after] = await tx
-      .update(inboxAnswers)
-      .set({
-        status: again ? "pending" : "failed",
-        failureClass: result.class,
-        message,
-        leaseOwner: null,
-        leaseUntil: null,
-        nextAttemptAt: again ? nextAttemptAt(now, claim.attempts, result.retryAfterSeconds) : answer.nextAttemptAt,
-        updatedAt: now,
-      })
-      .where(eq(inboxAnswers.id, answer.id))
-      .returning();
+    const values = { failureClass: result.class, message };
+    // Only a failure that says so is tried again; an unconfirmed one may have landed.
+    const after =
+      result.class === "retry"
+        ? await retryLater(tx, inboxAnswers, claim, now, values, result.retryAfterSeconds)
+        : await release(tx, inboxAnswers, claim, now, "failed", values);
+    if (!after) return lostLease(deps, answer.id);
+    const again = after?.status === "pending";
     await recordAudit(tx, SYSTEM_ACTOR, now, {
       action: again ? "inbox.answer_retry" : "inbox.answer_failed",
       entityType: "inbox_answer",
@@ -267,4 +252,13 @@ async function sendAnswer(deps: Omit<AnswerDeps, "defer">, claim: ClaimedAnswer)
     });
     return again ? ("retry" as const) : ("failed" as const);
   });
+}
+
+/**
+ * The lease ran out during the call and another pass settled the answer as unconfirmed: that is
+ * what the row says (a person checks the thread), and this sender adds nothing to it.
+ */
+function lostLease(deps: Pick<AnswerDeps, "log">, id: string) {
+  deps.log.warn("an inbox answer outlived its lease; its outcome is not recorded", { inboxAnswer: id });
+  return "lost" as const;
 }

@@ -8,9 +8,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { composePushNotice, type PushOutcome, type PushTarget, sendPushNotice } from "../../channels/web-push";
 import type { VapidKeyPair } from "../../channels/web-push-crypto";
 import { rowsOf } from "../../db/client";
+import { claimDue, release, retryLater } from "../../db/outbox";
 import { incidents, pushMessages, pushSubscriptions, updates, updateTranslations } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
 import { openJson } from "../accounts/secrets";
 import { updateUrl } from "./links";
 import { getVapidKeys, vapidSubject } from "./web-push-keys";
@@ -46,35 +46,17 @@ export async function fanOutPublishedUpdates(deps: Pick<Deps, "db" | "now">): Pr
   return rowsOf(result).length;
 }
 
-interface Claimed {
-  id: string;
-  attempts: number;
-  subscription_id: string | null;
-  update_id: string;
-}
+type Claimed = typeof pushMessages.$inferSelect;
 
-async function claimDueMessages(deps: Pick<Deps, "db" | "now">, owner: string): Promise<Claimed[]> {
-  const at = deps.now();
-  const now = at.toISOString();
-  const until = new Date(at.getTime() + LEASE_MS).toISOString();
-  return rowsOf<Claimed>(
-    await deps.db.execute(sql`
-      with due as (
-        select m.id from push_messages m
-        where (m.status = 'pending' and m.next_attempt_at <= ${now}::timestamptz)
-           or (m.status = 'sending' and m.lease_until <= ${now}::timestamptz)
-        order by m.next_attempt_at
-        limit ${CLAIM_LIMIT}
-        for update of m skip locked
-      )
-      update push_messages m
-      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
-          attempts = m.attempts + 1, updated_at = ${now}::timestamptz
-      from due
-      where m.id = due.id
-      returning m.id, m.attempts, m.subscription_id, m.update_id
-    `),
-  );
+function claimDueMessages(deps: Pick<Deps, "db" | "now">, owner: string): Promise<Claimed[]> {
+  return claimDue(deps.db, pushMessages, {
+    owner,
+    now: deps.now(),
+    leaseMs: LEASE_MS,
+    limit: CLAIM_LIMIT,
+    // A notification shown twice after a crash is a small harm; one never shown is a larger one.
+    expiredLeases: "claim",
+  });
 }
 
 export interface PushRound {
@@ -97,7 +79,7 @@ export async function sendDueWebPushes(deps: WebPushDeps, owner: string): Promis
     if (!claimed.length) break;
     const queue = [...claimed];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await sendOne(deps, keys, next, round);
+      for (let next = queue.shift(); next; next = queue.shift()) await sendOne(deps, keys, next, owner, round);
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, claimed.length) }, worker));
     if (claimed.length < CLAIM_LIMIT) break;
@@ -109,12 +91,14 @@ async function sendOne(
   deps: WebPushDeps,
   keys: () => Promise<VapidKeyPair>,
   row: Claimed,
+  owner: string,
   round: PushRound,
 ): Promise<void> {
-  const prepared = row.subscription_id ? await prepareMessage(deps, row.subscription_id, row.update_id) : null;
+  const held = { id: row.id, owner, attempts: row.attempts };
+  const prepared = row.subscriptionId ? await prepareMessage(deps, row.subscriptionId, row.updateId) : null;
   if (!prepared) {
     // Unsubscribed, or the update was withdrawn, before this row's turn came.
-    await settle(deps, row.id, "cancelled", null, null);
+    ended(deps, await release(deps.db, pushMessages, held, deps.now(), "cancelled", { message: null }), row.id);
     return;
   }
   const outcome: PushOutcome = await sendPushNotice(
@@ -129,21 +113,34 @@ async function sendOne(
     prepared.severity,
   );
   if (outcome.ok) {
-    round.sent++;
-    await settle(deps, row.id, "sent", null, null);
-  } else if (outcome.class === "gone") {
-    round.gone++;
-    // The browser is gone for good: forget it (its other rows lose the link, keep their counts).
-    await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, prepared.subscriptionId));
-    await settle(deps, row.id, "gone", null, outcome.message);
-    deps.log.info("a push subscription is gone and was removed", { pushMessage: row.id });
-  } else if (outcome.class === "invalid" || row.attempts >= MAX_ATTEMPTS) {
-    round.failed++;
-    await settle(deps, row.id, "failed", null, outcome.message);
-    deps.log.warn("a push notification failed", { pushMessage: row.id, message: outcome.message });
-  } else {
-    await settle(deps, row.id, "pending", nextAttemptAt(deps.now(), row.attempts, outcome.retryAfter), outcome.message);
+    if (ended(deps, await release(deps.db, pushMessages, held, deps.now(), "sent", { message: null }), row.id))
+      round.sent++;
+    return;
   }
+  if (outcome.class === "gone") {
+    // The browser is gone for good, whoever holds the row now: forget it (its other rows lose the
+    // link, keep their counts).
+    await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, prepared.subscriptionId));
+    deps.log.info("a push subscription is gone and was removed", { pushMessage: row.id });
+    const after = await release(deps.db, pushMessages, held, deps.now(), "gone", { message: outcome.message });
+    if (ended(deps, after, row.id)) round.gone++;
+    return;
+  }
+  const values = { message: outcome.message };
+  const after =
+    outcome.class === "invalid"
+      ? await release(deps.db, pushMessages, held, deps.now(), "failed", values)
+      : await retryLater(deps.db, pushMessages, held, deps.now(), values, outcome.retryAfter);
+  if (ended(deps, after, row.id) && after?.status === "failed") {
+    round.failed++;
+    deps.log.warn("a push notification failed", { pushMessage: row.id, message: outcome.message });
+  }
+}
+
+/** Whether the attempt's outcome was written; a sender whose lease was taken over says so and writes nothing. */
+function ended(deps: Pick<WebPushDeps, "log">, after: unknown, id: string): boolean {
+  if (!after) deps.log.warn("a web push outlived its lease; its outcome is not recorded", { pushMessage: id });
+  return Boolean(after);
 }
 
 async function prepareMessage(deps: WebPushDeps, subscriptionId: string, updateId: string) {
@@ -170,24 +167,4 @@ async function prepareMessage(deps: WebPushDeps, subscriptionId: string, updateI
     language: translation ? sub.language : "sv",
   });
   return { subscriptionId: sub.id, target, notice, severity: found.incident.severity };
-}
-
-async function settle(
-  deps: Pick<Deps, "db" | "now">,
-  id: string,
-  status: "pending" | "sent" | "failed" | "gone" | "cancelled",
-  next: Date | null,
-  message: string | null,
-) {
-  await deps.db
-    .update(pushMessages)
-    .set({
-      status,
-      leaseOwner: null,
-      leaseUntil: null,
-      message,
-      ...(next ? { nextAttemptAt: next } : {}),
-      updatedAt: deps.now(),
-    })
-    .where(eq(pushMessages.id, id));
 }

@@ -3,17 +3,19 @@
 // Pushes go through an outbox: queued after the change commits, claimed with FOR UPDATE SKIP
 // LOCKED under a lease (a crashed sender's rows are taken again), retried with the platform
 // dispatcher's backoff. The document is rendered when sent, so a retry carries the latest one.
-import { sql } from "drizzle-orm";
+import { inArray, lte, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client";
+import { claimDue, release, retryLater } from "../../db/outbox";
+import { websubPushes, websubSubscriptions } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
 import { openJson } from "../accounts/secrets";
 import { FEED_FORMATS, feedOfPath, feedOfTopic, hubLinkHeader, renderFeedDocument } from "./feed-document";
 
 export type WebSubDeps = Pick<Deps, "db" | "now" | "fetch" | "log" | "secretKey" | "config">;
 
-const PUSH_TIMEOUT_MS = 10_000;
-const PUSH_LEASE_MS = 30_000;
+export const PUSH_TIMEOUT_MS = 10_000;
+export const PUSH_LEASE_MS = 30_000;
+/** Pushes one pass sends at most; the rest waits for the next pass. */
 const SEND_LIMIT = 50;
 
 /** Queues a push for every live subscription of the feeds among `paths`; returns how many. */
@@ -57,76 +59,88 @@ async function updateOfPaths(deps: Pick<Deps, "db">, paths: readonly string[]): 
   return null;
 }
 
-interface ClaimedPush {
+/**
+ * One push at a time, claimed just before it is sent: its whole lease (30 s) is left for one
+ * render and one request of at most PUSH_TIMEOUT_MS. A batch claimed at once would not be: behind
+ * callbacks that hang until the timeout, the last rows' leases run out while they wait, another
+ * sender takes them, and both push them. (Renewing a batch's leases before each push would work
+ * too, at the same cost of one statement a push, but would keep rows waiting behind a slow one.)
+ */
+function claimNextPush(deps: Pick<Deps, "db">, owner: string, now: Date) {
+  return claimDue(deps.db, websubPushes, {
+    owner,
+    now,
+    leaseMs: PUSH_LEASE_MS,
+    limit: 1,
+    // A feed document is the whole feed, so a second copy after a crash does no harm.
+    expiredLeases: "claim",
+  });
+}
+
+interface Push {
   id: string;
+  owner: string;
   attempts: number;
   topic: string;
   callback: string;
-  secret_sealed: string | null;
-  expires_at: string | Date;
+  secretSealed: string | null;
 }
 
 /** Sends what is due: new pushes, retries whose time has come, and rows whose lease ran out. */
 export async function sendDueWebSubPushes(deps: WebSubDeps, owner: string): Promise<{ sent: number; failed: number }> {
-  const at = deps.now();
-  const now = at.toISOString();
   // An expired lease ends the subscription (§5.1); its waiting pushes go with it.
-  await deps.db.execute(sql`delete from websub_subscriptions where expires_at <= ${now}::timestamptz`);
-  const until = new Date(at.getTime() + PUSH_LEASE_MS).toISOString();
-  const claimed = rowsOf<ClaimedPush>(
-    await deps.db.execute(sql`
-      with due as (
-        select p.id from websub_pushes p
-        where (p.status = 'pending' and p.next_attempt_at <= ${now}::timestamptz)
-           or (p.status = 'sending' and p.lease_until <= ${now}::timestamptz)
-        order by p.next_attempt_at
-        limit ${SEND_LIMIT}
-        for update of p skip locked
-      )
-      update websub_pushes p
-      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
-          attempts = p.attempts + 1, updated_at = ${now}::timestamptz
-      from due, websub_subscriptions s
-      where p.id = due.id and s.id = p.subscription_id
-      returning p.id, p.attempts, s.topic, s.callback, s.secret_sealed, s.expires_at
-    `),
-  );
+  await deps.db.delete(websubSubscriptions).where(lte(websubSubscriptions.expiresAt, deps.now()));
   let sent = 0;
   let failed = 0;
-  for (const push of claimed) {
-    const outcome = await sendPush(deps, push);
-    const later = deps.now();
-    if (outcome.ok) {
-      sent++;
-      await settlePush(deps, push.id, "delivered", later, null, null);
-    } else if (push.attempts >= MAX_ATTEMPTS) {
-      failed++;
-      await settlePush(deps, push.id, "failed", later, null, outcome.message ?? null);
-    } else {
-      await settlePush(deps, push.id, "pending", later, nextAttemptAt(later, push.attempts), outcome.message ?? null);
+  for (let i = 0; i < SEND_LIMIT; i++) {
+    const claimed = await claimNextPush(deps, owner, deps.now());
+    if (!claimed.length) break;
+    for (const push of await withSubscriptions(deps, owner, claimed)) {
+      const outcome = await sendPush(deps, push);
+      const later = deps.now();
+      const after = outcome.ok
+        ? await release(deps.db, websubPushes, push, later, "delivered", { message: null })
+        : await retryLater(deps.db, websubPushes, push, later, { message: outcome.message ?? null });
+      if (!after) {
+        deps.log.warn("a WebSub push outlived its lease; its outcome is not recorded", { websubPush: push.id });
+        continue;
+      }
+      if (after.status === "delivered") sent++;
+      if (after.status === "failed") failed++;
     }
   }
   return { sent, failed };
 }
 
-async function settlePush(
+/** The callback, topic and secret of each claimed push (a push whose subscription just went is gone with it). */
+async function withSubscriptions(
   deps: Pick<Deps, "db">,
-  id: string,
-  status: "pending" | "delivered" | "failed",
-  now: Date,
-  next: Date | null,
-  message: string | null,
-) {
-  await deps.db.execute(sql`
-    update websub_pushes
-    set status = ${status}, lease_owner = null, lease_until = null, message = ${message},
-        next_attempt_at = coalesce(${next?.toISOString() ?? null}::timestamptz, next_attempt_at),
-        updated_at = ${now.toISOString()}::timestamptz
-    where id = ${id}::uuid
-  `);
+  owner: string,
+  claimed: { id: string; attempts: number; subscriptionId: string }[],
+): Promise<Push[]> {
+  if (!claimed.length) return [];
+  const subscriptions = await deps.db
+    .select({
+      id: websubSubscriptions.id,
+      topic: websubSubscriptions.topic,
+      callback: websubSubscriptions.callback,
+      secretSealed: websubSubscriptions.secretSealed,
+    })
+    .from(websubSubscriptions)
+    .where(
+      inArray(
+        websubSubscriptions.id,
+        claimed.map((p) => p.subscriptionId),
+      ),
+    );
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  return claimed.flatMap((push) => {
+    const subscription = byId.get(push.subscriptionId);
+    return subscription ? [{ ...subscription, id: push.id, owner, attempts: push.attempts }] : [];
+  });
 }
 
-async function sendPush(deps: WebSubDeps, push: ClaimedPush): Promise<{ ok: boolean; message?: string }> {
+async function sendPush(deps: WebSubDeps, push: Push): Promise<{ ok: boolean; message?: string }> {
   const feed = feedOfTopic(deps.config.publicUrl, push.topic);
   if (!feed) return { ok: false, message: "the topic is no longer one of this hub's feeds" };
   const document = await renderFeedDocument(deps, feed);
@@ -134,8 +148,8 @@ async function sendPush(deps: WebSubDeps, push: ClaimedPush): Promise<{ ok: bool
     "content-type": FEED_FORMATS[feed.format].type,
     link: hubLinkHeader(deps.config.publicUrl, feed),
   };
-  if (push.secret_sealed) {
-    const { secret } = await openJson<{ secret: string }>(deps.secretKey, push.secret_sealed);
+  if (push.secretSealed) {
+    const { secret } = await openJson<{ secret: string }>(deps.secretKey, push.secretSealed);
     headers["x-hub-signature"] = `sha256=${await hmacSha256Hex(secret, document.body)}`;
   }
   try {

@@ -3,14 +3,14 @@
 // and no crash between commit and send loses a row. Rows are claimed with FOR UPDATE SKIP LOCKED
 // under a lease, retried with the dispatcher's backoff, and sent no faster than each channel's
 // per-minute limit, counted in the database so that several processes share one limit.
-import { sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { CHANNELS } from "../../channels/index";
 import type { ChannelResult } from "../../channels/types";
 import type { DbOrTx } from "../../db/client";
 import { rowsOf } from "../../db/client";
-import { SUBSCRIBER_CHANNELS, type SubscriberChannelKind, type UpdateKind } from "../../db/schema";
+import { claimDue, release, retryLater } from "../../db/outbox";
+import { SUBSCRIBER_CHANNELS, type SubscriberChannelKind, subscriberMessages, type UpdateKind } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { MAX_ATTEMPTS, nextAttemptAt } from "../../dispatcher/backoff";
 import { updateUrl } from "../publishing/links";
 import { getOrganisation } from "../publishing/organisation";
 import { hideAddressIn, openAddress } from "./addresses";
@@ -45,6 +45,8 @@ export async function queueSubscriberMessages(
 
 interface ClaimedMessage {
   id: string;
+  /** The lease owner it was claimed as. */
+  owner: string;
   attempts: number;
   channel: SubscriberChannelKind;
   subscriber_id: string;
@@ -79,14 +81,14 @@ export async function sendDueSubscriberMessages(deps: OutboxDeps, owner: string)
     for (;;) {
       const budget = await remainingBudget(deps, channel);
       if (budget <= 0) break;
-      const claimed = await claimDue(deps, channel, owner, Math.min(BATCH, budget));
+      const claimed = await claimDueMessages(deps, channel, owner, Math.min(BATCH, budget));
       if (!claimed.length) break;
       const org = await getOrganisation(deps.db);
       await eachInParallel(claimed, PARALLEL, async (message) => {
         const outcome = await sendOne(deps, org.name, message);
         if (outcome === "sent") report.sent++;
         else if (outcome === "failed") report.failed++;
-        else report.waiting++;
+        else if (outcome === "waiting") report.waiting++;
       });
       if (claimed.length < BATCH) break;
     }
@@ -107,43 +109,63 @@ async function remainingBudget(deps: OutboxDeps, channel: SubscriberChannelKind)
   return limit - Number(row?.used ?? 0);
 }
 
-async function claimDue(
+async function claimDueMessages(
   deps: OutboxDeps,
   channel: SubscriberChannelKind,
   owner: string,
   limit: number,
 ): Promise<ClaimedMessage[]> {
-  const at = deps.now();
-  const now = at.toISOString();
-  const until = new Date(at.getTime() + LEASE_MS).toISOString();
-  return rowsOf<ClaimedMessage>(
+  const claimed = await claimDue(deps.db, subscriberMessages, {
+    owner,
+    now: deps.now(),
+    leaseMs: LEASE_MS,
+    limit,
+    // An email or SMS received twice after a crash is better than one lost in a crisis.
+    expiredLeases: "claim",
+    where: and(eq(subscriberMessages.channel, channel), isNotNull(subscriberMessages.subscriberId)),
+  });
+  if (!claimed.length) return [];
+  const found = rowsOf<Omit<ClaimedMessage, "owner" | "attempts" | "channel" | "subscriber_id" | "update_id">>(
     await deps.db.execute(sql`
-      with due as (
-        select m.id from subscriber_messages m
-        where m.channel = ${channel} and m.subscriber_id is not null
-          and ((m.status = 'pending' and m.next_attempt_at <= ${now}::timestamptz)
-            or (m.status = 'sending' and m.lease_until <= ${now}::timestamptz))
-        order by m.next_attempt_at
-        limit ${limit}
-        for update of m skip locked
-      )
-      update subscriber_messages m
-      set status = 'sending', lease_owner = ${owner}, lease_until = ${until}::timestamptz,
-          attempts = m.attempts + 1, updated_at = ${now}::timestamptz
-      from due, subscribers s, updates u, incidents i
-      where m.id = due.id and s.id = m.subscriber_id and u.id = m.update_id and i.id = u.incident_id
-      returning m.id, m.attempts, m.channel, m.subscriber_id, s.address_sealed, s.language, m.update_id,
-        u.number, u.kind, u.body, u.published_at, u.withdrawn_at, i.slug, i.title,
+      select m.id, s.address_sealed, s.language, u.number, u.kind, u.body, u.published_at, u.withdrawn_at,
+        i.slug, i.title,
         (select t.body from update_translations t where t.update_id = u.id and t.language = s.language) as translated
+      from subscriber_messages m
+      join subscribers s on s.id = m.subscriber_id
+      join updates u on u.id = m.update_id
+      join incidents i on i.id = u.incident_id
+      where m.id in (${sql.join(
+        claimed.map((m) => sql`${m.id}::uuid`),
+        sql`, `,
+      )})
     `),
   );
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const messages: ClaimedMessage[] = [];
+  for (const m of claimed) {
+    const details = byId.get(m.id);
+    // Erased between the claim and this read: never sent, as the sweep would have it.
+    if (!details || !m.subscriberId)
+      await release(deps.db, subscriberMessages, { id: m.id, owner }, deps.now(), "cancelled");
+    else
+      messages.push({
+        ...details,
+        owner,
+        attempts: m.attempts,
+        channel: m.channel,
+        subscriber_id: m.subscriberId,
+        update_id: m.updateId,
+      });
+  }
+  return messages;
 }
 
-type Outcome = "sent" | "failed" | "waiting";
+type Outcome = "sent" | "failed" | "waiting" | "lost";
 
 async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessage): Promise<Outcome> {
   if (message.withdrawn_at) {
-    await settle(deps, message.id, "cancelled", null, "Uppdateringen drogs tillbaka innan den skickades.");
+    const text = "Uppdateringen drogs tillbaka innan den skickades.";
+    if (!(await settle(deps, message, "cancelled", null, text))) return lostLease(deps, message);
     return "failed";
   }
   const { address, unsubscribeToken } = await openAddress(deps.secretKey, message.address_sealed);
@@ -170,38 +192,30 @@ async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessag
   }
   const later = deps.now();
   if (result.ok) {
+    if (!(await settle(deps, message, "sent", null, null, later))) return lostLease(deps, message);
     await deps.db.execute(sql`
       update subscribers set last_sent_at = ${later.toISOString()}::timestamptz, hard_failures = 0
       where id = ${message.subscriber_id}::uuid
     `);
-    await settle(deps, message.id, "sent", null, null, later);
     return "sent";
   }
   const text = hideAddressIn(result.message, address).slice(0, 500);
   deps.log.warn("a subscriber message failed", { channel: message.channel, class: result.class, message: text });
   if (result.class === "refused") {
-    await settle(deps, message.id, "refused", result.class, text);
+    // Counted once: a sender that lost the row leaves the count to the one that holds it.
+    if (!(await settle(deps, message, "refused", result.class, text))) return lostLease(deps, message);
     await countRefusal(deps, message.subscriber_id, message.channel);
     return "failed";
   }
   if (result.class === "invalid" || result.class === "unconfirmed") {
-    await settle(deps, message.id, result.class === "invalid" ? "failed" : "unconfirmed", result.class, text);
+    const status = result.class === "invalid" ? "failed" : "unconfirmed";
+    if (!(await settle(deps, message, status, result.class, text))) return lostLease(deps, message);
     return "failed";
   }
-  if (message.attempts >= MAX_ATTEMPTS) {
-    await settle(deps, message.id, "failed", result.class, text);
-    return "failed";
-  }
-  await settle(
-    deps,
-    message.id,
-    "pending",
-    result.class,
-    text,
-    undefined,
-    nextAttemptAt(later, message.attempts, result.retryAfterSeconds),
-  );
-  return "waiting";
+  const values = { failureClass: result.class, message: text, sentAt: null };
+  const after = await retryLater(deps.db, subscriberMessages, message, later, values, result.retryAfterSeconds);
+  if (!after) return lostLease(deps, message);
+  return after.status === "failed" ? "failed" : "waiting";
 }
 
 /** A refusal counts against the subscriber; enough in a row end the subscription (and erase the address). */
@@ -217,24 +231,25 @@ async function countRefusal(deps: OutboxDeps, subscriberId: string, channel: Sub
   }
 }
 
-async function settle(
+/** Ends the attempt (undefined when the lease was lost); `sentAt` is written every time, so a row that was not sent keeps none. */
+function settle(
   deps: OutboxDeps,
-  id: string,
-  status: "pending" | "sent" | "failed" | "refused" | "unconfirmed" | "cancelled",
+  claimed: ClaimedMessage,
+  status: "sent" | "failed" | "refused" | "unconfirmed" | "cancelled",
   failureClass: string | null,
   message: string | null,
   sentAt?: Date,
-  next?: Date,
 ) {
-  const now = deps.now().toISOString();
-  await deps.db.execute(sql`
-    update subscriber_messages
-    set status = ${status}, lease_owner = null, lease_until = null, failure_class = ${failureClass},
-        message = ${message}, sent_at = ${sentAt?.toISOString() ?? null}::timestamptz,
-        next_attempt_at = coalesce(${next?.toISOString() ?? null}::timestamptz, next_attempt_at),
-        updated_at = ${now}::timestamptz
-    where id = ${id}::uuid
-  `);
+  const values = { failureClass, message, sentAt: sentAt ?? null };
+  return release(deps.db, subscriberMessages, claimed, deps.now(), status, values);
+}
+
+/** The row was taken from this sender (its lease ran out, or the subscriber was erased): its outcome is not ours to write. */
+function lostLease(deps: OutboxDeps, message: ClaimedMessage): Outcome {
+  deps.log.warn("a subscriber message outlived its lease; its outcome is not recorded", {
+    subscriberMessage: message.id,
+  });
+  return "lost";
 }
 
 async function eachInParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
