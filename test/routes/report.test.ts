@@ -4,7 +4,12 @@
 // subscribers. Every figure below is worked out by hand from the injected clock.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { canonicalJson } from "../../src/archive/canonical-json";
 import { accounts, updateTranslations, websubSubscriptions } from "../../src/db/schema";
+import { requireIncident } from "../../src/domain/publishing/incidents";
+import { buildIncidentReport } from "../../src/domain/records/incident-report";
+import { streamIncidentReport } from "../../src/domain/records/report-stream";
+import { renderReportDocument } from "../../src/render/report-view";
 import { type FanoutHub, startFanoutHub } from "../dispatcher/fanout-hub";
 import { api } from "../helpers/hub";
 import { addDepartment, addPerson, type TestPerson } from "../helpers/people";
@@ -329,5 +334,37 @@ describe("the printable staff page", () => {
     const bad = await reader.get("/staff/incidents/inte-ett-id/report");
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Felaktiga uppgifter");
+  });
+});
+
+describe("the archive's copy, written a page of rows at a time", () => {
+  const text = async (chunks: AsyncIterable<string>) => {
+    let out = "";
+    for await (const chunk of chunks) out += chunk;
+    return out;
+  };
+
+  test("is byte for byte the whole report's JSON and printable page, whatever the page size", async () => {
+    hub.clock.set(at("17:00:00"));
+    const deps = { ...hub.deps, now: () => new Date(at("17:00:00")) };
+    const incident = await requireIncident(hub.deps.db, hub.incident.id);
+    const whole = await buildIncidentReport(deps, incident);
+    // The record has every kind of row the streamed lists carry, so none of them is compared empty.
+    expect(whole.updates.flatMap((u) => u.channels).length).toBeGreaterThan(9);
+    expect(whole.failures).toHaveLength(2);
+    expect(whole.borrowings).toHaveLength(1);
+    expect(whole.languages).toHaveLength(3);
+    expect(whole.timeline.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["update.edited", "update.withdrawn", "deliveries.paused", "delivery.retried"]),
+    );
+    const json = canonicalJson(whole);
+    const html = renderReportDocument(hub.deps.render, whole, "Exempelkommunen");
+    expect(html).toContain('<svg class="chart" id="diagram-tid-till-kanal"');
+    // One row a page crosses every page end; one failure held makes the writer read them again.
+    for (const options of [{ pageSize: 1 }, { pageSize: 2, heldFailures: 1 }, {}]) {
+      const stream = await streamIncidentReport(deps, incident, options);
+      expect(await text(stream.json()), JSON.stringify(options)).toBe(json);
+      expect(await text(stream.html(hub.deps.render, "Exempelkommunen")), JSON.stringify(options)).toBe(html);
+    }
   });
 });

@@ -77,6 +77,47 @@ export async function readIncidentAudit(db: DbOrTx, incidentId: string): Promise
   return db.select(SLIM_COLUMNS).from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id));
 }
 
+/** The attempt and "try again" rows of some of the incident's deliveries, as readIncidentAudit has them. */
+export async function readDeliveryAudit(db: DbOrTx, incidentId: string, deliveryIds: string[]): Promise<AuditRow[]> {
+  if (!deliveryIds.length) return [];
+  return db
+    .select(SLIM_COLUMNS)
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.incidentId, incidentId),
+        eq(auditLog.entityType, "delivery"),
+        inArray(auditLog.entityId, deliveryIds),
+      ),
+    )
+    .orderBy(asc(auditLog.id));
+}
+
+/**
+ * The incident's own timeline rows (no attempt rows) a page at a time, in the order toTimeline
+ * sorts them: by time to the millisecond (its ISO strings), the earlier row first on a tie.
+ */
+export function readTimelinePage(
+  db: DbOrTx,
+  incidentId: string,
+  after: { at: string; id: number } | null,
+  size: number,
+): Promise<(AuditRow & { msAt: string })[]> {
+  const msAt = sql`date_trunc('milliseconds', ${auditLog.at})`;
+  return db
+    .select({ ...SLIM_COLUMNS, msAt: sql<string>`${msAt}::text` })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.incidentId, incidentId),
+        sql`not (${auditLog.entityType} = 'delivery' and ${auditLog.actorId} is null and ${auditLog.action} <> 'delivery.retried')`,
+        after ? sql`(${msAt}, ${auditLog.id}) > (${after.at}::timestamptz, ${after.id})` : undefined,
+      ),
+    )
+    .orderBy(msAt, asc(auditLog.id))
+    .limit(size);
+}
+
 /**
  * The kill switch while the incident ran, and the pause it opened under if deliveries were
  * already paused then.
