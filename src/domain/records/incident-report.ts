@@ -3,6 +3,7 @@
 // with the record), for an open incident up to deps.now().
 import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { anyOf } from "../../db/any-of";
 import type { DbOrTx } from "../../db/client";
 import {
   accounts,
@@ -164,7 +165,10 @@ export async function readAccounts(db: DbOrTx, ids: string[]): Promise<Map<strin
 export async function readNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, unique));
+  const rows = await db
+    .select({ id: people.id, name: people.name })
+    .from(people)
+    .where(anyOf(people.id, unique, "uuid"));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 

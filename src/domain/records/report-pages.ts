@@ -3,7 +3,8 @@
 // keyset pages of updates (with their deliveries and attempt rows), of the timeline, of the
 // borrowings and of the translations. Only the accounts are kept between pages: an
 // organisation has tens of them, an incident's record hundreds of thousands of rows.
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { anyOf } from "../../db/any-of";
 import type { DbOrTx } from "../../db/client";
 import { accounts, borrowings, deliveries, updates, updateTranslations } from "../../db/schema";
 import type { Incident } from "../publishing/incidents";
@@ -46,7 +47,7 @@ async function loadAccounts(reader: ReportReader, ids: Iterable<string | null>) 
     const rows = await reader.db
       .select({ id: accounts.id, platform: accounts.platform, handle: accounts.handle })
       .from(accounts)
-      .where(inArray(accounts.id, batch));
+      .where(anyOf(accounts.id, batch, "uuid"));
     for (const id of batch) reader.accounts.set(id, null);
     for (const row of rows) reader.accounts.set(row.id, row);
   }
@@ -61,7 +62,9 @@ async function updateNumbers(reader: ReportReader, ids: Iterable<string | null>)
     const rows = await reader.db
       .select({ id: updates.id, number: updates.number })
       .from(updates)
-      .where(and(eq(updates.incidentId, reader.incident.id), inArray(updates.id, wanted.slice(i, i + IDS_PER_QUERY))));
+      .where(
+        and(eq(updates.incidentId, reader.incident.id), anyOf(updates.id, wanted.slice(i, i + IDS_PER_QUERY), "uuid")),
+      );
     for (const row of rows) out.set(row.id, row.number);
   }
   return out;
@@ -91,9 +94,10 @@ export function reportUpdatePages(reader: ReportReader): AsyncGenerator<UpdatePa
       .select(REPORTED_DELIVERY)
       .from(deliveries)
       .where(
-        inArray(
+        anyOf(
           deliveries.updateId,
           page.map((u) => u.id),
+          "uuid",
         ),
       )
       .orderBy(asc(deliveries.seq));
@@ -163,7 +167,7 @@ async function timelineOf(reader: ReportReader, rows: AuditRow[]): Promise<Timel
       .where(
         and(
           eq(updates.incidentId, reader.incident.id),
-          inArray(deliveries.id, deliveryIds.slice(i, i + IDS_PER_QUERY)),
+          anyOf(deliveries.id, deliveryIds.slice(i, i + IDS_PER_QUERY), "uuid"),
         ),
       );
     for (const d of found) deliveryUpdate.set(d.id, d.updateId);

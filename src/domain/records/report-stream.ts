@@ -18,6 +18,7 @@ import {
   timeChartOf,
   timedBarsOf,
 } from "../../render/report-view";
+import { type ViewHelpers, viewHelpers } from "../../render/view-helpers";
 import type { Incident } from "../publishing/incidents";
 import { type ReportDeps, readReach, reportIncidentOf } from "./incident-report";
 import { summaryTally } from "./report-figures";
@@ -248,8 +249,9 @@ async function* reportHtml(
   counts: { [K in keyof Lists]: number },
   bars: Bar[],
 ): AsyncGenerator<string> {
+  const h = withRememberedTimes();
   const rows = (name: keyof Lists, items: unknown[]) =>
-    render.render(ROWS[name][0], { [ROWS[name][1]]: items, L: reportLabels });
+    render.render(ROWS[name][0], { [ROWS[name][1]]: items, L: reportLabels, h });
   const skeleton = { ...head } as IncidentReport;
   const parts: Part[] = [];
   for (const name of Object.keys(ROWS) as (keyof Lists)[]) {
@@ -289,6 +291,27 @@ async function* reportHtml(
     css: REPORT_CSS,
   });
   yield* splice(document, parts);
+}
+
+/**
+ * The view helpers with `when` remembering its last answers: the channels of an update share
+ * their start, and often their minute, and formatting a date is a good part of a row's cost.
+ */
+function withRememberedTimes(): ViewHelpers {
+  const known = new Map<string, string>();
+  return {
+    ...viewHelpers,
+    when(at) {
+      if (typeof at !== "string") return viewHelpers.when(at);
+      let text = known.get(at);
+      if (text === undefined) {
+        if (known.size >= 4096) known.clear();
+        text = viewHelpers.when(at);
+        known.set(at, text);
+      }
+      return text;
+    },
+  };
 }
 
 interface Part {

@@ -2,6 +2,7 @@
 // per attempt) are left to each channel's attempt log; everything else that names the incident is
 // here, with the kill switch, which is organisation-wide and so is taken by time.
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { anyOf } from "../../db/any-of";
 import type { DbOrTx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { ReportAccount, TimelineEntry } from "./report-shape";
@@ -87,7 +88,7 @@ export async function readDeliveryAudit(db: DbOrTx, incidentId: string, delivery
       and(
         eq(auditLog.incidentId, incidentId),
         eq(auditLog.entityType, "delivery"),
-        inArray(auditLog.entityId, deliveryIds),
+        anyOf(auditLog.entityId, deliveryIds, "text"),
       ),
     )
     .orderBy(asc(auditLog.id));
