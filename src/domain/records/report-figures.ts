@@ -121,20 +121,17 @@ export function summaryTally() {
   let borrowings = 0;
   let pauses = 0;
   return {
-    addUpdates(page: readonly ReportUpdate[]) {
-      for (const u of page) {
-        updates.total++;
-        if (u.state === "published") updates.published++;
-        if (u.revision > 1) updates.edited++;
-        if (u.withdrawnAt) updates.withdrawn++;
-        if (u.state === "rejected") updates.rejected++;
-        if (u.state === "pending_approval") updates.waiting++;
-        for (const c of u.channels) {
-          deliveries++;
-          byStatus[c.status]++;
-          if (c.kind === "publish") tally(toChannel, c.secondsToChannel);
-        }
-      }
+    /** The update counts, as the database counts them (report-counts.ts). */
+    setUpdates(counts: ReportSummary["updates"]) {
+      Object.assign(updates, counts);
+    },
+    addDeliveries(status: DeliveryStatus, n: number) {
+      deliveries += n;
+      byStatus[status] += n;
+    },
+    /** n first posts that took this many seconds from the website to their channel. */
+    addTimeToChannel(seconds: number, n: number) {
+      toChannel.set(seconds, (toChannel.get(seconds) ?? 0) + n);
     },
     addFailures(page: readonly ReportFailure[]) {
       for (const f of page) {

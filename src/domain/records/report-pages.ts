@@ -40,7 +40,8 @@ export function reportReader(db: DbOrTx, incident: Incident, now: Date, pageSize
   return { db, incident, now, pageSize, accounts: new Map() };
 }
 
-async function loadAccounts(reader: ReportReader, ids: Iterable<string | null>) {
+/** The report's account lookup for these ids, loading those not seen yet. */
+export async function accountLookup(reader: ReportReader, ids: Iterable<string | null>) {
   const missing = [...new Set([...ids].filter((id): id is string => !!id && !reader.accounts.has(id)))];
   for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
     const batch = missing.slice(i, i + IDS_PER_QUERY);
@@ -72,6 +73,16 @@ async function updateNumbers(reader: ReportReader, ids: Iterable<string | null>)
 
 type ReportedUpdateRow = Pick<typeof updates.$inferSelect, keyof typeof REPORTED_UPDATE>;
 
+/** The attempt histories of some deliveries of the incident, as historiesOf makes them. */
+export async function auditOfDeliveries(reader: ReportReader, ids: string[]) {
+  const audit: AuditRow[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    audit.push(...(await readDeliveryAudit(reader.db, reader.incident.id, ids.slice(i, i + IDS_PER_QUERY))));
+  }
+  // Rows of one delivery are in one batch, so each history keeps the audit log's order.
+  return historiesOf(audit);
+}
+
 export interface UpdatePage {
   updates: ReportUpdate[];
   /** The failures among this page's deliveries, in the report's order. */
@@ -101,14 +112,11 @@ export function reportUpdatePages(reader: ReportReader): AsyncGenerator<UpdatePa
         ),
       )
       .orderBy(asc(deliveries.seq));
-    const ids = deliveryRows.map((d) => d.id);
-    const audit: AuditRow[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-      audit.push(...(await readDeliveryAudit(db, incident.id, ids.slice(i, i + IDS_PER_QUERY))));
-    }
-    // Rows of one delivery are in one batch, so each history keeps the audit log's order.
-    const histories = historiesOf(audit);
-    const accountOf = await loadAccounts(
+    const histories = await auditOfDeliveries(
+      reader,
+      deliveryRows.map((d) => d.id),
+    );
+    const accountOf = await accountLookup(
       reader,
       deliveryRows.map((d) => d.accountId),
     );
@@ -179,7 +187,7 @@ async function timelineOf(reader: ReportReader, rows: AuditRow[]): Promise<Timel
     return typeof id === "string" ? id : null;
   });
   const numbers = await updateNumbers(reader, updateIds);
-  const accountOf = await loadAccounts(
+  const accountOf = await accountLookup(
     reader,
     rows.map((r) => r.accountId),
   );
@@ -216,7 +224,7 @@ export async function* borrowingPages(reader: ReportReader): AsyncGenerator<Repo
       db,
       rows.map((b) => b.personId),
     );
-    const accountOf = await loadAccounts(
+    const accountOf = await accountLookup(
       reader,
       rows.map((b) => b.accountId),
     );

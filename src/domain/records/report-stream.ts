@@ -10,19 +10,21 @@ import { TEXT_CHUNK } from "../../archive/csv";
 import type { Renderer } from "../../render/renderer";
 import { type Bar, barChartWriter } from "../../render/report-charts";
 import { REPORT_CSS } from "../../render/report-css";
-import {
-  barPerUpdate,
-  MAX_CHANNEL_BARS,
-  reportLabels,
-  statusFiguresOf,
-  timeChartOf,
-  timedBarsOf,
-} from "../../render/report-view";
+import { barPerUpdate, reportLabels, statusFiguresOf, timeChartOf, timedBarsOf } from "../../render/report-view";
 import { type ViewHelpers, viewHelpers } from "../../render/view-helpers";
 import type { Incident } from "../publishing/incidents";
-import { type ReportDeps, readReach, reportIncidentOf } from "./incident-report";
+import { missingAccount, type ReportDeps, readReach, reportIncidentOf } from "./incident-report";
+import { deliveriesByStatus, failurePages, slowestPerUpdate, timesToChannel, updateCounts } from "./report-counts";
 import { summaryTally } from "./report-figures";
-import { borrowingPages, languagePages, reportReader, reportUpdatePages, timelinePages } from "./report-pages";
+import {
+  accountLookup,
+  borrowingPages,
+  languagePages,
+  type ReportReader,
+  reportReader,
+  reportUpdatePages,
+  timelinePages,
+} from "./report-pages";
 import {
   type IncidentReport,
   REPORT_VERSION,
@@ -63,21 +65,16 @@ export async function streamIncidentReport(
   const reader = reportReader(deps.db, incident, now, options.pageSize);
   const heldFailures = options.heldFailures ?? 1000;
   const tally = summaryTally();
+  tally.setUpdates(await updateCounts(reader));
+  for (const { status, n } of await deliveriesByStatus(reader)) tally.addDeliveries(status, n);
+  for (const { seconds, n } of await timesToChannel(reader)) tally.addTimeToChannel(seconds, n);
   let failures: ReportFailure[] | null = [];
-  const perUpdateBars: Bar[] = [];
-  let channelBars: Bar[] | null = [];
   let timelineCount = 0;
   let languageCount = 0;
-  for await (const page of reportUpdatePages(reader)) {
-    tally.addUpdates(page.updates);
-    tally.addFailures(page.failures);
-    if (failures) failures.push(...page.failures);
+  for await (const page of failurePages(reader)) {
+    tally.addFailures(page);
+    if (failures) failures.push(...page);
     if (failures && failures.length > heldFailures) failures = null;
-    for (const u of page.updates) {
-      perUpdateBars.push(...timedBarsOf(u, true));
-      if (channelBars) channelBars.push(...timedBarsOf(u, false));
-      if (channelBars && channelBars.length > MAX_CHANNEL_BARS) channelBars = null;
-    }
   }
   for await (const page of timelinePages(reader)) {
     tally.addTimeline(page);
@@ -99,7 +96,7 @@ export async function streamIncidentReport(
   };
   const lists = {
     updates: () => mapPages(reportUpdatePages(reader), (p) => p.updates),
-    failures: () => (failures ? single(failures) : mapPages(reportUpdatePages(reader), (p) => p.failures)),
+    failures: () => (failures ? single(failures) : failurePages(reader)),
     timeline: () => timelinePages(reader),
     borrowings: () => borrowingPages(reader),
     languages: () => languagePages(reader),
@@ -111,11 +108,35 @@ export async function streamIncidentReport(
     borrowings: summary.borrowings,
     languages: languageCount,
   };
-  const bars = barPerUpdate(summary) ? perUpdateBars : (channelBars ?? []);
+  const bars = await timeChartBars(reader, summary);
   return {
     json: () => reportJson(head, lists),
     html: (render, orgName) => reportHtml(render, orgName, head, lists, counts, bars),
   };
+}
+
+/**
+ * The time chart's bars: one per publication while they are few (read with the updates, as the
+ * whole report does), else each update's slowest, found by the database.
+ */
+async function timeChartBars(reader: ReportReader, summary: IncidentReport["summary"]): Promise<Bar[]> {
+  if (!summary.timeToChannel.count) return [];
+  if (!barPerUpdate(summary)) {
+    const bars: Bar[] = [];
+    for await (const page of reportUpdatePages(reader))
+      for (const u of page.updates) bars.push(...timedBarsOf(u, false));
+    return bars;
+  }
+  const slowest = await slowestPerUpdate(reader);
+  const accountOf = await accountLookup(
+    reader,
+    slowest.map((s) => s.accountId),
+  );
+  return slowest.flatMap((s) => {
+    const account = accountOf(s.accountId) ?? missingAccount(s.accountId);
+    const channel = { kind: "publish" as const, secondsToChannel: s.seconds, account };
+    return timedBarsOf({ number: s.number, channels: [channel as ReportChannel] }, true);
+  });
 }
 
 const MARK = (name: string) => `\u0000kriskanal-report-${name}\u0000`;
