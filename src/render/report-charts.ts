@@ -39,28 +39,33 @@ const GRID = "#8a929c";
 const SECOND_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 export function renderBarChart(chart: BarChart): string {
-  const max = Math.max(0, ...chart.bars.map((b) => b.value));
-  const step = tickStep(max, chart.unit);
-  const top = Math.max(step, Math.ceil(max / step) * step);
+  let max = 0;
+  for (const bar of chart.bars) max = Math.max(max, bar.value);
+  const writer = barChartWriter(chart, {
+    max,
+    bars: chart.bars.length,
+    groups: chart.bars.filter((b) => b.group).length,
+  });
+  return writer.head + chart.bars.map(writer.bar).join("") + writer.end;
+}
+
+/** What the head of a chart needs before its bars: the scale and the height they take. */
+export interface ChartLayout {
+  max: number;
+  bars: number;
+  /** Bars that carry a group heading. */
+  groups: number;
+}
+
+/**
+ * The chart in three parts, so a long one can be written a bar at a time (the archive's report):
+ * `head + bars.map(bar).join("") + end` is the whole chart. `bar` must be called in order.
+ */
+export function barChartWriter(chart: Omit<BarChart, "bars">, layout: ChartLayout) {
+  const step = tickStep(layout.max, chart.unit);
+  const top = Math.max(step, Math.ceil(layout.max / step) * step);
   const x = (v: number) => LABEL_WIDTH + (v / top) * PLOT_WIDTH;
-  const rows: string[] = [];
-  let y = 4;
-  for (const bar of chart.bars) {
-    if (bar.group) {
-      y += 6;
-      rows.push(text(8, y + 14, bar.group, 'font-weight="700"'));
-      y += ROW;
-    }
-    const width = Math.max((bar.value / top) * PLOT_WIDTH, bar.value > 0 ? 2 : 0);
-    const data = chart.unit === "seconds" ? `data-seconds="${bar.value}"` : `data-count="${bar.value}"`;
-    rows.push(text(LABEL_WIDTH - VALUE_GAP, y + 13, bar.label, 'text-anchor="end"'));
-    rows.push(
-      `<rect class="mark" ${data} x="${LABEL_WIDTH}" y="${y + (ROW - BAR) / 2}" width="${round(width)}" height="${BAR}" fill="${BAR_FILL}"><title>${escapeHtml(`${bar.group ? `${bar.group}, ` : ""}${bar.label}: ${bar.valueText}`)}</title></rect>`,
-    );
-    rows.push(text(LABEL_WIDTH + width + VALUE_GAP, y + 13, bar.valueText));
-    y += ROW;
-  }
-  const plotBottom = y + 4;
+  const plotBottom = 4 + layout.groups * (6 + ROW) + layout.bars * ROW + 4;
   const ticks: string[] = [];
   for (let v = 0; v <= top; v += step) {
     ticks.push(
@@ -72,14 +77,29 @@ export function renderBarChart(chart: BarChart): string {
   }
   const height = plotBottom + AXIS;
   const ids = `${chart.id}-titel ${chart.id}-beskrivning`;
-  return [
+  const head = [
     `<svg class="chart" id="${escapeHtml(chart.id)}" role="img" aria-labelledby="${escapeHtml(ids)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">`,
     `<title id="${escapeHtml(chart.id)}-titel">${escapeHtml(chart.title)}</title>`,
     `<desc id="${escapeHtml(chart.id)}-beskrivning">${escapeHtml(chart.description)}</desc>`,
     ...ticks,
-    ...rows,
-    "</svg>",
   ].join("\n");
+  let y = 4;
+  const bar = (bar: Bar): string => {
+    let out = "";
+    if (bar.group) {
+      y += 6;
+      out += `\n${text(8, y + 14, bar.group, 'font-weight="700"')}`;
+      y += ROW;
+    }
+    const width = Math.max((bar.value / top) * PLOT_WIDTH, bar.value > 0 ? 2 : 0);
+    const data = chart.unit === "seconds" ? `data-seconds="${bar.value}"` : `data-count="${bar.value}"`;
+    out += `\n${text(LABEL_WIDTH - VALUE_GAP, y + 13, bar.label, 'text-anchor="end"')}`;
+    out += `\n<rect class="mark" ${data} x="${LABEL_WIDTH}" y="${y + (ROW - BAR) / 2}" width="${round(width)}" height="${BAR}" fill="${BAR_FILL}"><title>${escapeHtml(`${bar.group ? `${bar.group}, ` : ""}${bar.label}: ${bar.valueText}`)}</title></rect>`;
+    out += `\n${text(LABEL_WIDTH + width + VALUE_GAP, y + 13, bar.valueText)}`;
+    y += ROW;
+    return out;
+  };
+  return { head, bar, end: "\n</svg>" };
 }
 
 function tickStep(max: number, unit: BarChart["unit"]): number {

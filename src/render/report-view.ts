@@ -2,11 +2,11 @@
 // in words, and the two charts (drawn from the same rows as the tables beside them).
 import { DELIVERY_STATUSES } from "../db/schema";
 import { CHECK_ANSWER_LABEL, type CheckAnswer } from "../domain/publishing/settlement";
-import type { IncidentReport, SettledHow } from "../domain/records/report-shape";
+import type { IncidentReport, ReportSummary, ReportUpdate, SettledHow } from "../domain/records/report-shape";
 import { formatSeconds } from "../domain/records/report-timeline";
 import type { FailureClass } from "../platforms/types";
 import type { Renderer } from "./renderer";
-import { type Bar, renderBarChart } from "./report-charts";
+import { type Bar, type BarChart, renderBarChart } from "./report-charts";
 import { REPORT_CSS } from "./report-css";
 import { DELIVERY_KIND_LABEL, DELIVERY_STATUS_LABEL, PLATFORM_LABEL } from "./view-helpers";
 
@@ -49,64 +49,75 @@ export interface ReportPage {
 /** More bars than this make a chart nobody can read (or print): it then shows one bar per update. */
 export const MAX_CHANNEL_BARS = 200;
 
-function timedBars(report: IncidentReport): { bars: Bar[]; perUpdate: boolean } {
-  const perUpdate = report.summary.timeToChannel.count > MAX_CHANNEL_BARS;
-  const bars = report.updates.flatMap((u): Bar[] => {
-    const timed = u.channels.filter((c) => c.kind === "publish" && c.secondsToChannel !== null);
-    if (perUpdate) {
-      if (!timed.length) return [];
-      const slowest = timed.reduce((a, b) => ((b.secondsToChannel ?? 0) > (a.secondsToChannel ?? 0) ? b : a));
-      const seconds = slowest.secondsToChannel as number;
-      return [
-        {
-          label: `Uppdatering ${u.number} (${reportLabels.channel(slowest.account)})`,
-          value: seconds,
-          valueText: formatSeconds(seconds),
-        },
-      ];
-    }
-    return timed.map((c, i) => ({
-      group: i === 0 ? `Uppdatering ${u.number}` : undefined,
-      label: reportLabels.channel(c.account),
-      value: c.secondsToChannel as number,
-      valueText: formatSeconds(c.secondsToChannel as number),
-    }));
-  });
-  return { bars, perUpdate };
+/** Whether the time chart has one bar per update (its slowest channel) rather than one per publication. */
+export const barPerUpdate = (summary: ReportSummary) => summary.timeToChannel.count > MAX_CHANNEL_BARS;
+
+/** The time chart's bars for one update, in its channels' order. */
+export function timedBarsOf(u: Pick<ReportUpdate, "number" | "channels">, perUpdate: boolean): Bar[] {
+  const timed = u.channels.filter((c) => c.kind === "publish" && c.secondsToChannel !== null);
+  if (perUpdate) {
+    if (!timed.length) return [];
+    const slowest = timed.reduce((a, b) => ((b.secondsToChannel ?? 0) > (a.secondsToChannel ?? 0) ? b : a));
+    const seconds = slowest.secondsToChannel as number;
+    return [
+      {
+        label: `Uppdatering ${u.number} (${reportLabels.channel(slowest.account)})`,
+        value: seconds,
+        valueText: formatSeconds(seconds),
+      },
+    ];
+  }
+  return timed.map((c, i) => ({
+    group: i === 0 ? `Uppdatering ${u.number}` : undefined,
+    label: reportLabels.channel(c.account),
+    value: c.secondsToChannel as number,
+    valueText: formatSeconds(c.secondsToChannel as number),
+  }));
 }
 
-export function reportPageData(report: IncidentReport): ReportPage {
+/** The time chart without its bars: its title and the description that carries the figures. */
+export function timeChartOf(summary: ReportSummary): Omit<BarChart, "bars"> {
+  const perUpdate = barPerUpdate(summary);
+  const t = summary.timeToChannel;
+  return {
+    id: "diagram-tid-till-kanal",
+    title: perUpdate
+      ? "Längsta tid från webbplatsen till en kanal, per uppdatering"
+      : "Tid från webbplatsen till varje kanal, per uppdatering",
+    description: `${t.count} publiceringar${perUpdate ? `, för många för en stapel var: en stapel per uppdatering visar dess långsammaste kanal` : ""}. Median ${reportLabels.seconds(t.medianSeconds)}, 95:e percentilen ${reportLabels.seconds(t.p95Seconds)}, längst ${reportLabels.seconds(t.maxSeconds)}. Samma siffror står i tabellen under diagrammet.`,
+    unit: "seconds",
+  };
+}
+
+/** The rows and chart of deliveries per final status: small, from the summary alone. */
+export function statusFiguresOf(summary: ReportSummary): Pick<ReportPage, "statusChart" | "statusRows"> {
   const statusRows = DELIVERY_STATUSES.map((status) => ({
     status,
     label: reportLabels.status(status),
-    count: report.summary.deliveries.byStatus[status],
+    count: summary.deliveries.byStatus[status],
   })).filter((r) => r.count > 0);
-  const timed = timedBars(report);
-  const t = report.summary.timeToChannel;
   return {
-    report,
-    labels: reportLabels,
-    timeChart: timed.bars.length
-      ? renderBarChart({
-          id: "diagram-tid-till-kanal",
-          title: timed.perUpdate
-            ? "Längsta tid från webbplatsen till en kanal, per uppdatering"
-            : "Tid från webbplatsen till varje kanal, per uppdatering",
-          description: `${t.count} publiceringar${timed.perUpdate ? `, för många för en stapel var: en stapel per uppdatering visar dess långsammaste kanal` : ""}. Median ${reportLabels.seconds(t.medianSeconds)}, 95:e percentilen ${reportLabels.seconds(t.p95Seconds)}, längst ${reportLabels.seconds(t.maxSeconds)}. Samma siffror står i tabellen under diagrammet.`,
-          bars: timed.bars,
-          unit: "seconds",
-        })
-      : null,
     statusChart: statusRows.length
       ? renderBarChart({
           id: "diagram-slutstatus",
           title: "Leveranser per slutstatus",
-          description: `${report.summary.deliveries.total} leveranser: ${statusRows.map((r) => `${r.label} ${r.count}`).join(", ")}.`,
+          description: `${summary.deliveries.total} leveranser: ${statusRows.map((r) => `${r.label} ${r.count}`).join(", ")}.`,
           bars: statusRows.map((r) => ({ label: r.label, value: r.count, valueText: String(r.count) })),
           unit: "count",
         })
       : null,
     statusRows,
+  };
+}
+
+export function reportPageData(report: IncidentReport): ReportPage {
+  const perUpdate = barPerUpdate(report.summary);
+  const bars = report.updates.flatMap((u) => timedBarsOf(u, perUpdate));
+  return {
+    report,
+    labels: reportLabels,
+    timeChart: bars.length ? renderBarChart({ ...timeChartOf(report.summary), bars }) : null,
+    ...statusFiguresOf(report.summary),
   };
 }
 

@@ -48,7 +48,12 @@ import staffRemovalNew from "../../templates/staff/removal-new.eta";
 import staffRemovals from "../../templates/staff/removals.eta";
 import staffReport from "../../templates/staff/report.eta";
 import staffReportBody from "../../templates/staff/report-body.eta";
+import staffReportBorrowingRows from "../../templates/staff/report-borrowing-rows.eta";
+import staffReportChannelRows from "../../templates/staff/report-channel-rows.eta";
 import staffReportDocument from "../../templates/staff/report-document.eta";
+import staffReportFailureRows from "../../templates/staff/report-failure-rows.eta";
+import staffReportLanguageRows from "../../templates/staff/report-language-rows.eta";
+import staffReportTimelineRows from "../../templates/staff/report-timeline-rows.eta";
 import staffSettings from "../../templates/staff/settings.eta";
 import staffStatus from "../../templates/staff/status.eta";
 import staffTemplateAid from "../../templates/staff/template-aid.eta";
@@ -111,6 +116,11 @@ export const templateSources: Record<string, string> = {
   "staff/removals": staffRemovals,
   "staff/report": staffReport,
   "staff/report-body": staffReportBody,
+  "staff/report-borrowing-rows": staffReportBorrowingRows,
+  "staff/report-channel-rows": staffReportChannelRows,
+  "staff/report-failure-rows": staffReportFailureRows,
+  "staff/report-language-rows": staffReportLanguageRows,
+  "staff/report-timeline-rows": staffReportTimelineRows,
   "staff/report-document": staffReportDocument,
   "staff/settings": staffSettings,
   "staff/kill-switch": staffKillSwitch,

@@ -108,7 +108,10 @@ async function timeExport(hub: Hub, incidentId: string) {
     bytes += value.byteLength;
   }
   const ms = performance.now() - started;
-  return { ms, bytes, peak: memory.stop() };
+  const peak = memory.stop();
+  // What the export left behind, as against what piled up while it ran (node --expose-gc only).
+  global.gc?.();
+  return { ms, bytes, peak, heapAfterGc: global.gc ? process.memoryUsage().heapUsed : null };
 }
 
 const COPY_QUERIES = (incident: string) => [
@@ -207,6 +210,11 @@ try {
     `Per output megabyte: export ${perMegabyte(largeExport).toFixed(1)} ms, COPY ${perMegabyte(largeCopy).toFixed(1)} ms: ` +
       `${(perMegabyte(largeExport) / perMegabyte(largeCopy)).toFixed(2)}x COPY's time per megabyte (goal: at most 2x).`,
   );
+  if (largeExport.heapAfterGc !== null && smallExport.heapAfterGc !== null) {
+    console.log(
+      `Heap after a forced GC: ${mb(smallExport.heapAfterGc)} after the ${SMALL}-update export, ${mb(largeExport.heapAfterGc)} after the ${UPDATES}-update one.`,
+    );
+  }
   console.log(
     `Peak RSS grew by ${mb(Math.max(0, largeExport.peak.rss - smallExport.peak.rss))} from the ${SMALL}-update export to the ${UPDATES}-update one, for ${mb(largeExport.bytes - smallExport.bytes)} more output.`,
   );

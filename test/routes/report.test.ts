@@ -2,9 +2,15 @@
 // the sandbox platforms, one failure retried automatically, one settled after a person asked for
 // a new try, a borrowed account, an edit, a withdrawal, the kill switch, translations and WebSub
 // subscribers. Every figure below is worked out by hand from the injected clock.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { canonicalJson } from "../../src/archive/canonical-json";
+import { rowsOf } from "../../src/db/client";
 import { accounts, updateTranslations, websubSubscriptions } from "../../src/db/schema";
+import { requireIncident } from "../../src/domain/publishing/incidents";
+import { buildIncidentReport } from "../../src/domain/records/incident-report";
+import { streamIncidentReport } from "../../src/domain/records/report-stream";
+import { renderReportDocument } from "../../src/render/report-view";
 import { type FanoutHub, startFanoutHub } from "../dispatcher/fanout-hub";
 import { api } from "../helpers/hub";
 import { addDepartment, addPerson, type TestPerson } from "../helpers/people";
@@ -329,5 +335,75 @@ describe("the printable staff page", () => {
     const bad = await reader.get("/staff/incidents/inte-ett-id/report");
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Felaktiga uppgifter");
+  });
+});
+
+describe("the archive's copy, written a page of rows at a time", () => {
+  const text = async (chunks: AsyncIterable<string>) => {
+    let out = "";
+    for await (const chunk of chunks) out += chunk;
+    return out;
+  };
+
+  test("is byte for byte the whole report's JSON and printable page, whatever the page size", async () => {
+    hub.clock.set(at("17:00:00"));
+    const deps = { ...hub.deps, now: () => new Date(at("17:00:00")) };
+    const incident = await requireIncident(hub.deps.db, hub.incident.id);
+    const whole = await buildIncidentReport(deps, incident);
+    // The record has every kind of row the streamed lists carry, so none of them is compared empty.
+    expect(whole.updates.flatMap((u) => u.channels).length).toBeGreaterThan(9);
+    expect(whole.failures).toHaveLength(2);
+    expect(whole.borrowings).toHaveLength(1);
+    expect(whole.languages).toHaveLength(3);
+    expect(whole.timeline.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["update.edited", "update.withdrawn", "deliveries.paused", "delivery.retried"]),
+    );
+    const json = canonicalJson(whole);
+    const html = renderReportDocument(hub.deps.render, whole, "Exempelkommunen");
+    expect(html).toContain('<svg class="chart" id="diagram-tid-till-kanal"');
+    // One row a page crosses every page end; one failure held makes the writer read them again.
+    for (const options of [{ pageSize: 1 }, { pageSize: 2, heldFailures: 1 }, {}]) {
+      const stream = await streamIncidentReport(deps, incident, options);
+      expect(await text(stream.json()), JSON.stringify(options)).toBe(json);
+      expect(await text(stream.html(hub.deps.render, "Exempelkommunen")), JSON.stringify(options)).toBe(html);
+    }
+  });
+
+  test("the same with one bar per update: times in microseconds, half seconds and ties counted by the database", async () => {
+    const db = hub.deps.db;
+    const [{ id: incidentId }] = rowsOf<{ id: string }>(
+      await db.execute(sql`
+      insert into incidents (slug, title, severity, status, areas, opened_at, updated_at)
+      values ('lang-handelse', 'Lång händelse', 'major', 'active', '[]'::jsonb, ${at("12:00:00")}::timestamptz, ${at("12:00:00")}::timestamptz)
+      returning id`),
+    );
+    // 80 updates to the three accounts: 240 timed first posts, more than the chart has bars for.
+    // Each update's posts land 1.5 s, 2.4996 s and 2.5 s after it (plus a few ms per update), so
+    // rounding to whole seconds, ties and the database's microseconds all matter.
+    await db.execute(sql`
+      insert into updates (incident_id, number, kind, body, author, state, created_at, published_at, targets)
+      select ${incidentId}::uuid, n, 'update', 'Uppdatering ' || n, '{"name":"Anna"}'::jsonb, 'published',
+             ${at("12:00:00")}::timestamptz + n * interval '1 minute' + interval '123.456 microseconds',
+             ${at("12:00:00")}::timestamptz + n * interval '1 minute' + interval '123.456 microseconds', '"all"'::jsonb
+      from generate_series(1, 80) n`);
+    await db.execute(sql`
+      insert into deliveries (update_id, account_id, kind, status, attempts, next_attempt_at, created_at, updated_at, published_at)
+      select u.id, a.id, 'publish', 'published', 1, u.published_at, u.published_at, u.published_at,
+             u.published_at + (case a.rank when 1 then 1500 when 2 then 2499.6 else 2500 end + u.number % 7) * interval '1 millisecond'
+      from updates u cross join (select id, row_number() over (order by handle) as rank from accounts) a
+      where u.incident_id = ${incidentId}::uuid
+      order by u.number, a.rank`);
+    const deps = { ...hub.deps, now: () => new Date(at("17:00:00")) };
+    const incident = await requireIncident(db, incidentId);
+    const whole = await buildIncidentReport(deps, incident);
+    expect(whole.summary.timeToChannel.count).toBeGreaterThan(200);
+    const json = canonicalJson(whole);
+    const html = renderReportDocument(hub.deps.render, whole, "Exempelkommunen");
+    expect(html).toContain("en stapel per uppdatering visar dess långsammaste kanal");
+    for (const options of [{ pageSize: 3 }, {}]) {
+      const stream = await streamIncidentReport(deps, incident, options);
+      expect(await text(stream.json()), JSON.stringify(options)).toBe(json);
+      expect(await text(stream.html(hub.deps.render, "Exempelkommunen")), JSON.stringify(options)).toBe(html);
+    }
   });
 });

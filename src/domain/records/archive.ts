@@ -24,7 +24,6 @@ import type { Deps } from "../../deps";
 import { InvalidInputError } from "../../errors";
 import { toBrandView } from "../../render/brand";
 import { summariseIncident } from "../../render/public-page-data";
-import { renderReportDocument } from "../../render/report-view";
 import { requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type Incident, requireIncident } from "../publishing/incidents";
@@ -45,8 +44,8 @@ import {
 } from "./archive-registers";
 import { recordAudit } from "./audit";
 import { boundedDate } from "./bounded-date";
-import { buildIncidentReport } from "./incident-report";
 import { csvLineSql, jsonRecordSql } from "./register-sql";
+import { streamIncidentReport } from "./report-stream";
 
 type ExportDeps = Pick<Deps, "db" | "now" | "config" | "render">;
 
@@ -276,14 +275,15 @@ async function* producePayload(
       }
     }
   }
-  // The after-action report of each incident, as it reads on the day of the export.
+  // The after-action report of each incident, as it reads on the day of the export: the API's and
+  // the staff page's bytes, written a page of rows at a time.
   const reportDeps = { ...deps, now: () => now };
   for (const incident of scope.incidents) {
-    const report = await buildIncidentReport(reportDeps, incident);
-    yield { path: `representations/json/data/reports/${incident.slug}.json`, content: canonicalJson(report) };
+    const report = await streamIncidentReport(reportDeps, incident);
+    yield { path: `representations/json/data/reports/${incident.slug}.json`, content: report.json() };
     yield {
       path: `representations/html/data/${incident.slug}/rapport.html`,
-      content: renderReportDocument(deps.render, report, orgName),
+      content: report.html(deps.render, orgName),
     };
   }
   yield {

@@ -3,6 +3,7 @@
 // with the record), for an open incident up to deps.now().
 import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { anyOf } from "../../db/any-of";
 import type { DbOrTx } from "../../db/client";
 import {
   accounts,
@@ -21,13 +22,16 @@ import { FEED_FORMATS, type FeedFormat, feedPath } from "../publishing/feed-docu
 import { type Incident, requireIncident } from "../publishing/incidents";
 import { incidentUrl } from "../publishing/links";
 import { countReach } from "../publishing/reach";
-import { historiesOf, REPORTED_DELIVERY, toChannel, toFailure } from "./report-deliveries";
+import { type DeliveryHistory, historiesOf, REPORTED_DELIVERY, toChannel, toFailure } from "./report-deliveries";
 import { secondsBetween, summarise } from "./report-figures";
 import {
   type IncidentReport,
   REPORT_VERSION,
   type ReportAccount,
+  type ReportBorrowing,
   type ReportFailure,
+  type ReportIncident,
+  type ReportLanguage,
   type ReportReach,
   type ReportUpdate,
 } from "./report-shape";
@@ -36,7 +40,7 @@ import { readIncidentAudit, readKillSwitch, toTimeline } from "./report-timeline
 export type ReportDeps = Pick<Deps, "db" | "now" | "config">;
 
 /** Everything of an update but its texts. */
-const REPORTED_UPDATE = {
+export const REPORTED_UPDATE = {
   id: updates.id,
   number: updates.number,
   kind: updates.kind,
@@ -87,7 +91,12 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
   const [audit, killSwitch, borrowingRows, translationRows] = await Promise.all([
     readIncidentAudit(db, incident.id),
     readKillSwitch(db, incident.openedAt, incident.closedAt ?? now),
-    db.select().from(borrowings).where(eq(borrowings.incidentId, incident.id)).orderBy(asc(borrowings.createdAt)),
+    db
+      .select()
+      .from(borrowings)
+      .where(eq(borrowings.incidentId, incident.id))
+      // The id breaks ties, so the archive's copy, read a page at a time, lists them in the same order.
+      .orderBy(asc(borrowings.createdAt), asc(borrowings.id)),
     db
       .select({ translation: updateTranslations })
       .from(updateTranslations)
@@ -117,69 +126,23 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
     if (list) list.push(d);
     else deliveriesOf.set(d.updateId, [d]);
   }
-  const reportUpdates: ReportUpdate[] = updateRows.map((u) => {
-    const channels = (deliveriesOf.get(u.id) ?? []).map((d) => {
-      const account = accountOf(d.accountId) ?? missingAccount(d.accountId);
-      const channel = toChannel(d, u, account, histories.get(d.id));
-      const failure = toFailure(d, channel, u.number, histories.get(d.id));
-      if (failure) failures.push(failure);
-      return channel;
-    });
-    return {
-      id: u.id,
-      number: u.number,
-      kind: u.kind,
-      state: u.state,
-      createdAt: u.createdAt.toISOString(),
-      publishedAt: u.publishedAt?.toISOString() ?? null,
-      author: u.author.name,
-      revision: u.revision,
-      editedAt: u.editedAt?.toISOString() ?? null,
-      withdrawnAt: u.withdrawnAt?.toISOString() ?? null,
-      withdrawnReason: u.withdrawnReason,
-      channels,
-    };
-  });
+  const reportUpdates: ReportUpdate[] = updateRows.map((u) =>
+    reportUpdateOf(u, deliveriesOf.get(u.id) ?? [], accountOf, histories, failures),
+  );
   const deliveryUpdate = new Map(deliveryRows.map((d) => [d.id, d.updateId]));
   const timeline = toTimeline([...audit, ...killSwitch], {
     updateNumberOf: (id) => (id ? (byUpdateId.get(id)?.number ?? null) : null),
     accountOf,
     updateIdOfDelivery: (id) => (id ? (deliveryUpdate.get(id) ?? null) : null),
   });
-  const reportBorrowings = borrowingRows.map((b) => ({
-    at: b.createdAt.toISOString(),
-    person: names.get(b.personId) ?? "",
-    account: accountOf(b.accountId) ?? missingAccount(b.accountId),
-    updateNumber: b.updateId ? (byUpdateId.get(b.updateId)?.number ?? null) : null,
-    reason: b.reason,
-  }));
-  const languages = translationRows.map(({ translation: t }) => {
-    const update = byUpdateId.get(t.updateId);
-    return {
-      updateNumber: update?.number ?? 0,
-      language: t.language,
-      createdAt: t.createdAt.toISOString(),
-      secondsAfterSwedish: secondsBetween(update?.publishedAt ?? null, t.createdAt),
-      translator: t.createdBy ? (names.get(t.createdBy) ?? null) : null,
-    };
-  });
+  const numberOf = (id: string | null) => (id ? (byUpdateId.get(id)?.number ?? null) : null);
+  const reportBorrowings = borrowingRows.map((b) => reportBorrowingOf(b, names, accountOf, numberOf));
+  const languages = translationRows.map(({ translation: t }) => reportLanguageOf(t, byUpdateId.get(t.updateId), names));
   const publicUrl = deps.config.publicUrl;
   return {
     reportVersion: REPORT_VERSION,
     generatedAt: now.toISOString(),
-    incident: {
-      id: incident.id,
-      slug: incident.slug,
-      title: incident.title,
-      severity: incident.severity,
-      status: incident.status,
-      registrationNumber: incident.registrationNumber,
-      exercise: incident.exercise,
-      resetAt: incident.resetAt?.toISOString() ?? null,
-      openedAt: incident.openedAt.toISOString(),
-      closedAt: incident.closedAt?.toISOString() ?? null,
-      url: incidentUrl(publicUrl, incident.slug, incident.exercise),
-    },
+    incident: reportIncidentOf(incident, publicUrl),
     timeline,
     updates: reportUpdates,
     borrowings: reportBorrowings,
@@ -190,7 +153,7 @@ export async function buildIncidentReport(deps: ReportDeps, incident: Incident):
   };
 }
 
-async function readAccounts(db: DbOrTx, ids: string[]): Promise<Map<string, ReportAccount>> {
+export async function readAccounts(db: DbOrTx, ids: string[]): Promise<Map<string, ReportAccount>> {
   if (!ids.length) return new Map();
   const rows = await db
     .select({ id: accounts.id, platform: accounts.platform, handle: accounts.handle })
@@ -199,20 +162,23 @@ async function readAccounts(db: DbOrTx, ids: string[]): Promise<Map<string, Repo
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function readNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+export async function readNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, unique));
+  const rows = await db
+    .select({ id: people.id, name: people.name })
+    .from(people)
+    .where(anyOf(people.id, unique, "uuid"));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Deliveries and borrowings reference their account by foreign key, and accounts are never deleted. */
-function missingAccount(id: string): never {
+export function missingAccount(id: string): never {
   throw new Error(`Account ${id} is referenced but was not found.`);
 }
 
 /** WebSub keeps live subscriptions only (an expired lease is removed), so these are counts at generatedAt. */
-async function readReach(deps: ReportDeps, incident: Incident, now: Date): Promise<ReportReach> {
+export async function readReach(deps: ReportDeps, incident: Incident, now: Date): Promise<ReportReach> {
   const { db } = deps;
   const { publicUrl } = deps.config;
   const { slug } = incident;
@@ -232,5 +198,84 @@ async function readReach(deps: ReportDeps, incident: Incident, now: Date): Promi
     },
     subscriptions: await countReach({ ...deps, now: () => now }, { incident: incident.id }),
     subscriptionsNote: SUBSCRIPTIONS_NOTE,
+  };
+}
+
+type ReportedUpdate = Pick<typeof updates.$inferSelect, keyof typeof REPORTED_UPDATE>;
+type ReportedDelivery = Pick<typeof deliveries.$inferSelect, keyof typeof REPORTED_DELIVERY>;
+
+/** One update with its channels (its deliveries in queue order); each failure is added to `failures`. */
+export function reportUpdateOf(
+  u: ReportedUpdate,
+  deliveryRows: readonly ReportedDelivery[],
+  accountOf: (id: string) => ReportAccount | null,
+  histories: Map<string, DeliveryHistory>,
+  failures: ReportFailure[],
+): ReportUpdate {
+  const channels = deliveryRows.map((d) => {
+    const account = accountOf(d.accountId) ?? missingAccount(d.accountId);
+    const channel = toChannel(d, u, account, histories.get(d.id));
+    const failure = toFailure(d, channel, u.number, histories.get(d.id));
+    if (failure) failures.push(failure);
+    return channel;
+  });
+  return {
+    id: u.id,
+    number: u.number,
+    kind: u.kind,
+    state: u.state,
+    createdAt: u.createdAt.toISOString(),
+    publishedAt: u.publishedAt?.toISOString() ?? null,
+    author: u.author.name,
+    revision: u.revision,
+    editedAt: u.editedAt?.toISOString() ?? null,
+    withdrawnAt: u.withdrawnAt?.toISOString() ?? null,
+    withdrawnReason: u.withdrawnReason,
+    channels,
+  };
+}
+
+export function reportIncidentOf(incident: Incident, publicUrl: string): ReportIncident {
+  return {
+    id: incident.id,
+    slug: incident.slug,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    registrationNumber: incident.registrationNumber,
+    exercise: incident.exercise,
+    resetAt: incident.resetAt?.toISOString() ?? null,
+    openedAt: incident.openedAt.toISOString(),
+    closedAt: incident.closedAt?.toISOString() ?? null,
+    url: incidentUrl(publicUrl, incident.slug, incident.exercise),
+  };
+}
+
+export function reportBorrowingOf(
+  b: typeof borrowings.$inferSelect,
+  names: Map<string, string>,
+  accountOf: (id: string) => ReportAccount | null,
+  updateNumberOf: (updateId: string | null) => number | null,
+): ReportBorrowing {
+  return {
+    at: b.createdAt.toISOString(),
+    person: names.get(b.personId) ?? "",
+    account: accountOf(b.accountId) ?? missingAccount(b.accountId),
+    updateNumber: updateNumberOf(b.updateId),
+    reason: b.reason,
+  };
+}
+
+export function reportLanguageOf(
+  t: Pick<typeof updateTranslations.$inferSelect, "language" | "createdAt" | "createdBy">,
+  update: Pick<ReportedUpdate, "number" | "publishedAt"> | undefined,
+  names: Map<string, string>,
+): ReportLanguage {
+  return {
+    updateNumber: update?.number ?? 0,
+    language: t.language,
+    createdAt: t.createdAt.toISOString(),
+    secondsAfterSwedish: secondsBetween(update?.publishedAt ?? null, t.createdAt),
+    translator: t.createdBy ? (names.get(t.createdBy) ?? null) : null,
   };
 }

@@ -77,3 +77,95 @@ export function timesToChannel(channels: readonly ReportChannel[]): number[] {
 function secondsOf(values: readonly (number | null)[]): number[] {
   return values.filter((v): v is number => v !== null);
 }
+
+/**
+ * The same figures as durationFigures, from how often each value occurs: the archive's report
+ * reads its rows a page at a time and keeps one count per distinct number of seconds, not every row.
+ */
+export function durationFiguresOfCounts(counts: ReadonlyMap<number, number>): DurationFigures {
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  let total = 0;
+  for (const v of values) total += counts.get(v) as number;
+  if (!total) return { count: 0, medianSeconds: null, p95Seconds: null, maxSeconds: null };
+  const at = (index: number) => {
+    let seen = 0;
+    for (const v of values) {
+      seen += counts.get(v) as number;
+      if (index < seen) return v;
+    }
+    return values[values.length - 1];
+  };
+  const mid = Math.floor(total / 2);
+  const median = total % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+  return {
+    count: total,
+    medianSeconds: median,
+    p95Seconds: at(Math.ceil(0.95 * total) - 1),
+    maxSeconds: values[values.length - 1],
+  };
+}
+
+const tally = (counts: Map<number, number>, value: number | null) => {
+  if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
+};
+
+/** summarise, a page of rows at a time: add every page, then ask for the summary. */
+export function summaryTally() {
+  const updates = { total: 0, published: 0, edited: 0, withdrawn: 0, rejected: 0, waiting: 0 };
+  const byStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+  let deliveries = 0;
+  const toChannel = new Map<number, number>();
+  const failures = { deliveries: 0, byClass: {} as Partial<Record<FailureClass, number>>, unsettled: 0 };
+  const languages = new Map<number, number>();
+  const byLanguage = new Map<string, Map<number, number>>();
+  let borrowings = 0;
+  let pauses = 0;
+  return {
+    /** The update counts, as the database counts them (report-counts.ts). */
+    setUpdates(counts: ReportSummary["updates"]) {
+      Object.assign(updates, counts);
+    },
+    addDeliveries(status: DeliveryStatus, n: number) {
+      deliveries += n;
+      byStatus[status] += n;
+    },
+    /** n first posts that took this many seconds from the website to their channel. */
+    addTimeToChannel(seconds: number, n: number) {
+      toChannel.set(seconds, (toChannel.get(seconds) ?? 0) + n);
+    },
+    addFailures(page: readonly ReportFailure[]) {
+      for (const f of page) {
+        failures.deliveries++;
+        for (const cls of f.failureClasses) failures.byClass[cls] = (failures.byClass[cls] ?? 0) + 1;
+        if (f.settledHow === "unsettled") failures.unsettled++;
+      }
+    },
+    addLanguages(page: readonly ReportLanguage[]) {
+      for (const l of page) {
+        tally(languages, l.secondsAfterSwedish);
+        const counts = byLanguage.get(l.language) ?? new Map<number, number>();
+        byLanguage.set(l.language, counts);
+        tally(counts, l.secondsAfterSwedish);
+      }
+    },
+    addBorrowings(page: readonly ReportBorrowing[]) {
+      borrowings += page.length;
+    },
+    addTimeline(page: readonly TimelineEntry[]) {
+      for (const t of page) if (t.action === "deliveries.paused") pauses++;
+    },
+    summary(): ReportSummary {
+      const perLanguage: Record<string, DurationFigures> = {};
+      for (const [language, counts] of byLanguage) perLanguage[language] = durationFiguresOfCounts(counts);
+      return {
+        updates: { ...updates },
+        deliveries: { total: deliveries, byStatus: { ...byStatus } },
+        timeToChannel: durationFiguresOfCounts(toChannel),
+        failures: { ...failures, byClass: { ...failures.byClass } },
+        languages: { ...durationFiguresOfCounts(languages), byLanguage: perLanguage },
+        borrowings,
+        killSwitch: { pauses },
+      };
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // per attempt) are left to each channel's attempt log; everything else that names the incident is
 // here, with the kill switch, which is organisation-wide and so is taken by time.
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { anyOf } from "../../db/any-of";
 import type { DbOrTx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { ReportAccount, TimelineEntry } from "./report-shape";
@@ -75,6 +76,47 @@ const SLIM_COLUMNS = {
 
 export async function readIncidentAudit(db: DbOrTx, incidentId: string): Promise<AuditRow[]> {
   return db.select(SLIM_COLUMNS).from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id));
+}
+
+/** The attempt and "try again" rows of some of the incident's deliveries, as readIncidentAudit has them. */
+export async function readDeliveryAudit(db: DbOrTx, incidentId: string, deliveryIds: string[]): Promise<AuditRow[]> {
+  if (!deliveryIds.length) return [];
+  return db
+    .select(SLIM_COLUMNS)
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.incidentId, incidentId),
+        eq(auditLog.entityType, "delivery"),
+        anyOf(auditLog.entityId, deliveryIds, "text"),
+      ),
+    )
+    .orderBy(asc(auditLog.id));
+}
+
+/**
+ * The incident's own timeline rows (no attempt rows) a page at a time, in the order toTimeline
+ * sorts them: by time to the millisecond (its ISO strings), the earlier row first on a tie.
+ */
+export function readTimelinePage(
+  db: DbOrTx,
+  incidentId: string,
+  after: { at: string; id: number } | null,
+  size: number,
+): Promise<(AuditRow & { msAt: string })[]> {
+  const msAt = sql`date_trunc('milliseconds', ${auditLog.at})`;
+  return db
+    .select({ ...SLIM_COLUMNS, msAt: sql<string>`${msAt}::text` })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.incidentId, incidentId),
+        sql`not (${auditLog.entityType} = 'delivery' and ${auditLog.actorId} is null and ${auditLog.action} <> 'delivery.retried')`,
+        after ? sql`(${msAt}, ${auditLog.id}) > (${after.at}::timestamptz, ${after.id})` : undefined,
+      ),
+    )
+    .orderBy(msAt, asc(auditLog.id))
+    .limit(size);
 }
 
 /**
