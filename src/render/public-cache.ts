@@ -14,6 +14,8 @@ export interface CachedResponse {
   encoded: Partial<Record<ContentEncoding, Uint8Array<ArrayBuffer>>>;
   contentType: string;
   status: number;
+  /** Whether the route answers with this rendering as it is (serveCached's asIs): then it may be answered before routing. */
+  asIs?: boolean;
   /** The Content-Security-Policy of an HTML page, worked out once per rendering. */
   contentSecurityPolicy?: string;
 }

@@ -5,14 +5,22 @@ import type { Context } from "hono";
 import type { AppEnv } from "../deps";
 
 export function clientAddressOf(c: Context<AppEnv>): string {
-  if (c.env.deps.config.trustProxy) {
+  return clientAddressFrom(c.env, (name) => c.req.header(name));
+}
+
+/** The same for a request no route has seen yet (public/before-routing.ts). */
+export function clientAddressOfRequest(request: Request, env: AppEnv["Bindings"]): string {
+  return clientAddressFrom(env, (name) => request.headers.get(name) ?? undefined);
+}
+
+function clientAddressFrom(env: AppEnv["Bindings"], header: (name: string) => string | undefined): string {
+  if (env.deps.config.trustProxy) {
     // The proxy appends the address it saw; entries before it are the client's own claims.
-    const forwarded = c.req
-      .header("x-forwarded-for")
+    const forwarded = header("x-forwarded-for")
       ?.split(",")
       .map((part) => part.trim())
       .filter(Boolean);
     if (forwarded?.length) return forwarded[forwarded.length - 1];
   }
-  return c.env.clientAddress ?? "unknown";
+  return env.clientAddress ?? "unknown";
 }
