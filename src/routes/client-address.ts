@@ -5,18 +5,15 @@ import type { Context } from "hono";
 import type { AppEnv } from "../deps";
 
 export function clientAddressOf(c: Context<AppEnv>): string {
-  return clientAddressFrom(c.env, (name) => c.req.header(name));
+  return clientAddressOfRequest(c.req.raw, c.env);
 }
 
 /** The same for a request no route has seen yet (public/before-routing.ts). */
-export function clientAddressOfRequest(request: Request, env: AppEnv["Bindings"]): string {
-  return clientAddressFrom(env, (name) => request.headers.get(name) ?? undefined);
-}
-
-function clientAddressFrom(env: AppEnv["Bindings"], header: (name: string) => string | undefined): string {
+export function clientAddressOfRequest(request: Pick<Request, "headers">, env: AppEnv["Bindings"]): string {
   if (env.deps.config.trustProxy) {
     // The proxy appends the address it saw; entries before it are the client's own claims.
-    const forwarded = header("x-forwarded-for")
+    const forwarded = request.headers
+      .get("x-forwarded-for")
       ?.split(",")
       .map((part) => part.trim())
       .filter(Boolean);

@@ -9,7 +9,7 @@ import { sha256Hex } from "../../domain/accounts/secrets";
 import { readPublicRevision } from "../../domain/publishing/organisation";
 import { type ContentEncoding, chooseEncoding, ETAG_SUFFIX, MIN_COMPRESSIBLE_BYTES } from "../../render/compressor";
 import { publicContentSecurityPolicy } from "../../render/content-security-policy";
-import type { CachedResponse } from "../../render/public-cache";
+import type { CachedResponse, PreparedAnswer } from "../../render/public-cache";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
 /** A stale copy is asked about again soon, so caches pick up the fresh page once the database is back. */
@@ -95,9 +95,41 @@ export function respondFromCache(
   request: Pick<Request, "method" | "headers">,
 ): Response {
   const offered = deps.compressor?.encodings ?? [];
-  const encoding = chooseEncoding(request.headers.get("accept-encoding") ?? undefined, offered);
-  const compressed = encoding ? hit.encoded[encoding] : undefined;
-  const etag = compressed && encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
+  const chosen = chooseEncoding(request.headers.get("accept-encoding") ?? undefined, offered);
+  const compressed = chosen ? hit.encoded[chosen] : undefined;
+  const encoding = compressed ? chosen : undefined;
+  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
+  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
+  const vary = offered.length > 0;
+  const { etag, headers } = stale ? prepareAnswer(hit, encoding, vary, true) : preparedAnswer(hit, encoding, vary);
+  if (hit.status === 200 && matchesEtag(request.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(request.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+}
+
+/**
+ * The ETag and headers of a fresh answer, built once per rendering and encoding: every request
+ * for the page then hands the same frozen object to the Response (which copies or only reads it).
+ */
+function preparedAnswer(hit: CachedResponse, encoding: ContentEncoding | undefined, vary: boolean): PreparedAnswer {
+  hit.answers ??= {};
+  const slot = encoding ?? "identity";
+  let answer = hit.answers[slot];
+  if (answer?.vary !== vary) {
+    answer = prepareAnswer(hit, encoding, vary, false);
+    hit.answers[slot] = answer;
+  }
+  return answer;
+}
+
+function prepareAnswer(
+  hit: CachedResponse,
+  encoding: ContentEncoding | undefined,
+  vary: boolean,
+  stale: boolean,
+): PreparedAnswer {
+  const etag = encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
   const headers: Record<string, string> = {
     "content-type": hit.contentType,
     etag,
@@ -105,14 +137,9 @@ export function respondFromCache(
     "x-content-type-options": "nosniff",
   };
   if (hit.contentSecurityPolicy) headers["content-security-policy"] = hit.contentSecurityPolicy;
-  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
-  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
-  if (offered.length > 0) headers.vary = "Accept-Encoding";
-  if (compressed && encoding) headers["content-encoding"] = encoding;
-  if (hit.status === 200 && matchesEtag(request.headers.get("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(request.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+  if (vary) headers.vary = "Accept-Encoding";
+  if (encoding) headers["content-encoding"] = encoding;
+  return { vary, etag, headers: Object.freeze(headers) };
 }
 
 /** `"12-abc"` with `-br` is `"12-abc-br"`: still one strong validator, distinct per encoding. */
