@@ -10,6 +10,7 @@ import { chooseApiLocale, localiseErrorBody } from "./routes/api-error-language"
 import { limitBodySize } from "./routes/body-limit";
 import { health } from "./routes/health";
 import { refuseMalformedInput } from "./routes/malformed-input";
+import { answerBeforeRouting } from "./routes/public/before-routing";
 import { publicCap } from "./routes/public/cap";
 import { publicCards } from "./routes/public/cards";
 import { publicChannels } from "./routes/public/channels";
@@ -25,7 +26,7 @@ import { renderPublicProblem } from "./routes/public/problem";
 import { publicPush } from "./routes/public/push";
 import { publicSubscribe } from "./routes/public/subscribe";
 import { publicWebSub } from "./routes/public/websub";
-import { limitRequestRate } from "./routes/rate-limit";
+import { createRequestRate, limitRequestRate } from "./routes/rate-limit";
 import { staffPages } from "./routes/staff/index";
 import { staffSignIn } from "./routes/staff/sign-in";
 
@@ -62,8 +63,9 @@ export function createApp() {
     limitRequestRate((config) => config.apiRateLimit, "json"),
   );
   // Public pages and feeds: everything outside the API, the staff interface and the health check.
-  const publicRate = limitRequestRate((config) => config.publicRateLimit, "text");
-  app.use("*", (c, next) => (/^\/(api|staff|health)(\/|$)/.test(c.req.path) ? next() : publicRate(c, next)));
+  const publicRate = createRequestRate((config) => config.publicRateLimit);
+  const limitPublicRate = limitRequestRate(publicRate, "text");
+  app.use("*", (c, next) => (/^\/(api|staff|health)(\/|$)/.test(c.req.path) ? next() : limitPublicRate(c, next)));
   app.use("*", limitBodySize);
   app.use("*", refuseMalformedInput);
   app.route("/", health);
@@ -87,7 +89,17 @@ export function createApp() {
   app.use(`${LANGUAGE_PREFIX}/*`, redirectToLanguageAddress);
   app.get(`${LANGUAGE_PREFIX}/`, serveHome);
   app.route(LANGUAGE_PREFIX, publicLocalised);
+  // A public page already rendered for the current revision is answered before routing, under
+  // the same rate limit (see before-routing.ts); everything else takes the routes above.
+  const dispatch = app.fetch;
+  app.fetch = (request, env, executionCtx) =>
+    (isBindings(env) && answerBeforeRouting(request, env, publicRate)) || dispatch(request, env, executionCtx);
   return app;
+}
+
+/** app.fetch may be called without bindings (Hono's own app.request in some tests). */
+function isBindings(env: unknown): env is AppEnv["Bindings"] {
+  return typeof env === "object" && env !== null && "deps" in env;
 }
 
 export type App = ReturnType<typeof createApp>;

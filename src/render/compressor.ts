@@ -27,16 +27,22 @@ export function chooseEncoding(
 ): ContentEncoding | undefined {
   if (!acceptEncoding || offered.length === 0) return undefined;
   // Browsers send a handful of distinct headers, and this runs for every public request.
-  const key = `${offered.join(",")}|${acceptEncoding}`;
-  if (choices.has(key)) return choices.get(key);
-  if (choices.size >= MAX_REMEMBERED_CHOICES) choices.clear();
+  let remembered = choices.get(offered);
+  if (!remembered) {
+    remembered = new Map();
+    choices.set(offered, remembered);
+  }
+  const known = remembered.get(acceptEncoding);
+  if (known !== undefined) return known || undefined;
+  if (remembered.size >= MAX_REMEMBERED_CHOICES) remembered.clear();
   const choice = parseAndChoose(acceptEncoding, offered);
-  choices.set(key, choice);
+  remembered.set(acceptEncoding, choice ?? "");
   return choice;
 }
 
 const MAX_REMEMBERED_CHOICES = 256;
-const choices = new Map<string, ContentEncoding | undefined>();
+/** Per list of offered encodings (one per compressor), the choice per header; "" for the plain bytes. */
+const choices = new WeakMap<readonly ContentEncoding[], Map<string, ContentEncoding | "">>();
 
 function parseAndChoose(acceptEncoding: string, offered: readonly ContentEncoding[]): ContentEncoding | undefined {
   const weights = new Map<string, number>();

@@ -14,8 +14,19 @@ export interface CachedResponse {
   encoded: Partial<Record<ContentEncoding, Uint8Array<ArrayBuffer>>>;
   contentType: string;
   status: number;
+  /** Whether the route answers with this rendering as it is (serveCached's asIs): then it may be answered before routing. */
+  asIs?: boolean;
   /** The Content-Security-Policy of an HTML page, worked out once per rendering. */
   contentSecurityPolicy?: string;
+  /** The ETag and headers of a fresh answer per encoding served, built on first use (serve-cached.ts). */
+  answers?: Partial<Record<ContentEncoding | "identity", PreparedAnswer>>;
+}
+
+export interface PreparedAnswer {
+  /** Whether the headers say Vary: Accept-Encoding (there is a compressor). */
+  vary: boolean;
+  etag: string;
+  headers: Readonly<Record<string, string>>;
 }
 
 export interface PublicCache {
@@ -52,14 +63,19 @@ export const REVISION_MAX_AGE_MS = 1000;
  */
 export const REVISION_REFRESH_MS = REVISION_MAX_AGE_MS / 2;
 
+interface Entry {
+  value: CachedResponse;
+  /** The generation (one per stored rendering) in which this entry was last moved to the back. */
+  touched: number;
+}
+
 export function createPublicCache(maxEntries = 1000): PublicCache {
-  const entries = new Map<string, CachedResponse>();
+  const entries = new Map<string, Entry>();
   let known: { revision: number; atMs: number } | null = null;
   let epoch = 0;
   // Recency is refreshed once per stored rendering, not on every hit: a Map delete and set per
   // request was a measurable share of serving a cached page, and eviction stays close to LRU.
   let generation = 0;
-  const touched = new WeakMap<CachedResponse, number>();
   return {
     knownRevision(nowMs) {
       if (!known || nowMs - known.atMs >= REVISION_MAX_AGE_MS || nowMs < known.atMs) return undefined;
@@ -76,21 +92,21 @@ export function createPublicCache(maxEntries = 1000): PublicCache {
       known = null;
     },
     get(key, revision) {
-      const hit = entries.get(key);
-      if (!hit || hit.revision !== revision) return undefined;
+      const entry = entries.get(key);
+      if (!entry || entry.value.revision !== revision) return undefined;
       // Refresh recency: Map keeps insertion order, so the oldest key is evicted first.
-      if (touched.get(hit) !== generation) {
-        touched.set(hit, generation);
+      if (entry.touched !== generation) {
+        entry.touched = generation;
         entries.delete(key);
-        entries.set(key, hit);
+        entries.set(key, entry);
       }
-      return hit;
+      return entry.value;
     },
-    last: (key) => entries.get(key),
+    last: (key) => entries.get(key)?.value,
     set(key, value) {
       generation++;
       entries.delete(key);
-      entries.set(key, value);
+      entries.set(key, { value, touched: generation });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
     },
     clear() {

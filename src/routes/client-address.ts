@@ -5,14 +5,19 @@ import type { Context } from "hono";
 import type { AppEnv } from "../deps";
 
 export function clientAddressOf(c: Context<AppEnv>): string {
-  if (c.env.deps.config.trustProxy) {
+  return clientAddressOfRequest(c.req.raw, c.env);
+}
+
+/** The same for a request no route has seen yet (public/before-routing.ts). */
+export function clientAddressOfRequest(request: Pick<Request, "headers">, env: AppEnv["Bindings"]): string {
+  if (env.deps.config.trustProxy) {
     // The proxy appends the address it saw; entries before it are the client's own claims.
-    const forwarded = c.req
-      .header("x-forwarded-for")
+    const forwarded = request.headers
+      .get("x-forwarded-for")
       ?.split(",")
       .map((part) => part.trim())
       .filter(Boolean);
     if (forwarded?.length) return forwarded[forwarded.length - 1];
   }
-  return c.env.clientAddress ?? "unknown";
+  return env.clientAddress ?? "unknown";
 }

@@ -4,7 +4,9 @@
 // answering the same bytes from a Buffer in memory, which is the ceiling of one Node process on
 // this machine. Measured plain and with Accept-Encoding: br, plus 304s and bytes on the wire.
 // BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 256), BENCH_THREADS (default 2),
-// BENCH_ROUNDS (default 3): both servers are warmed up first, then measured alternately.
+// BENCH_ROUNDS (default 3): both servers are warmed up first, then measured alternately. Beside
+// req/s each run prints this process's CPU time per request answered (wrk is a child process, so
+// that is the server's own cost), which a busy shared machine disturbs far less than req/s.
 import { execFile } from "node:child_process";
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -91,6 +93,8 @@ const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}
 
 interface WrkResult {
   perSecond: number;
+  /** CPU time of this process (the servers; wrk is a child) per request answered: steadier than req/s on a busy machine. */
+  cpuPerRequestUs: number;
   latency: string;
   errors: string;
 }
@@ -99,20 +103,26 @@ interface WrkResult {
 async function wrk(url: string, headers: Record<string, string> = {}, seconds = SECONDS): Promise<WrkResult> {
   const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  const cpuBefore = process.cpuUsage();
   const { stdout: out } = await promisify(execFile)("wrk", [...args, url], { encoding: "utf8" });
+  const cpu = process.cpuUsage(cpuBefore);
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
   const p99 = /99%\s+(\S+)/.exec(out)?.[1] ?? "?";
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1];
   const socket = /Socket errors:[^\n]*/.exec(out)?.[0];
   return {
     perSecond,
+    cpuPerRequestUs: (cpu.user + cpu.system) / requests,
     latency: `p99 ${p99}`,
     errors: [non2xx && `${non2xx} non-2xx/3xx`, socket].filter(Boolean).join(", "),
   };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const rate = (r: WrkResult) => `${r.perSecond.toFixed(0).padStart(7)} req/s  ${r.latency.padEnd(12)} ${r.errors}`;
+/** `withCpu`: the server runs in this process (not for npm start's processes, whose CPU is not ours to read). */
+const rate = (r: WrkResult, withCpu = true) =>
+  `${r.perSecond.toFixed(0).padStart(7)} req/s  ${withCpu ? `${r.cpuPerRequestUs.toFixed(1).padStart(5)} µs CPU/req  ` : ""}${r.latency.padEnd(12)} ${r.errors}`;
 
 console.log(
   `Public incident page, ${UPDATES} updates, wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s on loopback (median of ${ROUNDS}), one server process, ${
@@ -144,15 +154,23 @@ async function compare(bareUrl: string, url: string, headers: Record<string, str
     hubs.push(await wrk(url, headers));
   }
   const median = (runs: WrkResult[]) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[runs.length >> 1];
-  return { baseline: median(baselines), measured: median(hubs) };
+  const cpuMedian = (runs: WrkResult[]) =>
+    [...runs].map((r) => r.cpuPerRequestUs).sort((a, b) => a - b)[runs.length >> 1];
+  return {
+    baseline: median(baselines),
+    measured: median(hubs),
+    cpuRatio: cpuMedian(hubs) / cpuMedian(baselines),
+  };
 }
 
 for (const [name, bareUrl, url, headers] of pairs) {
-  const { baseline, measured } = await compare(bareUrl, url, headers);
+  const { baseline, measured, cpuRatio } = await compare(bareUrl, url, headers);
   console.log(`  ${name}:`);
   console.log(`    baseline, bare Hono handler, same bytes   ${rate(baseline)}`);
   console.log(`    hub, as it serves the page                ${rate(measured)}`);
-  console.log(`    ratio hub / baseline                      ${(measured.perSecond / baseline.perSecond).toFixed(2)}x`);
+  console.log(
+    `    ratio hub / baseline                      ${(measured.perSecond / baseline.perSecond).toFixed(2)}x req/s, ${cpuRatio.toFixed(2)}x CPU per request (medians)`,
+  );
 }
 const etag = String(br.headers.etag);
 const notModified = await wrk(hubUrl, { "accept-encoding": "br", "if-none-match": etag });
@@ -173,8 +191,8 @@ if (!process.env.TEST_DATABASE_URL) {
     const headers = { "accept-encoding": "br" };
     const { baseline, measured } = await compare(`${one.url}${run.path}`, `${two.url}${run.path}`, headers);
     console.log(`  npm start on PostgreSQL, Accept-Encoding: br (median of ${ROUNDS}):`);
-    console.log(`    KRISKANAL_PROCESSES=1                     ${rate(baseline)}`);
-    console.log(`    KRISKANAL_PROCESSES=2                     ${rate(measured)}`);
+    console.log(`    KRISKANAL_PROCESSES=1                     ${rate(baseline, false)}`);
+    console.log(`    KRISKANAL_PROCESSES=2                     ${rate(measured, false)}`);
     console.log(
       `    ratio 2 / 1                               ${(measured.perSecond / baseline.perSecond).toFixed(2)}x`,
     );

@@ -31,7 +31,7 @@ export const publicCap = new Hono<AppEnv>()
         return { status: 200, body: renderCapAtom({ publicUrl: deps.config.publicUrl, ...index }) };
       },
       // Messages leave the index as they expire, which no change signals: render it again each minute.
-      `minute=${Math.floor(c.env.deps.now().getTime() / 60_000)}`,
+      { variant: `minute=${Math.floor(c.env.deps.now().getTime() / 60_000)}` },
     ),
   )
   .get("/incidents/:slug/updates/:number{[0-9]+}/cap.xml", serveMessage("message"))

@@ -8,11 +8,11 @@ import { getOrganisation } from "../../domain/publishing/organisation";
 import { ogLocale } from "../../render/link-preview";
 import { publicSite, requestedLanguage } from "./language";
 import { notFound } from "./pages";
-import { serveCached } from "./serve-cached";
+import { serveCached, servePage } from "./serve-cached";
 
 export const publicChannels = new Hono<AppEnv>()
   .get("/channels", (c) =>
-    serveCached(c, "text/html; charset=utf-8", async () => {
+    servePage(c, async () => {
       const { deps } = c.env;
       const [base, groups] = await Promise.all([
         publicSite(deps, requestedLanguage(c), "/channels"),

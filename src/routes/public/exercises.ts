@@ -9,14 +9,13 @@ import { loadHomePage } from "../../domain/publishing/public-view";
 import type { LinkPreview } from "../../render/link-preview";
 import { serveClosedMessage, serveMessage } from "./cap";
 import { pageData, serveIncidentPage, serveUpdatePage } from "./pages";
-import { serveCached } from "./serve-cached";
+import { servePage } from "./serve-cached";
 
-const HTML = "text/html; charset=utf-8";
 const SLUG = ":slug{[a-z0-9-]+}";
 
 export const publicExercises = new Hono<AppEnv>()
   .get(EXERCISE_BASE, (c) =>
-    serveCached(c, HTML, async () => {
+    servePage(c, async () => {
       const { deps } = c.env;
       const { active, resolved } = await loadHomePage(deps.db, deps.now(), true);
       const base = await pageData(deps);

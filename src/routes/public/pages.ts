@@ -9,9 +9,8 @@ import { type LinkPreview, ogLocale } from "../../render/link-preview";
 import { incidentPageData, summariseIncident, updatePageData } from "../../render/public-page-data";
 import type { PublicTexts } from "../../render/public-texts";
 import { type PublicSite, publicSite, requestedLanguage } from "./language";
-import { type Rendered, serveCached } from "./serve-cached";
+import { type Rendered, servePage } from "./serve-cached";
 
-const HTML = "text/html; charset=utf-8";
 /** ?ordning=aldst reads an incident's updates in the order they were published. */
 const OLDEST_FIRST = "aldst";
 
@@ -42,7 +41,7 @@ export async function notFound(
 
 /** The home page: "/" in Swedish, "/en/" (with its slash) in another language. */
 export const serveHome = (c: Context<AppEnv>) =>
-  serveCached(c, HTML, async () => {
+  servePage(c, async () => {
     const { deps } = c.env;
     const base = await publicSite(deps, requestedLanguage(c), "/");
     if (!base) return notFound(deps, (t) => t.addressMissing);
@@ -94,9 +93,8 @@ async function siteFor(c: Context<AppEnv>, path: string, exercise: boolean): Pro
 /** An incident's page; `exercise` says which kind the address is for (an exercise's is under /ovning). */
 export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
   const oldestFirst = c.req.query("ordning") === OLDEST_FIRST;
-  return serveCached(
+  return servePage(
     c,
-    HTML,
     async () => {
       const { deps } = c.env;
       const slug = c.req.param("slug") ?? "";
@@ -120,7 +118,7 @@ export function serveIncidentPage(c: Context<AppEnv>, exercise: boolean) {
 
 /** An update's permalink, under /incidents or (for an exercise) /ovning. */
 export function serveUpdatePage(c: Context<AppEnv>, exercise: boolean) {
-  return serveCached(c, HTML, async () => {
+  return servePage(c, async () => {
     const { deps } = c.env;
     const slug = c.req.param("slug") ?? "";
     const number = Number(c.req.param("number"));

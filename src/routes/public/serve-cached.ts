@@ -9,7 +9,7 @@ import { sha256Hex } from "../../domain/accounts/secrets";
 import { readPublicRevision } from "../../domain/publishing/organisation";
 import { type ContentEncoding, chooseEncoding, ETAG_SUFFIX, MIN_COMPRESSIBLE_BYTES } from "../../render/compressor";
 import { publicContentSecurityPolicy } from "../../render/content-security-policy";
-import type { CachedResponse } from "../../render/public-cache";
+import type { CachedResponse, PreparedAnswer } from "../../render/public-cache";
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400";
 /** A stale copy is asked about again soon, so caches pick up the fresh page once the database is back. */
@@ -17,6 +17,7 @@ const STALE_CACHE_CONTROL = "public, max-age=5, stale-if-error=86400";
 /** How long a request waits for the database before it serves the copy it has (a hung connection). */
 export const PUBLIC_READ_DEADLINE_MS = 2_000;
 
+const HTML = "text/html; charset=utf-8";
 const encoder = new TextEncoder();
 
 export interface Rendered {
@@ -24,29 +25,38 @@ export interface Rendered {
   body: string;
 }
 
+export interface ServeOptions {
+  /** A query that changes the rendering (e.g. the order of updates), kept apart in the cache. */
+  variant?: string;
+  /**
+   * The route answers with serveCached's response as it is, and nothing but the app's global
+   * middleware stands before it: a later request for the same path may then be answered before
+   * routing (before-routing.ts). Leave it out where the route changes the response (feeds, embed).
+   */
+  asIs?: boolean;
+}
+
 export async function serveCached(
   c: Context<AppEnv>,
   contentType: string,
   produce: () => Promise<Rendered>,
-  /** A query that changes the rendering (e.g. the order of updates), kept apart in the cache. */
-  variant?: string,
+  options: ServeOptions = {},
 ): Promise<Response> {
   const { deps } = c.env;
-  const key = variant ? `${c.req.path}?${variant}` : c.req.path;
+  const key = options.variant ? `${c.req.path}?${options.variant}` : c.req.path;
   // The spike's path: the revision was read moments ago and this page is rendered for it, so
   // answer from memory without a promise, a timer or a database round trip.
   const nowMs = deps.now().getTime();
-  const known = deps.publicCache.knownRevision(nowMs);
-  const ready = known === undefined ? undefined : deps.publicCache.get(key, known);
+  const ready = readyRendering(deps, key, nowMs);
   if (ready) {
-    if (deps.publicCache.revisionDue(nowMs)) refreshRevision(deps);
-    return respond(c, ready, false);
+    refreshRevisionIfDue(deps, nowMs);
+    return respondFromCache(deps, ready, false, c.req.raw);
   }
   const last = deps.publicCache.last(key);
   let hit: CachedResponse;
   let stale = false;
   try {
-    const fresh = freshRendering(deps, key, contentType, produce);
+    const fresh = freshRendering(deps, key, contentType, produce, options.asIs === true);
     hit = last ? await withinDeadline(fresh, PUBLIC_READ_DEADLINE_MS) : await fresh;
   } catch (error) {
     // Nothing in memory: the app's error handler answers (an HTML 503 when the database is down).
@@ -55,16 +65,71 @@ export async function serveCached(
     hit = last;
     stale = true;
   }
-  return respond(c, hit, stale);
+  return respondFromCache(deps, hit, stale, c.req.raw);
+}
+
+/** The rendering under `key` for the revision read moments ago, if there is one. */
+export function readyRendering(deps: Deps, key: string, nowMs: number): CachedResponse | undefined {
+  const known = deps.publicCache.knownRevision(nowMs);
+  return known === undefined ? undefined : deps.publicCache.get(key, known);
+}
+
+/** Serving a ready rendering reads the revision again in the background when it is due; nothing waits. */
+export function refreshRevisionIfDue(deps: Deps, nowMs: number): void {
+  if (deps.publicCache.revisionDue(nowMs)) refreshRevision(deps);
+}
+
+/**
+ * An HTML page that is its route's whole answer (serveCached's `asIs`): once rendered, the same
+ * path may be answered before routing.
+ */
+export function servePage(c: Context<AppEnv>, produce: () => Promise<Rendered>, variant?: string): Promise<Response> {
+  return serveCached(c, HTML, produce, { variant, asIs: true });
 }
 
 /** Writes a kept rendering: the bytes for the request's Accept-Encoding, or 304 for its ETag. */
-function respond(c: Context<AppEnv>, hit: CachedResponse, stale: boolean): Response {
-  const { deps } = c.env;
+export function respondFromCache(
+  deps: Deps,
+  hit: CachedResponse,
+  stale: boolean,
+  request: Pick<Request, "method" | "headers">,
+): Response {
   const offered = deps.compressor?.encodings ?? [];
-  const encoding = chooseEncoding(c.req.header("accept-encoding"), offered);
-  const compressed = encoding ? hit.encoded[encoding] : undefined;
-  const etag = compressed && encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
+  const chosen = chooseEncoding(request.headers.get("accept-encoding") ?? undefined, offered);
+  const compressed = chosen ? hit.encoded[chosen] : undefined;
+  const encoding = compressed ? chosen : undefined;
+  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
+  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
+  const vary = offered.length > 0;
+  const { etag, headers } = stale ? prepareAnswer(hit, encoding, vary, true) : preparedAnswer(hit, encoding, vary);
+  if (hit.status === 200 && matchesEtag(request.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(request.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+}
+
+/**
+ * The ETag and headers of a fresh answer, built once per rendering and encoding: every request
+ * for the page then hands the same frozen object to the Response (which copies or only reads it).
+ */
+function preparedAnswer(hit: CachedResponse, encoding: ContentEncoding | undefined, vary: boolean): PreparedAnswer {
+  hit.answers ??= {};
+  const slot = encoding ?? "identity";
+  let answer = hit.answers[slot];
+  if (answer?.vary !== vary) {
+    answer = prepareAnswer(hit, encoding, vary, false);
+    hit.answers[slot] = answer;
+  }
+  return answer;
+}
+
+function prepareAnswer(
+  hit: CachedResponse,
+  encoding: ContentEncoding | undefined,
+  vary: boolean,
+  stale: boolean,
+): PreparedAnswer {
+  const etag = encoding ? withSuffix(hit.etag, ETAG_SUFFIX[encoding]) : hit.etag;
   const headers: Record<string, string> = {
     "content-type": hit.contentType,
     etag,
@@ -72,14 +137,9 @@ function respond(c: Context<AppEnv>, hit: CachedResponse, stale: boolean): Respo
     "x-content-type-options": "nosniff",
   };
   if (hit.contentSecurityPolicy) headers["content-security-policy"] = hit.contentSecurityPolicy;
-  // Every answer varies by Accept-Encoding once there is a compressor, the plain one included:
-  // a shared cache must not hand the plain bytes' entry to a client that asked for brotli.
-  if (offered.length > 0) headers.vary = "Accept-Encoding";
-  if (compressed && encoding) headers["content-encoding"] = encoding;
-  if (hit.status === 200 && matchesEtag(c.req.header("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(c.req.method === "HEAD" ? null : (compressed ?? hit.body), { status: hit.status, headers });
+  if (vary) headers.vary = "Accept-Encoding";
+  if (encoding) headers["content-encoding"] = encoding;
+  return { vary, etag, headers: Object.freeze(headers) };
 }
 
 /** `"12-abc"` with `-br` is `"12-abc-br"`: still one strong validator, distinct per encoding. */
@@ -92,6 +152,7 @@ async function freshRendering(
   key: string,
   contentType: string,
   produce: () => Promise<Rendered>,
+  asIs: boolean,
 ): Promise<CachedResponse> {
   const revision = await currentRevision(deps);
   const cached = deps.publicCache.get(key, revision);
@@ -101,7 +162,7 @@ async function freshRendering(
   const rendering = renderingsOf(deps.publicCache);
   const inFlight = rendering.get(flightKey);
   if (inFlight) return inFlight;
-  const work = renderOnce(deps, revision, contentType, produce).then((hit) => {
+  const work = renderOnce(deps, revision, contentType, produce, asIs).then((hit) => {
     deps.publicCache.set(key, hit);
     return hit;
   });
@@ -130,6 +191,7 @@ async function renderOnce(
   revision: number,
   contentType: string,
   produce: () => Promise<Rendered>,
+  asIs: boolean,
 ): Promise<CachedResponse> {
   const rendered = await produce();
   const body = encoder.encode(rendered.body);
@@ -141,6 +203,7 @@ async function renderOnce(
     encoded: await compressAll(deps, body),
     contentType,
     status: rendered.status,
+    asIs,
   };
   if (contentType.startsWith("text/html")) hit.contentSecurityPolicy = await publicContentSecurityPolicy(rendered.body);
   return hit;
@@ -170,7 +233,7 @@ function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-function matchesEtag(header: string | undefined, etag: string): boolean {
+function matchesEtag(header: string | null, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
