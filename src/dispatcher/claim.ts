@@ -2,7 +2,7 @@
 // them, so dispatchers in several processes never take the same row, and a row whose lease ran
 // out (its dispatcher crashed mid-send) becomes claimable again.
 import { getTableColumns, sql } from "drizzle-orm";
-import { rowsOf } from "../db/client";
+import { type DbOrTx, rowsOf } from "../db/client";
 import { deliveries } from "../db/schema";
 import type { Deps } from "../deps";
 import type { Delivery } from "../domain/publishing/deliveries";
@@ -31,10 +31,11 @@ export interface ClaimOptions {
  * Due = pending and its time has come, or sending with an expired lease. Only the head of each
  * account's queue is due: a row waits while an earlier row of the same account is unfinished,
  * which keeps every account's posts in publication order without holding up other accounts.
- * Nothing is due while the organisation's kill switch is on.
+ * Nothing is due while the organisation's kill switch is on. A publish runs the same statement
+ * inside its transaction to lease what it wrote to this process's loop (handoff.ts).
  */
 export async function claimDueDeliveries(
-  deps: Pick<Deps, "db" | "now">,
+  deps: { db: DbOrTx; now: Deps["now"] },
   owner: string,
   options: ClaimOptions,
 ): Promise<Claimed[]> {
