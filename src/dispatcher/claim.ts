@@ -1,11 +1,10 @@
 // Claiming deliveries. One statement picks the due rows with FOR UPDATE SKIP LOCKED and leases
 // them, so dispatchers in several processes never take the same row, and a row whose lease ran
 // out (its dispatcher crashed mid-send) becomes claimable again.
-import { getTableColumns, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
-import { deliveries } from "../db/schema";
 import type { Deps } from "../deps";
-import type { Delivery } from "../domain/publishing/deliveries";
+import { type Delivery, deliveryOf } from "../domain/publishing/deliveries";
 
 /**
  * Short, so a crashed dispatcher's rows are sent by another within seconds. A slow adapter call
@@ -76,16 +75,4 @@ export async function claimDueDeliveries(
   return rowsOf<Record<string, unknown>>(result)
     .map((row) => ({ delivery: deliveryOf(row), leaseExpired: row.previous_status === "sending" }))
     .sort((a, b) => a.delivery.seq - b.delivery.seq);
-}
-
-const DELIVERY_COLUMNS = Object.entries(getTableColumns(deliveries));
-
-/** A raw row of `returning deliveries.*` as drizzle would map it (dates, numbers, JSON). */
-function deliveryOf(row: Record<string, unknown>): Delivery {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of DELIVERY_COLUMNS) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as Delivery;
 }
