@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../db/client";
 import type { Delivery } from "../domain/publishing/deliveries";
 import { type Claimed, claimDueDeliveries } from "./claim";
+import type { KnownRows } from "./jobs";
 
 export interface DeliveryHandoff {
   /** The loop's lease owner: its heartbeat renews, and its recorder writes, only rows of this name. */
@@ -21,8 +22,8 @@ export interface DeliveryHandoff {
   leaseMs: number;
   /** Most rows one transaction leases; the rest wait for the loop's claim. */
   limit: number;
-  /** After the commit: the leased rows, to be sent now. */
-  take(claimed: Claimed[]): void;
+  /** After the commit: the leased rows, to be sent now, and what the transaction already read for them. */
+  take(claimed: Claimed[], known?: KnownRows): void;
 }
 
 /**

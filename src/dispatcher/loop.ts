@@ -8,7 +8,7 @@ import { type Claimed, claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
 import type { DispatchDeps, DispatchOptions } from "./dispatch";
 import { type DeliveryHandoff, releaseLeases } from "./handoff";
 import { withLeaseHeartbeat } from "./heartbeat";
-import { loadJobs } from "./jobs";
+import { type KnownRows, loadJobs } from "./jobs";
 import { createRecorder } from "./record";
 import { runJob } from "./run";
 
@@ -81,8 +81,8 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
   }
 
   /** Loads what the rows need and starts each; they count as in flight from here on. */
-  async function start(claimed: Claimed[]): Promise<void> {
-    const jobs = await loadJobs(deps.db, claimed);
+  async function start(claimed: Claimed[], known?: KnownRows): Promise<void> {
+    const jobs = await loadJobs(deps.db, claimed, known);
     deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
     recorder.expect(jobs.length);
     for (const job of jobs) {
@@ -98,7 +98,7 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
   }
 
   /** Rows a publish leased to us and committed: nothing has been sent, so what we cannot start goes back. */
-  function take(claimed: Claimed[]): void {
+  function take(claimed: Claimed[], known?: KnownRows): void {
     if (!claimed.length) return;
     deps.log.debug("dispatch: handed over", { count: claimed.length });
     const ids = claimed.map((c) => c.delivery.id);
@@ -113,7 +113,7 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       handing.add(giveBack("the dispatch loop has stopped"));
       return;
     }
-    const work: Promise<void> = start(claimed)
+    const work: Promise<void> = start(claimed, known)
       .catch((error) => giveBack("their jobs could not be loaded", error))
       .finally(() => handing.delete(work));
     handing.add(work);

@@ -9,8 +9,13 @@ import { loadJobs } from "../../src/dispatcher/jobs";
 import { startDispatchLoop } from "../../src/dispatcher/loop";
 import { recordOutcomes } from "../../src/dispatcher/record";
 import { runJob } from "../../src/dispatcher/run";
+import type { Actor } from "../../src/domain/people/actor";
+import { loadActor } from "../../src/domain/people/people";
+import { approveUpdate, setApprovalRule } from "../../src/domain/publishing/approvals";
+import { postUpdate } from "../../src/domain/publishing/updates";
 import type { PlatformAdapter } from "../../src/platforms/types";
-import { api } from "../helpers/hub";
+import { api, SYSTEM_ACTOR } from "../helpers/hub";
+import { addPerson } from "../helpers/people";
 import { type FanoutHub, startFanoutHub } from "./fanout-hub";
 
 let hub: FanoutHub;
@@ -213,5 +218,48 @@ describe("a publish with a handoff", () => {
     const rows = await hub.byPlatform(updateId);
     expect(rows.telegram).toMatchObject({ status: "published", attempts: 1 });
     expect(postsWith("telegram", "Stoppad")).toHaveLength(1);
+  });
+
+  test("sent by the loop from what the transaction read: an English account still gets its translation", async () => {
+    const admin = api(hub, hub.token);
+    expect((await admin.patch("/api/v1/organisation", { languages: ["sv", "en"] })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/accounts/${hub.accountIds.mastodon}`, { language: "en" })).status).toBe(200);
+    const loop = startDispatchLoop(hub.deps, { intervalMs: 3_600_000, owner: "language-loop", random: () => 0.5 });
+    hub.deps.deliveryHandoff = loop.handoff;
+    hub.deps.signalDeliveries = () => loop.wake();
+    try {
+      const id = await hub.post("Språk: vattnet är avstängt.", { translations: { en: "Language: the water is off." } });
+      await until(async () => (await hub.deliveriesOf(id)).every((r) => r.status === "published"));
+      const rows = await hub.byPlatform(id);
+      expect(rows.mastodon).toMatchObject({ language: "en", attempts: 1 });
+      expect(rows.telegram).toMatchObject({ language: "sv", attempts: 1 });
+      expect(postsWith("mastodon", "Language: the water is off")).toHaveLength(1);
+      expect(postsWith("telegram", "Språk: vattnet är avstängt")).toHaveLength(1);
+      expect(postsWith("telegram", "Language:")).toHaveLength(0);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  test("an approved update is handed over as it is published", async () => {
+    const handoff = keepingHandoff("approving-process");
+    hub.deps.deliveryHandoff = handoff;
+    const poster = await addPerson(hub, { role: "communicator" });
+    const posterActor = (await loadActor(hub.deps.db, poster.id, "token")) as Actor;
+    const approver = (await loadActor(hub.deps.db, hub.adminId, "token")) as Actor;
+    await setApprovalRule(hub.deps, SYSTEM_ACTOR, { requireApproval: true });
+    const waiting = await postUpdate(hub.deps, posterActor, {
+      incidentId: hub.incident.id,
+      body: "Godkänd: ny samlingsplats vid skolan.",
+      borrowingReason: "Alla kanaler behöver nå ut.",
+    });
+    // Waiting for a second pair of eyes: nothing queued, nothing leased.
+    expect(waiting.deliveries).toEqual([]);
+    expect(handoff.taken).toHaveLength(0);
+    const approved = await approveUpdate(hub.deps, approver, waiting.update.id);
+    expect(approved.deliveries.length).toBeGreaterThan(0);
+    expect(approved.deliveries.every((d) => d.status === "sending" && d.leaseOwner === "approving-process")).toBe(true);
+    expect(handoff.taken).toHaveLength(1);
+    expect(handoff.taken[0].map((c) => c.delivery.id).sort()).toEqual(approved.deliveries.map((d) => d.id).sort());
   });
 });

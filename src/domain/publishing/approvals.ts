@@ -90,11 +90,12 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
     await bumpPublicRevision(tx);
     // Last, under the organisation's row lock the bump took (see leaseForHandoff).
     const leased = await leaseForHandoff(tx, deps.now, handoff, queued);
-    return { update: after, incident, deliveries: withLeases(queued, leased), leased };
+    const known = { accounts: targets.map((t) => t.account) };
+    return { update: after, incident, deliveries: withLeases(queued, leased), leased, known };
   });
   signalCommittedChange(deps, {
     deliveries: approved.deliveries,
-    handedOver: handoff && { to: handoff, claimed: approved.leased },
+    handedOver: handoff && { to: handoff, claimed: approved.leased, known: approved.known },
     publicPaths: changedPublicPaths(approved.incident.slug, [approved.update.number], approved.incident.exercise),
   });
   if (approved.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);

@@ -93,7 +93,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;
     const update = await insertUpdate(tx, actor, input, draft, now, waits);
-    await insertTranslations(tx, update.id, translations, actor.id || null, now);
+    const translated = await insertTranslations(tx, update.id, translations, actor.id || null, now);
     let queued: Delivery[] = [];
     if (!waits)
       queued = await startDelivering(
@@ -126,13 +126,20 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       leased = await leaseForHandoff(tx, deps.now, handoff, queued);
     }
     const deliveries = withLeases(queued, leased);
-    return { update, incident, deliveries, leased, leftOut, published: !waits, urgent };
+    // What the handed-over jobs need and this transaction already holds: the loop reads it no more.
+    const known = {
+      accounts: targets.map((t) => t.account),
+      update,
+      incident: { ...incident, updatedAt: now },
+      translations: translated,
+    };
+    return { update, incident, deliveries, leased, known, leftOut, published: !waits, urgent };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
     signalCommittedChange(deps, {
       deliveries: posted.deliveries,
-      handedOver: handoff && { to: handoff, claimed: posted.leased },
+      handedOver: handoff && { to: handoff, claimed: posted.leased, known: posted.known },
       publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number], posted.incident.exercise),
     });
   }
