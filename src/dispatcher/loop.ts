@@ -8,7 +8,7 @@ import { type Claimed, claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
 import type { DispatchDeps, DispatchOptions } from "./dispatch";
 import { type DeliveryHandoff, releaseLeases } from "./handoff";
 import { withLeaseHeartbeat } from "./heartbeat";
-import { type KnownRows, loadJobs } from "./jobs";
+import { type Job, type KnownRows, loadJobs } from "./jobs";
 import { createRecorder } from "./record";
 import { runJob } from "./run";
 
@@ -76,13 +76,12 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       });
       deps.log.debug("dispatch: claimed", { count: claimed.length });
       if (!claimed.length) continue;
-      await start(claimed);
+      launch(await loadJobs(deps.db, claimed));
     } while (again && !stopped);
   }
 
-  /** Loads what the rows need and starts each; they count as in flight from here on. */
-  async function start(claimed: Claimed[], known?: KnownRows): Promise<void> {
-    const jobs = await loadJobs(deps.db, claimed, known);
+  /** Starts each job; they count as in flight from here on. */
+  function launch(jobs: Job[]): void {
     deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
     recorder.expect(jobs.length);
     for (const job of jobs) {
@@ -113,8 +112,9 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       handing.add(giveBack("the dispatch loop has stopped"));
       return;
     }
-    const work: Promise<void> = start(claimed, known)
-      .catch((error) => giveBack("their jobs could not be loaded", error))
+    // Only a failed load gives the rows back: once launched, they are being sent.
+    const work: Promise<void> = loadJobs(deps.db, claimed, known)
+      .then(launch, (error) => giveBack("their jobs could not be loaded", error))
       .finally(() => handing.delete(work));
     handing.add(work);
   }
