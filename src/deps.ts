@@ -5,6 +5,7 @@ import type { Hasher } from "./archive/hasher";
 import type { MailTransport } from "./channels/mail-transport";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import type { DeliveryHandoff } from "./dispatcher/handoff";
 import { localisePublicChange } from "./domain/publishing/public-paths-localised";
 import { sendDueWebPushes } from "./domain/publishing/push-messages";
 import { pushChangedFeeds } from "./domain/publishing/websub-push";
@@ -42,6 +43,12 @@ export interface Deps {
    * Domain verbs call it themselves after their transaction commits (domain/publishing/after-commit.ts).
    */
   signalDeliveries(deliveryIds: string[]): void;
+  /**
+   * Set where this process runs the dispatch loop (Node): a publish leases the deliveries it can
+   * send at once to the loop in its own transaction and hands them over after the commit, with no
+   * claim round in between (dispatcher/handoff.ts). Without it every delivery waits for a claim.
+   */
+  deliveryHandoff?: DeliveryHandoff;
   /** Called by domain verbs after a committed change the public can see; Workers purges its edge cache here. */
   onPublicChange(paths: string[]): void;
   /** Carries subscriber email: SMTP on Node when KRISKANAL_SMTP_URL is set; none on Workers yet. */

@@ -184,6 +184,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }, SUBSCRIBER_SWEEP_MS);
     subscriberSweep.unref();
     loop = startDispatchLoop(deps, { intervalMs: config.dispatchIntervalMs, leaseMs: config.leaseMs });
+    // A publish in this process leases what it can send at once to the loop and hands it over.
+    deps.deliveryHandoff = loop.handoff;
   }
   log.debug("start-up phases (ms)", { ...phases, sinceProcessStart: Math.round(performance.now()) });
   log.info(`Kriskanal is listening on http://${config.host}:${config.port}`, {
@@ -205,6 +207,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     clearInterval(inboxSweep);
     clearInterval(subscriberSweep);
     mail?.close?.();
+    // A publish still finishing leases nothing more to the stopping loop.
+    deps.deliveryHandoff = undefined;
     await loop?.stop();
     await sandbox?.close();
     await database.close();

@@ -1,11 +1,10 @@
 // Claiming deliveries. One statement picks the due rows with FOR UPDATE SKIP LOCKED and leases
 // them, so dispatchers in several processes never take the same row, and a row whose lease ran
 // out (its dispatcher crashed mid-send) becomes claimable again.
-import { getTableColumns, sql } from "drizzle-orm";
-import { rowsOf } from "../db/client";
-import { deliveries } from "../db/schema";
+import { sql } from "drizzle-orm";
+import { type DbOrTx, rowsOf } from "../db/client";
 import type { Deps } from "../deps";
-import type { Delivery } from "../domain/publishing/deliveries";
+import { type Delivery, deliveryOf } from "../domain/publishing/deliveries";
 
 /**
  * Short, so a crashed dispatcher's rows are sent by another within seconds. A slow adapter call
@@ -31,10 +30,11 @@ export interface ClaimOptions {
  * Due = pending and its time has come, or sending with an expired lease. Only the head of each
  * account's queue is due: a row waits while an earlier row of the same account is unfinished,
  * which keeps every account's posts in publication order without holding up other accounts.
- * Nothing is due while the organisation's kill switch is on.
+ * Nothing is due while the organisation's kill switch is on. A publish runs the same statement
+ * inside its transaction to lease what it wrote to this process's loop (handoff.ts).
  */
 export async function claimDueDeliveries(
-  deps: Pick<Deps, "db" | "now">,
+  deps: { db: DbOrTx; now: Deps["now"] },
   owner: string,
   options: ClaimOptions,
 ): Promise<Claimed[]> {
@@ -75,16 +75,4 @@ export async function claimDueDeliveries(
   return rowsOf<Record<string, unknown>>(result)
     .map((row) => ({ delivery: deliveryOf(row), leaseExpired: row.previous_status === "sending" }))
     .sort((a, b) => a.delivery.seq - b.delivery.seq);
-}
-
-const DELIVERY_COLUMNS = Object.entries(getTableColumns(deliveries));
-
-/** A raw row of `returning deliveries.*` as drizzle would map it (dates, numbers, JSON). */
-function deliveryOf(row: Record<string, unknown>): Delivery {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of DELIVERY_COLUMNS) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as Delivery;
 }

@@ -39,15 +39,41 @@ export interface Job {
   history: Delivery[];
 }
 
-export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
+/**
+ * Rows the caller read or wrote in the very transaction that leased the deliveries (a publish
+ * handing them over): not read again. Whatever they do not cover is loaded.
+ */
+export interface KnownRows {
+  accounts?: Account[];
+  update?: Update;
+  incident?: Incident;
+  /** All of `update`'s translations. */
+  translations?: Translation[];
+}
+
+export async function loadJobs(db: DbOrTx, claimed: Claimed[], known: KnownRows = {}): Promise<Job[]> {
   if (!claimed.length) return [];
   const unique = <T>(values: T[]) => [...new Set(values)];
   const accountIds = unique(claimed.map((c) => c.delivery.accountId));
   const updateIds = unique(claimed.flatMap((c) => (c.delivery.updateId ? [c.delivery.updateId] : [])));
-  const [accountRows, updateRows] = await Promise.all([
-    db.select().from(accounts).where(inArray(accounts.id, accountIds)),
-    updateIds.length ? db.select().from(updates).where(inArray(updates.id, updateIds)) : Promise.resolve([]),
+  const knownAccounts = (known.accounts ?? []).filter((a) => accountIds.includes(a.id));
+  const unknownAccountIds = accountIds.filter((id) => !knownAccounts.some((a) => a.id === id));
+  // The one update of a publish, with its incident and translations: nothing about it to read.
+  const whole =
+    known.update && known.incident && known.translations && updateIds.length === 1 && updateIds[0] === known.update.id
+      ? { update: known.update, incident: known.incident, translations: known.translations }
+      : null;
+  const [loadedAccounts, updateRows] = await Promise.all([
+    unknownAccountIds.length
+      ? db.select().from(accounts).where(inArray(accounts.id, unknownAccountIds))
+      : Promise.resolve([] as Account[]),
+    whole
+      ? [whole.update]
+      : updateIds.length
+        ? db.select().from(updates).where(inArray(updates.id, updateIds))
+        : Promise.resolve([] as Update[]),
   ]);
+  const accountRows = [...knownAccounts, ...loadedAccounts];
   const incidentIds = unique(updateRows.map((u) => u.incidentId));
   const followUpIds = unique(
     claimed.flatMap((c) =>
@@ -56,7 +82,11 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
   );
   const mediaIds = unique(updateRows.flatMap((u) => (u.image?.mediaId ? [u.image.mediaId] : [])));
   const [incidentRows, roots, doubtful, earlier, files, translationRows] = await Promise.all([
-    incidentIds.length ? db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : Promise.resolve([]),
+    whole
+      ? [whole.incident]
+      : incidentIds.length
+        ? db.select().from(incidents).where(inArray(incidents.id, incidentIds))
+        : Promise.resolve([] as Incident[]),
     loadThreadRoots(db, accountIds, incidentIds),
     loadUnsettledRoots(db, accountIds, incidentIds),
     followUpIds.length
@@ -65,9 +95,11 @@ export async function loadJobs(db: DbOrTx, claimed: Claimed[]): Promise<Job[]> {
     mediaIds.length
       ? db.select({ id: media.id, bytes: media.bytes, type: media.type }).from(media).where(inArray(media.id, mediaIds))
       : Promise.resolve([]),
-    updateIds.length
-      ? db.select().from(updateTranslations).where(inArray(updateTranslations.updateId, updateIds))
-      : Promise.resolve([] as Translation[]),
+    whole
+      ? whole.translations
+      : updateIds.length
+        ? db.select().from(updateTranslations).where(inArray(updateTranslations.updateId, updateIds))
+        : Promise.resolve([] as Translation[]),
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const accountById = byId(accountRows);

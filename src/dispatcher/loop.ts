@@ -1,11 +1,14 @@
 // The dispatcher as a long-running loop (Node): woken right after a publish, and on an interval
 // as the safety net for retries and crashed peers. Deliveries run concurrently and are claimed
 // again as soon as one finishes, so the next update for an account follows without waiting for
-// the interval, and a platform that hangs only holds its own account's queue.
-import { claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
+// the interval, and a platform that hangs only holds its own account's queue. A publish in this
+// process hands over what it leased to the loop in its own transaction (handoff.ts), which is sent
+// at once, with no claim round.
+import { type Claimed, claimDueDeliveries, DEFAULT_LEASE_MS } from "./claim";
 import type { DispatchDeps, DispatchOptions } from "./dispatch";
+import { type DeliveryHandoff, releaseLeases } from "./handoff";
 import { withLeaseHeartbeat } from "./heartbeat";
-import { loadJobs } from "./jobs";
+import { type Job, type KnownRows, loadJobs } from "./jobs";
 import { createRecorder } from "./record";
 import { runJob } from "./run";
 
@@ -18,6 +21,8 @@ export interface DispatchLoopOptions extends Partial<DispatchOptions> {
 export interface DispatchLoop {
   /** Something is due now (a publish, an edit, a manual retry). */
   wake(): void;
+  /** For Deps.deliveryHandoff: rows a publish leased to this loop, sent without a claim. */
+  handoff: DeliveryHandoff;
   /** Stops claiming, lets running deliveries finish and records them. */
   stop(): Promise<void>;
 }
@@ -29,6 +34,8 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
   const settings = { ...options, owner };
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const inFlight = new Set<Promise<void>>();
+  // Handed-over rows whose jobs are being loaded (or given back).
+  const handing = new Set<Promise<unknown>>();
   let stopped = false;
   let claiming: Promise<void> | null = null;
   let again = false;
@@ -69,20 +76,47 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
       });
       deps.log.debug("dispatch: claimed", { count: claimed.length });
       if (!claimed.length) continue;
-      const jobs = await loadJobs(deps.db, claimed);
-      deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
-      recorder.expect(jobs.length);
-      for (const job of jobs) {
-        const lease = { owner, deliveryIds: [job.delivery.id], leaseMs, everyMs: options.heartbeatMs };
-        const work: Promise<void> = withLeaseHeartbeat(deps, lease, () => runJob(deps, job, settings))
-          .then((outcome) => {
-            if (outcome.nextAttemptAt) wakeAt(outcome.nextAttemptAt);
-            return recorder.add(outcome);
-          })
-          .finally(() => inFlight.delete(work));
-        inFlight.add(work);
-      }
+      launch(await loadJobs(deps.db, claimed));
     } while (again && !stopped);
+  }
+
+  /** Starts each job; they count as in flight from here on. */
+  function launch(jobs: Job[]): void {
+    deps.log.debug("dispatch: jobs loaded", { count: jobs.length });
+    recorder.expect(jobs.length);
+    for (const job of jobs) {
+      const lease = { owner, deliveryIds: [job.delivery.id], leaseMs, everyMs: options.heartbeatMs };
+      const work: Promise<void> = withLeaseHeartbeat(deps, lease, () => runJob(deps, job, settings))
+        .then((outcome) => {
+          if (outcome.nextAttemptAt) wakeAt(outcome.nextAttemptAt);
+          return recorder.add(outcome);
+        })
+        .finally(() => inFlight.delete(work));
+      inFlight.add(work);
+    }
+  }
+
+  /** Rows a publish leased to us and committed: nothing has been sent, so what we cannot start goes back. */
+  function take(claimed: Claimed[], known?: KnownRows): void {
+    if (!claimed.length) return;
+    deps.log.debug("dispatch: handed over", { count: claimed.length });
+    const ids = claimed.map((c) => c.delivery.id);
+    const giveBack = (why: string, error?: unknown) =>
+      releaseLeases(deps.db, owner, ids)
+        .then((released) =>
+          deps.log.warn(`handed-over deliveries given back: ${why}`, { released, error: String(error ?? "") }),
+        )
+        // Still leased to us: once the lease runs out another claim takes them and looks first.
+        .catch((e) => deps.log.error("could not give back handed-over deliveries", { error: String(e) }));
+    if (stopped) {
+      handing.add(giveBack("the dispatch loop has stopped"));
+      return;
+    }
+    // Only a failed load gives the rows back: once launched, they are being sent.
+    const work: Promise<void> = loadJobs(deps.db, claimed, known)
+      .then(launch, (error) => giveBack("their jobs could not be loaded", error))
+      .finally(() => handing.delete(work));
+    handing.add(work);
   }
 
   function wake(): void {
@@ -105,12 +139,14 @@ export function startDispatchLoop(deps: DispatchDeps, options: DispatchLoopOptio
 
   return {
     wake,
+    handoff: { owner, leaseMs, limit: maxInFlight, take },
     async stop() {
       stopped = true;
       clearInterval(timer);
       if (retryTimer) clearTimeout(retryTimer);
       await claiming;
-      await Promise.allSettled([...inFlight]);
+      // Loading handed-over jobs adds to inFlight: wait for those, then for everything they started.
+      while (handing.size || inFlight.size) await Promise.allSettled([...handing, ...inFlight]);
       await recorder.drain();
     },
   };

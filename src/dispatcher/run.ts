@@ -131,12 +131,12 @@ async function callAndSend(deps: RunDeps, job: Job, options: RunOptions, text?: 
     async (adapter, ctx) => {
       // After the credential is known to open, so a missing or unreadable one is named first.
       const blocked = rightsBlock(account);
-      if (blocked) return finished(job, "failed", blocked.message, { failureClass: blocked.class });
-      return send(deps, job, options, adapter, ctx, text);
+      if (blocked) return withoutJob(finished(job, "failed", blocked.message, { failureClass: blocked.class }));
+      return withoutJob(await send(deps, job, options, adapter, ctx, text));
     },
     { timeoutMs: options.sendTimeoutMs, exercise: Boolean(post?.incident.exercise) },
   );
-  if (called.ok) return called.value;
+  if (called.ok) return { ...called.value, job };
   // The adapter crashed mid-call, perhaps after its request left: the next attempt settles that
   // first (a retraction just tries again: deleting twice cannot post anything). No credential, or
   // one that cannot be opened: stop.
@@ -145,6 +145,16 @@ async function callAndSend(deps: RunDeps, job: Job, options: RunOptions, text?: 
     return failureOutcome(deps, job, options, { ...called, class: doubt });
   }
   return finished(job, "failed", called.message, { failureClass: called.class });
+}
+
+/**
+ * The gateway hides the credential in every string a call gives back. The job is the hub's own
+ * data, loaded before the credential was opened (the update, its translations, the account), so
+ * only what the attempt produced goes through it: walking the whole job cost more per request
+ * than composing the post (bench:fanout's profile).
+ */
+function withoutJob({ job: _job, ...produced }: Outcome): Omit<Outcome, "job"> {
+  return produced;
 }
 
 function send(

@@ -53,13 +53,25 @@ function summarise(events: TraceEvent[], started: number, publishedAt: number, d
   const of = (what: string) => events.filter((e) => e.what === what);
   const first = (what: string) => of(what)[0]?.at;
   const last = (what: string) => of(what).at(-1)?.at;
-  // Each round: claim start -> claimed (n) -> jobs loaded; each record batch: recording (n) -> recorded.
+  // Each round: claim start -> claimed (n) -> jobs loaded, or handed over (n) -> jobs loaded; each record batch: recording (n) -> recorded.
   const rounds: string[] = [];
   let claimStart: number | undefined;
   let claimed: TraceEvent | undefined;
+  let handedOver: TraceEvent | undefined;
   for (const e of events) {
     if (e.what === "claiming") claimStart = e.at;
     if (e.what === "claimed") claimed = e;
+    if (e.what === "claimed" && !e.count) {
+      // An empty claim loads nothing.
+      claimStart = undefined;
+      claimed = undefined;
+    }
+    if (e.what === "handed over") handedOver = e;
+    if (e.what === "jobs loaded" && handedOver && claimStart === undefined) {
+      rounds.push(`${handedOver.count} handed over@${ms(handedOver.at)} (load ${(e.at - handedOver.at).toFixed(0)})`);
+      handedOver = undefined;
+      continue;
+    }
     if (e.what === "jobs loaded" && claimStart !== undefined && claimed) {
       rounds.push(
         `${claimed.count}@${ms(claimStart)} (claim ${(claimed.at - claimStart).toFixed(0)}, load ${(e.at - claimed.at).toFixed(0)})`,

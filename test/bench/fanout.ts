@@ -7,6 +7,7 @@
 // BENCH_STANDIN_PROCESSES (default 1) of them, each serving a share of the accounts on its own port.
 // BENCH_TRACE=1 prints, per run, when each phase happened (fanout-trace.ts); BENCH_PROFILE=file
 // writes a CPU profile of the hub's process over the measured runs only (open it in Chrome DevTools).
+// BENCH_HANDOFF=0 leaves the publish's deliveries to the loop's claim, as before the handoff.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { and, count, eq, inArray } from "drizzle-orm";
@@ -52,6 +53,8 @@ for (let i = 0; i < ACCOUNTS; i++) {
 const trace = TRACE ? traceFanOut(hub.deps) : null;
 const loop = startDispatchLoop(hub.deps, { intervalMs: 60_000 });
 hub.deps.signalDeliveries = () => loop.wake();
+// As src/node.ts wires it: a publish leases what it can send at once to the loop and hands it over.
+if (process.env.BENCH_HANDOFF !== "0") hub.deps.deliveryHandoff = loop.handoff;
 let delivered: (() => void) | null = null;
 hub.deps.onPublicChange = () => delivered?.();
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../../db/client";
 import { incidents, notifications, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
+import { leaseForHandoff, withLeases } from "../../dispatcher/handoff";
 import { ConflictError, NotFoundError } from "../../errors";
 import { can, requireApprove, requireCan } from "../people/access";
 import type { Actor } from "../people/actor";
@@ -47,6 +48,7 @@ function requireWaiting(update: Update) {
 export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: string) {
   requireCan(actor, "update.approve");
   const now = deps.now();
+  const handoff = deps.deliveryHandoff;
   const approved = await deps.db.transaction(async (tx) => {
     const before = await lockPending(tx, id);
     requireApprove(actor, before);
@@ -67,7 +69,7 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
       .set({ state: "published", publishedAt: now, approvedBy: actor.id || null, number })
       .where(eq(updates.id, id))
       .returning();
-    const deliveries = await startDelivering(
+    const queued = await startDelivering(
       tx,
       poster,
       after,
@@ -86,14 +88,18 @@ export async function approveUpdate(deps: PostUpdateDeps, actor: Actor, id: stri
     });
     await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
     await bumpPublicRevision(tx);
-    return { update: after, incident, deliveries };
+    // Last, under the organisation's row lock the bump took (see leaseForHandoff).
+    const leased = await leaseForHandoff(tx, deps.now, handoff, queued);
+    const known = { accounts: targets.map((t) => t.account) };
+    return { update: after, incident, deliveries: withLeases(queued, leased), leased, known };
   });
   signalCommittedChange(deps, {
     deliveries: approved.deliveries,
+    handedOver: handoff && { to: handoff, claimed: approved.leased, known: approved.known },
     publicPaths: changedPublicPaths(approved.incident.slug, [approved.update.number], approved.incident.exercise),
   });
   if (approved.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
-  return approved;
+  return { update: approved.update, incident: approved.incident, deliveries: approved.deliveries };
 }
 
 export const RejectUpdateInput = z.object({ reason: z.string().trim().min(3).max(500) });

@@ -6,6 +6,8 @@ import { CapChoicesInput } from "../../archive/cap-fields";
 import type { DbOrTx } from "../../db/client";
 import { accounts, borrowings, deliveries, incidents, UPDATE_KINDS, updateRevisions, updates } from "../../db/schema";
 import type { Deps } from "../../deps";
+import type { Claimed } from "../../dispatcher/claim";
+import { leaseForHandoff, withLeases } from "../../dispatcher/handoff";
 import { ConflictError, NotFoundError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
 import { requireCan, requireChangeUpdate } from "../people/access";
@@ -66,7 +68,7 @@ export interface PostedUpdate {
 }
 
 /** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
-export type PostUpdateDeps = Pick<Deps, "db" | "now" | "config"> & CommitSignalDeps & NotifyDeps;
+export type PostUpdateDeps = Pick<Deps, "db" | "now" | "config" | "deliveryHandoff"> & CommitSignalDeps & NotifyDeps;
 
 export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknown): Promise<PostedUpdate> {
   requireCan(actor, "update.post");
@@ -83,6 +85,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
   );
   if (input.urgent) requirePostUrgent(actor);
   const now = deps.now();
+  const handoff = deps.deliveryHandoff;
   const posted = await deps.db.transaction(async (tx) => {
     const { incident, targets, leftOut, draft } = await prepareUpdate(tx, actor, input, deps.config.publicUrl);
     const org = await getOrganisation(tx);
@@ -90,7 +93,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
     // Four eyes holds for everyone, admins included; urgent posts skip it and are logged as such.
     const waits = org.requireApproval && !input.urgent;
     const update = await insertUpdate(tx, actor, input, draft, now, waits);
-    await insertTranslations(tx, update.id, translations, actor.id || null, now);
+    const translated = await insertTranslations(tx, update.id, translations, actor.id || null, now);
     let queued: Delivery[] = [];
     if (!waits)
       queued = await startDelivering(
@@ -115,16 +118,28 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
     });
     const urgent = input.urgent && org.requireApproval;
     if (urgent) await notifyUrgentPublished(tx, actor, update, incident.title, now);
+    let leased: Claimed[] = [];
     if (!waits) {
       await tx.update(incidents).set({ updatedAt: now }).where(eq(incidents.id, incident.id));
       await bumpPublicRevision(tx);
+      // Last, under the organisation's row lock the bump took (see leaseForHandoff).
+      leased = await leaseForHandoff(tx, deps.now, handoff, queued);
     }
-    return { update, incident, deliveries: queued, leftOut, published: !waits, urgent };
+    const deliveries = withLeases(queued, leased);
+    // What the handed-over jobs need and this transaction already holds: the loop reads it no more.
+    const known = {
+      accounts: targets.map((t) => t.account),
+      update,
+      incident: { ...incident, updatedAt: now },
+      translations: translated,
+    };
+    return { update, incident, deliveries, leased, known, leftOut, published: !waits, urgent };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
     signalCommittedChange(deps, {
       deliveries: posted.deliveries,
+      handedOver: handoff && { to: handoff, claimed: posted.leased, known: posted.known },
       publicPaths: changedPublicPaths(posted.incident.slug, [posted.update.number], posted.incident.exercise),
     });
   }
