@@ -13,7 +13,7 @@ import type { Actor } from "../../src/domain/people/actor";
 import { loadActor } from "../../src/domain/people/people";
 import { approveUpdate, setApprovalRule } from "../../src/domain/publishing/approvals";
 import { postUpdate } from "../../src/domain/publishing/updates";
-import type { PlatformAdapter } from "../../src/platforms/types";
+import { holdPublish } from "../helpers/held-adapter";
 import { api, SYSTEM_ACTOR } from "../helpers/hub";
 import { addPerson } from "../helpers/people";
 import { type FanoutHub, startFanoutHub } from "./fanout-hub";
@@ -107,23 +107,7 @@ describe("a publish with a handoff", () => {
   });
 
   test("is never also claimed by the loop while the loop sends it", async () => {
-    const adapter = hub.deps.platforms.mastodon;
-    let entered!: () => void;
-    const inCall = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const held: PlatformAdapter = {
-      ...adapter,
-      publish: async (ctx, request) => {
-        entered();
-        await gate;
-        return adapter.publish(ctx, request);
-      },
-    };
+    const { adapter: held, inCall, release } = holdPublish(hub.deps.platforms.mastodon);
     const deps = { ...hub.deps, platforms: { ...hub.deps.platforms, mastodon: held } };
     const loop = startDispatchLoop(deps, { intervalMs: 3_600_000, owner: "handoff-loop", random: () => 0.5 });
     const claimedByLoop: number[] = [];

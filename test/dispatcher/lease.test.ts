@@ -8,7 +8,7 @@ import { dispatchDue } from "../../src/dispatcher/dispatch";
 import { loadJobs } from "../../src/dispatcher/jobs";
 import { recordOutcomes } from "../../src/dispatcher/record";
 import { runJob } from "../../src/dispatcher/run";
-import type { PlatformAdapter } from "../../src/platforms/types";
+import { holdPublish } from "../helpers/held-adapter";
 import { DISPATCH_DEFAULTS, type FanoutHub, startFanoutHub } from "./fanout-hub";
 
 let hub: FanoutHub;
@@ -61,24 +61,8 @@ describe("a slow attempt", () => {
   test("renews its lease while the adapter call runs, so no second dispatcher can claim the row", async () => {
     const slow = await startFanoutHub({ platforms: ["mastodon"] });
     try {
-      const adapter = slow.deps.platforms.mastodon;
-      let entered!: () => void;
-      const inCall = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
       // Stands in for Instagram's container poll: the call returns only when the test says so.
-      const held: PlatformAdapter = {
-        ...adapter,
-        publish: async (ctx, request) => {
-          entered();
-          await gate;
-          return adapter.publish(ctx, request);
-        },
-      };
+      const { adapter: held, inCall, release } = holdPublish(slow.deps.platforms.mastodon);
       const deps = { ...slow.deps, platforms: { ...slow.deps.platforms, mastodon: held } };
       const updateId = await slow.post("Långsamt svar från plattformen; vi väntar.");
       const leaseMs = 20_000;
