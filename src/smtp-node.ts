@@ -1,7 +1,7 @@
 // Node only: subscriber email over SMTP with nodemailer (KRISKANAL_SMTP_URL, e.g.
 // smtp://user:pass@host:587; add ?pool=true to keep connections open for a large list). The
 // transport reports what the server said; the email channel (src/channels/email.ts) judges it.
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { MailReply, MailTransport, OutgoingMail } from "./channels/mail-transport";
 
 interface SmtpFailure {
@@ -13,16 +13,22 @@ interface SmtpFailure {
 }
 
 export function createSmtpTransport(url: string): MailTransport {
-  const transport = nodemailer.createTransport({
-    url,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
+  // nodemailer is loaded at the first email, not at start-up: importing it costs more than a
+  // tenth of a second, and most starts send no email before the first page is served.
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url,
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 60_000,
+      }),
+    ));
   return {
     async send(mail: OutgoingMail): Promise<MailReply> {
       try {
-        const info = await transport.sendMail({
+        const info = await (await open()).sendMail({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -46,6 +52,8 @@ export function createSmtpTransport(url: string): MailTransport {
         };
       }
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((opened) => opened.close());
+    },
   };
 }

@@ -25,6 +25,7 @@ async function readBytes(pkg: string, file: string): Promise<ArrayBuffer> {
 export function createNodeImaging(): Imaging {
   return createImaging({
     wasm: async (name) => WebAssembly.compile(await readBytes(...WASM_FILES[name])),
+    satori: () => import("satori/standalone"),
     fonts: async () => ({
       regular: await readBytes(FONT_DIR, "files/noto-sans-latin-400-normal.woff"),
       bold: await readBytes(FONT_DIR, "files/noto-sans-latin-700-normal.woff"),

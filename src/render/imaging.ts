@@ -9,13 +9,21 @@ import encodePng, { init as initPngEncode } from "@jsquash/png/encode.js";
 import resizeImage, { initResize } from "@jsquash/resize";
 import decodeWebp, { init as initWebpDecode } from "@jsquash/webp/decode.js";
 import { initWasm as initResvg, Resvg } from "@resvg/resvg-wasm";
-import satori, { init as initSatori, type SatoriNode } from "satori/standalone";
+import type { SatoriNode } from "satori/standalone";
 
 export const WASM_NAMES = ["jpegDecode", "jpegEncode", "png", "webpDecode", "resize", "layout", "resvg"] as const;
 export type WasmName = (typeof WASM_NAMES)[number];
 
+export type SatoriModule = typeof import("satori/standalone");
+
 export interface ImagingSources {
   wasm(name: WasmName): Promise<WebAssembly.Module>;
+  /**
+   * satori itself. Node imports it with the first card (a quarter of a second at start-up on a busy
+   * machine, for a process that may serve pages long before it draws a card); Workers must have
+   * it evaluated at start-up (workers/harfbuzz.ts), so they hand over the module they imported.
+   */
+  satori(): Promise<SatoriModule>;
   /** Noto Sans regular and bold as .woff (satori reads ttf, otf and woff, not woff2). */
   fonts(): Promise<{ regular: ArrayBuffer; bold: ArrayBuffer }>;
 }
@@ -103,6 +111,7 @@ export function createImaging(sources: ImagingSources): Imaging {
     },
 
     async renderPng(tree, width, height) {
+      const { default: satori, init: initSatori } = await sources.satori();
       await Promise.all([
         codec("layout", (m) => initSatori(m)),
         codec("resvg", (m) =>

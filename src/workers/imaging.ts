@@ -12,6 +12,7 @@ import resize from "@jsquash/resize/lib/resize/pkg/squoosh_resize_bg.wasm?module
 import webpDecode from "@jsquash/webp/codec/dec/webp_dec.wasm?module";
 import resvg from "@resvg/resvg-wasm/index_bg.wasm?module";
 import layout from "satori/layout.wasm?module";
+import * as satoriModule from "satori/standalone";
 import { createImaging, type Imaging, type WasmName } from "../render/imaging";
 
 const MODULES: Record<WasmName, WebAssembly.Module> = {
@@ -27,6 +28,7 @@ const MODULES: Record<WasmName, WebAssembly.Module> = {
 export function createWorkersImaging(): Imaging {
   return createImaging({
     wasm: async (name) => MODULES[name],
+    satori: async () => satoriModule,
     fonts: async () => ({ regular, bold }),
   });
 }
