@@ -39,6 +39,11 @@ export interface PhaseFigures {
   lastPublishToTerminalMs: number | null;
   /** The delivery that became terminal last, and after how many attempts. */
   slowest: string | null;
+  /**
+   * Every delivery of that one's account in update order: when each became terminal (seconds
+   * after the last publish) and after how many attempts, so a long tail shows what it waited on.
+   */
+  slowestAccount: string[];
   /** Updates the bench published more or fewer times than once (its own bookkeeping). */
   publishMismatch: number;
 }
@@ -67,6 +72,7 @@ export function computeFigures(record: PhaseRecord, publicUrl: string): PhaseFig
     publishToPostMs: [],
     lastPublishToTerminalMs: null,
     slowest: null,
+    slowestAccount: [],
     publishMismatch: countPublishMismatch(record),
   };
   // Posts per (account, update url), in the order the platform stored them.
@@ -109,6 +115,17 @@ export function computeFigures(record: PhaseRecord, publicUrl: string): PhaseFig
     const account = accountById.get(last.accountId);
     const update = record.updates.find((u) => u.id === last.updateId);
     figures.slowest = `${account?.platform} ${account?.sandbox}, update ${update?.number}: ${label(last)} after ${last.attempts} attempts`;
+    const numberOf = (d: DeliveryView) => record.updates.find((u) => u.id === d.updateId)?.number ?? 0;
+    figures.slowestAccount = publishes
+      .filter((d) => d.accountId === last.accountId)
+      .sort((a, b) => numberOf(a) - numberOf(b))
+      .map((d) => {
+        const at = ((Date.parse(d.updatedAt) - lastPublish) / 1000).toFixed(1);
+        return `update ${numberOf(d)}: ${label(d)} at ${at} s after ${d.attempts} attempts${d.message ? `: ${d.message}` : ""}`.slice(
+          0,
+          200,
+        );
+      });
   }
   return figures;
 }

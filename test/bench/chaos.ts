@@ -264,6 +264,7 @@ function report(baseline: PhaseFigures, chaos: PhaseFigures, faults: FaultCounts
     console.log(`${pad(name, 38)}${pad(goal, 12)}${pad(value(chaos), 24)}${value(baseline)}`);
   console.log(`\nfinal delivery states (chaos): ${JSON.stringify(chaos.byStatus)}`);
   if (chaos.slowest) console.log(`terminal last (chaos): ${chaos.slowest}`);
+  for (const line of chaos.slowestAccount) console.log(`  that account's ${line}`);
   for (const [title, lines] of [
     ["lost", chaos.lost],
     ["broken threads", chaos.brokenThreads],
