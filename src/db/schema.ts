@@ -376,6 +376,12 @@ export const deliveries = pgTable(
     language: text("language").notNull().default("sv"),
     status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Failed sends that set the backoff: retryable failures the platform gave no time for. A
+     * rate-limit wait, a lease that ran out and a lookup are attempts but not these, so they do
+     * not lengthen the wait before the next send (backoff.ts).
+     */
+    backoffFailures: integer("backoff_failures").notNull().default(0),
     nextAttemptAt: at("next_attempt_at").notNull(),
     leaseOwner: text("lease_owner"),
     leaseUntil: at("lease_until"),

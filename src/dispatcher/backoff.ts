@@ -6,10 +6,16 @@
 export const BASE_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 30 * 60_000;
 /**
- * Claims, including the first; after this many a retryable failure is given up and shown as
- * failed. With the short first step this still keeps trying for well over an hour.
+ * Failed sends; after this many a retryable failure is given up and shown as failed. With the
+ * short first step this still keeps trying for well over an hour. For deliveries, the sends that
+ * count are those the platform gave no time for (deliveries.backoff_failures).
  */
 export const MAX_ATTEMPTS = 14;
+/**
+ * A delivery also ends after this many times MAX_ATTEMPTS claims of any kind (rate-limit waits,
+ * leases that ran out, lookups), so a platform that only ever answers "later" is not tried for ever.
+ */
+export const ALL_CLAIMS_FACTOR = 2;
 /** Spread over which retries that were told the same reset time are scattered. */
 const RESET_JITTER_MS = 1_000;
 

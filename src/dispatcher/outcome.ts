@@ -15,6 +15,8 @@ export interface Outcome {
   sentText?: string;
   /** Set when status is pending again (a retry is scheduled). */
   nextAttemptAt?: Date;
+  /** Failed sends that set the backoff, counting this one; left as it is when undefined. */
+  backoffFailures?: number;
   /** The public pages link to the copy, so they must be rendered anew. */
   publicChange: boolean;
   /**

@@ -64,6 +64,7 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
     remote_id: o.remoteId ?? null,
     remote_url: o.remoteUrl ?? null,
     next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
+    backoff_failures: o.backoffFailures ?? null,
     settlement: o.settlement ?? null,
     not_an_attempt: o.notAnAttempt ?? false,
     language: o.language ?? null,
@@ -77,13 +78,14 @@ async function writeOutcomes(tx: DbOrTx, owner: string, outcomes: Outcome[], now
         remote_url = case when v.has_remote then v.remote_url else d.remote_url end,
         published_at = case when v.status = 'published' then ${at}::timestamptz else d.published_at end,
         next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+        backoff_failures = coalesce(v.backoff_failures, d.backoff_failures),
         settlement = coalesce(v.settlement, d.settlement),
         language = coalesce(v.language, d.language),
         attempts = case when v.not_an_attempt then greatest(d.attempts - 1, 0) else d.attempts end,
         lease_owner = null, lease_until = null, updated_at = ${at}::timestamptz
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as v(id uuid, status text, failure_class text, message text, sent_text text, has_remote boolean,
-        remote_id text, remote_url text, next_attempt_at timestamptz, settlement jsonb, not_an_attempt boolean,
+        remote_id text, remote_url text, next_attempt_at timestamptz, backoff_failures integer, settlement jsonb, not_an_attempt boolean,
         language text)
     where d.id = v.id and d.lease_owner = ${owner} and d.status = 'sending'
     returning d.id as id

@@ -16,7 +16,7 @@ import type {
   PublishResult,
 } from "../platforms/types";
 import { sandboxPostUrl } from "../sandbox/post-url";
-import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { ALL_CLAIMS_FACTOR, MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { composeFor, contentFor, correctionContent, farewellContent } from "./compose";
 import type { Job, UpdatePost } from "./jobs";
 import { chooseText, type PostText } from "./language";
@@ -508,7 +508,11 @@ function failureOutcome(
   const attempts = job.delivery.attempts;
   const transient = failure.class === "retry" || failure.class === "unconfirmed";
   const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
-  if (!transient || attempts >= maxAttempts) {
+  // The platform's word on when to come back sets the wait on its own; only failures without it
+  // step the backoff up, so a rate limit or a crash in between does not stretch the next wait.
+  const platformWait = failure.retryAfterSeconds !== undefined;
+  const backoffFailures = (job.delivery.backoffFailures ?? 0) + (platformWait ? 0 : 1);
+  if (!transient || backoffFailures >= maxAttempts || attempts >= maxAttempts * ALL_CLAIMS_FACTOR) {
     const gaveUp = transient ? ` (gav upp efter ${attempts} försök)` : "";
     const outcome = finished(job, "failed", failure.message + gaveUp, { failureClass: failure.class, sentText });
     if (failure.class === "auth" || failure.class === "rights") {
@@ -516,7 +520,7 @@ function failureOutcome(
     }
     return outcome;
   }
-  const delay = retryDelayMs(attempts, failure.retryAfterSeconds, options.random);
+  const delay = retryDelayMs(backoffFailures, failure.retryAfterSeconds, options.random);
   return {
     job,
     status: "pending",
@@ -524,6 +528,7 @@ function failureOutcome(
     message: failure.message,
     sentText,
     nextAttemptAt: new Date(deps.now().getTime() + delay),
+    backoffFailures,
     publicChange: false,
   };
 }

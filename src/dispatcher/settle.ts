@@ -89,10 +89,7 @@ export async function settleEarlierAttempt(input: SettleInput): Promise<Settled>
     return { kind: "found", remoteId: lookup.remoteId, remoteUrl: lookup.remoteUrl, settlement };
   }
   if (lookup.state === "absent" && lookup.complete && !vouched) {
-    // The first look of this doubt (a look that already decided a resend belongs to an earlier one).
-    const earlier = base?.checks.at(-1);
-    const firstLook =
-      earlier?.answer === "absent_since" && earlier.detail !== PROVEN_ABSENT ? Date.parse(earlier.at) : Number.NaN;
+    const firstLook = firstLookAt(base);
     if (now.getTime() - firstLook >= SECOND_LOOK_MS) {
       return { kind: "send", settlement: withCheck(base, check("absent_since", PROVEN_ABSENT)) };
     }
@@ -117,6 +114,19 @@ export async function settleEarlierAttempt(input: SettleInput): Promise<Settled>
   // A person already looked and found nothing; the lookup never got an answer: their word stands.
   if (vouched) return { kind: "send", settlement: withoutConfirmation(settlement) };
   return { kind: "ask", settlement, why: "unknown" };
+}
+
+/**
+ * When this doubt's first complete "not there" was seen, or NaN. Lookups that could not ask since
+ * then do not undo it: a second look that met a 503 is asked again, not started over for another
+ * 20 s. A look that already decided a resend belongs to an earlier doubt.
+ */
+function firstLookAt(settlement: Settlement | null | undefined): number {
+  for (const check of [...(settlement?.checks ?? [])].reverse()) {
+    if (check.answer === "unknown") continue;
+    return check.answer === "absent_since" && check.detail !== PROVEN_ABSENT ? Date.parse(check.at) : Number.NaN;
+  }
+  return Number.NaN;
 }
 
 /**

@@ -89,6 +89,43 @@ describe("fan-out", () => {
     expect(postsOn("telegram").filter((p) => p.text.includes("Skolan vid Storgatan"))).toHaveLength(1);
   });
 
+  test("a rate limit's wait does not step the backoff up: the next failure without one waits as a first would", async () => {
+    const telegram = hub.sandbox.control("telegram");
+    telegram.failNext({ status: 429, retryAfterSeconds: 2, times: 3 });
+    const updateId = await hub.post("Bussarna går som vanligt igen.");
+    const waitOf = (row: { nextAttemptAt: Date | null }) =>
+      (row.nextAttemptAt as Date).getTime() - hub.clock.now().getTime();
+    await hub.dispatch();
+    for (let i = 0; i < 2; i++) {
+      hub.clock.advance(3_000);
+      await hub.dispatch();
+    }
+    let row = (await hub.byPlatform(updateId)).telegram;
+    expect(row).toMatchObject({ status: "pending", attempts: 3, backoffFailures: 0 });
+
+    // Three claims so far, but the first failure the platform gave no time for: the first step
+    // (1 s, jittered to 1.5 s by the test's random 0.5), not the fourth (8 s, 12 s).
+    telegram.failNext({ status: 503 });
+    hub.clock.advance(3_000);
+    await hub.dispatch();
+    row = (await hub.byPlatform(updateId)).telegram;
+    expect(row).toMatchObject({ status: "pending", attempts: 4, backoffFailures: 1 });
+    expect(waitOf(row)).toBe(1_500);
+
+    telegram.failNext({ status: 503 });
+    hub.clock.advance(1_500);
+    await hub.dispatch();
+    row = (await hub.byPlatform(updateId)).telegram;
+    expect(row).toMatchObject({ status: "pending", attempts: 5, backoffFailures: 2 });
+    expect(waitOf(row)).toBe(3_000);
+
+    hub.clock.advance(3_000);
+    await hub.dispatch();
+    row = (await hub.byPlatform(updateId)).telegram;
+    expect(row).toMatchObject({ status: "published", attempts: 6 });
+    expect(postsOn("telegram").filter((p) => p.text.includes("Bussarna går"))).toHaveLength(1);
+  });
+
   test("per account, updates go out in publication order even when the first has to wait", async () => {
     hub.sandbox.control("mastodon").failNext({ status: 500 });
     const first = await hub.post("Första: ledningen är trasig.");

@@ -252,6 +252,29 @@ describe("an unconfirmed publish", () => {
     expect(postsWith("facebook", "Nio: sent svar")).toHaveLength(1);
   });
 
+  test("a second look that could not ask is asked again, not started over for another 20 s", async () => {
+    hub.sandbox.control("x").hang({ match: "/2/tweets" });
+    const updateId = await hub.post("Tio: ingen vet om X fick det.");
+    await hub.dispatch(FAST);
+    hub.clock.advance(60_000);
+    await hub.dispatch(FAST);
+    expect((await hub.byPlatform(updateId)).x.message).toContain("tittar en gång till");
+    // The second look meets a 503: that says nothing, so it is asked again after the backoff.
+    hub.sandbox.control("x").failNext({ status: 503, match: "/2/users" });
+    hub.clock.advance(SECOND_LOOK_MS);
+    await hub.dispatch(FAST);
+    let row = (await hub.byPlatform(updateId)).x;
+    expect(row).toMatchObject({ status: "pending", failureClass: "unconfirmed" });
+    expect(row.message).toContain("gick inte att fråga");
+    // More than 20 s have passed since the first look: this complete "not there" is the proof.
+    hub.clock.advance(5_000);
+    await hub.dispatch(FAST);
+    row = (await hub.byPlatform(updateId)).x;
+    expect(row.status, row.message ?? "").toBe("published");
+    expect(row.settlement?.checks.map((c) => c.answer)).toEqual(["absent_since", "unknown", "absent_since"]);
+    expect(postsWith("x", "Tio: ingen vet")).toHaveLength(1);
+  });
+
   test("no credential value reaches a delivery message", async () => {
     const rows = await hub.deps.db.select({ m: deliveries.message }).from(deliveries);
     for (const account of hub.sandbox.accounts()) {
