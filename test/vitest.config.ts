@@ -5,6 +5,7 @@ export default defineConfig({
     root: new URL("..", import.meta.url).pathname,
     include: ["test/**/*.test.ts"],
     exclude: ["test/worker/**", "node_modules/**"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     // Browser tests start a hub and Chromium in one hook; on a loaded 2-core machine that has taken over a minute.
     hookTimeout: 120_000,

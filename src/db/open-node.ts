@@ -26,8 +26,12 @@ export interface OpenDatabase {
  */
 export const PGLITE_TEMPLATE_DIR = fileURLToPath(new URL("../../dist/pglite-template", import.meta.url));
 
-/** dataDir undefined = in memory (tests). A new data directory starts as a copy of `template`, if there is one. */
-export async function openPglite(dataDir?: string, template = PGLITE_TEMPLATE_DIR): Promise<OpenDatabase> {
+/**
+ * dataDir undefined = in memory (tests), started from `dump` (PGlite's dumpDataDir) when given:
+ * loading one is several times quicker than initdb. A new data directory starts as a copy of
+ * `template`, if there is one.
+ */
+export async function openPglite(dataDir?: string, template = PGLITE_TEMPLATE_DIR, dump?: Blob): Promise<OpenDatabase> {
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     // Only where no database was ever made: initdb leaves PG_VERSION in every data directory.
@@ -35,7 +39,7 @@ export async function openPglite(dataDir?: string, template = PGLITE_TEMPLATE_DI
       cpSync(template, dataDir, { recursive: true, errorOnExist: true, force: false });
     }
   }
-  const client = new PGlite(dataDir);
+  const client = !dataDir && dump ? new PGlite({ loadDataDir: dump }) : new PGlite(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db, kind: "pglite", close: () => client.close() };
