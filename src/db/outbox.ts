@@ -3,9 +3,10 @@
 // lease, so senders in several processes never take the same row; each claim counts an attempt;
 // a failed attempt is tried again after the dispatcher's backoff until MAX_ATTEMPTS. What differs
 // between them is a parameter: the batch, the lease, a filter, and what a run-out lease means.
-// A sender claims no more than it can send before the lease runs out (the lease is not renewed),
-// and writes an attempt's outcome only while the lease is still its own: once it ran out, the row
-// may be another sender's, or settled, and that owner's word is the one that stands.
+// A sender claims no more than it can send before the lease runs out, or renews each row's lease
+// just before its send (renewLease), and writes an attempt's outcome only while the lease is still
+// its own: once it ran out, the row may be another sender's, or settled, and that owner's word is
+// the one that stands.
 import { and, eq, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { MAX_ATTEMPTS, nextAttemptAt } from "../dispatcher/backoff";
@@ -98,6 +99,27 @@ export async function settleExpiredLeases<T extends OutboxTable>(
 export interface HeldLease {
   id: string;
   owner: string;
+}
+
+/**
+ * Holds a claimed row for `leaseMs` more, just before its send, so a batch sent one after another
+ * cannot outlast its lease. False when the lease is no longer this sender's (it ran out and the
+ * row was claimed again, or settled): then this sender must not send it at all.
+ */
+export async function renewLease(
+  db: DbOrTx,
+  table: OutboxTable,
+  lease: HeldLease,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const t = table as OutboxTable;
+  const rows = await db
+    .update(t)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
+    .where(and(eq(t.id, lease.id), eq(t.leaseOwner, lease.owner), eq(t.status, "sending")))
+    .returning({ id: t.id });
+  return rows.length > 0;
 }
 
 /**

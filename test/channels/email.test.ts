@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rowsOf } from "../../src/db/client";
-import { MAX_HARD_FAILURES } from "../../src/domain/subscribers/outbox";
+import { MAX_HARD_FAILURES, sendDueSubscriberMessages } from "../../src/domain/subscribers/outbox";
 import { must } from "../helpers/must";
 import {
   countOf,
@@ -203,6 +203,53 @@ test("a message whose answer was lost after the data went out is marked unconfir
       ),
     );
     expect(row).toEqual({ status: "unconfirmed", failure_class: "unconfirmed" });
+  } finally {
+    hub.deps.mail = real;
+    await hub.deps.db.execute(sql`delete from subscribers`);
+  }
+});
+
+test("a batch that outlasts its lease sends nothing another sender has taken over", async () => {
+  const incident = await openIncident(hub, "Översvämning vid ån");
+  const addresses = Array.from({ length: 8 }, (_, i) => `lease${i}@exempel.se`);
+  for (const address of addresses) await signUpAndConfirm(address);
+  const real = must(hub.deps.mail, "the SMTP transport");
+  const before = hub.smtp.messages.length;
+  let takenOver = false;
+  let sentByFirstAfterTakeover = 0;
+  let takeover: Promise<unknown> | undefined;
+  hub.deps.mail = {
+    close: () => real.close?.(),
+    send: async (message) => {
+      if (takenOver) sentByFirstAfterTakeover++;
+      // The SMTP server stalls on the first sender's messages past the batch's 5-minute lease, and
+      // another sender (with an SMTP connection of its own) takes the batch over and sends it.
+      takeover ??= (async () => {
+        hub.clock.advance(6 * 60_000);
+        await sendDueSubscriberMessages({ ...hub.deps, mail: real }, "the-other-sender");
+        takenOver = true;
+      })();
+      await takeover;
+      return real.send(message);
+    },
+  };
+  try {
+    await publish(hub, incident.id, "Vattnet stiger vid ån; håll er borta från strandkanten.");
+    await sendDue(hub);
+    // Only what the first sender had in flight when it lost the lease can arrive twice (the
+    // messages its parallel lanes had begun); it starts nothing after that.
+    expect(takenOver).toBe(true);
+    expect(sentByFirstAfterTakeover).toBe(0);
+    const mails = (await hub.smtp.waitFor(before + addresses.length)).slice(before);
+    const to = (m: (typeof mails)[number]) => (m.to && "text" in m.to ? m.to.text : "");
+    for (const address of addresses) expect(mails.filter((m) => to(m) === address).length, address).toBeGreaterThan(0);
+    const rows = rowsOf<{ status: string; n: number }>(
+      await hub.deps.db.execute(
+        sql`select status, count(*)::int as n from subscriber_messages m join updates u on u.id = m.update_id
+            where u.incident_id = ${incident.id}::uuid group by status`,
+      ),
+    );
+    expect(rows).toEqual([{ status: "sent", n: addresses.length }]);
   } finally {
     hub.deps.mail = real;
     await hub.deps.db.execute(sql`delete from subscribers`);

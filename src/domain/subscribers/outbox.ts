@@ -8,7 +8,7 @@ import { CHANNELS } from "../../channels/index";
 import type { ChannelResult } from "../../channels/types";
 import type { DbOrTx } from "../../db/client";
 import { rowsOf } from "../../db/client";
-import { claimDue, release, retryLater } from "../../db/outbox";
+import { claimDue, release, renewLease, retryLater } from "../../db/outbox";
 import { SUBSCRIBER_CHANNELS, type SubscriberChannelKind, subscriberMessages, type UpdateKind } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { updateUrl } from "../publishing/links";
@@ -163,6 +163,9 @@ async function claimDueMessages(
 type Outcome = "sent" | "failed" | "waiting" | "lost";
 
 async function sendOne(deps: OutboxDeps, orgName: string, message: ClaimedMessage): Promise<Outcome> {
+  // A batch behind a stalling SMTP server can take longer than one lease: each message's lease is
+  // renewed as its turn comes, and one that was taken over meanwhile is not sent a second time.
+  if (!(await renewLease(deps.db, subscriberMessages, message, deps.now(), LEASE_MS))) return lostLease(deps, message);
   if (message.withdrawn_at) {
     const text = "Uppdateringen drogs tillbaka innan den skickades.";
     if (!(await settle(deps, message, "cancelled", null, text))) return lostLease(deps, message);
