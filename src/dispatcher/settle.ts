@@ -108,7 +108,8 @@ export async function settleEarlierAttempt(input: SettleInput): Promise<Settled>
   if (input.resendSafe) return { kind: "send", settlement: withoutConfirmation(settlement) };
   const tries = unknownsInARow(settlement);
   if (tries < LOOKUP_ATTEMPTS) {
-    const at = new Date(now.getTime() + retryDelayMs(tries, undefined, input.random));
+    // A rate-limited lookup asks again when the platform said, never sooner.
+    const at = new Date(now.getTime() + retryDelayMs(tries, lookup.retryAfterSeconds, input.random));
     return { kind: "wait", at, reason: lookup.reason, settlement, tries, why: "unknown" };
   }
   // A person already looked and found nothing; the lookup never got an answer: their word stands.

@@ -54,5 +54,7 @@ export function found(remoteId: string, remoteUrl: string): LookupResult {
 
 /** Any failed request means the platform was not asked, not that the post is missing. */
 export function unknown(failure: FailureResult): LookupResult {
-  return { state: "unknown", reason: failure.message };
+  return failure.retryAfterSeconds === undefined
+    ? { state: "unknown", reason: failure.message }
+    : { state: "unknown", reason: failure.message, retryAfterSeconds: failure.retryAfterSeconds };
 }

@@ -156,7 +156,8 @@ export type LookupResult =
    * attempt in doubt would have been in it.
    */
   | { state: "absent"; complete?: boolean }
-  | { state: "unknown"; reason: string };
+  /** `retryAfterSeconds`: the platform's own word on when to ask again (a 429's Retry-After or reset). */
+  | { state: "unknown"; reason: string; retryAfterSeconds?: number };
 
 export type RightsResult = { ok: true; detail: string } | { ok: false; class: FailureClass; detail: string };
 

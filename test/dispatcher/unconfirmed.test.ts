@@ -91,6 +91,27 @@ describe("an unconfirmed publish", () => {
     expect(postsWith("facebook", "Tre: skolan")).toHaveLength(1);
   });
 
+  test("a rate-limited lookup asks again when the platform says, not sooner (X)", async () => {
+    hub.sandbox.control("x").hang({ afterHandling: true, match: "/2/tweets" });
+    const updateId = await hub.post("Elva: X säger vänta.");
+    await hub.dispatch(FAST);
+    hub.sandbox.control("x").failNext({ status: 429, match: "/2/users", retryAfterSeconds: 120 });
+    hub.clock.advance(60_000);
+    await hub.dispatch(FAST);
+    let row = (await hub.byPlatform(updateId)).x;
+    expect(row).toMatchObject({ status: "pending", failureClass: "unconfirmed" });
+    expect(row.settlement?.checks.at(-1)?.answer).toBe("unknown");
+    const wait = (row.nextAttemptAt as Date).getTime() - hub.clock.now().getTime();
+    expect(wait).toBeGreaterThanOrEqual(120_000);
+    expect(wait).toBeLessThan(122_000);
+    hub.clock.advance(wait);
+    await hub.dispatch(FAST);
+    row = (await hub.byPlatform(updateId)).x;
+    expect(row).toMatchObject({ status: "published" });
+    expect(row.message).toContain("fanns redan");
+    expect(postsWith("x", "Elva: X säger")).toHaveLength(1);
+  });
+
   test("on Bluesky a lost answer is settled at once by reading the record key the hub chose", async () => {
     hub.sandbox.control("bluesky").hang({ afterHandling: true, match: "createRecord" });
     const updateId = await hub.post("Sex: vattnet är tillbaka i Norrby.");

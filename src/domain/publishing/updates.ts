@@ -10,6 +10,7 @@ import type { Claimed } from "../../dispatcher/claim";
 import { leaseForHandoff, withLeases } from "../../dispatcher/handoff";
 import { ConflictError, NotFoundError } from "../../errors";
 import { PLATFORMS } from "../../platforms/types";
+import type { Account } from "../accounts/accounts";
 import { requireCan, requireChangeUpdate } from "../people/access";
 import type { Actor } from "../people/actor";
 import { type NotifyDeps, notifyAccountBorrowed, scheduleNotifications } from "../people/notify";
@@ -25,7 +26,13 @@ import { refusePersonalIdentityNumbers } from "./personnummer";
 import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
 import type { LeftOutTarget, Target } from "./targets";
-import { checkTranslations, insertTranslations, listTranslations, TranslationsInput } from "./translations";
+import {
+  checkTranslations,
+  insertTranslations,
+  listTranslations,
+  type Translation,
+  TranslationsInput,
+} from "./translations";
 import { prepareUpdate, type UpdateDraft } from "./update-draft";
 import { notifyUrgentPublished, requirePostUrgent } from "./urgent-review";
 
@@ -65,6 +72,10 @@ export interface PostedUpdate {
   deliveries: Delivery[];
   /** Targets the update does not go to, and why (an exercise leaves out every real account). */
   leftOut: LeftOutTarget[];
+  /** The accounts the deliveries go to, and the translations and offered languages, as committed. */
+  accounts: Account[];
+  translations: Translation[];
+  offeredLanguages: string[];
 }
 
 /** What postUpdate needs, the after-commit work included: waking deliveries, purging pages, notifying. */
@@ -133,7 +144,8 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       incident: { ...incident, updatedAt: now },
       translations: translated,
     };
-    return { update, incident, deliveries, leased, known, leftOut, published: !waits, urgent };
+    const offeredLanguages = org.languages?.length ? org.languages : ["sv"];
+    return { update, incident, deliveries, leased, known, leftOut, published: !waits, urgent, offeredLanguages };
   });
   // A waiting update is not public yet: approving it signals instead.
   if (posted.published) {
@@ -144,7 +156,17 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
     });
   }
   if (posted.urgent || posted.deliveries.some((d) => d.borrowed)) scheduleNotifications(deps);
-  return { update: posted.update, incident: posted.incident, deliveries: posted.deliveries, leftOut: posted.leftOut };
+  // The answer is made from what the transaction wrote: reading it back would queue behind the
+  // first sends the handoff has just started on the same connection.
+  return {
+    update: posted.update,
+    incident: posted.incident,
+    deliveries: [...posted.deliveries].sort((a, b) => a.seq - b.seq),
+    leftOut: posted.leftOut,
+    accounts: posted.known.accounts,
+    translations: [...posted.known.translations].sort((a, b) => (a.language < b.language ? -1 : 1)),
+    offeredLanguages: posted.offeredLanguages,
+  };
 }
 
 async function insertUpdate(

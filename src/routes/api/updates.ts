@@ -36,12 +36,16 @@ export const updateRoutes = new Hono<AppEnv>()
     const { deps } = c.env;
     const body = await readJson(c);
     const result = await postUpdate(deps, c.get("actor"), { ...body, incidentId: c.req.param("id") });
-    const deliveries = await listDeliveriesOfUpdate(deps.db, result.update.id);
+    const accounts = new Map(result.accounts.map((a) => [a.id, a]));
     return c.json(
       {
         ...toUpdateView(result.update, result.incident, deps.config.publicUrl),
-        ...(await translationsOf(deps, result.update.id)),
-        deliveries: deliveries.map(toDeliveryView),
+        translations: result.translations.map(toTranslationView),
+        missingLanguages: missingLanguages(result.offeredLanguages, result.translations),
+        deliveries: result.deliveries.map((delivery) => {
+          const account = accounts.get(delivery.accountId);
+          return toDeliveryView({ delivery, platform: account?.platform ?? "", handle: account?.handle });
+        }),
         leftOut: result.leftOut,
       },
       201,
