@@ -515,6 +515,7 @@ function failureOutcome(
   if (!transient || backoffFailures >= maxAttempts || attempts >= maxAttempts * ALL_CLAIMS_FACTOR) {
     const gaveUp = transient ? ` (gav upp efter ${attempts} försök)` : "";
     const outcome = finished(job, "failed", failure.message + gaveUp, { failureClass: failure.class, sentText });
+    if (transient) outcome.backoffFailures = backoffFailures;
     if (failure.class === "auth" || failure.class === "rights") {
       outcome.rightsFailure = { class: failure.class, detail: failure.message };
     }

@@ -177,8 +177,17 @@ describe("fan-out", () => {
       hub.clock.advance(3_600_000);
     }
     const row = (await hub.byPlatform(updateId)).threads;
-    expect(row).toMatchObject({ status: "failed", failureClass: "retry", attempts: 2 });
+    expect(row).toMatchObject({ status: "failed", failureClass: "retry", attempts: 2, backoffFailures: 2 });
     expect(row.message).toContain("gav upp efter 2 försök");
+
+    // A person's retry starts afresh: its first failure waits a second again instead of giving up.
+    const retried = await api(hub, hub.token).post(`/api/v1/deliveries/${row.id}/retry`);
+    expect(retried.status).toBe(200);
+    hub.sandbox.control("threads").failNext({ status: 500 });
+    await hub.dispatch({ maxAttempts: 2 });
+    const again = (await hub.byPlatform(updateId)).threads;
+    expect(again).toMatchObject({ status: "pending", attempts: 1, backoffFailures: 1 });
+    expect((again.nextAttemptAt as Date).getTime() - hub.clock.now().getTime()).toBe(1_500);
   });
 
   test("the kill switch holds every delivery; resuming sends them in order", async () => {

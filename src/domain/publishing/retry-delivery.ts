@@ -71,6 +71,9 @@ export async function retryDelivery(
       .set({
         status: "pending",
         attempts: 0,
+        // A fresh start: the first failure of the new try waits a second again, and it gets all
+        // its failures before it gives up.
+        backoffFailures: 0,
         nextAttemptAt: now,
         failureClass: null,
         message: `Nytt försök begärt av ${actor.name}${checked}.`,
