@@ -9,6 +9,7 @@ import { findIncidentBySlug } from "./incidents";
 import { SWEDISH } from "./languages";
 import { EXERCISE_BASE, incidentPath } from "./links";
 import { getOrganisation, getOrganisationProfile } from "./organisation";
+import { offeredLanguagesOf } from "./organisation-languages";
 import { inLanguage, loadFeedEntries } from "./public-view";
 
 export const FEED_FORMATS = {
@@ -74,7 +75,7 @@ export async function renderFeedDocument(
   const publicUrl = deps.config.publicUrl;
   const org = await getOrganisation(deps.db);
   const language = feed.exercise ? SWEDISH : (feed.language ?? SWEDISH);
-  const offered = org.languages?.length ? org.languages : [SWEDISH];
+  const offered = offeredLanguagesOf(org);
   if (!offered.includes(language)) return { status: 404, body: "The language is not offered." };
   const brand = toBrandView(await getOrganisationProfile(deps.db), publicUrl);
   const view = publicLanguageView(publicUrl, offered, language, "/");

@@ -44,7 +44,10 @@ export async function setOfferedLanguages(
 }
 
 /** The offered languages, Swedish first; an organisation row from before languages reads as Swedish only. */
-export async function readOfferedLanguages(db: DbOrTx): Promise<string[]> {
-  const org = await getOrganisation(db);
+export function offeredLanguagesOf(org: { languages: string[] | null }): string[] {
   return org.languages?.length ? org.languages : ["sv"];
+}
+
+export async function readOfferedLanguages(db: DbOrTx): Promise<string[]> {
+  return offeredLanguagesOf(await getOrganisation(db));
 }

@@ -22,6 +22,7 @@ import { followUpTargets, planDeliveryLanguage } from "./delivery-languages";
 import { type Incident, requireIncident } from "./incidents";
 import { UpdateImageInput } from "./media";
 import { bumpPublicRevision, getOrganisation } from "./organisation";
+import { offeredLanguagesOf } from "./organisation-languages";
 import { refusePersonalIdentityNumbers } from "./personnummer";
 import { refuseUnfilledPlaceholders } from "./placeholders";
 import { changedPublicPaths } from "./public-paths";
@@ -144,7 +145,7 @@ export async function postUpdate(deps: PostUpdateDeps, actor: Actor, raw: unknow
       incident: { ...incident, updatedAt: now },
       translations: translated,
     };
-    const offeredLanguages = org.languages?.length ? org.languages : ["sv"];
+    const offeredLanguages = offeredLanguagesOf(org);
     return { update, incident, deliveries, leased, known, leftOut, published: !waits, urgent, offeredLanguages };
   });
   // A waiting update is not public yet: approving it signals instead.

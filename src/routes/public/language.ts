@@ -5,7 +5,8 @@
 import type { Context } from "hono";
 import type { AppEnv, Deps } from "../../deps";
 import { SWEDISH } from "../../domain/publishing/languages";
-import { getOrganisation, getOrganisationProfile } from "../../domain/publishing/organisation";
+import { getOrganisationProfile } from "../../domain/publishing/organisation";
+import { readOfferedLanguages } from "../../domain/publishing/organisation-languages";
 import { toBrandView } from "../../render/brand";
 import { type PublicLanguageView, publicLanguageView } from "../../render/public-language";
 import type { PageSite } from "../../render/public-page-data";
@@ -24,8 +25,7 @@ export function languageOfPath(path: string): string | null {
 }
 
 export async function offeredLanguages(deps: Pick<Deps, "db">): Promise<string[]> {
-  const org = await getOrganisation(deps.db);
-  return org.languages?.length ? org.languages : [SWEDISH];
+  return readOfferedLanguages(deps.db);
 }
 
 /** Whether `language` is served under a prefix: offered, and not Swedish (which has none). */
