@@ -14,8 +14,9 @@ import {
   renderCapAlert,
   startCapChain,
 } from "../../archive/cap";
-import { csvLines, csvRow, TEXT_CHUNK } from "../../archive/csv";
+import { csvLines, csvRow } from "../../archive/csv";
 import { type PageContext, renderUpdatePage, streamIncidentPage } from "../../archive/html-pages";
+import { encodeEach, joinLines } from "../../archive/join-lines";
 import { renderMets } from "../../archive/mets";
 import { renderPremis } from "../../archive/premis";
 import { CAP12_XSD } from "../../archive/schemas/cap12";
@@ -362,20 +363,7 @@ async function* jsonArray(deps: ExportDeps, register: Register, scope: ExportSco
     );
     return;
   }
-  const record = canonicalRecordWriter(register.columns);
-  let chunk = "[";
-  let first = true;
-  for await (const page of register.rows(deps.db, scope)) {
-    for (const row of page) {
-      chunk += (first ? "" : ",") + record(row);
-      first = false;
-      if (chunk.length >= TEXT_CHUNK) {
-        yield chunk;
-        chunk = "";
-      }
-    }
-  }
-  yield `${chunk}]`;
+  yield* joinLines(encodeEach(register.rows(deps.db, scope), canonicalRecordWriter(register.columns)), "[", ",", "]");
 }
 
 /** The CSV register written by the database: the header row as csvLines writes it, then each batch. */
@@ -388,28 +376,6 @@ function csvFromDatabase(deps: ExportDeps, register: Register, scope: ExportScop
     "",
     "",
   );
-}
-
-/** Lines joined by `separator` between `open` and `close`, handed on in texts of about TEXT_CHUNK. */
-async function* joinLines(
-  batches: AsyncIterable<string[]>,
-  open: string,
-  separator: string,
-  close: string,
-): AsyncGenerator<string> {
-  let chunk = open;
-  let first = true;
-  for await (const lines of batches) {
-    for (const line of lines) {
-      chunk += first ? line : separator + line;
-      first = false;
-      if (chunk.length >= TEXT_CHUNK) {
-        yield chunk;
-        chunk = "";
-      }
-    }
-  }
-  yield chunk + close;
 }
 
 const PACKAGE_README = `Om paketet

@@ -7,6 +7,7 @@
 // placeholder row per table, each table's rows rendered into its place through the same partials.
 import { canonicalJson } from "../../archive/canonical-json";
 import { TEXT_CHUNK } from "../../archive/csv";
+import { encodeEach, joinLines } from "../../archive/join-lines";
 import type { Renderer } from "../../render/renderer";
 import { type Bar, barChartWriter } from "../../render/report-charts";
 import { REPORT_CSS } from "../../render/report-css";
@@ -155,20 +156,8 @@ async function* reportJson(
 }
 
 /** The canonical JSON of an array whose items come a page at a time: each item is canonical on its own. */
-async function* jsonArray(pages: AsyncIterable<unknown[]>): AsyncGenerator<string> {
-  let chunk = "[";
-  let first = true;
-  for await (const page of pages) {
-    for (const item of page) {
-      chunk += (first ? "" : ",") + canonicalJson(item);
-      first = false;
-      if (chunk.length >= TEXT_CHUNK) {
-        yield chunk;
-        chunk = "";
-      }
-    }
-  }
-  yield `${chunk}]`;
+function jsonArray(pages: AsyncIterable<unknown[]>): AsyncGenerator<string> {
+  return joinLines(encodeEach(pages, canonicalJson), "[", ",", "]");
 }
 
 const PLACEHOLDER = "\u0000kriskanal-placeholder\u0000";
